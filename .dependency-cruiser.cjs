@@ -1,0 +1,75 @@
+/** Layer rules of the monorepo, checked in the test command (npm run lint). */
+const PURE_LIBS = '^libs/(contracts|domain|authz)/';
+const FRAMEWORK_AND_IO =
+  '(^|/)node_modules/(@nestjs|typeorm|pg|pg-[a-z]+|kafkajs|ioredis|bullmq|express|nestjs-pino|pino|pino-http|prom-client)/';
+const NODE_IO = '^(fs|fs/promises|net|http|https|http2|dgram|child_process|cluster|worker_threads|dns|tls|readline)$';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'apps-are-independent',
+      comment: 'An app never imports another app: shared code belongs in a lib.',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/([^/]+)/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'libs-never-import-apps',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'pure-libs-no-framework',
+      comment:
+        'contracts, domain and authz are pure: no framework and no I/O (they run in the CLI and in every service).',
+      severity: 'error',
+      from: { path: PURE_LIBS, pathNot: '\\.(int-)?spec\\.ts$' },
+      to: { path: FRAMEWORK_AND_IO },
+    },
+    {
+      name: 'pure-libs-no-node-io',
+      severity: 'error',
+      from: { path: PURE_LIBS, pathNot: '\\.(int-)?spec\\.ts$' },
+      to: { dependencyTypes: ['core'], path: NODE_IO },
+    },
+    {
+      name: 'pure-libs-only-import-pure-libs',
+      severity: 'error',
+      from: { path: PURE_LIBS, pathNot: '\\.(int-)?spec\\.ts$' },
+      to: { path: '^libs/', pathNot: PURE_LIBS },
+    },
+    {
+      name: 'contracts-is-the-bottom',
+      comment: 'contracts depends on no other lib.',
+      severity: 'error',
+      from: { path: '^libs/contracts/' },
+      to: { path: '^libs/(?!contracts/)' },
+    },
+    {
+      name: 'testing-only-in-tests',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: ['^libs/testing/', '\\.(int-)?spec\\.ts$'] },
+      to: { path: '^libs/testing/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)dist/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['require', 'node', 'default'] },
+  },
+};

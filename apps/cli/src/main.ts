@@ -1,0 +1,3 @@
+import { buildProgram, runProgram } from './program';
+
+void runProgram(buildProgram(), process.argv);

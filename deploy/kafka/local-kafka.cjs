@@ -1,0 +1,346 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * Local single-node Apache Kafka (KRaft) run straight from Maven Central jars.
+ *
+ *   node deploy/kafka/local-kafka.cjs fetch                      resolve the classpath once into the cache
+ *   node deploy/kafka/local-kafka.cjs start  [--port N] [--data-dir D]   start detached, wait until ready
+ *   node deploy/kafka/local-kafka.cjs run    [--port N] [--data-dir D]   start in the foreground (Ctrl-C stops)
+ *   node deploy/kafka/local-kafka.cjs stop   [--data-dir D]
+ *   node deploy/kafka/local-kafka.cjs status [--port N]
+ *
+ * The jar cache lives outside git: $AJX_CACHE_DIR or ~/.cache/ajx-hub. The same module is used by the test
+ * harness (test/integration/global-setup.ts) to give every test run a broker of its own.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const net = require('node:net');
+const { spawn, spawnSync } = require('node:child_process');
+
+const POM = path.join(__dirname, 'pom.xml');
+const KAFKA_VERSION = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(fs.readFileSync(POM, 'utf8'))[1];
+const log = (msg) => process.stderr.write(`[local-kafka] ${msg}\n`);
+
+function cacheDir() {
+  return process.env.AJX_CACHE_DIR || path.join(os.homedir(), '.cache', 'ajx-hub');
+}
+
+/** Resolves the broker's runtime classpath with Maven once; later calls reuse the cached jars. */
+function ensureClasspath() {
+  const target = path.join(cacheDir(), `kafka-${KAFKA_VERSION}`, 'libs');
+  if (fs.existsSync(path.join(target, '.complete'))) return target;
+  const tmp = `${target}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  log(`fetching Kafka ${KAFKA_VERSION} jars from Maven Central into ${target} (once)`);
+  const mvn = spawnSync(
+    'mvn',
+    [
+      '-q',
+      '-B',
+      '-Dstyle.color=never',
+      '-f',
+      POM,
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${tmp}`,
+      '-DincludeScope=runtime',
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (mvn.error || mvn.status !== 0) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw new Error(
+      `could not fetch the Kafka classpath with Maven (${mvn.error ? mvn.error.message : `exit ${mvn.status}`}); ` +
+        'Maven 3 and access to Maven Central are required',
+    );
+  }
+  fs.writeFileSync(path.join(tmp, '.complete'), `${KAFKA_VERSION}\n`);
+  try {
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    // Another process finished first: keep its copy.
+    fs.rmSync(tmp, { recursive: true, force: true });
+    if (!fs.existsSync(path.join(target, '.complete'))) throw err;
+  }
+  return target;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function serverProperties({ port, controllerPort, logDir, extra }) {
+  const lines = [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+    `log.dirs=${logDir}`,
+    // Single node: every internal topic has one replica.
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=10',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'default.replication.factor=1',
+    'min.insync.replicas=1',
+    'group.initial.rebalance.delay.ms=0',
+    // Topics are created explicitly by the project, with their partition counts and retention.
+    'auto.create.topics.enable=false',
+    'num.partitions=1',
+    'num.network.threads=2',
+    'num.io.threads=4',
+    'message.max.bytes=4194304',
+    'replica.fetch.max.bytes=4194304',
+    'log.retention.hours=168',
+    'log.segment.bytes=268435456',
+    'delete.topic.enable=true',
+    ...(extra || []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+const LOG4J = [
+  'log4j.rootLogger=WARN, stderr',
+  'log4j.logger.kafka=WARN',
+  'log4j.logger.org.apache.kafka=WARN',
+  'log4j.logger.state.change.logger=ERROR',
+  'log4j.appender.stderr=org.apache.log4j.ConsoleAppender',
+  'log4j.appender.stderr.Target=System.err',
+  'log4j.appender.stderr.layout=org.apache.log4j.PatternLayout',
+  'log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n',
+  '',
+].join('\n');
+
+function paths(dataDir) {
+  return {
+    config: path.join(dataDir, 'server.properties'),
+    log4j: path.join(dataDir, 'log4j.properties'),
+    logDir: path.join(dataDir, 'logs'),
+    pidFile: path.join(dataDir, 'kafka.pid'),
+    stateFile: path.join(dataDir, 'broker.json'),
+    output: path.join(dataDir, 'broker.out'),
+  };
+}
+
+function java(classpath, args, opts) {
+  return spawnSync('java', ['-cp', path.join(classpath, '*'), ...args], { encoding: 'utf8', ...opts });
+}
+
+/** Formats the storage directory only when it is new (a formatted one has meta.properties). */
+function formatIfNew(classpath, p) {
+  if (fs.existsSync(path.join(p.logDir, 'meta.properties'))) return false;
+  const uuid = java(classpath, ['kafka.tools.StorageTool', 'random-uuid']).stdout.trim();
+  const res = java(classpath, [
+    `-Dlog4j.configuration=file:${p.log4j}`,
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    uuid,
+    '-c',
+    p.config,
+  ]);
+  if (res.status !== 0) throw new Error(`kafka storage format failed: ${res.stderr || res.stdout}`);
+  return true;
+}
+
+function loadKafkajs() {
+  // Resolved from the project's node_modules (the script lives in deploy/kafka).
+  return require(require.resolve('kafkajs', { paths: [path.join(__dirname, '..', '..')] }));
+}
+
+/** Ready means an admin call succeeds, not merely that the port is open. */
+async function isReady(brokers, timeoutMs = 3000) {
+  const { Kafka, logLevel } = loadKafkajs();
+  const kafka = new Kafka({
+    clientId: 'ajx-local-kafka-probe',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 && cluster.controller !== null;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readPid(dataDir) {
+  try {
+    const pid = Number(fs.readFileSync(paths(dataDir).pidFile, 'utf8').trim());
+    return pid > 0 && alive(pid) ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function tail(file, lines = 30) {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Starts a broker and resolves once an admin call succeeds.
+ * @returns {{pid:number, port:number, controllerPort:number, brokers:string[], dataDir:string, child:import('child_process').ChildProcess}}
+ */
+async function startBroker(opts = {}) {
+  const dataDir = path.resolve(opts.dataDir || path.join(process.cwd(), 'var', 'kafka'));
+  const p = paths(dataDir);
+  const existing = readPid(dataDir);
+  if (existing) throw new Error(`a broker is already running from ${dataDir} (pid ${existing}); stop it first`);
+  const port = opts.port || (await freePort());
+  const controllerPort = opts.controllerPort || (await freePort());
+  const heapMb = Number(opts.heapMb || process.env.AJX_KAFKA_HEAP_MB || 512);
+  const classpath = ensureClasspath();
+  fs.mkdirSync(p.logDir, { recursive: true });
+  fs.writeFileSync(p.config, serverProperties({ port, controllerPort, logDir: p.logDir, extra: opts.extraProperties }));
+  fs.writeFileSync(p.log4j, LOG4J);
+  if (formatIfNew(classpath, p)) log(`formatted new storage in ${p.logDir}`);
+
+  const out = fs.openSync(p.output, 'a');
+  const child = spawn(
+    'java',
+    [
+      `-Xms${Math.min(256, heapMb)}m`,
+      `-Xmx${heapMb}m`,
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-XX:+ExitOnOutOfMemoryError',
+      '-Djava.awt.headless=true',
+      `-Dlog4j.configuration=file:${p.log4j}`,
+      '-cp',
+      path.join(classpath, '*'),
+      'kafka.Kafka',
+      p.config,
+    ],
+    { detached: !opts.foreground, stdio: ['ignore', out, out] },
+  );
+  fs.closeSync(out);
+  fs.writeFileSync(p.pidFile, `${child.pid}\n`);
+  const brokers = [`127.0.0.1:${port}`];
+  fs.writeFileSync(p.stateFile, JSON.stringify({ pid: child.pid, port, controllerPort, brokers }, null, 2));
+  let exited = null;
+  child.on('exit', (code, signal) => (exited = { code, signal }));
+
+  const deadline = Date.now() + Number(opts.readyTimeoutMs || 90000);
+  while (!(await isReady(brokers))) {
+    if (exited) {
+      throw new Error(`Kafka exited during start-up (${JSON.stringify(exited)}):\n${tail(p.output)}`);
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Kafka did not become ready on ${brokers[0]} in time:\n${tail(p.output)}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  if (!opts.foreground) child.unref();
+  return { pid: child.pid, port, controllerPort, brokers, dataDir, child };
+}
+
+/** Stops the broker started from dataDir: SIGTERM (controlled shutdown), SIGKILL after the grace period. */
+async function stopBroker(dataDir, graceMs = 30000) {
+  const dir = path.resolve(dataDir || path.join(process.cwd(), 'var', 'kafka'));
+  const pid = readPid(dir);
+  if (!pid) return false;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  fs.rmSync(paths(dir).pidFile, { force: true });
+  return true;
+}
+
+function parseArgs(argv) {
+  const args = { _: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const key = a.slice(2);
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) args[key] = true;
+      else args[key] = argv[++i];
+    } else args._.push(a);
+  }
+  return args;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const cmd = args._[0];
+  const dataDir = args['data-dir'] || process.env.AJX_KAFKA_DATA_DIR || path.join(process.cwd(), 'var', 'kafka');
+  const port = Number(args.port || process.env.AJX_KAFKA_PORT || 9092);
+  switch (cmd) {
+    case 'fetch':
+      log(`classpath ready: ${ensureClasspath()}`);
+      return 0;
+    case 'start': {
+      const b = await startBroker({ dataDir, port });
+      log(`Kafka ${KAFKA_VERSION} ready on ${b.brokers[0]} (pid ${b.pid}, data ${b.dataDir})`);
+      return 0;
+    }
+    case 'run': {
+      const b = await startBroker({ dataDir, port, foreground: true });
+      log(`Kafka ${KAFKA_VERSION} ready on ${b.brokers[0]} (pid ${b.pid}); Ctrl-C stops it`);
+      const stop = () => b.child.kill('SIGTERM');
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      await new Promise((r) => b.child.on('exit', r));
+      fs.rmSync(paths(dataDir).pidFile, { force: true });
+      return 0;
+    }
+    case 'stop':
+      log((await stopBroker(dataDir)) ? 'stopped' : 'no broker running');
+      return 0;
+    case 'status': {
+      const ok = await isReady([`127.0.0.1:${port}`]);
+      log(ok ? `ready on 127.0.0.1:${port}` : `not reachable on 127.0.0.1:${port}`);
+      return ok ? 0 : 1;
+    }
+    default:
+      log('usage: local-kafka.cjs fetch|start|run|stop|status [--port N] [--data-dir DIR]');
+      return 2;
+  }
+}
+
+module.exports = { ensureClasspath, startBroker, stopBroker, isReady, freePort, KAFKA_VERSION };
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      log(err instanceof Error ? err.message : String(err));
+      process.exit(1);
+    },
+  );
+}

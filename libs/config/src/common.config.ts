@@ -1,0 +1,46 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+
+const toList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
+
+/** Settings every AJX process shares. Apps extend this class with their own. */
+export class CommonConfig {
+  /** Comma-separated host:port list of Kafka bootstrap brokers. */
+  @Transform(toList)
+  @IsString({ each: true })
+  @Matches(/^[^\s:]+:\d{1,5}$/, { each: true, message: 'AJX_KAFKA_BROKERS must be host:port[,host:port…]' })
+  AJX_KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
+
+  /** Prepended to every topic name (tests and shared clusters use it to keep runs apart). */
+  @Matches(/^[a-zA-Z0-9._-]*$/, { message: 'AJX_TOPIC_PREFIX may hold letters, digits, ".", "_" and "-" only' })
+  AJX_TOPIC_PREFIX = '';
+
+  /** PostgreSQL connection of the service role (owner of the hub's tables). */
+  @Matches(/^postgres(ql)?:\/\//, { message: 'AJX_DATABASE_URL must be a postgres:// URL' })
+  AJX_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/ajx';
+
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  AJX_DATABASE_POOL_SIZE: number = 10;
+
+  @Matches(/^rediss?:\/\//, { message: 'AJX_REDIS_URL must be a redis:// URL' })
+  AJX_REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every Redis key and BullMQ queue of this deployment. */
+  @Matches(/^[a-zA-Z0-9:_-]+$/, { message: 'AJX_REDIS_PREFIX may hold letters, digits, ":", "_" and "-" only' })
+  AJX_REDIS_PREFIX = 'ajx';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  AJX_LOG_LEVEL = 'info';
+
+  @IsString()
+  @IsNotEmpty()
+  AJX_HTTP_HOST = '127.0.0.1';
+}

@@ -1,0 +1,3 @@
+export * from './config.loader';
+export * from './common.config';
+export * from './config.module';

@@ -1,0 +1,74 @@
+/**
+ * Every Kafka topic of the hub, in one place. Names are logical; a deployment may prepend a prefix
+ * (AJX_TOPIC_PREFIX) so several runs or tenants can share a cluster.
+ */
+export const Topics = {
+  /** One message per native record, per insurer: `ajx.raw.v1.<INSURER>`. Retained indefinitely (replay source). */
+  rawPrefix: 'ajx.raw.v1.',
+  /** Canonical CloudEvents (binary mode), key = enterprise USCC. */
+  canonical: 'ajx.canonical.v1',
+  /** Records that could not be normalised or were refused, with the reason in headers. */
+  dlq: 'ajx.dlq.v1',
+} as const;
+
+export const INSURER_CODE_PATTERN = /^[A-Z][A-Z0-9_]{1,31}$/;
+
+export interface TopicSpec {
+  /** Logical name without prefix. */
+  name: string;
+  partitions: number;
+  /** -1 keeps messages forever. */
+  retentionMs: number;
+  cleanupPolicy: 'delete' | 'compact';
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function rawTopicName(insurer: string): string {
+  if (!INSURER_CODE_PATTERN.test(insurer)) throw new Error(`invalid insurer code ${JSON.stringify(insurer)}`);
+  return `${Topics.rawPrefix}${insurer}`;
+}
+
+/** The insurer a raw topic belongs to (the identity comes from the topic, never from a header). */
+export function insurerOfRawTopic(topic: string, prefix = ''): string | null {
+  const logical = topic.startsWith(prefix) ? topic.slice(prefix.length) : null;
+  if (logical === null || !logical.startsWith(Topics.rawPrefix)) return null;
+  const insurer = logical.slice(Topics.rawPrefix.length);
+  return INSURER_CODE_PATTERN.test(insurer) ? insurer : null;
+}
+
+export interface TopicLayout {
+  rawPartitions: number;
+  canonicalPartitions: number;
+  dlqPartitions: number;
+  /** How long canonical and DLQ messages are kept; the canonical store is the long-term record. */
+  canonicalRetentionMs: number;
+  dlqRetentionMs: number;
+}
+
+export const DEFAULT_TOPIC_LAYOUT: TopicLayout = {
+  rawPartitions: 6,
+  canonicalPartitions: 12,
+  dlqPartitions: 3,
+  canonicalRetentionMs: 30 * DAY_MS,
+  dlqRetentionMs: 90 * DAY_MS,
+};
+
+/** The topics a deployment with these insurers needs. */
+export function topicSpecs(insurers: readonly string[], layout: TopicLayout = DEFAULT_TOPIC_LAYOUT): TopicSpec[] {
+  return [
+    ...insurers.map((insurer) => ({
+      name: rawTopicName(insurer),
+      partitions: layout.rawPartitions,
+      retentionMs: -1,
+      cleanupPolicy: 'delete' as const,
+    })),
+    {
+      name: Topics.canonical,
+      partitions: layout.canonicalPartitions,
+      retentionMs: layout.canonicalRetentionMs,
+      cleanupPolicy: 'delete',
+    },
+    { name: Topics.dlq, partitions: layout.dlqPartitions, retentionMs: layout.dlqRetentionMs, cleanupPolicy: 'delete' },
+  ];
+}

@@ -1,0 +1,53 @@
+import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import type { OutgoingMessage } from './message';
+
+export interface TopicMessages {
+  /** Logical topic name (without the deployment prefix). */
+  topic: string;
+  messages: OutgoingMessage[];
+}
+
+/**
+ * Idempotent producer: the broker drops retried duplicates of a send, and a send resolves only when every
+ * in-sync replica has the messages (acks = -1), so callers may commit their input afterwards.
+ */
+export class EventProducer {
+  private readonly producer: Producer;
+  private connected = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly prefix = '',
+  ) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // Java-compatible murmur2 partitioning: the same key lands on the same partition from any client.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  async disconnect(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    await this.producer.disconnect();
+  }
+
+  async send(batches: readonly TopicMessages[]): Promise<void> {
+    const topicMessages = batches
+      .filter((b) => b.messages.length > 0)
+      .map((b) => ({
+        topic: this.prefix + b.topic,
+        messages: b.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      }));
+    if (topicMessages.length === 0) return;
+    await this.producer.sendBatch({ topicMessages, acks: -1 });
+  }
+}

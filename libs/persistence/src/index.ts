@@ -1,0 +1,4 @@
+export * from './data-source';
+export * from './database.module';
+export { MIGRATIONS } from './migrations';
+export * from './database-admin';

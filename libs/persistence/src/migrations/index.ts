@@ -1,0 +1,4 @@
+import { Foundation1795392000000 } from './1795392000000-foundation';
+
+/** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
+export const MIGRATIONS = [Foundation1795392000000];

@@ -1,0 +1,2 @@
+export * from './service-runtime.module';
+export * from './bootstrap';

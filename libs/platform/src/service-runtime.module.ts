@@ -1,0 +1,45 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { AppConfigModule, type CommonConfig } from '@ajx/config';
+import { KafkaReadiness, MessagingModule } from '@ajx/messaging';
+import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@ajx/observability';
+import { DatabaseModule, PostgresReadiness } from '@ajx/persistence';
+import { RedisModule, RedisReadiness } from '@ajx/redis';
+
+export interface ServiceRuntimeOptions<T extends CommonConfig> {
+  /** Service name used in logs, metrics and the Kafka client id. */
+  name: string;
+  schema: new () => T;
+  config: T;
+  /** Which infrastructure the service uses; each one becomes a readiness check. */
+  uses: { kafka?: boolean; postgres?: boolean; redis?: boolean };
+}
+
+/**
+ * What every AJX process has: validated config, JSON logs, /metrics, /health/live and /health/ready over
+ * exactly the infrastructure it uses.
+ */
+@Module({})
+export class ServiceRuntimeModule {
+  static forService<T extends CommonConfig>(o: ServiceRuntimeOptions<T>): DynamicModule {
+    const imports: (DynamicModule | Type)[] = [
+      AppConfigModule.forValue(o.schema, o.config),
+      LoggingModule.forService(o.name),
+      MetricsModule.forService(o.name),
+    ];
+    const checks: Type<ReadinessCheck>[] = [];
+    if (o.uses.kafka) {
+      imports.push(MessagingModule.forService(`ajx-${o.name}`));
+      checks.push(KafkaReadiness);
+    }
+    if (o.uses.postgres) {
+      imports.push(DatabaseModule);
+      checks.push(PostgresReadiness);
+    }
+    if (o.uses.redis) {
+      imports.push(RedisModule);
+      checks.push(RedisReadiness);
+    }
+    imports.push(HealthModule.forChecks(checks));
+    return { module: ServiceRuntimeModule, imports, exports: imports };
+  }
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the project needs from its own files: npm packages (exact, from package-lock.json) and the
+# Kafka broker's jars from Maven Central (cached outside git). Idempotent and quick when nothing changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "bootstrap: '$1' is required ($2)" >&2; exit 1; }; }
+need node "Node.js 20.19+ or 22"
+need npm "comes with Node.js"
+need java "Java 17+ runs the local Kafka broker"
+need mvn "Maven fetches the Kafka jars from Maven Central"
+
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (!((a===20&&b>=19)||a>=22)) { console.error("bootstrap: Node.js 20.19+ or 22.13+ is required, found "+process.version); process.exit(1) }'
+
+stamp=node_modules/.ajx-installed
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
+  # `npm install` honours package-lock.json like `npm ci` but tolerates optional platform packages that this
+  # machine's registry does not serve (npm ci refuses a lock without them).
+  echo "bootstrap: installing npm packages" >&2
+  npm install --no-audit --no-fund --loglevel=error >&2
+  touch "$stamp"
+fi
+
+node deploy/kafka/local-kafka.cjs fetch

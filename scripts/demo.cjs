@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * Runs the whole hub in the foreground on this machine: the local Kafka broker (started here unless one is
+ * already running from var/kafka), migrations, topics, seed data, every service, and the demo scenario.
+ * Ctrl-C stops what this script started. Called by `npm run demo` after scripts/bootstrap.sh and the build.
+ */
+const { spawn, spawnSync } = require('node:child_process');
+const path = require('node:path');
+const readline = require('node:readline');
+const localKafka = require('../deploy/kafka/local-kafka.cjs');
+
+const ROOT = path.join(__dirname, '..');
+const KAFKA_PORT = Number(process.env.AJX_DEMO_KAFKA_PORT || 9092);
+const KAFKA_DIR = path.join(ROOT, 'var', 'kafka');
+
+const env = {
+  ...process.env,
+  AJX_KAFKA_BROKERS: process.env.AJX_KAFKA_BROKERS || `127.0.0.1:${KAFKA_PORT}`,
+  AJX_DATABASE_URL: process.env.AJX_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/ajx_demo',
+  AJX_REDIS_URL: process.env.AJX_REDIS_URL || 'redis://127.0.0.1:6379',
+  AJX_REDIS_PREFIX: process.env.AJX_REDIS_PREFIX || 'ajx-demo',
+  AJX_LOG_LEVEL: process.env.AJX_LOG_LEVEL || 'info',
+  KAFKAJS_NO_PARTITIONER_WARNING: '1',
+};
+
+/** Services of the demo, their HTTP ports and entry points (compiled). */
+const SERVICES = [
+  { name: 'gateway', port: 3000, portVar: 'AJX_GATEWAY_PORT' },
+  { name: 'normalizer', port: 3001, portVar: 'AJX_NORMALIZER_PORT' },
+  { name: 'router', port: 3002, portVar: 'AJX_ROUTER_PORT' },
+  { name: 'interchange', port: 3003, portVar: 'AJX_INTERCHANGE_PORT' },
+];
+
+const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[31m'];
+const say = (msg) => process.stderr.write(`\x1b[1m[demo]\x1b[0m ${msg}\n`);
+const children = [];
+let startedKafka = false;
+let stopping = false;
+
+function prefixLines(stream, label, color) {
+  const rl = readline.createInterface({ input: stream });
+  rl.on('line', (line) => {
+    let text = line;
+    try {
+      const j = JSON.parse(line);
+      const lvl = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' }[j.level] || j.level;
+      const req = j.req ? ` ${j.req.method} ${j.req.url} → ${j.res ? j.res.statusCode : ''}` : '';
+      text = `${lvl} ${j.context ? `[${j.context}] ` : ''}${j.msg || ''}${req}`;
+    } catch {
+      /* not JSON: print as is */
+    }
+    process.stdout.write(`${color}${label.padEnd(12)}\x1b[0m ${text}\n`);
+  });
+}
+
+function ajx(args) {
+  const res = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'ajx.js'), ...args], { env, stdio: 'inherit' });
+  if (res.status !== 0) throw new Error(`ajx ${args.join(' ')} failed (exit ${res.status})`);
+}
+
+async function waitReady(svc, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${svc.port}/health/ready`);
+      if (res.status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${svc.name} did not become ready on port ${svc.port}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+function startService(svc, i) {
+  const entry = path.join(ROOT, 'dist', 'apps', svc.name, 'src', 'main.js');
+  const child = spawn(process.execPath, [entry], {
+    env: { ...env, [svc.portVar]: String(svc.port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const color = COLORS[i % COLORS.length];
+  prefixLines(child.stdout, svc.name, color);
+  prefixLines(child.stderr, svc.name, color);
+  child.on('exit', (code, signal) => {
+    if (!stopping) say(`${svc.name} exited (${signal || code}); stopping the demo`);
+    if (!stopping) void shutdown(1);
+  });
+  children.push(child);
+  return child;
+}
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping services…');
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise((r) => {
+          if (c.exitCode !== null) return r();
+          const t = setTimeout(() => (c.kill('SIGKILL'), r()), 10000);
+          c.on('exit', () => (clearTimeout(t), r()));
+        }),
+    ),
+  );
+  if (startedKafka) {
+    say('stopping Kafka…');
+    await localKafka.stopBroker(KAFKA_DIR);
+  }
+  process.exit(code);
+}
+
+async function checkPostgresAndRedis() {
+  const { Client } = require('pg');
+  const Redis = require('ioredis');
+  const pgUrl = new URL(env.AJX_DATABASE_URL);
+  pgUrl.pathname = '/postgres';
+  const client = new Client({ connectionString: pgUrl.toString(), connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${pgUrl.host} (${err.message}). Start it, e.g. on Debian: ` +
+        'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start — or set AJX_DATABASE_URL.',
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const redis = new Redis(env.AJX_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000 });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new Error(
+      `Redis is not reachable at ${env.AJX_REDIS_URL} (${err.message}). Start it, e.g.: ` +
+        'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 — or set AJX_REDIS_URL.',
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main() {
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  await checkPostgresAndRedis();
+
+  if (await localKafka.isReady([`127.0.0.1:${KAFKA_PORT}`])) {
+    say(`using the Kafka broker already running on 127.0.0.1:${KAFKA_PORT}`);
+  } else {
+    say(`starting local Kafka ${localKafka.KAFKA_VERSION} on 127.0.0.1:${KAFKA_PORT} (data in var/kafka)`);
+    await localKafka.startBroker({ dataDir: KAFKA_DIR, port: KAFKA_PORT });
+    startedKafka = true;
+  }
+  say('migrating the database and creating topics');
+  ajx(['db', 'migrate']);
+  ajx(['topics', 'ensure']);
+  SERVICES.forEach(startService);
+  await Promise.all(SERVICES.map((s) => waitReady(s)));
+  say('all services ready:');
+  for (const s of SERVICES) say(`  ${s.name.padEnd(12)} http://127.0.0.1:${s.port}  (/health/ready, /metrics)`);
+  say('Ctrl-C stops the demo.');
+}
+
+main().catch((err) => {
+  say(`failed: ${err instanceof Error ? err.message : String(err)}`);
+  void shutdown(1);
+});

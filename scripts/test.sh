@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole suite, as CI runs it: install, lint (ESLint, Prettier, layer rules), typecheck, build, unit tests,
+# integration tests on a Kafka broker of the run's own plus PostgreSQL and Redis. Capped in time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${AJX_TEST_CAPPED:-}" ]; then
+  export AJX_TEST_CAPPED=1
+  exec timeout --kill-after=30s "${AJX_TEST_TIME_CAP:-60m}" "$0" "$@"
+fi
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+
+step "bootstrap"
+scripts/bootstrap.sh
+step "lint"
+npm run --silent lint
+step "typecheck"
+npm run --silent typecheck
+step "build"
+npm run --silent build
+step "unit tests"
+npx jest --selectProjects unit --ci
+step "integration tests (real Kafka, PostgreSQL, Redis)"
+npx jest --selectProjects integration --ci --runInBand
+step "all green"
