@@ -1,6 +1,7 @@
 // Type-aware lint for the whole monorepo. Floating promises are errors: an unawaited send or commit loses data.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'var/**', '.tmp/**'] },
@@ -40,16 +41,7 @@ export default tseslint.config(
     files: ['**/*.cjs', '**/*.mjs', '**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: {
-        require: 'readonly',
-        module: 'writable',
-        process: 'readonly',
-        __dirname: 'readonly',
-        console: 'readonly',
-        Buffer: 'readonly',
-        setTimeout: 'readonly',
-        URL: 'readonly',
-      },
+      globals: { ...globals.node },
     },
   },
   {
