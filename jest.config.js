@@ -10,6 +10,8 @@ const aliases = [
   'observability',
   'redis',
   'platform',
+  'audit',
+  'identity',
   'testing',
 ];
 const moduleNameMapper = Object.fromEntries(aliases.map((a) => [`^@ajx/${a}$`, `<rootDir>/libs/${a}/src`]));

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './commands/db.command';
 import { registerTopicCommands } from './commands/topics.command';
+import { registerAuditCommands } from './commands/audit.command';
+import { registerCredentialCommands, registerPrincipalCommands } from './commands/principals.command';
 import { CliError, EXIT } from './cli-error';
 
 /**
@@ -16,6 +18,9 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerDbCommands(program);
   registerTopicCommands(program);
+  registerPrincipalCommands(program);
+  registerCredentialCommands(program);
+  registerAuditCommands(program);
   return program;
 }
 

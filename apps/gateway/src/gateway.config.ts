@@ -1,9 +1,48 @@
 import { CommonConfig } from '@ajx/config';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
 
 export class GatewayConfig extends CommonConfig {
   @IsInt()
   @Min(0)
   @Max(65535)
   AJX_GATEWAY_PORT: number = 3000;
+
+  /** Where uploaded files are kept (shared storage when several gateways run). */
+  @IsString()
+  @IsNotEmpty()
+  AJX_UPLOAD_DIR = 'var/uploads';
+
+  /** Largest accepted upload body, bytes. */
+  @IsInt()
+  @Min(1024)
+  AJX_INGEST_MAX_BYTES: number = 512 * 1024 * 1024;
+
+  /** Largest accepted single record (its raw JSON form), bytes. */
+  @IsInt()
+  @Min(256)
+  AJX_INGEST_MAX_RECORD_BYTES: number = 256 * 1024;
+
+  /** Requests per second each principal may make on average … */
+  @IsInt()
+  @Min(1)
+  AJX_RATE_LIMIT_PER_SECOND: number = 20;
+
+  /** … and in a burst. */
+  @IsInt()
+  @Min(1)
+  AJX_RATE_LIMIT_BURST: number = 40;
+
+  /** Ed25519 private key (PEM) that signs the audit chain; kept outside the database. */
+  @IsString()
+  @IsNotEmpty({ message: 'AJX_AUDIT_KEY_FILE is required (create one with: ajx audit keygen --out <file>)' })
+  AJX_AUDIT_KEY_FILE = '';
+
+  /** Where the signed head of the audit chain is written after each seal (outside the database). */
+  @IsOptional()
+  @IsString()
+  AJX_AUDIT_ANCHOR_FILE = '';
+
+  @IsInt()
+  @Min(100)
+  AJX_AUDIT_SEAL_INTERVAL_MS: number = 2000;
 }

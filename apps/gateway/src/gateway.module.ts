@@ -1,6 +1,19 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '@ajx/audit';
+import { IdentityModule } from '@ajx/identity';
 import { ServiceRuntimeModule } from '@ajx/platform';
+import { AdminController } from './admin/admin.controller';
+import { AdminService } from './admin/admin.service';
+import { AuditSealingService } from './audit/audit-sealing.service';
+import { AuthGuard } from './auth/auth.guard';
+import { RateLimiter } from './auth/rate-limiter';
 import { GatewayConfig } from './gateway.config';
+import { BatchRepository } from './ingest/batch.repository';
+import { IngestController } from './ingest/ingest.controller';
+import { IngestService } from './ingest/ingest.service';
+import { RawBatchPublisher } from './ingest/raw-batch.publisher';
+import { UploadStore } from './ingest/upload-store';
 
 @Module({})
 export class GatewayModule {
@@ -14,6 +27,19 @@ export class GatewayModule {
           config,
           uses: { kafka: true, postgres: true, redis: true },
         }),
+        AuditModule,
+        IdentityModule,
+      ],
+      controllers: [AdminController, IngestController],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        RateLimiter,
+        AdminService,
+        AuditSealingService,
+        UploadStore,
+        BatchRepository,
+        RawBatchPublisher,
+        IngestService,
       ],
     };
   }

@@ -1,10 +1,53 @@
+import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import type { ServiceDefinition } from '@ajx/platform';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
+import { apiError } from './http/api-error';
+
+/** Uploads are streamed to disk, never parsed as a body. */
+const UPLOAD_ROUTE = /^\/v1\/ingest\/[^/]+\/files\/?$/;
+
+export function openApiDocument(app: INestApplication) {
+  const config = new DocumentBuilder()
+    .setTitle('AJX Hub gateway')
+    .setDescription('安责险数据交换枢纽 — ingest, batch reports, administration')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'a credential token (ajx_…)' })
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+export function configureGateway(app: INestApplication): void {
+  const jsonBody = json({ limit: '1mb' });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    UPLOAD_ROUTE.test(req.path) ? next() : jsonBody(req, res, next),
+  );
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) =>
+        apiError(
+          400,
+          'INVALID_REQUEST',
+          'the request body is invalid',
+          errors.flatMap((e) =>
+            Object.values(e.constraints ?? {}).concat(e.children?.length ? [`${e.property}: invalid`] : []),
+          ),
+        ),
+    }),
+  );
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+}
 
 export const gatewayService: ServiceDefinition<GatewayConfig> = {
   name: 'gateway',
   schema: GatewayConfig,
   module: (config) => GatewayModule.forRoot(config),
   port: (config) => config.AJX_GATEWAY_PORT,
+  bodyParser: false,
+  configure: (app) => configureGateway(app),
 };

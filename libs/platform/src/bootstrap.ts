@@ -12,6 +12,8 @@ export interface ServiceDefinition<T extends CommonConfig> {
   port: (config: T) => number;
   /** The Kafka transport of a hybrid app, if it consumes. */
   transport?: (app: INestApplication, config: T) => CustomTransportStrategy;
+  /** false: the app installs its own body parsers in `configure` (e.g. to stream uploads). */
+  bodyParser?: boolean;
   /** Extra HTTP setup (OpenAPI, body parsers …). */
   configure?: (app: INestApplication, config: T) => void | Promise<void>;
 }
@@ -22,7 +24,11 @@ export async function createService<T extends CommonConfig>(
   config: T,
   opts: { listen?: boolean; logger?: boolean } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(def.module(config) as never, { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create(def.module(config) as never, {
+    bufferLogs: true,
+    abortOnError: false,
+    bodyParser: def.bodyParser ?? true,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await def.configure?.(app, config);

@@ -1,4 +1,5 @@
 import { Foundation1795392000000 } from './1795392000000-foundation';
+import { PrincipalsAuditIngest1795392100000 } from './1795392100000-principals-audit-ingest';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
-export const MIGRATIONS = [Foundation1795392000000];
+export const MIGRATIONS = [Foundation1795392000000, PrincipalsAuditIngest1795392100000];

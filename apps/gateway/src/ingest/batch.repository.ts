@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export type BatchStatus = 'accepted' | 'published' | 'rejected';
+
+export interface BatchRow {
+  batch_id: string;
+  insurer: string;
+  content_sha256: Buffer;
+  bytes: string;
+  content_type: string;
+  filename: string | null;
+  upload_path: string;
+  status: BatchStatus;
+  records: number;
+  published: number;
+  reject_code: string | null;
+  reject_message: string | null;
+  accepted_at: Date;
+  published_at: Date | null;
+}
+
+export interface OutcomeCounts {
+  normalized: number;
+  duplicate: number;
+  rejected: number;
+  lastAt: Date | null;
+}
+
+export interface RejectRow {
+  record_index: number;
+  code: string;
+  message: string;
+  source_id: string | null;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** All SQL of ingest batches and their per-record outcomes. */
+@Injectable()
+export class BatchRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async findBySha(insurer: string, sha256: Buffer): Promise<BatchRow | null> {
+    const rows = await this.db.query<BatchRow[]>(
+      `SELECT * FROM ingest_batches WHERE insurer = $1 AND content_sha256 = $2`,
+      [insurer, sha256],
+    );
+    return rows[0] ?? null;
+  }
+
+  async find(batchId: string): Promise<BatchRow | null> {
+    const rows = await this.db.query<BatchRow[]>(`SELECT * FROM ingest_batches WHERE batch_id = $1`, [batchId]);
+    return rows[0] ?? null;
+  }
+
+  /** Inserts a batch; returns false when the same file of the same insurer was recorded meanwhile. */
+  async insert(b: {
+    batchId: string;
+    insurer: string;
+    sha256: Buffer;
+    bytes: number;
+    contentType: string;
+    filename: string | null;
+    uploadPath: string;
+    status: BatchStatus;
+    records: number;
+    reject?: { code: string; message: string };
+    credentialId: string | null;
+    requestId: string | null;
+  }): Promise<boolean> {
+    try {
+      await this.db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO ingest_batches (batch_id, insurer, content_sha256, bytes, content_type, filename, upload_path,
+             status, records, reject_code, reject_message, credential_id, request_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+          [
+            b.batchId,
+            b.insurer,
+            b.sha256,
+            b.bytes,
+            b.contentType,
+            b.filename,
+            b.uploadPath,
+            b.status,
+            b.records,
+            b.reject?.code ?? null,
+            b.reject?.message ?? null,
+            b.credentialId,
+            b.requestId,
+          ],
+        );
+        if (b.reject) {
+          await tx.query(
+            `INSERT INTO batch_outcomes (batch_id, record_index, outcome, code, message) VALUES ($1, 0, 'rejected', $2, $3)`,
+            [b.batchId, b.reject.code, b.reject.message],
+          );
+        }
+      });
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) return false;
+      throw err;
+    }
+  }
+
+  /** Takes (or takes over an expired) publishing lease on the oldest batch not yet published. */
+  async leaseNextUnpublished(leaseMs: number): Promise<BatchRow | null> {
+    const rows = await this.db.query<BatchRow[]>(
+      `UPDATE ingest_batches SET publish_lease_until = now() + $1 * interval '1 millisecond'
+       WHERE batch_id = (
+         SELECT batch_id FROM ingest_batches
+         WHERE status = 'accepted' AND (publish_lease_until IS NULL OR publish_lease_until < now())
+         ORDER BY accepted_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [leaseMs],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Records publishing progress and extends the lease; false when the lease was lost to another instance. */
+  async progress(batchId: string, published: number, leaseMs: number): Promise<boolean> {
+    const rows = await this.db.query<unknown[]>(
+      `UPDATE ingest_batches SET published = $2, publish_lease_until = now() + $3 * interval '1 millisecond'
+       WHERE batch_id = $1 AND status = 'accepted' AND publish_lease_until > now() RETURNING batch_id`,
+      [batchId, published, leaseMs],
+    );
+    return rows.length > 0;
+  }
+
+  async markPublished(batchId: string, published: number): Promise<void> {
+    await this.db.query(
+      `UPDATE ingest_batches SET status = 'published', published = $2, published_at = now(), publish_lease_until = NULL
+       WHERE batch_id = $1 AND status = 'accepted'`,
+      [batchId, published],
+    );
+  }
+
+  async outcomeCounts(batchId: string): Promise<OutcomeCounts> {
+    const rows = await this.db.query<{ outcome: string; n: number; last_at: Date }[]>(
+      `SELECT outcome, count(*)::int AS n, max(at) AS last_at FROM batch_outcomes
+       WHERE batch_id = $1 AND record_index > 0 GROUP BY outcome`,
+      [batchId],
+    );
+    const counts: OutcomeCounts = { normalized: 0, duplicate: 0, rejected: 0, lastAt: null };
+    for (const r of rows) {
+      if (r.outcome === 'normalized' || r.outcome === 'duplicate' || r.outcome === 'rejected') counts[r.outcome] = r.n;
+      if (!counts.lastAt || r.last_at > counts.lastAt) counts.lastAt = r.last_at;
+    }
+    return counts;
+  }
+
+  async rejects(batchId: string, afterIndex: number, limit: number): Promise<RejectRow[]> {
+    return this.db.query<RejectRow[]>(
+      `SELECT record_index, code, message, source_id FROM batch_outcomes
+       WHERE batch_id = $1 AND outcome = 'rejected' AND record_index > $2 ORDER BY record_index LIMIT $3`,
+      [batchId, afterIndex, limit],
+    );
+  }
+}

@@ -1,0 +1,87 @@
+import {
+  Controller,
+  DefaultValuePipe,
+  Get,
+  Param,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Principal } from '@ajx/identity';
+import { CurrentPrincipal, RequestId, Roles } from '../auth/auth.decorators';
+import type { AuthenticatedRequest } from '../auth/request-principal';
+import { BatchReportDto, IngestAcceptedDto, IngestRejectedDto } from './dto/ingest.dto';
+import { IngestService } from './ingest.service';
+
+@ApiTags('ingest')
+@ApiBearerAuth()
+@Controller('v1/ingest')
+export class IngestController {
+  constructor(private readonly ingest: IngestService) {}
+
+  @Post(':insurer/files')
+  @Roles('insurer')
+  @ApiOperation({
+    summary: 'Upload a native file',
+    description:
+      'The raw body in the insurer format (PICC text/csv GBK, PINGAN application/x-ndjson, CPIC application/xml, DADI ' +
+      'application/json) or multipart/form-data with a "file" part. 202 once stored and checked; records are then ' +
+      'published to ajx.raw.v1.<INSURER> (see the batch report). 200 with duplicate=true for a file uploaded before.',
+  })
+  @ApiParam({ name: 'insurer', example: 'PICC' })
+  @ApiConsumes(
+    'text/csv',
+    'application/x-ndjson',
+    'application/xml',
+    'text/xml',
+    'application/json',
+    'multipart/form-data',
+  )
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ApiAcceptedResponse({ type: IngestAcceptedDto })
+  @ApiOkResponse({ type: IngestAcceptedDto, description: 'the same file was uploaded before' })
+  @ApiUnprocessableEntityResponse({ type: IngestRejectedDto, description: 'MALFORMED_FILE: nothing was published' })
+  async upload(
+    @Param('insurer') insurer: string,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: AuthenticatedRequest,
+    @Res({ passthrough: true }) res: Response,
+    @RequestId() requestId?: string,
+  ): Promise<IngestAcceptedDto> {
+    const answer = await this.ingest.accept(insurer, principal, req, req.credentialId ?? null, requestId);
+    res.status(answer.status);
+    return answer.body;
+  }
+
+  @Get('batches/:batchId')
+  @Roles('insurer', 'operator')
+  @ApiOperation({ summary: 'Batch report: counts, every reject, and whether processing is complete' })
+  @ApiQuery({ name: 'rejectsAfter', required: false, description: 'recordIndex to continue after' })
+  @ApiQuery({ name: 'limit', required: false, description: 'rejects per page (1–10000, default 1000)' })
+  @ApiOkResponse({ type: BatchReportDto })
+  report(
+    @Param('batchId', new ParseUUIDPipe()) batchId: string,
+    @Query('rejectsAfter', new DefaultValuePipe(-1), ParseIntPipe) rejectsAfter: number,
+    @Query('limit', new DefaultValuePipe(1000), ParseIntPipe) limit: number,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId?: string,
+  ): Promise<BatchReportDto> {
+    return this.ingest.report(batchId, principal, rejectsAfter, Math.min(Math.max(limit, 1), 10000), requestId);
+  }
+}

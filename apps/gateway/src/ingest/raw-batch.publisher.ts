@@ -1,0 +1,126 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type RawRecord, rawTopicName, RawHeaders } from '@ajx/contracts';
+import { adapterFor } from '@ajx/domain';
+import { EventProducer, type OutgoingMessage } from '@ajx/messaging';
+import { MetricsRegistry } from '@ajx/observability';
+import { Counter } from 'prom-client';
+import { BatchRepository, type BatchRow } from './batch.repository';
+import { UploadStore } from './upload-store';
+
+const CHUNK = 500;
+const LEASE_MS = 60_000;
+const POLL_MS = 2_000;
+
+/** The raw Kafka message of one native record: key = the insurer's record id (keeps its versions in order). */
+export function rawMessage(batch: Pick<BatchRow, 'batch_id' | 'accepted_at'>, raw: RawRecord): OutgoingMessage {
+  return {
+    key: raw.sourceId ?? `${batch.batch_id}:${raw.recordIndex}`,
+    value: JSON.stringify(raw),
+    headers: {
+      [RawHeaders.batchId]: batch.batch_id,
+      [RawHeaders.recordIndex]: String(raw.recordIndex),
+      [RawHeaders.acceptedAt]: batch.accepted_at.toISOString(),
+    },
+  };
+}
+
+/**
+ * Publishes accepted uploads to `ajx.raw.v1.<INSURER>`, one message per record, from the stored file. Progress
+ * and a lease are kept in PostgreSQL, so a crashed or restarted gateway (any instance) resumes where the last
+ * acknowledged chunk ended; a chunk re-sent after a crash is deduplicated downstream.
+ */
+@Injectable()
+export class RawBatchPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RawBatchPublisher.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private readonly published: Counter;
+
+  constructor(
+    private readonly batches: BatchRepository,
+    private readonly store: UploadStore,
+    private readonly producer: EventProducer,
+    metrics: MetricsRegistry,
+  ) {
+    this.published = new Counter({
+      name: 'ajx_gateway_raw_records_published_total',
+      help: 'Raw records published to Kafka',
+      labelNames: ['insurer'],
+      registers: [metrics],
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.kick(), POLL_MS);
+    this.kick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Starts a publishing round now (or right after the current one). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((err: unknown) =>
+        this.logger.error(`publishing failed: ${err instanceof Error ? err.message : String(err)}`),
+      )
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Resolves when no accepted batch is waiting (tests and shutdown use it). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const batch = await this.batches.leaseNextUnpublished(LEASE_MS);
+      if (!batch) return;
+      await this.publish(batch);
+    }
+  }
+
+  private async publish(batch: BatchRow): Promise<void> {
+    const adapter = adapterFor(batch.insurer);
+    if (!adapter) throw new Error(`no adapter for ${batch.insurer}`);
+    const topic = rawTopicName(batch.insurer);
+    let index = 0;
+    let chunk: OutgoingMessage[] = [];
+    const flush = async () => {
+      if (chunk.length === 0) return true;
+      await this.producer.send([{ topic, messages: chunk }]);
+      this.published.inc({ insurer: batch.insurer }, chunk.length);
+      chunk = [];
+      return this.batches.progress(batch.batch_id, index, LEASE_MS);
+    };
+    for await (const raw of adapter.records(this.store.opener(batch.upload_path))) {
+      index++;
+      if (index <= batch.published) continue;
+      chunk.push(rawMessage(batch, raw));
+      if (chunk.length >= CHUNK && !(await flush())) {
+        this.logger.warn(`lost the publishing lease of batch ${batch.batch_id}; another instance continues`);
+        return;
+      }
+      if (this.stopped) return;
+    }
+    if (!(await flush())) return;
+    await this.batches.markPublished(batch.batch_id, index);
+  }
+}

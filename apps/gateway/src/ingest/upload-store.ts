@@ -1,0 +1,72 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Injectable } from '@nestjs/common';
+import { GatewayConfig } from '../gateway.config';
+
+export class UploadTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`the upload exceeds ${limit} bytes`);
+  }
+}
+
+export interface ReceivedUpload {
+  tempPath: string;
+  bytes: number;
+  sha256: Buffer;
+}
+
+/**
+ * Keeps uploaded files on disk (a shared volume when several gateways run): streamed in with a running SHA-256
+ * and a byte limit, so memory stays flat whatever the size, then moved under `<insurer>/<date>/<batchId>`.
+ */
+@Injectable()
+export class UploadStore {
+  private readonly root: string;
+
+  constructor(config: GatewayConfig) {
+    this.root = path.resolve(config.AJX_UPLOAD_DIR);
+    fs.mkdirSync(path.join(this.root, 'incoming'), { recursive: true });
+  }
+
+  async receive(source: Readable, maxBytes: number): Promise<ReceivedUpload> {
+    const tempPath = path.join(this.root, 'incoming', randomUUID());
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        if (bytes > maxBytes) return done(new UploadTooLargeError(maxBytes));
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, meter, fs.createWriteStream(tempPath));
+    } catch (err) {
+      await this.discard(tempPath);
+      throw err;
+    }
+    return { tempPath, bytes, sha256: hash.digest() };
+  }
+
+  async keep(tempPath: string, insurer: string, batchId: string): Promise<string> {
+    const day = new Date().toISOString().slice(0, 10);
+    const dir = path.join(this.root, insurer, day);
+    await fs.promises.mkdir(dir, { recursive: true });
+    const final = path.join(dir, batchId);
+    await fs.promises.rename(tempPath, final);
+    return final;
+  }
+
+  async discard(tempPath: string): Promise<void> {
+    await fs.promises.rm(tempPath, { force: true });
+  }
+
+  /** A re-openable byte source for the adapters' streaming passes. */
+  opener(file: string): () => AsyncIterable<Buffer> {
+    return () => fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+  }
+}
