@@ -12,6 +12,8 @@ const aliases = [
   'platform',
   'audit',
   'identity',
+  'canonical-store',
+  'normalization',
   'testing',
 ];
 const moduleNameMapper = Object.fromEntries(aliases.map((a) => [`^@ajx/${a}$`, `<rootDir>/libs/${a}/src`]));

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './commands/db.command';
 import { registerTopicCommands } from './commands/topics.command';
 import { registerAuditCommands } from './commands/audit.command';
+import { registerDlqCommands, registerReplayCommand } from './commands/dlq.command';
 import { registerCredentialCommands, registerPrincipalCommands } from './commands/principals.command';
 import { CliError, EXIT } from './cli-error';
 
@@ -21,6 +22,8 @@ export function buildProgram(): Command {
   registerPrincipalCommands(program);
   registerCredentialCommands(program);
   registerAuditCommands(program);
+  registerDlqCommands(program);
+  registerReplayCommand(program);
   return program;
 }
 

@@ -6,4 +6,16 @@ export class NormalizerConfig extends CommonConfig {
   @Min(0)
   @Max(65535)
   AJX_NORMALIZER_PORT: number = 3001;
+
+  /** Raw partitions processed in parallel by one normaliser process. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  AJX_NORMALIZER_CONCURRENCY: number = 3;
+
+  /** Most raw records handled (and written) in one step. */
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  AJX_NORMALIZER_BATCH: number = 1000;
 }

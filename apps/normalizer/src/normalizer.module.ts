@@ -1,6 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { CanonicalStoreRepository } from '@ajx/canonical-store';
+import { createNormalizer } from '@ajx/domain';
+import { EventProducer } from '@ajx/messaging';
+import { NormalizationPipeline } from '@ajx/normalization';
 import { ServiceRuntimeModule } from '@ajx/platform';
 import { NormalizerConfig } from './normalizer.config';
+import { NormalizerService } from './normalizer.service';
+import { RawRecordsHandler } from './raw-records.handler';
 
 @Module({})
 export class NormalizerModule {
@@ -14,6 +20,17 @@ export class NormalizerModule {
           config,
           uses: { kafka: true, postgres: true },
         }),
+      ],
+      controllers: [RawRecordsHandler],
+      providers: [
+        CanonicalStoreRepository,
+        {
+          provide: NormalizationPipeline,
+          inject: [CanonicalStoreRepository, EventProducer],
+          useFactory: (store: CanonicalStoreRepository, producer: EventProducer) =>
+            new NormalizationPipeline(createNormalizer(), store, producer),
+        },
+        NormalizerService,
       ],
     };
   }

@@ -1,23 +1,12 @@
 import { createHash } from 'node:crypto';
+import { stableJson } from '@ajx/contracts';
 import type { AuditEntry } from './audit-entry';
-
-/** Stable JSON: keys sorted at every level, so the same entry always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
-    .join(',')}}`;
-}
 
 /** Hash of one entry's content (id and time included, so moving or re-dating it is detected). */
 export function entryHash(e: AuditEntry): Buffer {
   return createHash('sha256')
     .update(
-      canonicalJson({
+      stableJson({
         id: e.id,
         at: e.at.toISOString(),
         actor: e.actor,

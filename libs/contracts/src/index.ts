@@ -1,2 +1,3 @@
 export * from './topics';
 export * from './canonical';
+export * from './util';

@@ -1,0 +1,3 @@
+export * from './canonical-store.types';
+export * from './canonical-store.repository';
+export * from './dlq.repository';

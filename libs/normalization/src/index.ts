@@ -1,0 +1,4 @@
+export * from './raw-input';
+export * from './normalization.pipeline';
+export * from './raw-replayer';
+export * from './dlq-redriver';
