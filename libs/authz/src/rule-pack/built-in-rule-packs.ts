@@ -1,0 +1,26 @@
+import defaultPackJson from '../../rule-packs/default.v1.json';
+import jiningPackJson from '../../rule-packs/jining.v1.json';
+import { loadRulePack } from './rule-pack.loader';
+import type { RulePack } from './rule-pack.types';
+
+let builtIn: readonly RulePack[] | undefined;
+
+/**
+ * The packs shipped with the hub (`libs/authz/rule-packs/*.json`), validated on first use: `default@1` (the matrix
+ * of DESIGN.md) and `jining@1` (济宁, from 济安字〔2013〕13号). A deployment may load its own with `loadRulePack`.
+ */
+export function builtInRulePacks(): readonly RulePack[] {
+  builtIn ??= Object.freeze([loadRulePack(defaultPackJson), loadRulePack(jiningPackJson)]);
+  return builtIn;
+}
+
+/** A built-in pack by identity; throws naming the packs that exist. */
+export function builtInRulePack(id: string, version: number): RulePack {
+  const packs = builtInRulePacks();
+  const pack = packs.find((p) => p.id === id && p.version === version);
+  if (!pack) {
+    const known = packs.map((p) => `${p.id}@${p.version}`).join(', ');
+    throw new Error(`no built-in rule pack ${id}@${version} (built in: ${known})`);
+  }
+  return pack;
+}
