@@ -14,6 +14,7 @@ const aliases = [
   'identity',
   'canonical-store',
   'normalization',
+  'dept-store',
   'testing',
 ];
 const moduleNameMapper = Object.fromEntries(aliases.map((a) => [`^@ajx/${a}$`, `<rootDir>/libs/${a}/src`]));

@@ -1,5 +1,5 @@
 import { CommonConfig } from '@ajx/config';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 export class GatewayConfig extends CommonConfig {
   @IsInt()
@@ -45,4 +45,24 @@ export class GatewayConfig extends CommonConfig {
   @IsInt()
   @Min(100)
   AJX_AUDIT_SEAL_INTERVAL_MS: number = 2000;
+
+  /**
+   * Connection of the department API: role `ajx_api` (neither superuser nor owner, so row-level security
+   * applies). Empty: AJX_DATABASE_URL with the user replaced by ajx_api (and no password).
+   */
+  @IsOptional()
+  @Matches(/^(postgres(ql)?:\/\/.*)?$/, { message: 'AJX_API_DATABASE_URL must be a postgres:// URL' })
+  AJX_API_DATABASE_URL = '';
+
+  /** The deployment's rule pack (departments are validated against its kinds). */
+  @Matches(/^[a-z][a-z0-9_-]*@\d+$/, { message: 'AJX_RULE_PACK must be <id>@<version>, e.g. default@1' })
+  AJX_RULE_PACK = 'default@1';
+
+  apiDatabaseUrl(): string {
+    if (this.AJX_API_DATABASE_URL) return this.AJX_API_DATABASE_URL;
+    const u = new URL(this.AJX_DATABASE_URL);
+    u.username = 'ajx_api';
+    u.password = '';
+    return u.toString();
+  }
 }

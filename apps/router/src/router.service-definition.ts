@@ -1,4 +1,8 @@
+import type { Kafka } from 'kafkajs';
+import { Topics } from '@ajx/contracts';
+import { KAFKA, KafkaBatchServer } from '@ajx/messaging';
 import type { ServiceDefinition } from '@ajx/platform';
+import { CANONICAL_PATTERN } from './canonical-events.handler';
 import { RouterConfig } from './router.config';
 import { RouterModule } from './router.module';
 
@@ -7,4 +11,12 @@ export const routerService: ServiceDefinition<RouterConfig> = {
   schema: RouterConfig,
   module: (config) => RouterModule.forRoot(config),
   port: (config) => config.AJX_ROUTER_PORT,
+  transport: (app, config) =>
+    new KafkaBatchServer({
+      kafka: app.get<Kafka>(KAFKA),
+      groupId: `${config.AJX_TOPIC_PREFIX}ajx.router`,
+      subscriptions: [{ pattern: CANONICAL_PATTERN, topics: [config.AJX_TOPIC_PREFIX + Topics.canonical] }],
+      partitionsConsumedConcurrently: config.AJX_ROUTER_CONCURRENCY,
+      maxMessagesPerCall: config.AJX_ROUTER_BATCH,
+    }),
 };

@@ -1,12 +1,21 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { AuditModule } from '@ajx/audit';
 import { CredentialService } from './credential.service';
+import { DEPARTMENT_POLICY, shapeOnlyDepartmentPolicy } from './department.policy';
 import { IdentityRepository } from './identity.repository';
 import { PrincipalService } from './principal.service';
 
-@Module({
-  imports: [AuditModule],
-  providers: [IdentityRepository, PrincipalService, CredentialService],
-  exports: [PrincipalService, CredentialService],
-})
-export class IdentityModule {}
+@Module({})
+export class IdentityModule {
+  /** `departmentPolicy` provides DEPARTMENT_POLICY (e.g. backed by the deployment's rule pack). */
+  static register(
+    departmentPolicy: Provider = { provide: DEPARTMENT_POLICY, useValue: shapeOnlyDepartmentPolicy },
+  ): DynamicModule {
+    return {
+      module: IdentityModule,
+      imports: [AuditModule],
+      providers: [IdentityRepository, PrincipalService, CredentialService, departmentPolicy],
+      exports: [PrincipalService, CredentialService, IdentityRepository],
+    };
+  }
+}

@@ -24,3 +24,10 @@ export function builtInRulePack(id: string, version: number): RulePack {
   }
   return pack;
 }
+
+/** A built-in pack named `id@version` (as configured with AJX_RULE_PACK, e.g. `jining@1`). */
+export function builtInRulePackBySpec(spec: string): RulePack {
+  const m = /^([a-z][a-z0-9_-]*)@(\d+)$/.exec(spec);
+  if (!m) throw new Error(`rule pack ${JSON.stringify(spec)} is not of the form <id>@<version> (e.g. default@1)`);
+  return builtInRulePack(m[1], Number(m[2]));
+}

@@ -1,0 +1,34 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { DeptViewRepository } from '@ajx/dept-store';
+import { dataSourceOptions } from '@ajx/persistence';
+import { DataSource } from 'typeorm';
+import { GatewayConfig } from '../gateway.config';
+
+/**
+ * The department API's own connection pool, as role `ajx_api`: the database enforces department isolation on it
+ * (row-level security), whatever the application code does.
+ */
+@Injectable()
+export class DeptReadDatabase implements OnApplicationShutdown {
+  readonly db: DataSource;
+  readonly views: DeptViewRepository;
+
+  constructor(config: GatewayConfig) {
+    this.db = new DataSource(
+      dataSourceOptions({
+        url: config.apiDatabaseUrl(),
+        poolSize: config.AJX_DATABASE_POOL_SIZE,
+        applicationName: 'ajx-gateway-dept',
+      }),
+    );
+    this.views = new DeptViewRepository(this.db);
+  }
+
+  async connect(): Promise<void> {
+    if (!this.db.isInitialized) await this.db.initialize();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.db.isInitialized) await this.db.destroy();
+  }
+}

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLog } from '@ajx/audit';
+import type { RecordKind } from '@ajx/contracts';
+import { departmentScopeOf, type ViewCursor, type ViewRow } from '@ajx/dept-store';
+import type { Principal } from '@ajx/identity';
+import { apiError } from '../http/api-error';
+import { DeptReadDatabase } from './dept-read.provider';
+import type { DeptPageDto, DeptQueryDto, DeptRecordDto } from './dto/dept.dto';
+
+function toDto(r: ViewRow): DeptRecordDto {
+  return {
+    kind: r.kind,
+    insurer: r.insurer,
+    subject: r.subject,
+    version: r.version,
+    eventId: r.eventId,
+    action: r.action,
+    uscc: r.uscc,
+    region: r.region,
+    sector: r.sector,
+    status: r.status ?? '',
+    level: r.level,
+    urgent: r.urgent,
+    businessTime: r.businessTime,
+    updatedAt: r.updatedAt.toISOString(),
+    data: r.data,
+  };
+}
+
+export function encodeViewCursor(c: ViewCursor): string {
+  return Buffer.from(JSON.stringify([c.insurer, c.subject])).toString('base64url');
+}
+
+export function decodeViewCursor(s: string): ViewCursor {
+  try {
+    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') {
+      return { insurer: v[0], subject: v[1] };
+    }
+  } catch {
+    // fall through
+  }
+  throw apiError(400, 'INVALID_CURSOR', 'after is not a cursor returned by this API');
+}
+
+/** A department's reads of its own view: every answer comes from rows the database lets it see. */
+@Injectable()
+export class DeptService {
+  constructor(
+    private readonly read: DeptReadDatabase,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async page(principal: Principal, kind: RecordKind, q: DeptQueryDto, requestId?: string): Promise<DeptPageDto> {
+    const scope = departmentScopeOf(principal);
+    const limit = q.limit ?? 100;
+    const rows = await this.read.views.page(
+      scope,
+      kind,
+      {
+        uscc: q.uscc,
+        region: q.region,
+        sector: q.sector,
+        status: q.status,
+        level: q.level,
+        updatedSince: q.updatedSince ? new Date(q.updatedSince) : undefined,
+        insurer: q.insurer,
+      },
+      q.after ? decodeViewCursor(q.after) : null,
+      limit,
+    );
+    await this.audit.record({
+      actor: principal.id,
+      action: 'dept.query',
+      target: kind,
+      outcome: 'ok',
+      details: { filters: { ...q }, returned: rows.length },
+      requestId,
+    });
+    const last = rows[rows.length - 1];
+    return { items: rows.map(toDto), next: rows.length === limit && last ? encodeViewCursor(last) : null };
+  }
+
+  async get(
+    principal: Principal,
+    kind: RecordKind,
+    subject: string,
+    insurer: string | undefined,
+    requestId?: string,
+  ): Promise<DeptRecordDto> {
+    const rows = await this.read.views.bySubject(departmentScopeOf(principal), kind, subject, insurer);
+    const outcome = rows.length === 1 ? 'ok' : 'denied';
+    await this.audit.record({
+      actor: principal.id,
+      action: 'dept.read',
+      target: `${kind}:${insurer ?? '*'}:${subject}`,
+      outcome,
+      requestId,
+    });
+    if (rows.length === 0) throw apiError(404, 'NOT_FOUND', `no ${kind} ${subject} in your view`);
+    if (rows.length > 1) {
+      throw apiError(409, 'AMBIGUOUS_SUBJECT', `${subject} exists for several insurers; add ?insurer=`, {
+        insurers: rows.map((r) => r.insurer),
+      });
+    }
+    return toDto(rows[0]);
+  }
+}

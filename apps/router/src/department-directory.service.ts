@@ -1,0 +1,84 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  builtInRulePackBySpec,
+  type Department,
+  EntitlementIndex,
+  type RulePack,
+  validateDepartment,
+} from '@ajx/authz';
+import { ProjectionJobsRepository } from '@ajx/dept-store';
+import { IdentityRepository } from '@ajx/identity';
+import { RouterConfig } from './router.config';
+
+/**
+ * The departments and the rule pack, as an entitlement index, re-read periodically. A department seen for the
+ * first time is queued for re-projection of its history; a changed rule pack queues a full re-scope.
+ */
+@Injectable()
+export class DepartmentDirectory implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DepartmentDirectory.name);
+  readonly pack: RulePack;
+  private current: EntitlementIndex;
+  private signature = '';
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly identity: IdentityRepository,
+    private readonly jobs: ProjectionJobsRepository,
+    private readonly config: RouterConfig,
+  ) {
+    this.pack = builtInRulePackBySpec(config.AJX_RULE_PACK);
+    this.current = new EntitlementIndex(this.pack, []);
+  }
+
+  get index(): EntitlementIndex {
+    return this.current;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const spec = `${this.pack.id}@${this.pack.version}`;
+    const previous = await this.jobs.activeRulePack();
+    if (previous !== spec) {
+      await this.jobs.activateRulePack(this.pack.id, this.pack.version, this.pack, 'system:router');
+      if (previous) await this.jobs.enqueueFullRescope(`rule pack ${previous} → ${spec}`);
+      this.logger.log(`rule pack ${spec} active${previous ? ` (was ${previous}; views are re-scoped)` : ''}`);
+    }
+    await this.refresh();
+    this.timer = setInterval(
+      () => void this.refresh().catch((e: Error) => this.logger.error(e.message)),
+      this.config.AJX_ROUTER_DIRECTORY_REFRESH_MS,
+    );
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async refresh(): Promise<void> {
+    const principals = (await this.identity.listPrincipals('department')).filter((p) => !p.disabledAt && p.department);
+    const departments: Department[] = [];
+    for (const p of principals) {
+      const d: Department = {
+        id: p.id,
+        name: p.name,
+        kind: p.department!.kind,
+        level: p.department!.level,
+        regionCode: p.department!.regionCode,
+      };
+      const problems = validateDepartment(d, this.pack);
+      if (problems.length) this.logger.warn(`department ${p.id} ignored: ${problems.join('; ')}`);
+      else departments.push(d);
+    }
+    const signature = departments
+      .map((d) => `${d.id}|${d.kind}|${d.level}|${d.regionCode}`)
+      .sort()
+      .join('\n');
+    if (signature === this.signature) return;
+    this.current = new EntitlementIndex(this.pack, departments);
+    this.signature = signature;
+    const queued = await this.jobs.enqueueForNewDepartments(departments.map((d) => d.id));
+    this.logger.log(
+      `directory: ${departments.length} departments${queued ? `, ${queued} queued for re-projection` : ''}`,
+    );
+  }
+}

@@ -1,0 +1,110 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { RecordKind } from '@ajx/contracts';
+import {
+  CanonicalSnapshotRepository,
+  DeptProjectionWriter,
+  ProjectionJobsRepository,
+  type ProjectionJob,
+} from '@ajx/dept-store';
+import { DepartmentDirectory } from './department-directory.service';
+import { planRouting, type RoutableEvent } from './route-planner';
+
+const PAGE = 500;
+const LEASE_MS = 60_000;
+
+/**
+ * Gives a newly entitled department its history (and re-scopes everything after a rule change) from the canonical
+ * store's latest state per record. Jobs live in PostgreSQL with a lease and a cursor, so a restart resumes them.
+ */
+@Injectable()
+export class ReprojectionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ReprojectionService.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly jobs: ProjectionJobsRepository,
+    private readonly snapshot: CanonicalSnapshotRepository,
+    private readonly writer: DeptProjectionWriter,
+    private readonly directory: DepartmentDirectory,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.kick(), 2000);
+    this.kick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  kick(): void {
+    if (this.running || this.stopped) return;
+    this.running = this.drain()
+      .catch((err: unknown) => this.logger.error(`re-projection failed: ${(err as Error).message}`))
+      .finally(() => (this.running = null));
+  }
+
+  /** Runs queued jobs until none is left (tests call it directly). */
+  async drain(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const job = await this.jobs.lease(LEASE_MS);
+      if (!job) return;
+      try {
+        await this.run(job);
+        await this.jobs.finish(job.id);
+      } catch (err) {
+        await this.jobs.finish(job.id, (err as Error).message);
+        throw err;
+      }
+    }
+  }
+
+  private async run(job: ProjectionJob): Promise<void> {
+    const index = this.directory.index;
+    const grant = job.departmentId ? index.grant(job.departmentId) : undefined;
+    if (job.departmentId && !grant) return; // no longer a valid department: nothing to project
+    let cursor = job.cursor;
+    let projected = 0;
+    do {
+      const { records, next } = await this.snapshot.page(
+        grant
+          ? { regionPrefix: grant.regionPrefix, kinds: grant.records, sectors: grant.allSectors ? null : grant.sectors }
+          : {},
+        cursor,
+        PAGE,
+      );
+      const events: RoutableEvent[] = records.map((r) => ({
+        kind: r.kind as RecordKind,
+        insurer: r.insurer,
+        subject: r.subject,
+        version: r.version,
+        eventId: r.eventId,
+        action: (r.data as { action: string }).action,
+        uscc: r.uscc,
+        region: r.region,
+        sector: r.sector,
+        businessTime: r.businessTime,
+        data: r.data as RoutableEvent['data'],
+        correction: false,
+        acceptedAt: r.acceptedAt,
+      }));
+      const holdings = await this.writer.holdings(events);
+      const plan = planRouting(events, new Map(), holdings, index, {
+        kind: 'reproject',
+        departmentId: job.departmentId,
+      });
+      await this.writer.apply(plan.changes, []);
+      projected += plan.changes.length;
+      cursor = next;
+      if (cursor) await this.jobs.progress(job.id, cursor, LEASE_MS);
+    } while (cursor && !this.stopped);
+    this.logger.log(
+      `re-projection ${job.id} (${job.reason}${job.departmentId ? ` for ${job.departmentId}` : ''}): ${projected} changes`,
+    );
+  }
+}

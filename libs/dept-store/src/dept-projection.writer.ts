@@ -1,0 +1,219 @@
+import type { RecordKind } from '@ajx/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export type FeedEntryType = 'new' | 'updated' | 'corrected' | 'withdrawn';
+
+/** One change to one department's view of one record. */
+export interface ViewChange {
+  departmentId: string;
+  entry: FeedEntryType;
+  urgent: boolean;
+  kind: RecordKind;
+  insurer: string;
+  subject: string;
+  version: number;
+  eventId: string;
+  /** The masked record (null for a withdrawal). */
+  data: unknown;
+  action: string;
+  uscc: string;
+  region: string;
+  sector: string;
+  status: string | null;
+  level: string | null;
+  businessTime: string;
+  acceptedAt: Date | null;
+}
+
+export interface RecordKey {
+  kind: RecordKind;
+  insurer: string;
+  subject: string;
+}
+
+export interface Holding {
+  departmentId: string;
+  version: number;
+  eventId: string;
+}
+
+export interface RoutedVersion {
+  version: number;
+  eventId: string;
+}
+
+export const recordKeyOf = (k: RecordKey) => `${k.kind}\u0000${k.insurer}\u0000${k.subject}`;
+
+/**
+ * Write side of department views and feeds (router and re-projection, on the service's own connection).
+ *
+ * Each department's feed sequence is taken under its counter row lock as the last step of the transaction, locks
+ * taken in department-id order (no deadlocks between concurrent writers): a department's feed becomes visible in
+ * commit order and its cursor never skips an entry that commits late.
+ */
+export class DeptProjectionWriter {
+  constructor(private readonly db: DataSource) {}
+
+  /** What the router already routed, per record. */
+  async routed(keys: readonly RecordKey[]): Promise<Map<string, RoutedVersion>> {
+    const out = new Map<string, RoutedVersion>();
+    if (!keys.length) return out;
+    const rows = await this.db.query<
+      { kind: RecordKind; insurer: string; subject: string; version: number; event_id: string }[]
+    >(
+      `SELECT r.kind, r.insurer, r.subject, r.version, r.event_id FROM route_records r
+       JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(kind, insurer, subject)
+         ON r.kind = k.kind AND r.insurer = k.insurer AND r.subject = k.subject`,
+      [keys.map((k) => k.kind), keys.map((k) => k.insurer), keys.map((k) => k.subject)],
+    );
+    for (const r of rows) out.set(recordKeyOf(r), { version: r.version, eventId: r.event_id });
+    return out;
+  }
+
+  /** Which departments hold which version of each record now. */
+  async holdings(keys: readonly RecordKey[]): Promise<Map<string, Map<string, Holding>>> {
+    const out = new Map<string, Map<string, Holding>>();
+    if (!keys.length) return out;
+    const rows = await this.db.query<
+      { department_id: string; kind: RecordKind; insurer: string; subject: string; version: number; event_id: string }[]
+    >(
+      `SELECT v.department_id, v.kind, v.insurer, v.subject, v.version, v.event_id FROM dept_views v
+       JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(kind, insurer, subject)
+         ON v.kind = k.kind AND v.insurer = k.insurer AND v.subject = k.subject`,
+      [keys.map((k) => k.kind), keys.map((k) => k.insurer), keys.map((k) => k.subject)],
+    );
+    for (const r of rows) {
+      const key = recordKeyOf(r);
+      let m = out.get(key);
+      if (!m) out.set(key, (m = new Map()));
+      m.set(r.department_id, { departmentId: r.department_id, version: r.version, eventId: r.event_id });
+    }
+    return out;
+  }
+
+  /**
+   * Applies the changes and the routed versions in one transaction. View rows hold the final state per
+   * (department, record); every change becomes one feed entry, in order.
+   */
+  async apply(changes: readonly ViewChange[], routed: readonly (RecordKey & RoutedVersion)[]): Promise<void> {
+    if (!changes.length && !routed.length) return;
+    await this.db.transaction(async (tx) => {
+      if (routed.length) await this.upsertRouted(tx, routed);
+      if (!changes.length) return;
+      const seqs = await this.takeSequences(tx, changes);
+      const finals = new Map<string, { change: ViewChange; seq: string }>();
+      changes.forEach((change, i) =>
+        finals.set(`${change.departmentId}\u0000${recordKeyOf(change)}`, { change, seq: seqs[i] }),
+      );
+      const upserts = [...finals.values()].filter((f) => f.change.entry !== 'withdrawn');
+      const withdrawals = [...finals.values()].filter((f) => f.change.entry === 'withdrawn').map((f) => f.change);
+      if (withdrawals.length) await this.deleteViews(tx, withdrawals);
+      if (upserts.length) await this.upsertViews(tx, upserts);
+      await this.insertFeed(tx, changes, seqs);
+    });
+  }
+
+  private async upsertRouted(tx: EntityManager, routed: readonly (RecordKey & RoutedVersion)[]): Promise<void> {
+    await tx.query(
+      `INSERT INTO route_records AS r (kind, insurer, subject, version, event_id)
+       SELECT DISTINCT ON (kind, insurer, subject) * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::uuid[])
+         AS t(kind, insurer, subject, version, event_id) ORDER BY kind, insurer, subject, version DESC
+       ON CONFLICT (kind, insurer, subject) DO UPDATE SET version = EXCLUDED.version, event_id = EXCLUDED.event_id,
+         routed_at = now()
+       WHERE r.version <= EXCLUDED.version`,
+      [
+        routed.map((r) => r.kind),
+        routed.map((r) => r.insurer),
+        routed.map((r) => r.subject),
+        routed.map((r) => r.version),
+        routed.map((r) => r.eventId),
+      ],
+    );
+  }
+
+  /** Sequence numbers per change (index-aligned), taken under each department's counter lock. */
+  private async takeSequences(tx: EntityManager, changes: readonly ViewChange[]): Promise<string[]> {
+    const counts = new Map<string, number>();
+    for (const c of changes) counts.set(c.departmentId, (counts.get(c.departmentId) ?? 0) + 1);
+    const ids = [...counts.keys()].sort();
+    await tx.query(`INSERT INTO dept_counters (department_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [ids]);
+    await tx.query(`SELECT 1 FROM dept_counters WHERE department_id = ANY($1) ORDER BY department_id FOR UPDATE`, [
+      ids,
+    ]);
+    const rows = await tx.query<{ department_id: string; last_seq: string }[]>(
+      `UPDATE dept_counters c SET last_seq = c.last_seq + n.count
+       FROM unnest($1::text[], $2::int[]) AS n(department_id, count)
+       WHERE c.department_id = n.department_id RETURNING c.department_id, c.last_seq`,
+      [ids, ids.map((id) => counts.get(id)!)],
+    );
+    const next = new Map<string, bigint>();
+    for (const r of rows) next.set(r.department_id, BigInt(r.last_seq) - BigInt(counts.get(r.department_id)!));
+    return changes.map((c) => {
+      const n = next.get(c.departmentId)! + 1n;
+      next.set(c.departmentId, n);
+      return n.toString();
+    });
+  }
+
+  private async deleteViews(tx: EntityManager, ws: readonly ViewChange[]): Promise<void> {
+    await tx.query(
+      `DELETE FROM dept_views v USING unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS d(department_id, kind, insurer, subject)
+       WHERE v.department_id = d.department_id AND v.kind = d.kind AND v.insurer = d.insurer AND v.subject = d.subject`,
+      [ws.map((w) => w.departmentId), ws.map((w) => w.kind), ws.map((w) => w.insurer), ws.map((w) => w.subject)],
+    );
+  }
+
+  private async upsertViews(tx: EntityManager, finals: readonly { change: ViewChange; seq: string }[]): Promise<void> {
+    const us = finals.map((f) => f.change);
+    await tx.query(
+      `INSERT INTO dept_views AS v (department_id, kind, insurer, subject, version, event_id, action, uscc, region, sector,
+         status, level, urgent, data, business_time, feed_seq)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::uuid[], $7::text[], $8::text[],
+         $9::text[], $10::text[], $11::text[], $12::text[], $13::boolean[], $14::jsonb[], $15::text[], $16::bigint[])
+       ON CONFLICT (department_id, kind, insurer, subject) DO UPDATE SET version = EXCLUDED.version,
+         event_id = EXCLUDED.event_id, action = EXCLUDED.action, uscc = EXCLUDED.uscc, region = EXCLUDED.region,
+         sector = EXCLUDED.sector, status = EXCLUDED.status, level = EXCLUDED.level, urgent = EXCLUDED.urgent,
+         data = EXCLUDED.data, business_time = EXCLUDED.business_time, feed_seq = EXCLUDED.feed_seq, updated_at = now()
+       WHERE v.version <= EXCLUDED.version`,
+      [
+        us.map((u) => u.departmentId),
+        us.map((u) => u.kind),
+        us.map((u) => u.insurer),
+        us.map((u) => u.subject),
+        us.map((u) => u.version),
+        us.map((u) => u.eventId),
+        us.map((u) => u.action),
+        us.map((u) => u.uscc),
+        us.map((u) => u.region),
+        us.map((u) => u.sector),
+        us.map((u) => u.status),
+        us.map((u) => u.level),
+        us.map((u) => u.urgent),
+        us.map((u) => JSON.stringify(u.data)),
+        us.map((u) => u.businessTime),
+        finals.map((f) => f.seq),
+      ],
+    );
+  }
+
+  private async insertFeed(tx: EntityManager, cs: readonly ViewChange[], seqs: string[]): Promise<void> {
+    await tx.query(
+      `INSERT INTO dept_feed (department_id, seq, entry, urgent, kind, insurer, subject, version, event_id, data, accepted_at)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[],
+         $8::int[], $9::uuid[], $10::jsonb[], $11::timestamptz[])`,
+      [
+        cs.map((c) => c.departmentId),
+        seqs,
+        cs.map((c) => c.entry),
+        cs.map((c) => c.urgent),
+        cs.map((c) => c.kind),
+        cs.map((c) => c.insurer),
+        cs.map((c) => c.subject),
+        cs.map((c) => c.version),
+        cs.map((c) => c.eventId),
+        cs.map((c) => (c.data === null ? null : JSON.stringify(c.data))),
+        cs.map((c) => c.acceptedAt),
+      ],
+    );
+  }
+}
