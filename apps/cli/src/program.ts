@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './commands/db.command';
+import { registerNormalizeCommand } from './commands/normalize.command';
 import { registerTopicCommands } from './commands/topics.command';
 import { CliError, EXIT } from './cli-error';
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerDbCommands(program);
   registerTopicCommands(program);
+  registerNormalizeCommand(program);
   return program;
 }
 

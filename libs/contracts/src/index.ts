@@ -1,2 +1,4 @@
-export * from './topics';
 export * from './canonical';
+export * from './events';
+export * from './raw';
+export * from './topics';
