@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './commands/db.command';
+import { registerNormalizeCommand } from './commands/normalize.command';
 import { registerTopicCommands } from './commands/topics.command';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerDlqCommands, registerReplayCommand } from './commands/dlq.command';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerDbCommands(program);
   registerTopicCommands(program);
+  registerNormalizeCommand(program);
   registerPrincipalCommands(program);
   registerCredentialCommands(program);
   registerAuditCommands(program);

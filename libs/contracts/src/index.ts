@@ -1,3 +1,5 @@
-export * from './topics';
 export * from './canonical';
+export * from './events';
+export * from './raw';
+export * from './topics';
 export * from './util';

@@ -1,1 +1,3 @@
 export * from './canonical-record';
+export * from './reject-codes';
+export * from './canonical.validator';

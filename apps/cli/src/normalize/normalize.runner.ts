@@ -1,0 +1,34 @@
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { adapterFor, normalizeFile, SUPPORTED_INSURERS, type NormalizeFileOutcome } from '@ajx/domain';
+import { CliError, EXIT } from '../cli-error';
+import { LineWriter } from './line-writer';
+
+const READ_CHUNK = 256 * 1024;
+
+/** `ajx normalize`: the file through both passes, events to stdout, rejects to a file or stderr. */
+export async function runNormalize(opts: { insurer: string; input: string; rejects?: string }): Promise<NormalizeFileOutcome> {
+  const insurer = opts.insurer.trim();
+  const adapter = adapterFor(insurer);
+  if (!adapter) throw new CliError(`unknown insurer ${JSON.stringify(insurer)} (supported: ${SUPPORTED_INSURERS.join(', ')})`, EXIT.usage);
+  let isFile = false;
+  try {
+    isFile = statSync(opts.input).isFile();
+  } catch {
+    isFile = false;
+  }
+  if (!isFile) throw new CliError(`--input ${opts.input}: no such file`, EXIT.usage);
+
+  const events = new LineWriter(process.stdout);
+  const rejectsStream = opts.rejects ? createWriteStream(opts.rejects) : process.stderr;
+  const rejects = new LineWriter(rejectsStream);
+  const open = () => createReadStream(opts.input, { highWaterMark: READ_CHUNK });
+  try {
+    return await normalizeFile(insurer, open, {
+      onEvent: (e) => events.write(JSON.stringify(e)),
+      onReject: (r) => rejects.write(JSON.stringify(r)),
+    }, { adapter });
+  } finally {
+    await events.end(false);
+    await rejects.end(Boolean(opts.rejects));
+  }
+}

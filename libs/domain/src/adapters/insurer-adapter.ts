@@ -1,0 +1,44 @@
+import type { RawRecord } from '@ajx/contracts';
+
+/** Pass 1 verdict on a whole file: readable (with its record count) or MALFORMED_FILE with the reason. */
+export type ContainerCheck = { ok: true; records: number } | { ok: false; message: string };
+
+/** Opens the file's bytes again from the start (each pass reads the file once, streaming). */
+export type OpenBytes = () => AsyncIterable<Buffer>;
+
+/**
+ * An insurer's native container format. Adapters only parse: they turn the file into raw records that keep the
+ * insurer's field names, and leave every canonical rule to the normaliser (libs/domain/src/normalizer).
+ */
+export interface InsurerAdapter {
+  /** The insurer code, e.g. `PICC`. */
+  readonly insurer: string;
+  /** Upload content types it accepts, e.g. `['text/csv']`. */
+  readonly contentTypes: readonly string[];
+  /** Pass 1: is the container whole? Streams; memory stays bounded whatever the size. */
+  checkContainer(open: OpenBytes): Promise<ContainerCheck>;
+  /**
+   * Pass 2: raw records in file order, malformed ones included (with `malformed` set). Throws MalformedFileError when
+   * the container is not whole (callers run checkContainer first so that a rejected file yields no record).
+   */
+  records(open: OpenBytes): AsyncIterable<RawRecord>;
+}
+
+export class MalformedFileError extends Error {
+  override readonly name = 'MalformedFileError';
+}
+
+/** Largest record an adapter buffers; a longer one is malformed (keeps memory bounded on hostile input). */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+
+export function malformedRecord(recordIndex: number, message: string, sourceId: string | null, envelope: Record<string, string | null>): RawRecord {
+  return { recordIndex, sourceId, envelope, fields: null, malformed: { message } };
+}
+
+/** The insurer's record id as a string, when it is a non-empty string or a number. */
+export function readableId(v: unknown): string | null {
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v !== 'string') return null;
+  const s = v.trim();
+  return s && !s.includes('\ufffd') ? s : null;
+}

@@ -1,0 +1,14 @@
+export * from './adapters/insurer-adapter';
+export * from './insurers/registry';
+export * from './normalizer/code-tables';
+export * from './normalizer/insurer-mapping';
+export * from './normalizer/normalizer';
+export * from './normalizer/record-rejection';
+export * from './reference';
+export * from './text';
+export * from './values';
+export { PICC_HEADERS, PICC_ID_COLUMN, PICC_ENCODING } from './insurers/picc/picc.format';
+export * from './insurers/pingan/pingan.format';
+export * from './insurers/cpic/cpic.format';
+export * from './insurers/dadi/dadi.format';
+export * from './pipeline/normalize-file';

@@ -1,0 +1,196 @@
+import type { RawRecord } from '@ajx/contracts';
+import { SaxesParser } from 'saxes';
+import {
+  MalformedFileError,
+  MAX_RECORD_BYTES,
+  malformedRecord,
+  readableId,
+  type ContainerCheck,
+  type InsurerAdapter,
+  type OpenBytes,
+} from '../../adapters/insurer-adapter';
+import { CPIC_ENVELOPE_ATTRIBUTES, CPIC_ROOT, XML_ATTRIBUTE_PREFIX, XML_TEXT_KEY } from './cpic.format';
+
+/**
+ * An element in JSON form, keeping CPIC's names: an element with neither attributes nor child elements is its text;
+ * otherwise an object with `@attribute` keys, child elements by name (an array when the name repeats) and its
+ * non-blank text under `#text`. A record is `{<element name>: <element>}`.
+ */
+export type XmlValue = string | XmlObject | XmlValue[];
+export interface XmlObject {
+  [key: string]: XmlValue;
+}
+
+interface Building {
+  name: string;
+  attributes: Record<string, string>;
+  children: Map<string, XmlValue[]>;
+  text: string;
+}
+
+function finish(el: Building): XmlValue {
+  const attrNames = Object.keys(el.attributes);
+  if (!attrNames.length && !el.children.size) return el.text;
+  const obj: XmlObject = {};
+  for (const a of attrNames) obj[XML_ATTRIBUTE_PREFIX + a] = el.attributes[a];
+  for (const [name, values] of el.children) obj[name] = values.length === 1 ? values[0] : values;
+  if (el.text.trim()) obj[XML_TEXT_KEY] = el.text;
+  return obj;
+}
+
+const REPLACEMENT = '\ufffd';
+
+interface Emitted {
+  envelope: Record<string, string | null>;
+  record: RawRecord;
+}
+
+/**
+ * Streams one CPIC document through saxes, calling `onRecord` for each child element of the root. Refuses what the
+ * standard refuses as a whole file: not well-formed XML, a DOCTYPE (so no entity declarations), another root, an
+ * encoding other than UTF-8, a root without `insurer`.
+ */
+class CpicReader {
+  private readonly parser = new SaxesParser({ xmlns: false });
+  private readonly decoder = new TextDecoder('utf-8');
+  private stack: Building[] = [];
+  private envelope: Record<string, string | null> | null = null;
+  private recordIndex = 0;
+  private recordChars = 0;
+  private recordUndecodable = false;
+  private recordOversized = false;
+
+  constructor(private readonly onRecord: (e: Emitted) => void) {
+    const p = this.parser;
+    p.on('doctype', () => {
+      throw new MalformedFileError('a DOCTYPE (and with it entity declarations) is not allowed');
+    });
+    p.on('xmldecl', (decl) => {
+      if (decl.encoding && !/^utf-?8$/i.test(decl.encoding))
+        throw new MalformedFileError(`encoding ${decl.encoding} is not UTF-8`);
+    });
+    p.on('opentag', (tag) => this.open(tag.name, tag.attributes as Record<string, string>));
+    p.on('closetag', () => this.close());
+    p.on('text', (t) => this.text(t));
+    p.on('cdata', (t) => this.text(t));
+  }
+
+  write(chunk: Buffer): void {
+    this.feed(this.decoder.decode(chunk, { stream: true }));
+  }
+
+  end(): void {
+    this.feed(this.decoder.decode());
+    this.guard(() => this.parser.close());
+    if (!this.envelope) throw new MalformedFileError(`no <${CPIC_ROOT}> element`);
+  }
+
+  private feed(text: string): void {
+    if (text) this.guard(() => this.parser.write(text));
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      if (err instanceof MalformedFileError) throw err;
+      throw new MalformedFileError(`not well-formed XML: ${(err as Error).message}`);
+    }
+  }
+
+  private count(s: string): void {
+    if (this.stack.length < 2) return;
+    if (s.includes(REPLACEMENT)) this.recordUndecodable = true;
+    this.recordChars += s.length;
+    if (this.recordChars > MAX_RECORD_BYTES) this.recordOversized = true;
+  }
+
+  private open(name: string, attributes: Record<string, string>): void {
+    if (!this.envelope) {
+      if (name !== CPIC_ROOT) throw new MalformedFileError(`the root element is <${name}>, not <${CPIC_ROOT}>`);
+      const env: Record<string, string | null> = {};
+      for (const a of CPIC_ENVELOPE_ATTRIBUTES) env[a] = attributes[a]?.trim() || null;
+      if (!env.insurer) throw new MalformedFileError(`<${CPIC_ROOT}> does not declare its insurer`);
+      this.envelope = env;
+      this.stack.push({ name, attributes: {}, children: new Map(), text: '' });
+      return;
+    }
+    if (this.stack.length === 1) {
+      this.recordChars = 0;
+      this.recordUndecodable = false;
+      this.recordOversized = false;
+    }
+    this.stack.push({ name, attributes, children: new Map(), text: '' });
+    this.count(name);
+    for (const [k, v] of Object.entries(attributes)) {
+      this.count(k);
+      this.count(v);
+    }
+  }
+
+  private text(t: string): void {
+    if (this.stack.length < 2) return; // text between records is not part of any
+    this.count(t);
+    if (this.recordOversized) return;
+    this.stack[this.stack.length - 1].text += t;
+  }
+
+  private close(): void {
+    const el = this.stack.pop()!;
+    if (this.stack.length === 0) return; // the root
+    const value = this.recordOversized ? '' : finish(el);
+    if (this.stack.length > 1) {
+      const parent = this.stack[this.stack.length - 1];
+      const list = parent.children.get(el.name);
+      if (list) list.push(value);
+      else parent.children.set(el.name, [value]);
+      return;
+    }
+    const envelope = this.envelope!;
+    const recordIndex = ++this.recordIndex;
+    const sourceId = typeof value === 'object' && !Array.isArray(value) ? sourceIdOf(el.name, value) : null;
+    let record: RawRecord;
+    if (this.recordOversized) {
+      record = malformedRecord(recordIndex, `<${el.name}> is longer than ${MAX_RECORD_BYTES} characters`, null, envelope);
+    } else if (this.recordUndecodable) {
+      record = malformedRecord(recordIndex, `<${el.name}> holds bytes that do not decode as UTF-8`, sourceId, envelope);
+    } else {
+      record = { recordIndex, sourceId, envelope, fields: { [el.name]: value }, malformed: null };
+    }
+    this.onRecord({ envelope, record });
+  }
+}
+
+function sourceIdOf(name: string, el: XmlObject): string | null {
+  if (name === 'Policy') return readableId(el.PolicyNo);
+  return readableId(el[`${XML_ATTRIBUTE_PREFIX}id`]);
+}
+
+export class CpicAdapter implements InsurerAdapter {
+  readonly insurer = 'CPIC';
+  readonly contentTypes = ['application/xml', 'text/xml'] as const;
+
+  async checkContainer(open: OpenBytes): Promise<ContainerCheck> {
+    let records = 0;
+    const reader = new CpicReader(() => records++);
+    try {
+      for await (const chunk of open()) reader.write(chunk);
+      reader.end();
+    } catch (err) {
+      if (err instanceof MalformedFileError) return { ok: false, message: err.message };
+      throw err;
+    }
+    return { ok: true, records };
+  }
+
+  async *records(open: OpenBytes): AsyncGenerator<RawRecord> {
+    const ready: RawRecord[] = [];
+    const reader = new CpicReader(({ record }) => ready.push(record));
+    for await (const chunk of open()) {
+      reader.write(chunk);
+      yield* ready.splice(0);
+    }
+    reader.end();
+    yield* ready.splice(0);
+  }
+}

@@ -1,0 +1,204 @@
+import type { RawRecord, RecordKind } from '@ajx/contracts';
+import { parse as parseCsv } from 'csv-parse/sync';
+import * as iconv from 'iconv-lite';
+import { byteLines, withoutCr } from '../../adapters/byte-lines';
+import {
+  MalformedFileError,
+  MAX_RECORD_BYTES,
+  malformedRecord,
+  type ContainerCheck,
+  type InsurerAdapter,
+  type OpenBytes,
+} from '../../adapters/insurer-adapter';
+import { PICC_ENCODING, PICC_HEADERS, PICC_ID_COLUMN } from './picc.format';
+
+const QUOTE = 0x22;
+const COMMA = ',';
+// GB18030 encodes U+FFFD as 84 31 A4 37: a decoded U+FFFD is an undecodable byte only when that sequence is absent.
+const ENCODED_REPLACEMENT = Buffer.from([0x84, 0x31, 0xa4, 0x37]);
+
+function countQuotes(bytes: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(QUOTE); i !== -1; i = bytes.indexOf(QUOTE, i + 1)) n++;
+  return n;
+}
+
+/** One CSV record as framed from physical lines (a quoted field may span lines). */
+interface Frame {
+  lines: Buffer[];
+  /** The quotes never balanced (end of file, or the frame grew past MAX_RECORD_BYTES). */
+  unterminated: boolean;
+  oversized: boolean;
+}
+
+/**
+ * Frames CSV records from physical lines by quote parity (a line break ends a record only outside quotes, which
+ * in RFC 4180 means after an even number of quotes). When the quotes never balance — a stray quote — only the
+ * first line is given up as malformed and framing restarts on the next line, so one bad record costs one record.
+ */
+class CsvFramer {
+  private pending: Buffer[] = [];
+  private size = 0;
+  private odd = false;
+
+  *push(line: Buffer): Generator<Frame> {
+    const work = [line];
+    while (work.length) {
+      const l = work.shift()!;
+      this.pending.push(l);
+      this.size += l.length + 1;
+      if (countQuotes(l) % 2 === 1) this.odd = !this.odd;
+      if (!this.odd) {
+        yield { lines: this.take(), unterminated: false, oversized: false };
+      } else if (this.size > MAX_RECORD_BYTES) {
+        const [first, ...rest] = this.take();
+        yield { lines: [first], unterminated: true, oversized: false };
+        work.unshift(...rest);
+      }
+    }
+  }
+
+  /** End of input (or an oversized line): whatever is pending never closed. */
+  *flush(): Generator<Frame> {
+    while (this.pending.length) {
+      const [first, ...rest] = this.take();
+      yield { lines: [first], unterminated: true, oversized: false };
+      for (const l of rest) yield* this.push(l);
+    }
+  }
+
+  private take(): Buffer[] {
+    const lines = this.pending;
+    this.pending = [];
+    this.size = 0;
+    this.odd = false;
+    return lines;
+  }
+}
+
+async function* frames(lines: AsyncIterable<{ bytes: Buffer; oversized: boolean }>): AsyncGenerator<Frame> {
+  const framer = new CsvFramer();
+  for await (const line of lines) {
+    if (line.oversized) {
+      yield* framer.flush();
+      yield { lines: [], unterminated: false, oversized: true };
+    } else {
+      yield* framer.push(line.bytes);
+    }
+  }
+  yield* framer.flush();
+}
+
+type ParsedFrame =
+  | { kind: 'blank' }
+  | { kind: 'fields'; fields: string[]; undecodable: boolean }
+  | { kind: 'broken'; message: string; rest: Buffer[] };
+
+function decode(bytes: Buffer): { text: string; undecodable: boolean } {
+  const text = iconv.decode(bytes, PICC_ENCODING);
+  return { text, undecodable: text.includes('\ufffd') && !bytes.includes(ENCODED_REPLACEMENT) };
+}
+
+/** Splits one framed record into fields: csv-parse for quoted records, a plain split where there is no quote. */
+function parseFrame(frame: Frame): ParsedFrame {
+  if (frame.oversized) return { kind: 'broken', message: `record longer than ${MAX_RECORD_BYTES} bytes`, rest: [] };
+  const bytes = withoutCr(frame.lines.length === 1 ? frame.lines[0] : Buffer.concat(frame.lines.flatMap((l, i) => (i ? [Buffer.from('\n'), l] : [l]))));
+  const { text, undecodable } = decode(bytes);
+  if (frame.lines.length === 1 && text.trim() === '') return { kind: 'blank' };
+  if (frame.unterminated) return { kind: 'broken', message: 'stray quote: the quoted field never closes', rest: [] };
+  if (!bytes.includes(QUOTE)) return { kind: 'fields', fields: text.split(COMMA), undecodable };
+  try {
+    const rows = parseCsv(text, { relax_column_count: true, skip_empty_lines: false });
+    if (rows.length !== 1) return { kind: 'broken', message: `expected one record, found ${rows.length}`, rest: [] };
+    return { kind: 'fields', fields: rows[0], undecodable };
+  } catch (err) {
+    // The record ends on the line where the parser gave up; framing restarts after it.
+    const line = Math.min(Math.max(Number((err as { lines?: number }).lines) || 1, 1), frame.lines.length);
+    return {
+      kind: 'broken',
+      message: `not valid CSV: ${(err as Error).message}`,
+      rest: frame.lines.slice(line),
+    };
+  }
+}
+
+function kindOfHeader(fields: readonly string[]): RecordKind | undefined {
+  return (Object.keys(PICC_HEADERS) as RecordKind[]).find(
+    (k) => PICC_HEADERS[k].length === fields.length && PICC_HEADERS[k].every((h, i) => h === fields[i]),
+  );
+}
+
+/** Every parsed frame of the file in order, re-framing the lines a broken record left over. */
+async function* parsedFrames(open: OpenBytes): AsyncGenerator<ParsedFrame> {
+  for await (const frame of frames(byteLines(open()))) {
+    const parsed = parseFrame(frame);
+    if (parsed.kind === 'broken' && parsed.rest.length) {
+      yield { ...parsed, rest: [] };
+      for await (const again of frames(toLines(parsed.rest))) yield parseFrame(again);
+    } else {
+      yield parsed;
+    }
+  }
+}
+
+async function* toLines(lines: Buffer[]): AsyncGenerator<{ bytes: Buffer; oversized: boolean }> {
+  for (const bytes of lines) yield { bytes, oversized: false };
+}
+
+export class PiccAdapter implements InsurerAdapter {
+  readonly insurer = 'PICC';
+  readonly contentTypes = ['text/csv'] as const;
+
+  async checkContainer(open: OpenBytes): Promise<ContainerCheck> {
+    let kind: RecordKind | undefined;
+    let records = 0;
+    for await (const parsed of parsedFrames(open)) {
+      if (parsed.kind === 'blank') continue;
+      if (!kind) {
+        kind = parsed.kind === 'fields' && !parsed.undecodable ? kindOfHeader(parsed.fields) : undefined;
+        if (!kind) return { ok: false, message: 'the header is not one of the PICC policy, service or hazard headers' };
+        continue;
+      }
+      records++;
+    }
+    if (!kind) return { ok: false, message: 'the file has no header row' };
+    return { ok: true, records };
+  }
+
+  async *records(open: OpenBytes): AsyncGenerator<RawRecord> {
+    let kind: RecordKind | undefined;
+    let header: readonly string[] = [];
+    let idColumn = -1;
+    let envelope: Record<string, string | null> = {};
+    let recordIndex = 0;
+    for await (const parsed of parsedFrames(open)) {
+      if (parsed.kind === 'blank') continue;
+      if (!kind) {
+        kind = parsed.kind === 'fields' && !parsed.undecodable ? kindOfHeader(parsed.fields) : undefined;
+        if (!kind) throw new MalformedFileError('the header is not one of the PICC policy, service or hazard headers');
+        header = PICC_HEADERS[kind];
+        idColumn = header.indexOf(PICC_ID_COLUMN[kind]);
+        envelope = { kind };
+        continue;
+      }
+      recordIndex++;
+      if (parsed.kind === 'broken') {
+        yield malformedRecord(recordIndex, parsed.message, null, envelope);
+        continue;
+      }
+      const { fields } = parsed;
+      const id = fields[idColumn]?.trim();
+      const sourceId = id && !id.includes('\ufffd') ? id : null;
+      if (parsed.undecodable) {
+        yield malformedRecord(recordIndex, 'bytes that do not decode as GB18030', sourceId, envelope);
+      } else if (fields.length !== header.length) {
+        yield malformedRecord(recordIndex, `${fields.length} columns, the ${kind} header has ${header.length}`, sourceId, envelope);
+      } else {
+        const record: Record<string, string> = {};
+        for (let i = 0; i < header.length; i++) record[header[i]] = fields[i];
+        yield { recordIndex, sourceId, envelope, fields: record, malformed: null };
+      }
+    }
+    if (!kind) throw new MalformedFileError('the file has no header row');
+  }
+}

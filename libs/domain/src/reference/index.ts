@@ -1,0 +1,3 @@
+export * from './regions';
+export * from './sectors';
+export * from './uscc';

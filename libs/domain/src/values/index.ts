@@ -1,0 +1,2 @@
+export * from './canonical-values';
+export * from './datetime';
