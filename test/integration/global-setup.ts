@@ -64,6 +64,7 @@ async function checkRedis(): Promise<void> {
 async function reapStaleRuns(root: string): Promise<void> {
   if (!fs.existsSync(root)) return;
   for (const name of fs.readdirSync(root)) {
+    if (name.startsWith('.')) continue;
     const dir = path.join(root, name);
     let rt: TestRuntime | null = null;
     try {
@@ -87,8 +88,11 @@ export default async function globalSetup(): Promise<void> {
   await reapStaleRuns(root);
   const runId = `r${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const dir = path.join(root, runId);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'owner.pid'), String(process.pid));
+  // The directory appears with its owner already recorded, so a concurrent run's reaper never takes it for debris.
+  const staging = path.join(root, `.${runId}`);
+  fs.mkdirSync(staging, { recursive: true });
+  fs.writeFileSync(path.join(staging, 'owner.pid'), String(process.pid));
+  fs.renameSync(staging, dir);
 
   const kafkaDataDir = path.join(dir, 'kafka');
   const dbUrl = new URL(PG_URL);

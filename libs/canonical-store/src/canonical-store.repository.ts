@@ -1,3 +1,4 @@
+import { returningRows } from '@ajx/persistence';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { beijingDate, type ExistingEvent, type StoredEvent, type StoreWrite } from './canonical-store.types';
@@ -30,7 +31,8 @@ export class CanonicalStoreRepository {
       await this.writeDlq(tx, w);
       const changed = w.inserts.length + w.corrections.length;
       if (changed === 0) return;
-      const [{ last_seq }] = await tx.query<{ last_seq: string }[]>(
+      const [{ last_seq }] = await returningRows<{ last_seq: string }>(
+        tx,
         `UPDATE stream_counters SET last_seq = last_seq + $1 WHERE stream = 'canonical' RETURNING last_seq`,
         [changed],
       );
@@ -81,7 +83,8 @@ export class CanonicalStoreRepository {
   ): Promise<void> {
     for (let i = 0; i < corrections.length; i++) {
       const c = corrections[i];
-      const rows = await tx.query<{ revision: number; previous_data: unknown }[]>(
+      const rows = await returningRows<{ revision: number; previous_data: unknown }>(
+        tx,
         `WITH old AS (SELECT data, revision FROM canonical_events WHERE event_id = $1 AND content_hash = $5 FOR UPDATE)
          UPDATE canonical_events e SET data = $2, content_hash = $3, seq = $4, revision = e.revision + 1,
            type = $6, business_time = $7, uscc = $8, region = $9, sector = $10

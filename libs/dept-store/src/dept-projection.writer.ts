@@ -1,3 +1,4 @@
+import { returningRows } from '@ajx/persistence';
 import type { RecordKind } from '@ajx/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -140,7 +141,8 @@ export class DeptProjectionWriter {
     await tx.query(`SELECT 1 FROM dept_counters WHERE department_id = ANY($1) ORDER BY department_id FOR UPDATE`, [
       ids,
     ]);
-    const rows = await tx.query<{ department_id: string; last_seq: string }[]>(
+    const rows = await returningRows<{ department_id: string; last_seq: string }>(
+      tx,
       `UPDATE dept_counters c SET last_seq = c.last_seq + n.count
        FROM unnest($1::text[], $2::int[]) AS n(department_id, count)
        WHERE c.department_id = n.department_id RETURNING c.department_id, c.last_seq`,

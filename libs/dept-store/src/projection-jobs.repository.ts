@@ -1,3 +1,4 @@
+import { returningRows } from '@ajx/persistence';
 import type { DataSource } from 'typeorm';
 
 export interface ProjectionJob {
@@ -29,9 +30,13 @@ export class ProjectionJobsRepository {
   }
 
   async lease(leaseMs: number): Promise<ProjectionJob | null> {
-    const rows = await this.db.query<
-      { id: string; department_id: string | null; reason: string; cursor: string | null }[]
-    >(
+    const rows = await returningRows<{
+      id: string;
+      department_id: string | null;
+      reason: string;
+      cursor: string | null;
+    }>(
+      this.db,
       `UPDATE projection_jobs SET status = 'running', lease_until = now() + $1 * interval '1 millisecond'
        WHERE id = (SELECT id FROM projection_jobs
                    WHERE status = 'pending' OR (status = 'running' AND lease_until < now())

@@ -1,3 +1,4 @@
+import { returningRows } from '@ajx/persistence';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CredentialInfo, DepartmentLevel, NewPrincipal, Principal, PrincipalType } from './principal';
@@ -101,7 +102,8 @@ export class IdentityRepository {
   }
 
   async setDisabled(id: string, disabled: boolean): Promise<boolean> {
-    const res = await this.db.query<unknown[]>(
+    const res = await returningRows<unknown>(
+      this.db,
       `UPDATE principals SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) ELSE NULL END
        WHERE id = $1 RETURNING id`,
       [id, disabled],
@@ -136,7 +138,8 @@ export class IdentityRepository {
   }
 
   async revokeCredential(id: string, by: string): Promise<CredentialInfo | null> {
-    const rows = await this.db.query<CredentialRow[]>(
+    const rows = await returningRows<CredentialRow>(
+      this.db,
       `UPDATE credentials SET revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, $2)
        WHERE id = $1 RETURNING ${CREDENTIAL_COLUMNS}`,
       [id, by],

@@ -23,6 +23,9 @@ export class EventProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // An idempotent producer keeps its ordering and no-duplicate guarantees only if it never gives up a send
+      // (a send waits out a broker outage; callers' state is durable, so waiting is what we want).
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
       // Java-compatible murmur2 partitioning: the same key lands on the same partition from any client.
       createPartitioner: Partitioners.DefaultPartitioner,
     });

@@ -2,3 +2,4 @@ export * from './data-source';
 export * from './database.module';
 export { MIGRATIONS } from './migrations';
 export * from './database-admin';
+export * from './sql';

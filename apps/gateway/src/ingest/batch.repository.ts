@@ -1,3 +1,4 @@
+import { returningRows } from '@ajx/persistence';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -107,7 +108,8 @@ export class BatchRepository {
 
   /** Takes (or takes over an expired) publishing lease on the oldest batch not yet published. */
   async leaseNextUnpublished(leaseMs: number): Promise<BatchRow | null> {
-    const rows = await this.db.query<BatchRow[]>(
+    const rows = await returningRows<BatchRow>(
+      this.db,
       `UPDATE ingest_batches SET publish_lease_until = now() + $1 * interval '1 millisecond'
        WHERE batch_id = (
          SELECT batch_id FROM ingest_batches
@@ -121,7 +123,8 @@ export class BatchRepository {
 
   /** Records publishing progress and extends the lease; false when the lease was lost to another instance. */
   async progress(batchId: string, published: number, leaseMs: number): Promise<boolean> {
-    const rows = await this.db.query<unknown[]>(
+    const rows = await returningRows<unknown>(
+      this.db,
       `UPDATE ingest_batches SET published = $2, publish_lease_until = now() + $3 * interval '1 millisecond'
        WHERE batch_id = $1 AND status = 'accepted' AND publish_lease_until > now() RETURNING batch_id`,
       [batchId, published, leaseMs],

@@ -64,7 +64,7 @@ export class CanonicalStore1795392200000 implements MigrationInterface {
         id             bigserial PRIMARY KEY,
         insurer        text NOT NULL,
         batch_id       uuid,
-        record_index   integer
+        record_index   integer,
         source_id      text,
         code           text NOT NULL,
         message        text NOT NULL,
