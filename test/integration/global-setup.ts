@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import Redis from 'ioredis';
-import { ensureDatabase, dropDatabase } from '../../libs/persistence/src/database-admin';
+import { ensureDatabase } from '../../libs/persistence/src/database-admin';
+import { dropRunDatabases } from './run-databases';
 import { migrate } from '../../libs/persistence/src/data-source';
 import { RUNS_DIR_NAME, type TestRuntime } from './test-runtime';
 
@@ -77,7 +78,7 @@ async function reapStaleRuns(root: string): Promise<void> {
       Number(fs.existsSync(path.join(dir, 'owner.pid')) ? fs.readFileSync(path.join(dir, 'owner.pid'), 'utf8') : 0);
     if (owner && alive(owner)) continue;
     await localKafka.stopBroker(path.join(dir, 'kafka'), 5000).catch(() => undefined);
-    if (rt) await dropDatabase(rt.databaseUrl).catch(() => undefined);
+    if (rt) await dropRunDatabases(rt.databaseUrl).catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

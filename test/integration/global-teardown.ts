@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import Redis from 'ioredis';
-import { dropDatabase } from '../../libs/persistence/src/database-admin';
+import { dropRunDatabases } from './run-databases';
 import type { TestRuntime } from './test-runtime';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -18,8 +18,8 @@ export default async function globalTeardown(): Promise<void> {
     return;
   }
   await localKafka.stopBroker(rt.kafkaDataDir, 10000);
-  await dropDatabase(rt.databaseUrl).catch((err: Error) =>
-    process.stderr.write(`could not drop test database: ${err.message}\n`),
+  await dropRunDatabases(rt.databaseUrl).catch((err: Error) =>
+    process.stderr.write(`could not drop test databases: ${err.message}\n`),
   );
   const redis = new Redis(rt.redisUrl, { maxRetriesPerRequest: 1 });
   try {

@@ -39,6 +39,7 @@ export function testNamespace(label: string): TestNamespace {
 export function testConfig<T extends CommonConfig>(
   schema: new () => T,
   ns: TestNamespace,
+  databaseUrl: string,
   overrides: Partial<T> = {},
 ): T {
   const rt = testRuntime();
@@ -46,7 +47,7 @@ export function testConfig<T extends CommonConfig>(
   Object.assign(config, {
     AJX_KAFKA_BROKERS: rt.brokers,
     AJX_TOPIC_PREFIX: ns.topicPrefix,
-    AJX_DATABASE_URL: rt.databaseUrl,
+    AJX_DATABASE_URL: databaseUrl,
     AJX_DATABASE_POOL_SIZE: 4,
     AJX_REDIS_URL: rt.redisUrl,
     AJX_REDIS_PREFIX: ns.redisPrefix,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AuditLog, AuditRepository, AuditSealer, AuditSigner, AuditVerifier, readAnchor } from '@ajx/audit';
-import { testDataSource } from '@ajx/testing';
+import { createTestDatabase, testDataSource } from '@ajx/testing';
 import type { DataSource } from 'typeorm';
 
 /*
@@ -21,7 +21,7 @@ describe('audit log hash chain', () => {
   const anchorFile = path.join(os.tmpdir(), `ajx-anchor-${randomUUID()}.json`);
 
   beforeAll(async () => {
-    db = await testDataSource();
+    db = await testDataSource(await createTestDatabase());
     repo = new AuditRepository(db);
     log = new AuditLog(repo);
   });

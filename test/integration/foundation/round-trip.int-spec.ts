@@ -3,7 +3,14 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { CommonConfig } from '@ajx/config';
 import { EventProducer, KAFKA, KafkaBatchServer, type MessageBatch, TopicAdmin } from '@ajx/messaging';
 import { ServiceRuntimeModule, type ServiceDefinition } from '@ajx/platform';
-import { startService, type StartedService, testConfig, testNamespace, waitFor } from '@ajx/testing';
+import {
+  createTestDatabase,
+  startService,
+  type StartedService,
+  testConfig,
+  testNamespace,
+  waitFor,
+} from '@ajx/testing';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 
@@ -70,7 +77,7 @@ class RoundTripModule {
 
 describe('foundation round trip (Kafka → NestJS batch consumer → PostgreSQL)', () => {
   const ns = testNamespace('roundtrip');
-  const config = testConfig(CommonConfig, ns);
+  let config: CommonConfig;
   let server: KafkaBatchServer;
   let service: StartedService;
 
@@ -89,6 +96,7 @@ describe('foundation round trip (Kafka → NestJS batch consumer → PostgreSQL)
   };
 
   beforeAll(async () => {
+    config = testConfig(CommonConfig, ns, await createTestDatabase());
     const { createKafka } = await import('@ajx/messaging');
     const kafka = createKafka({ brokers: config.AJX_KAFKA_BROKERS, clientId: 'test-admin' });
     await new TopicAdmin(kafka, ns.topicPrefix).ensure([

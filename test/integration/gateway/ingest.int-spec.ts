@@ -29,43 +29,59 @@ describe('gateway ingest', () => {
 
   const accepted = new Map<string, { batchId: string; records: number; file: string }>();
 
-  it.each(['PICC', 'PINGAN', 'CPIC', 'DADI'])('publishes every record of every %s sample as a raw message', async (insurer) => {
-    for (const file of sampleFiles(insurer)) {
-      const res = await upload(hub.url(), tokens[insurer], insurer, fs.readFileSync(file));
-      const expected = fs
-        .readFileSync(path.join(path.dirname(file), '..', 'expected', insurer, `${path.basename(file)}.ndjson`), 'utf8')
-        .split('\n')
-        .filter(Boolean);
-      if (expected.length === 1 && expected[0].includes('"recordIndex":0')) {
-        expect(res.status).toBe(422);
-        expect(res.body).toMatchObject({ code: 'MALFORMED_FILE' });
-        continue;
+  it.each(['PICC', 'PINGAN', 'CPIC', 'DADI'])(
+    'publishes every record of every %s sample as a raw message',
+    async (insurer) => {
+      for (const file of sampleFiles(insurer)) {
+        const res = await upload(hub.url(), tokens[insurer], insurer, fs.readFileSync(file));
+        const expected = fs
+          .readFileSync(
+            path.join(path.dirname(file), '..', 'expected', insurer, `${path.basename(file)}.ndjson`),
+            'utf8',
+          )
+          .split('\n')
+          .filter(Boolean);
+        if (expected.length === 1 && expected[0].includes('"recordIndex":0')) {
+          expect(res.status).toBe(422);
+          expect(res.body).toMatchObject({ code: 'MALFORMED_FILE' });
+          continue;
+        }
+        expect(res.status).toBe(202);
+        expect(res.body).toMatchObject({ records: expected.length, status: 'accepted', duplicate: false });
+        accepted.set(file, { batchId: res.body.batchId as string, records: expected.length, file });
       }
-      expect(res.status).toBe(202);
-      expect(res.body).toMatchObject({ records: expected.length, status: 'accepted', duplicate: false });
-      accepted.set(file, { batchId: res.body.batchId as string, records: expected.length, file });
-    }
-    const topic = hub.ns.topicPrefix + rawTopicName(insurer);
-    const mine = [...accepted.values()].filter((a) => a.file.includes(`/${insurer}/`));
-    await waitFor(
-      async () => {
-        const messages = await readAll(hub.kafka, topic);
-        return mine.every((a) => messages.filter((m) => m.headers[RawHeaders.batchId] === a.batchId).length === a.records) || undefined;
-      },
-      { what: `raw messages of ${insurer}`, timeoutMs: 30000, intervalMs: 500 },
-    );
-    const messages = await readAll(hub.kafka, topic);
-    for (const a of mine) {
-      const ofBatch = messages.filter((m) => m.headers[RawHeaders.batchId] === a.batchId);
-      expect(ofBatch.map((m) => Number(m.headers[RawHeaders.recordIndex])).sort((x, y) => x - y)).toEqual(
-        Array.from({ length: a.records }, (_, i) => i + 1),
+      const topic = hub.ns.topicPrefix + rawTopicName(insurer);
+      const mine = [...accepted.values()].filter((a) => a.file.includes(`/${insurer}/`));
+      await waitFor(
+        async () => {
+          const messages = await readAll(hub.kafka, topic);
+          return (
+            mine.every(
+              (a) => messages.filter((m) => m.headers[RawHeaders.batchId] === a.batchId).length === a.records,
+            ) || undefined
+          );
+        },
+        { what: `raw messages of ${insurer}`, timeoutMs: 30000, intervalMs: 500 },
       );
-      expect(Number.isFinite(Date.parse(ofBatch[0].headers[RawHeaders.acceptedAt]))).toBe(true);
-      const report = await getJson(`${hub.url()}/v1/ingest/batches/${a.batchId}`, tokens[insurer]);
-      expect(report.status).toBe(200);
-      expect(report.body).toMatchObject({ batchId: a.batchId, insurer, records: a.records, published: a.records, status: 'published' });
-    }
-  });
+      const messages = await readAll(hub.kafka, topic);
+      for (const a of mine) {
+        const ofBatch = messages.filter((m) => m.headers[RawHeaders.batchId] === a.batchId);
+        expect(ofBatch.map((m) => Number(m.headers[RawHeaders.recordIndex])).sort((x, y) => x - y)).toEqual(
+          Array.from({ length: a.records }, (_, i) => i + 1),
+        );
+        expect(Number.isFinite(Date.parse(ofBatch[0].headers[RawHeaders.acceptedAt]))).toBe(true);
+        const report = await getJson(`${hub.url()}/v1/ingest/batches/${a.batchId}`, tokens[insurer]);
+        expect(report.status).toBe(200);
+        expect(report.body).toMatchObject({
+          batchId: a.batchId,
+          insurer,
+          records: a.records,
+          published: a.records,
+          status: 'published',
+        });
+      }
+    },
+  );
 
   it('recognises a re-upload of the same file and publishes nothing again', async () => {
     const file = sampleFiles('PINGAN')[1];
@@ -89,8 +105,16 @@ describe('gateway ingest', () => {
 
   it('accepts multipart/form-data uploads', async () => {
     const form = new FormData();
-    form.append('file', new Blob(['{"recordType":"HAZARD","dangerNo":"MP-1"}\n'], { type: 'application/x-ndjson' }), 'x.ndjson');
-    const res = await fetch(`${hub.url()}/v1/ingest/PINGAN/files`, { method: 'POST', headers: { authorization: `Bearer ${tokens.PINGAN}` }, body: form });
+    form.append(
+      'file',
+      new Blob(['{"recordType":"HAZARD","dangerNo":"MP-1"}\n'], { type: 'application/x-ndjson' }),
+      'x.ndjson',
+    );
+    const res = await fetch(`${hub.url()}/v1/ingest/PINGAN/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.PINGAN}` },
+      body: form,
+    });
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ records: 1 });
   });
@@ -98,7 +122,10 @@ describe('gateway ingest', () => {
   describe('refusals (each audited)', () => {
     const body = () => fs.readFileSync(sampleFiles('PICC')[0]);
     const deniedAudit = async (action: string) =>
-      hub.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM audit_entries WHERE action = $1 AND outcome = 'denied'`, [action]);
+      hub.db.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM audit_entries WHERE action = $1 AND outcome = 'denied'`,
+        [action],
+      );
 
     it('401 without, with a malformed and with an unknown token', async () => {
       const before = (await deniedAudit('auth.refused'))[0].n;
@@ -113,10 +140,18 @@ describe('gateway ingest', () => {
     it('401 with a revoked or an expired credential', async () => {
       const issued = await hub.credentials.issue('PICC', { validDays: 1 }, 'test');
       await hub.credentials.revoke(issued.id, 'test');
-      expect((await upload(hub.url(), issued.token, 'PICC', body())).body).toMatchObject({ statusCode: 401, message: 'the credential has been revoked' });
+      expect((await upload(hub.url(), issued.token, 'PICC', body())).body).toMatchObject({
+        statusCode: 401,
+        message: 'the credential has been revoked',
+      });
       const expiring = await hub.credentials.issue('PICC', { validDays: 1 }, 'test');
-      await hub.db.query(`UPDATE credentials SET expires_at = now() - interval '1 second' WHERE id = $1`, [expiring.id]);
-      expect((await upload(hub.url(), expiring.token, 'PICC', body())).body).toMatchObject({ statusCode: 401, message: 'the credential has expired' });
+      await hub.db.query(`UPDATE credentials SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+        expiring.id,
+      ]);
+      expect((await upload(hub.url(), expiring.token, 'PICC', body())).body).toMatchObject({
+        statusCode: 401,
+        message: 'the credential has expired',
+      });
     });
 
     it("403 for another insurer's token, and for non-insurers", async () => {
@@ -154,7 +189,9 @@ describe('gateway ingest', () => {
     const a = [...accepted.values()][0];
     const insurer = Object.keys(CONTENT_TYPES).find((i) => a.file.includes(`/${i}/`))!;
     const results = await Promise.all(
-      Array.from({ length: 16 }, (_, i) => getJson(`${(i % 2 ? second : third).url}/v1/ingest/batches/${a.batchId}`, tokens[insurer])),
+      Array.from({ length: 16 }, (_, i) =>
+        getJson(`${(i % 2 ? second : third).url}/v1/ingest/batches/${a.batchId}`, tokens[insurer]),
+      ),
     );
     const limited = results.filter((r) => r.status === 429);
     expect(results.filter((r) => r.status === 200).length).toBeLessThanOrEqual(6);

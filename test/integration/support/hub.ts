@@ -12,6 +12,7 @@ import {
   type StartedService,
   testConfig,
   testDataSource,
+  createTestDatabase,
   testNamespace,
   type TestNamespace,
   testRuntime,
@@ -45,6 +46,7 @@ export class TestHub {
   readonly auditKeyFile: string;
   readonly kafka: Kafka;
   db!: DataSource;
+  databaseUrl!: string;
   principals!: PrincipalService;
   credentials!: CredentialService;
   gateway?: StartedService;
@@ -64,7 +66,7 @@ export class TestHub {
   }
 
   config<T extends CommonConfig>(schema: new () => T, overrides: Partial<T> = {}): T {
-    return testConfig(schema, this.ns, overrides);
+    return testConfig(schema, this.ns, this.databaseUrl, overrides);
   }
 
   gatewayConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
@@ -80,23 +82,35 @@ export class TestHub {
   }
 
   async start(): Promise<this> {
-    await new TopicAdmin(this.kafka, this.ns.topicPrefix).ensure(topicSpecs(SUPPORTED_INSURERS, {
-      rawPartitions: 3,
-      canonicalPartitions: 4,
-      dlqPartitions: 1,
-      canonicalRetentionMs: 86_400_000,
-      dlqRetentionMs: 86_400_000,
-    }));
-    this.db = await testDataSource();
+    await new TopicAdmin(this.kafka, this.ns.topicPrefix).ensure(
+      topicSpecs(SUPPORTED_INSURERS, {
+        rawPartitions: 3,
+        canonicalPartitions: 4,
+        dlqPartitions: 1,
+        canonicalRetentionMs: 86_400_000,
+        dlqRetentionMs: 86_400_000,
+      }),
+    );
+    this.databaseUrl = await createTestDatabase();
+    this.db = await testDataSource(this.databaseUrl);
     const audit = new AuditLog(new AuditRepository(this.db));
     const identity = new IdentityRepository(this.db);
     this.principals = new PrincipalService(identity, audit);
     this.credentials = new CredentialService(identity, audit);
     if (this.options.services.includes('router')) {
-      this.router = await this.startOne(routerService, this.config(RouterConfig, { AJX_ROUTER_DIRECTORY_REFRESH_MS: 300, ...this.options.router } as Partial<RouterConfig>));
+      this.router = await this.startOne(
+        routerService,
+        this.config(RouterConfig, {
+          AJX_ROUTER_DIRECTORY_REFRESH_MS: 300,
+          ...this.options.router,
+        } as Partial<RouterConfig>),
+      );
     }
     if (this.options.services.includes('normalizer')) {
-      this.normalizer = await this.startOne(normalizerService, this.config(NormalizerConfig, this.options.normalizer ?? {}));
+      this.normalizer = await this.startOne(
+        normalizerService,
+        this.config(NormalizerConfig, this.options.normalizer ?? {}),
+      );
     }
     if (this.options.services.includes('gateway')) {
       this.gateway = await this.startOne(gatewayService, this.gatewayConfig());
@@ -104,7 +118,10 @@ export class TestHub {
     return this;
   }
 
-  private async startOne<T extends CommonConfig>(def: Parameters<typeof startService<T>>[0], config: T): Promise<StartedService> {
+  private async startOne<T extends CommonConfig>(
+    def: Parameters<typeof startService<T>>[0],
+    config: T,
+  ): Promise<StartedService> {
     const s = await startService(def, config);
     this.started.push(s);
     return s;
@@ -143,7 +160,10 @@ export const CONTENT_TYPES: Record<string, string> = {
 
 export function sampleFiles(insurer: string): string[] {
   const dir = path.join(SAMPLES, insurer);
-  return fs.readdirSync(dir).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 export async function upload(
@@ -168,7 +188,10 @@ export async function upload(
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
-export async function getJson(url: string, token: string | null): Promise<{ status: number; body: any; headers: Headers }> {
+export async function getJson(
+  url: string,
+  token: string | null,
+): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };

@@ -8,7 +8,9 @@ export async function readAll(kafka: Kafka, topic: string): Promise<ConsumedMess
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
-  const remaining = new Map(ends.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+  const remaining = new Map(
+    ends.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]),
+  );
   const out: ConsumedMessage[] = [];
   if (remaining.size === 0) return out;
   const groupId = `test-read-${randomUUID()}`;
@@ -23,7 +25,8 @@ export async function readAll(kafka: Kafka, topic: string): Promise<ConsumedMess
         eachBatch: async ({ batch }) => {
           const end = remaining.get(batch.partition);
           if (end === undefined) return;
-          for (const m of batch.messages) if (BigInt(m.offset) < end) out.push(toConsumed(batch.topic, batch.partition, m));
+          for (const m of batch.messages)
+            if (BigInt(m.offset) < end) out.push(toConsumed(batch.topic, batch.partition, m));
           const last = batch.messages[batch.messages.length - 1];
           if (last && BigInt(last.offset) + 1n >= end) remaining.delete(batch.partition);
           if (remaining.size === 0) {
