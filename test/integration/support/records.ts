@@ -1,0 +1,126 @@
+import {
+  buildCanonicalEvent,
+  type CanonicalEvent,
+  type HazardRecord,
+  type PolicyRecord,
+  type RecordKind,
+  type Sector,
+  type ServiceRecord,
+  toKafkaBinary,
+  Topics,
+  CanonicalHeaders,
+} from '@ajx/contracts';
+import { CanonicalStoreRepository } from '@ajx/canonical-store';
+import type { EventProducer } from '@ajx/messaging';
+import { contentHash } from '@ajx/normalization';
+import type { DataSource } from 'typeorm';
+
+/** A canonical record of each kind for an enterprise in `region`/`sector`, with every personal and commercial field set. */
+export function recordFor(kind: RecordKind, subject: string, region: string, sector: Sector, version = kind === 'policy' ? 0 : 1, level: 'general' | 'major' = 'general') {
+  const enterprise = { uscc: '91330106MA2B0X2K4A', name: `测试企业${subject}`, regionCode: region, sector };
+  if (kind === 'policy') {
+    const r: PolicyRecord = {
+      policyNo: subject,
+      insurer: 'PICC',
+      action: version === 0 ? 'issued' : 'endorsed',
+      version,
+      enterprise: { ...enterprise, industryCode: null, employeeCount: 120 },
+      contact: { name: '张三丰', phone: '13812345678' },
+      coverage: { start: '2026-01-01', end: '2026-12-31', insuredHeadcount: 120, perPersonLimitFen: 100000000, totalLimitFen: null },
+      premium: { amountFen: 1234500, adjustmentPct: -10, factors: { standardization: 'level2', safetyCulture: 'none', advancedUnit: 'none', priorYearAccident: 'none' } },
+      preventionFeeFen: 61725,
+      cancelledOn: null,
+    };
+    return r;
+  }
+  if (kind === 'service') {
+    const r: ServiceRecord = {
+      serviceId: subject,
+      insurer: 'PICC',
+      action: version === 1 ? 'recorded' : 'amended',
+      version,
+      policyNo: null,
+      enterprise,
+      item: 'training',
+      form: 'onsite',
+      provider: { kind: 'insurer', name: '中国人民财产保险股份有限公司', uscc: null },
+      staff: [{ name: '李四', certificateNo: 'AQ12345678' }],
+      startedAt: '2026-03-01T09:00:00+08:00',
+      endedAt: '2026-03-01T12:00:00+08:00',
+      location: null,
+      summary: '安全培训',
+      hazardsFound: 0,
+      costFen: 50000,
+      revisit: null,
+    };
+    return r;
+  }
+  const r: HazardRecord = {
+    hazardId: subject,
+    insurer: 'PICC',
+    action: version === 1 ? 'reported' : 'updated',
+    version,
+    serviceId: null,
+    policyNo: null,
+    enterprise,
+    level,
+    category: '电气',
+    description: '配电箱未接地',
+    discoveredAt: '2026-03-01T10:00:00+08:00',
+    rectifyBy: '2026-03-15',
+    status: 'open',
+    rectifiedAt: null,
+  };
+  return r;
+}
+
+export function eventFor(kind: RecordKind, subject: string, region: string, sector: Sector, version?: number, level?: 'general' | 'major'): CanonicalEvent {
+  return buildCanonicalEvent('PICC', kind, recordFor(kind, subject, region, sector, version, level) as never, '2026-03-02T08:00:00+08:00');
+}
+
+export async function publishCanonical(producer: EventProducer, events: CanonicalEvent[], opts: { correction?: boolean } = {}): Promise<void> {
+  await producer.send([
+    {
+      topic: Topics.canonical,
+      messages: events.map((e) => {
+        const m = toKafkaBinary(e);
+        return {
+          key: m.key,
+          value: m.value,
+          headers: {
+            ...m.headers,
+            [CanonicalHeaders.acceptedAt]: new Date().toISOString(),
+            ...(opts.correction ? { [CanonicalHeaders.correction]: 'true' } : {}),
+          },
+        };
+      }),
+    },
+  ]);
+}
+
+/** Writes events to the canonical store as the normaliser would (for tests that feed the router directly). */
+export async function storeCanonical(db: DataSource, events: CanonicalEvent[]): Promise<void> {
+  await new CanonicalStoreRepository(db).write({
+    inserts: events.map((e) => ({
+      eventId: e.id,
+      insurer: e.insurer,
+      kind: e.dataschema.split(':')[2] as RecordKind,
+      subject: e.subject,
+      version: e.sourceversion,
+      type: e.type,
+      uscc: e.uscc,
+      region: e.region,
+      sector: e.sector,
+      businessTime: e.time,
+      data: e.data,
+      contentHash: contentHash(e),
+      acceptedAt: new Date(),
+      batchId: null,
+      recordIndex: null,
+    })),
+    corrections: [],
+    outcomes: [],
+    dlq: [],
+    resolved: [],
+  });
+}
