@@ -24,6 +24,7 @@ export const normalizerService: ServiceDefinition<NormalizerConfig> = {
       groupId: `${config.AJX_TOPIC_PREFIX}ajx.normalizer`,
       subscriptions: [{ pattern: RAW_PATTERN, topics: [rawTopicsPattern(config.AJX_TOPIC_PREFIX)] }],
       partitionsConsumedConcurrently: config.AJX_NORMALIZER_CONCURRENCY,
+      sessionTimeoutMs: config.AJX_KAFKA_SESSION_TIMEOUT_MS,
       maxMessagesPerCall: config.AJX_NORMALIZER_BATCH,
     }),
 };

@@ -17,6 +17,7 @@ export const routerService: ServiceDefinition<RouterConfig> = {
       groupId: `${config.AJX_TOPIC_PREFIX}ajx.router`,
       subscriptions: [{ pattern: CANONICAL_PATTERN, topics: [config.AJX_TOPIC_PREFIX + Topics.canonical] }],
       partitionsConsumedConcurrently: config.AJX_ROUTER_CONCURRENCY,
+      sessionTimeoutMs: config.AJX_KAFKA_SESSION_TIMEOUT_MS,
       maxMessagesPerCall: config.AJX_ROUTER_BATCH,
     }),
 };

@@ -17,6 +17,12 @@ export class CommonConfig {
   @Matches(/^[^\s:]+:\d{1,5}$/, { each: true, message: 'AJX_KAFKA_BROKERS must be host:port[,host:port…]' })
   AJX_KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
 
+  /** Consumer group session timeout: how long a dead member holds its partitions before they move. */
+  @IsInt()
+  @Min(6000)
+  @Max(300000)
+  AJX_KAFKA_SESSION_TIMEOUT_MS: number = 30000;
+
   /** Prepended to every topic name (tests and shared clusters use it to keep runs apart). */
   @Matches(/^[a-zA-Z0-9._-]*$/, { message: 'AJX_TOPIC_PREFIX may hold letters, digits, ".", "_" and "-" only' })
   AJX_TOPIC_PREFIX = '';

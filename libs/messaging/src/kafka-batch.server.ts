@@ -62,7 +62,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     const consumer = o.kafka.consumer({
       groupId: o.groupId,
       sessionTimeout: o.sessionTimeoutMs ?? 30000,
-      heartbeatInterval: 3000,
+      heartbeatInterval: Math.max(500, Math.floor((o.sessionTimeoutMs ?? 30000) / 10)),
       maxBytesPerPartition: o.maxBytesPerPartition ?? 1048576,
       maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,

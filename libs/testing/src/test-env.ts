@@ -47,6 +47,7 @@ export function testConfig<T extends CommonConfig>(
   Object.assign(config, {
     AJX_KAFKA_BROKERS: rt.brokers,
     AJX_TOPIC_PREFIX: ns.topicPrefix,
+    AJX_KAFKA_SESSION_TIMEOUT_MS: 6000,
     AJX_DATABASE_URL: databaseUrl,
     AJX_DATABASE_POOL_SIZE: 4,
     AJX_REDIS_URL: rt.redisUrl,

@@ -21,25 +21,43 @@ describe('router: authorized fan-out into department views', () => {
   const matrix = entitlementMatrix(pack);
   const hub = new TestHub('router', { services: ['gateway', 'router'] });
   const tokens = new Map<string, string>();
-  const events: CanonicalEvent[] = matrix.scopes.map((s, i) => eventFor(s.kind, `M${String(i).padStart(4, '0')}`, s.regionCode, s.sector));
+  const events: CanonicalEvent[] = matrix.scopes.map((s, i) =>
+    eventFor(s.kind, `M${String(i).padStart(4, '0')}`, s.regionCode, s.sector),
+  );
   let producer: EventProducer;
   let apiDb: DataSource;
 
   beforeAll(async () => {
     await hub.start();
     for (const d of matrix.departments) {
-      tokens.set(d.id, await hub.principal({ id: d.id, type: 'department', name: d.name, department: { kind: d.kind, level: d.level, regionCode: d.regionCode } }));
+      tokens.set(
+        d.id,
+        await hub.principal({
+          id: d.id,
+          type: 'department',
+          name: d.name,
+          department: { kind: d.kind, level: d.level, regionCode: d.regionCode },
+        }),
+      );
     }
     producer = new EventProducer(hub.kafka, hub.ns.topicPrefix);
     await producer.connect();
     await storeCanonical(hub.db, events);
     await publishCanonical(producer, events);
-    const expectedRows = events.reduce((n, e) => n + matrix.expectedEntitlements({ kind: kindOf(e), regionCode: e.region, sector: e.sector }).length, 0);
-    await waitFor(async () => (await hub.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM dept_views'))[0].n === expectedRows || undefined, {
-      what: `${expectedRows} view rows`,
-      timeoutMs: 60000,
-      intervalMs: 250,
-    });
+    const expectedRows = events.reduce(
+      (n, e) => n + matrix.expectedEntitlements({ kind: kindOf(e), regionCode: e.region, sector: e.sector }).length,
+      0,
+    );
+    await waitFor(
+      async () =>
+        (await hub.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM dept_views'))[0].n === expectedRows ||
+        undefined,
+      {
+        what: `${expectedRows} view rows`,
+        timeoutMs: 60000,
+        intervalMs: 250,
+      },
+    );
     const apiUrl = new URL(hub.databaseUrl);
     apiUrl.username = 'ajx_api';
     apiDb = await testDataSource(apiUrl.toString());
@@ -53,7 +71,9 @@ describe('router: authorized fan-out into department views', () => {
   const kindOf = (e: CanonicalEvent) => e.dataschema.split(':')[2] as RecordKind;
 
   it('gives every department exactly its entitled records, masked as specified — in the tables', async () => {
-    const rows = await hub.db.query<{ department_id: string; subject: string; data: unknown }[]>('SELECT department_id, subject, data FROM dept_views');
+    const rows = await hub.db.query<{ department_id: string; subject: string; data: unknown }[]>(
+      'SELECT department_id, subject, data FROM dept_views',
+    );
     const byDept = new Map<string, Map<string, unknown>>();
     for (const r of rows) {
       if (!byDept.has(r.department_id)) byDept.set(r.department_id, new Map());
@@ -62,10 +82,15 @@ describe('router: authorized fan-out into department views', () => {
     for (const d of matrix.departments) {
       const expected = new Map<string, unknown>();
       for (const e of events) {
-        const ent = matrix.expectedEntitlements({ kind: kindOf(e), regionCode: e.region, sector: e.sector }).find((x) => x.departmentId === d.id);
+        const ent = matrix
+          .expectedEntitlements({ kind: kindOf(e), regionCode: e.region, sector: e.sector })
+          .find((x) => x.departmentId === d.id);
         if (ent) expected.set(e.subject, maskRecord(kindOf(e), e.data as never, ent));
       }
-      expect({ department: d.id, rows: Object.fromEntries(byDept.get(d.id) ?? new Map()) }).toEqual({ department: d.id, rows: Object.fromEntries(expected) });
+      expect({ department: d.id, rows: Object.fromEntries(byDept.get(d.id) ?? new Map()) }).toEqual({
+        department: d.id,
+        rows: Object.fromEntries(expected),
+      });
     }
   });
 
@@ -76,32 +101,59 @@ describe('router: authorized fan-out into department views', () => {
         const subjects: string[] = [];
         let after: string | null = null;
         do {
-          const page = await getJson(`${hub.url()}/v1/dept/${PLURAL(kind)}?limit=50${after ? `&after=${after}` : ''}`, token);
+          const page = await getJson(
+            `${hub.url()}/v1/dept/${PLURAL(kind)}?limit=50${after ? `&after=${after}` : ''}`,
+            token,
+          );
           expect(page.status).toBe(200);
           subjects.push(...page.body.items.map((i: { subject: string }) => i.subject));
           after = page.body.next;
         } while (after);
         const want = events
-          .filter((e) => kindOf(e) === kind && matrix.expectedEntitlements({ kind, regionCode: e.region, sector: e.sector }).some((x) => x.departmentId === d.id))
+          .filter(
+            (e) =>
+              kindOf(e) === kind &&
+              matrix
+                .expectedEntitlements({ kind, regionCode: e.region, sector: e.sector })
+                .some((x) => x.departmentId === d.id),
+          )
           .map((e) => e.subject)
           .sort();
         expect({ d: d.id, kind, subjects: subjects.sort() }).toEqual({ d: d.id, kind, subjects: want });
       }
-      const notMine = events.find((e) => !matrix.expectedEntitlements({ kind: kindOf(e), regionCode: e.region, sector: e.sector }).some((x) => x.departmentId === d.id))!;
-      expect((await getJson(`${hub.url()}/v1/dept/${PLURAL(kindOf(notMine))}/${notMine.subject}`, token)).status).toBe(404);
+      const notMine = events.find(
+        (e) =>
+          !matrix
+            .expectedEntitlements({ kind: kindOf(e), regionCode: e.region, sector: e.sector })
+            .some((x) => x.departmentId === d.id),
+      )!;
+      expect((await getJson(`${hub.url()}/v1/dept/${PLURAL(kindOf(notMine))}/${notMine.subject}`, token)).status).toBe(
+        404,
+      );
     }
   });
 
   it('masks personal and commercial fields for the departments that must not see them', async () => {
-    const policy = events.find((e) => kindOf(e) === 'policy' && e.region === MATRIX_REGIONS.hangzhouShangcheng && e.sector === 'construction')!;
-    const construction = await getJson(`${hub.url()}/v1/dept/policies/${policy.subject}`, tokens.get(matrixDepartmentId('construction', '330102'))!);
+    const policy = events.find(
+      (e) => kindOf(e) === 'policy' && e.region === MATRIX_REGIONS.hangzhouShangcheng && e.sector === 'construction',
+    )!;
+    const construction = await getJson(
+      `${hub.url()}/v1/dept/policies/${policy.subject}`,
+      tokens.get(matrixDepartmentId('construction', '330102'))!,
+    );
     expect(construction.body.data.premium).toEqual({ amountFen: null, adjustmentPct: null, factors: null });
     expect(construction.body.data.preventionFeeFen).toBeNull();
     expect(construction.body.data.contact).toEqual({ name: '张三丰', phone: '13812345678' });
-    const regulator = await getJson(`${hub.url()}/v1/dept/policies/${policy.subject}`, tokens.get(matrixDepartmentId('financial_regulator', '330102'))!);
+    const regulator = await getJson(
+      `${hub.url()}/v1/dept/policies/${policy.subject}`,
+      tokens.get(matrixDepartmentId('financial_regulator', '330102'))!,
+    );
     expect(regulator.body.data.contact).toEqual({ name: '张**', phone: '138****5678' });
     expect(regulator.body.data.premium.amountFen).toBe(1234500);
-    const emergency = await getJson(`${hub.url()}/v1/dept/policies/${policy.subject}`, tokens.get(matrixDepartmentId('emergency', '330102'))!);
+    const emergency = await getJson(
+      `${hub.url()}/v1/dept/policies/${policy.subject}`,
+      tokens.get(matrixDepartmentId('emergency', '330102'))!,
+    );
     expect(emergency.body.data).toEqual(policy.data);
   });
 
@@ -130,12 +182,20 @@ describe('router: authorized fan-out into department views', () => {
         ...(await unfiltered.page(trustedDepartmentScope(d.id), 'hazard', {}, null, 1000)),
       ];
       const entitledSubjects = new Set(
-        events.filter((e) => matrix.expectedEntitlements({ kind: kindOf(e), regionCode: e.region, sector: e.sector }).some((x) => x.departmentId === d.id)).map((e) => e.subject),
+        events
+          .filter((e) =>
+            matrix
+              .expectedEntitlements({ kind: kindOf(e), regionCode: e.region, sector: e.sector })
+              .some((x) => x.departmentId === d.id),
+          )
+          .map((e) => e.subject),
       );
       expect(rows.every((r) => entitledSubjects.has(r.subject))).toBe(true);
       expect(rows).toHaveLength(entitledSubjects.size);
     }
-    await expect(apiDb.query(`INSERT INTO dept_views (department_id) VALUES ('x')`)).rejects.toThrow(/permission denied/);
+    await expect(apiDb.query(`INSERT INTO dept_views (department_id) VALUES ('x')`)).rejects.toThrow(
+      /permission denied/,
+    );
   });
 
   it('withdraws a record from departments that lose it when a newer version moves it', async () => {
@@ -144,11 +204,17 @@ describe('router: authorized fan-out into department views', () => {
     const cityConstruction = matrixDepartmentId('construction', '330100');
     const countyConstruction = matrixDepartmentId('construction', '330102');
     const holders = async () =>
-      (await hub.db.query<{ department_id: string }[]>(`SELECT department_id FROM dept_views WHERE subject = 'MOVE-1' ORDER BY 1`)).map((r) => r.department_id);
+      (
+        await hub.db.query<{ department_id: string }[]>(
+          `SELECT department_id FROM dept_views WHERE subject = 'MOVE-1' ORDER BY 1`,
+        )
+      ).map((r) => r.department_id);
     await waitFor(async () => (await holders()).includes(countyConstruction) || undefined, { what: 'MOVE-1 routed' });
     // Version 2: the enterprise is now in Xihu (same city, no county departments there).
     await publishCanonical(producer, [eventFor('hazard', 'MOVE-1', MATRIX_REGIONS.hangzhouXihu, 'construction', 2)]);
-    await waitFor(async () => !(await holders()).includes(countyConstruction) || undefined, { what: 'MOVE-1 withdrawn' });
+    await waitFor(async () => !(await holders()).includes(countyConstruction) || undefined, {
+      what: 'MOVE-1 withdrawn',
+    });
     expect(await holders()).toContain(cityConstruction);
     const feed = await hub.db.query<{ entry: string }[]>(
       `SELECT entry FROM dept_feed WHERE department_id = $1 AND subject = 'MOVE-1' ORDER BY seq`,
@@ -163,13 +229,28 @@ describe('router: authorized fan-out into department views', () => {
 
   it('re-projects its history to a newly registered department', async () => {
     const id = 'late-330102-emergency';
-    const token = await hub.principal({ id, type: 'department', name: '后注册的应急局', department: { kind: 'emergency', level: 'county', regionCode: '330102' } });
-    const twin = matrixDepartmentId('emergency', '330102');
-    const want = (await hub.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM dept_views WHERE department_id = $1`, [twin]))[0].n;
-    await waitFor(async () => (await hub.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM dept_views WHERE department_id = $1`, [id]))[0].n === want || undefined, {
-      what: 're-projection of the new department',
-      timeoutMs: 30000,
+    const token = await hub.principal({
+      id,
+      type: 'department',
+      name: '后注册的应急局',
+      department: { kind: 'emergency', level: 'county', regionCode: '330102' },
     });
+    const twin = matrixDepartmentId('emergency', '330102');
+    const want = (
+      await hub.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM dept_views WHERE department_id = $1`, [twin])
+    )[0].n;
+    await waitFor(
+      async () =>
+        (
+          await hub.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM dept_views WHERE department_id = $1`, [
+            id,
+          ])
+        )[0].n === want || undefined,
+      {
+        what: 're-projection of the new department',
+        timeoutMs: 30000,
+      },
+    );
     const page = await getJson(`${hub.url()}/v1/dept/hazards?limit=500`, token);
     expect(page.body.items.length).toBeGreaterThan(0);
   });

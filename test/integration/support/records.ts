@@ -16,7 +16,14 @@ import { contentHash } from '@ajx/normalization';
 import type { DataSource } from 'typeorm';
 
 /** A canonical record of each kind for an enterprise in `region`/`sector`, with every personal and commercial field set. */
-export function recordFor(kind: RecordKind, subject: string, region: string, sector: Sector, version = kind === 'policy' ? 0 : 1, level: 'general' | 'major' = 'general') {
+export function recordFor(
+  kind: RecordKind,
+  subject: string,
+  region: string,
+  sector: Sector,
+  version = kind === 'policy' ? 0 : 1,
+  level: 'general' | 'major' = 'general',
+) {
   const enterprise = { uscc: '91330106MA2B0X2K4A', name: `测试企业${subject}`, regionCode: region, sector };
   if (kind === 'policy') {
     const r: PolicyRecord = {
@@ -26,8 +33,18 @@ export function recordFor(kind: RecordKind, subject: string, region: string, sec
       version,
       enterprise: { ...enterprise, industryCode: null, employeeCount: 120 },
       contact: { name: '张三丰', phone: '13812345678' },
-      coverage: { start: '2026-01-01', end: '2026-12-31', insuredHeadcount: 120, perPersonLimitFen: 100000000, totalLimitFen: null },
-      premium: { amountFen: 1234500, adjustmentPct: -10, factors: { standardization: 'level2', safetyCulture: 'none', advancedUnit: 'none', priorYearAccident: 'none' } },
+      coverage: {
+        start: '2026-01-01',
+        end: '2026-12-31',
+        insuredHeadcount: 120,
+        perPersonLimitFen: 100000000,
+        totalLimitFen: null,
+      },
+      premium: {
+        amountFen: 1234500,
+        adjustmentPct: -10,
+        factors: { standardization: 'level2', safetyCulture: 'none', advancedUnit: 'none', priorYearAccident: 'none' },
+      },
       preventionFeeFen: 61725,
       cancelledOn: null,
     };
@@ -74,11 +91,27 @@ export function recordFor(kind: RecordKind, subject: string, region: string, sec
   return r;
 }
 
-export function eventFor(kind: RecordKind, subject: string, region: string, sector: Sector, version?: number, level?: 'general' | 'major'): CanonicalEvent {
-  return buildCanonicalEvent('PICC', kind, recordFor(kind, subject, region, sector, version, level) as never, '2026-03-02T08:00:00+08:00');
+export function eventFor(
+  kind: RecordKind,
+  subject: string,
+  region: string,
+  sector: Sector,
+  version?: number,
+  level?: 'general' | 'major',
+): CanonicalEvent {
+  return buildCanonicalEvent(
+    'PICC',
+    kind,
+    recordFor(kind, subject, region, sector, version, level) as never,
+    '2026-03-02T08:00:00+08:00',
+  );
 }
 
-export async function publishCanonical(producer: EventProducer, events: CanonicalEvent[], opts: { correction?: boolean } = {}): Promise<void> {
+export async function publishCanonical(
+  producer: EventProducer,
+  events: CanonicalEvent[],
+  opts: { correction?: boolean } = {},
+): Promise<void> {
   await producer.send([
     {
       topic: Topics.canonical,

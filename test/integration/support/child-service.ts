@@ -1,0 +1,47 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import type { CommonConfig } from '@ajx/config';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+/** The AJX_* environment that reproduces a config object in another process. */
+export function envOf(config: CommonConfig): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (!k.startsWith('AJX_') || typeof v === 'function') continue;
+    env[k] = Array.isArray(v) ? v.join(',') : String(v);
+  }
+  return env;
+}
+
+export interface ChildService {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Runs a compiled service (dist/apps/<name>) as a real OS process, so it can be killed with SIGKILL. */
+export function spawnService(app: string, config: CommonConfig, opts: { preload?: string } = {}): ChildService {
+  const entry = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+  let out = '';
+  const child = spawn(process.execPath, [...(opts.preload ? ['--require', opts.preload] : []), entry], {
+    cwd: ROOT,
+    env: { ...process.env, ...envOf(config), KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    exited,
+    output: () => out,
+    kill: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
