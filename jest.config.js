@@ -11,6 +11,7 @@ const aliases = [
   'redis',
   'platform',
   'testing',
+  'simulation',
 ];
 const moduleNameMapper = Object.fromEntries(aliases.map((a) => [`^@ajx/${a}$`, `<rootDir>/libs/${a}/src`]));
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };

@@ -6,10 +6,18 @@ import { LineWriter } from './line-writer';
 const READ_CHUNK = 256 * 1024;
 
 /** `ajx normalize`: the file through both passes, events to stdout, rejects to a file or stderr. */
-export async function runNormalize(opts: { insurer: string; input: string; rejects?: string }): Promise<NormalizeFileOutcome> {
+export async function runNormalize(opts: {
+  insurer: string;
+  input: string;
+  rejects?: string;
+}): Promise<NormalizeFileOutcome> {
   const insurer = opts.insurer.trim();
   const adapter = adapterFor(insurer);
-  if (!adapter) throw new CliError(`unknown insurer ${JSON.stringify(insurer)} (supported: ${SUPPORTED_INSURERS.join(', ')})`, EXIT.usage);
+  if (!adapter)
+    throw new CliError(
+      `unknown insurer ${JSON.stringify(insurer)} (supported: ${SUPPORTED_INSURERS.join(', ')})`,
+      EXIT.usage,
+    );
   let isFile = false;
   try {
     isFile = statSync(opts.input).isFile();
@@ -23,10 +31,15 @@ export async function runNormalize(opts: { insurer: string; input: string; rejec
   const rejects = new LineWriter(rejectsStream);
   const open = () => createReadStream(opts.input, { highWaterMark: READ_CHUNK });
   try {
-    return await normalizeFile(insurer, open, {
-      onEvent: (e) => events.write(JSON.stringify(e)),
-      onReject: (r) => rejects.write(JSON.stringify(r)),
-    }, { adapter });
+    return await normalizeFile(
+      insurer,
+      open,
+      {
+        onEvent: (e) => events.write(JSON.stringify(e)),
+        onReject: (r) => rejects.write(JSON.stringify(r)),
+      },
+      { adapter },
+    );
   } finally {
     await events.end(false);
     await rejects.end(Boolean(opts.rejects));

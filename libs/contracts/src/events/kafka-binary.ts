@@ -100,10 +100,13 @@ export function fromKafkaBinary(headers: KafkaHeaderValues, value: Buffer | stri
     data: record,
   };
   const mismatch = (what: string, want: unknown, got: unknown): never => {
-    throw new CanonicalEventFormatError(`${what} ${JSON.stringify(got)} disagrees with the data (${JSON.stringify(want)})`);
+    throw new CanonicalEventFormatError(
+      `${what} ${JSON.stringify(got)} disagrees with the data (${JSON.stringify(want)})`,
+    );
   };
   if (!SECTOR_SET.has(sector)) throw new CanonicalEventFormatError(`unknown sector ${sector}`);
-  if (!isBeijingDateTime(event.time)) throw new CanonicalEventFormatError(`time ${event.time} is not a canonical datetime`);
+  if (!isBeijingDateTime(event.time))
+    throw new CanonicalEventFormatError(`time ${event.time} is not a canonical datetime`);
   if (event.sourceversion !== record.version) mismatch('ce_sourceversion', record.version, event.sourceversion);
   if (event.region !== record.enterprise.regionCode) mismatch('ce_region', record.enterprise.regionCode, event.region);
   if (event.sector !== record.enterprise.sector) mismatch('ce_sector', record.enterprise.sector, event.sector);
@@ -124,5 +127,3 @@ export function fromKafkaBinary(headers: KafkaHeaderValues, value: Buffer | stri
   }
   return event;
 }
-
-

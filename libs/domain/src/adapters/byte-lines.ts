@@ -32,7 +32,10 @@ export async function* byteLines(chunks: AsyncIterable<Buffer>, maxBytes = MAX_R
         }
       }
       if (nl === -1) break;
-      yield { bytes: oversized ? Buffer.alloc(0) : parts.length === 1 ? parts[0] : Buffer.concat(parts, size), oversized };
+      yield {
+        bytes: oversized ? Buffer.alloc(0) : parts.length === 1 ? parts[0] : Buffer.concat(parts, size),
+        oversized,
+      };
       parts = [];
       size = 0;
       oversized = false;

@@ -31,7 +31,12 @@ export class MalformedFileError extends Error {
 /** Largest record an adapter buffers; a longer one is malformed (keeps memory bounded on hostile input). */
 export const MAX_RECORD_BYTES = 1024 * 1024;
 
-export function malformedRecord(recordIndex: number, message: string, sourceId: string | null, envelope: Record<string, string | null>): RawRecord {
+export function malformedRecord(
+  recordIndex: number,
+  message: string,
+  sourceId: string | null,
+  envelope: Record<string, string | null>,
+): RawRecord {
   return { recordIndex, sourceId, envelope, fields: null, malformed: { message } };
 }
 

@@ -27,7 +27,11 @@ export const SAFETY_CULTURE_NAMES: Readonly<Record<string, SafetyCulture>> = {
   省级: 'province',
   国家级: 'national',
 };
-export const ADVANCED_UNIT_NAMES: Readonly<Record<string, AdvancedUnit>> = { 无: 'none', 市级: 'city', 省级: 'province' };
+export const ADVANCED_UNIT_NAMES: Readonly<Record<string, AdvancedUnit>> = {
+  无: 'none',
+  市级: 'city',
+  省级: 'province',
+};
 export const PRIOR_YEAR_ACCIDENT_NAMES: Readonly<Record<string, PriorYearAccident>> = {
   无: 'none',
   一般: 'general',

@@ -113,12 +113,7 @@ function humanText(v: unknown, field: string, max: number, required: boolean, is
 // ---- coded values ----------------------------------------------------------------------------------------------
 
 /** A coded value looked up in `table` (Chinese keys are converted to Simplified and trimmed first). */
-export function coded<T>(
-  v: unknown,
-  field: string,
-  table: Readonly<Record<string, T>>,
-  required: true,
-): T;
+export function coded<T>(v: unknown, field: string, table: Readonly<Record<string, T>>, required: true): T;
 export function coded<T>(v: unknown, field: string, table: Readonly<Record<string, T>>, required?: boolean): T | null;
 export function coded<T>(v: unknown, field: string, table: Readonly<Record<string, T>>, required = false): T | null {
   if (typeof v === 'boolean') v = String(v);
@@ -199,8 +194,7 @@ export function integer(v: unknown, field: string, required = false, min = 0): n
     if (!DIGITS.test(s)) return reject('INVALID_NUMBER', `${field}: ${show(t)} is not a non-negative integer`);
     n = Number(s);
   }
-  if (!Number.isSafeInteger(n) || n < min)
-    reject('INVALID_NUMBER', `${field}: ${show(v)} is not an integer ≥ ${min}`);
+  if (!Number.isSafeInteger(n) || n < min) reject('INVALID_NUMBER', `${field}: ${show(v)} is not an integer ≥ ${min}`);
   return n;
 }
 
@@ -280,7 +274,8 @@ export function date(v: unknown, field: string, format: DateFormat, required = f
 export function dateTime(v: unknown, field: string, format: DateTimeFormat, required: true): string;
 export function dateTime(v: unknown, field: string, format: DateTimeFormat, required?: boolean): string | null;
 export function dateTime(v: unknown, field: string, format: DateTimeFormat, required = false): string | null {
-  const t = typeof v === 'number' ? reject('INVALID_DATE', `${field}: ${show(v)} is not a datetime`) : scalarText(v, field);
+  const t =
+    typeof v === 'number' ? reject('INVALID_DATE', `${field}: ${show(v)} is not a datetime`) : scalarText(v, field);
   const s = t === null ? '' : t.trim();
   if (!s) return required ? missing(field) : null;
   return parseDateTimeText(field, s, format);
@@ -288,8 +283,8 @@ export function dateTime(v: unknown, field: string, format: DateTimeFormat, requ
 
 function epochMillis(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v))
-    reject('INVALID_DATE', `${field}: ${show(v)} is not epoch milliseconds (a JSON integer)`);
-  return v as number;
+    return reject('INVALID_DATE', `${field}: ${show(v)} is not epoch milliseconds (a JSON integer)`);
+  return v;
 }
 
 /** PINGAN: epoch milliseconds → the Beijing calendar date. */

@@ -139,7 +139,8 @@ export function parseDateTimeText(field: string, text: string, format: DateTimeF
     return offsetDateTimeOf(field, text, [+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]], offsetMinutes);
   }
   const m = (format === 'space' ? SPACE_DATETIME : SLASH_DATETIME).exec(text);
-  if (!m) invalid(field, text, `is not a datetime (${format === 'space' ? 'YYYY-MM-DD HH:mm:ss' : 'YYYY/M/D H:mm:ss'})`);
+  if (!m)
+    invalid(field, text, `is not a datetime (${format === 'space' ? 'YYYY-MM-DD HH:mm:ss' : 'YYYY/M/D H:mm:ss'})`);
   return beijingDateTimeOf(field, text, +m[1], +m[2], +m[3], +m[4], +m[5], +m[6]);
 }
 

@@ -151,7 +151,12 @@ class CpicReader {
     const sourceId = typeof value === 'object' && !Array.isArray(value) ? sourceIdOf(el.name, value) : null;
     let record: RawRecord;
     if (this.recordOversized) {
-      record = malformedRecord(recordIndex, `<${el.name}> is longer than ${MAX_RECORD_BYTES} characters`, null, envelope);
+      record = malformedRecord(
+        recordIndex,
+        `<${el.name}> is longer than ${MAX_RECORD_BYTES} characters`,
+        null,
+        envelope,
+      );
     } else if (this.recordUndecodable) {
       record = malformedRecord(recordIndex, `<${el.name}> holds bytes that do not decode as UTF-8`, sourceId, envelope);
     } else {

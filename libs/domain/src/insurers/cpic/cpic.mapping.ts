@@ -125,7 +125,11 @@ function policy(el: El, insurer: string): MappedRecord {
       amountFen: yuan(textOf(el, 'Premium', p), `${p}/Premium`, true),
       adjustmentPct: adjustmentPct(attr(factors, 'adjust'), `${p}/RateFactors@adjust`),
       factors: {
-        standardization: coded(attr(factors, 'standardization'), `${p}/RateFactors@standardization`, STANDARDIZATION_NAMES),
+        standardization: coded(
+          attr(factors, 'standardization'),
+          `${p}/RateFactors@standardization`,
+          STANDARDIZATION_NAMES,
+        ),
         safetyCulture: coded(attr(factors, 'culture'), `${p}/RateFactors@culture`, SAFETY_CULTURE_NAMES),
         advancedUnit: coded(attr(factors, 'advanced'), `${p}/RateFactors@advanced`, ADVANCED_UNIT_NAMES),
         priorYearAccident: coded(attr(factors, 'accident'), `${p}/RateFactors@accident`, PRIOR_YEAR_ACCIDENT_NAMES),

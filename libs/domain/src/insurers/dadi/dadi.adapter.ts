@@ -23,7 +23,9 @@ function holdsReplacement(v: unknown): boolean {
   if (typeof v === 'string') return v.includes(REPLACEMENT);
   if (Array.isArray(v)) return v.some(holdsReplacement);
   if (v && typeof v === 'object')
-    return Object.entries(v as Record<string, unknown>).some(([k, x]) => k.includes(REPLACEMENT) || holdsReplacement(x));
+    return Object.entries(v as Record<string, unknown>).some(
+      ([k, x]) => k.includes(REPLACEMENT) || holdsReplacement(x),
+    );
   return false;
 }
 
@@ -154,7 +156,8 @@ class DadiReader {
     if (key !== null && (DADI_ENVELOPE_KEYS as readonly string[]).includes(key) && SCALARS.has(t.name)) {
       const v = scalarOf(t);
       this.seen.add(key);
-      if (!this.knownEnvelope && !this.sawRecords) this.envelope[key] = v === null || v === '' ? null : String(v).trim() || null;
+      if (!this.knownEnvelope && !this.sawRecords)
+        this.envelope[key] = typeof v === 'string' || typeof v === 'number' ? String(v).trim() || null : null;
       return;
     }
     if (OPENERS.has(t.name)) this.skipping = 1;
@@ -176,9 +179,14 @@ class DadiReader {
   private emit(value: unknown, oversized: boolean): void {
     const recordIndex = ++this.recordIndex;
     const envelope = this.envelope;
-    if (oversized) return this.onRecord(malformedRecord(recordIndex, `record longer than ${MAX_RECORD_BYTES} characters`, null, envelope));
+    if (oversized)
+      return this.onRecord(
+        malformedRecord(recordIndex, `record longer than ${MAX_RECORD_BYTES} characters`, null, envelope),
+      );
     if (typeof value !== 'object' || value === null || Array.isArray(value))
-      return this.onRecord(malformedRecord(recordIndex, `element of "${DADI_RECORDS_KEY}" is not an object`, null, envelope));
+      return this.onRecord(
+        malformedRecord(recordIndex, `element of "${DADI_RECORDS_KEY}" is not an object`, null, envelope),
+      );
     const fields = value as Record<string, unknown>;
     const idField = typeof fields.lx === 'string' ? DADI_ID_FIELD[fields.lx] : undefined;
     const sourceId = idField ? readableId(fields[idField]) : null;

@@ -45,7 +45,12 @@ const POLICY_ACTIONS: Readonly<Record<string, PolicyAction>> = {
   PG: 'endorsed',
   TB: 'cancelled',
 };
-const STD_LEVEL: Readonly<Record<string, Standardization>> = { '0': 'none', '3': 'level3', '2': 'level2', '1': 'level1' };
+const STD_LEVEL: Readonly<Record<string, Standardization>> = {
+  '0': 'none',
+  '3': 'level3',
+  '2': 'level2',
+  '1': 'level1',
+};
 const CULTURE: Readonly<Record<string, SafetyCulture>> = { '0': 'none', '1': 'city', '2': 'province', '3': 'national' };
 const ADVANCED: Readonly<Record<string, AdvancedUnit>> = { '0': 'none', '1': 'city', '2': 'province' };
 const ACCIDENT: Readonly<Record<string, PriorYearAccident>> = {

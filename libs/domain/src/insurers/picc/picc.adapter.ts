@@ -102,7 +102,11 @@ function decode(bytes: Buffer): { text: string; undecodable: boolean } {
 /** Splits one framed record into fields: csv-parse for quoted records, a plain split where there is no quote. */
 function parseFrame(frame: Frame): ParsedFrame {
   if (frame.oversized) return { kind: 'broken', message: `record longer than ${MAX_RECORD_BYTES} bytes`, rest: [] };
-  const bytes = withoutCr(frame.lines.length === 1 ? frame.lines[0] : Buffer.concat(frame.lines.flatMap((l, i) => (i ? [Buffer.from('\n'), l] : [l]))));
+  const bytes = withoutCr(
+    frame.lines.length === 1
+      ? frame.lines[0]
+      : Buffer.concat(frame.lines.flatMap((l, i) => (i ? [Buffer.from('\n'), l] : [l]))),
+  );
   const { text, undecodable } = decode(bytes);
   if (frame.lines.length === 1 && text.trim() === '') return { kind: 'blank' };
   if (frame.unterminated) return { kind: 'broken', message: 'stray quote: the quoted field never closes', rest: [] };
@@ -192,7 +196,12 @@ export class PiccAdapter implements InsurerAdapter {
       if (parsed.undecodable) {
         yield malformedRecord(recordIndex, 'bytes that do not decode as GB18030', sourceId, envelope);
       } else if (fields.length !== header.length) {
-        yield malformedRecord(recordIndex, `${fields.length} columns, the ${kind} header has ${header.length}`, sourceId, envelope);
+        yield malformedRecord(
+          recordIndex,
+          `${fields.length} columns, the ${kind} header has ${header.length}`,
+          sourceId,
+          envelope,
+        );
       } else {
         const record: Record<string, string> = {};
         for (let i = 0; i < header.length; i++) record[header[i]] = fields[i];

@@ -17,7 +17,8 @@ type Line = { blank: true } | { blank: false; record: Omit<RawRecord, 'recordInd
 
 function parseLine(bytes: Buffer, oversized: boolean): Line {
   const envelope = {};
-  if (oversized) return { blank: false, record: malformedRecord(0, `line longer than ${MAX_RECORD_BYTES} bytes`, null, envelope) };
+  if (oversized)
+    return { blank: false, record: malformedRecord(0, `line longer than ${MAX_RECORD_BYTES} bytes`, null, envelope) };
   let text: string;
   try {
     text = utf8.decode(withoutCr(bytes));
@@ -46,7 +47,8 @@ export class PinganAdapter implements InsurerAdapter {
 
   async checkContainer(open: OpenBytes): Promise<ContainerCheck> {
     let records = 0;
-    for await (const line of byteLines(open())) if (line.oversized || !BLANK.test(line.bytes.toString('utf8'))) records++;
+    for await (const line of byteLines(open()))
+      if (line.oversized || !BLANK.test(line.bytes.toString('utf8'))) records++;
     return { ok: true, records };
   }
 

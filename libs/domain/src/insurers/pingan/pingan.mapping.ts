@@ -1,4 +1,13 @@
-import type { HazardLevel, HazardRecord, HazardStatus, PolicyAction, PolicyRecord, ServiceForm, ServiceItem, ServiceRecord } from '@ajx/contracts';
+import type {
+  HazardLevel,
+  HazardRecord,
+  HazardStatus,
+  PolicyAction,
+  PolicyRecord,
+  ServiceForm,
+  ServiceItem,
+  ServiceRecord,
+} from '@ajx/contracts';
 import {
   hazardActionOf,
   serviceActionOf,
@@ -37,7 +46,12 @@ const POLICY_ACTIONS: Readonly<Record<string, PolicyAction>> = {
   ENDORSE: 'endorsed',
   SURRENDER: 'cancelled',
 };
-const STD_LEVEL: Readonly<Record<string, Standardization>> = { '0': 'none', '3': 'level3', '2': 'level2', '1': 'level1' };
+const STD_LEVEL: Readonly<Record<string, Standardization>> = {
+  '0': 'none',
+  '3': 'level3',
+  '2': 'level2',
+  '1': 'level1',
+};
 const CULTURE: Readonly<Record<string, SafetyCulture>> = {
   NONE: 'none',
   CITY: 'city',
@@ -68,7 +82,10 @@ const MODES: Readonly<Record<string, ServiceForm>> = {
   CENTRAL: 'centralized',
   OTHER: 'other',
 };
-const PROVIDER_TYPES: Readonly<Record<string, 'insurer' | 'third_party'>> = { SELF: 'insurer', THIRD_PARTY: 'third_party' };
+const PROVIDER_TYPES: Readonly<Record<string, 'insurer' | 'third_party'>> = {
+  SELF: 'insurer',
+  THIRD_PARTY: 'third_party',
+};
 const GRADES: Readonly<Record<string, HazardLevel>> = { GENERAL: 'general', MAJOR: 'major' };
 const STATES: Readonly<Record<string, HazardStatus>> = { OPEN: 'open', DOING: 'rectifying', DONE: 'rectified' };
 
@@ -108,7 +125,10 @@ function policy(r: Obj, insurer: string): MappedRecord {
     action,
     version: integer(r.seq, 'seq', true, 0),
     enterprise: { ...enterprise, industryCode, employeeCount: integer(ins.staffCount, 'insured.staffCount', true) },
-    contact: { name: name(ins.contactName, 'insured.contactName'), phone: phone(ins.contactMobile, 'insured.contactMobile') },
+    contact: {
+      name: name(ins.contactName, 'insured.contactName'),
+      phone: phone(ins.contactMobile, 'insured.contactMobile'),
+    },
     coverage: {
       start,
       end,
