@@ -48,9 +48,28 @@ export interface RecordFactoryOptions {
 
 const DAY = 86400000;
 const BEIJING = 8 * 3600000;
-const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈'];
+const SURNAMES = [
+  ...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈',
+];
 const GIVEN = [...'伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强文斌海燕玉兰鑫宇浩然子涵雨欣'];
-const FIRM_WORDS = ['宏远', '金泰', '华通', '永安', '鑫源', '顺通', '东方', '海港', '远航', '瑞丰', '联创', '新城', '宏运', '中兴', '恒达', '安泰'];
+const FIRM_WORDS = [
+  '宏远',
+  '金泰',
+  '华通',
+  '永安',
+  '鑫源',
+  '顺通',
+  '东方',
+  '海港',
+  '远航',
+  '瑞丰',
+  '联创',
+  '新城',
+  '宏运',
+  '中兴',
+  '恒达',
+  '安泰',
+];
 const SECTOR_WORDS: Record<Sector, string> = {
   coal_mining: '煤业',
   non_coal_mining: '矿业',
@@ -85,7 +104,13 @@ const SUMMARIES = [
   '组织现场隐患排查，形成隐患清单',
   '开展全员安全生产教育培训，覆盖一线作业人员\n备注: "A区,B区" 复查',
 ];
-const HAZARD_TEXTS = ['应急照明失效，疏散通道堵塞', '特种作业人员未持证上岗', '脚手架连墙件缺失', '配电箱未接地，临时用电线路老化', '气瓶未固定，与明火距离不足'];
+const HAZARD_TEXTS = [
+  '应急照明失效，疏散通道堵塞',
+  '特种作业人员未持证上岗',
+  '脚手架连墙件缺失',
+  '配电箱未接地，临时用电线路老化',
+  '气瓶未固定，与明火距离不足',
+];
 const CATEGORIES = ['设备设施', '应急管理', '电气安全', '消防安全', '人员资质', '高处作业', '粉尘防爆'];
 const NOTES = ['希望增加培训频次', '服务及时', '整改建议具体可行'];
 const PLACES = ['开发区', '工业园区', '港区', '项目部'];
@@ -102,7 +127,9 @@ function personName(rng: Random): string {
 }
 
 function mobile(rng: Random): string {
-  return rng.chance(0.8) ? `1${rng.pick(['3', '5', '7', '8', '9'])}${rng.digits(9)}` : `0${rng.pick(['537', '571', '574'])}${rng.digits(7)}`;
+  return rng.chance(0.8)
+    ? `1${rng.pick(['3', '5', '7', '8', '9'])}${rng.digits(9)}`
+    : `0${rng.pick(['537', '571', '574'])}${rng.digits(7)}`;
 }
 
 const dateOf = (ms: number): string => formatBeijingDate(ms)!;
@@ -232,7 +259,11 @@ export function* canonicalRecords(rng: Random, options: RecordFactoryOptions): G
         item: rng.pick(SERVICE_ITEMS),
         form: rng.pick(SERVICE_FORMS),
         provider: third
-          ? { kind: 'third_party', name: rng.pick(PROVIDERS), uscc: rng.chance(0.6) ? randomUscc(rng, county.code) : null }
+          ? {
+              kind: 'third_party',
+              name: rng.pick(PROVIDERS),
+              uscc: rng.chance(0.6) ? randomUscc(rng, county.code) : null,
+            }
           : { kind: 'insurer', name: insurerName, uscc: null },
         staff: Array.from({ length: rng.int(0, 3) }, () => ({
           name: personName(rng),
@@ -293,12 +324,22 @@ export function* canonicalRecords(rng: Random, options: RecordFactoryOptions): G
         out.push({ kind: 'hazard', record: hazard, time: timeOf(ht) });
         if (rng.chance(0.5)) {
           ht += rng.int(1, 10) * DAY;
-          out.push({ kind: 'hazard', record: { ...hazard, version: 2, action: 'updated', status: 'rectifying' }, time: timeOf(ht) });
+          out.push({
+            kind: 'hazard',
+            record: { ...hazard, version: 2, action: 'updated', status: 'rectifying' },
+            time: timeOf(ht),
+          });
           if (rng.chance(0.6)) {
             ht += rng.int(1, 10) * DAY;
             out.push({
               kind: 'hazard',
-              record: { ...hazard, version: 3, action: 'rectified', status: 'rectified', rectifiedAt: timeOf(ht - 3600000) },
+              record: {
+                ...hazard,
+                version: 3,
+                action: 'rectified',
+                status: 'rectified',
+                rectifiedAt: timeOf(ht - 3600000),
+              },
               time: timeOf(ht),
             });
           }

@@ -2,7 +2,7 @@ import { REJECT_CODES, type RecordKind } from '@ajx/contracts';
 import { createNormalizer, normalizeFile, adapterFor, type NormalizeFileOutcome } from '@ajx/domain';
 import fc from 'fast-check';
 import { defectsFor, RECORD_DEFECTS } from './formats/native-format';
-import { simulateFile, type ExpectedOutcome, type SimulateFileOptions } from './simulate-file';
+import { simulateFile, type SimulateFileOptions } from './simulate-file';
 
 const INSURERS = ['PICC', 'PINGAN', 'CPIC', 'DADI'] as const;
 
@@ -18,16 +18,19 @@ async function run(options: SimulateFileOptions): Promise<{ outcome: NormalizeFi
   const rejects = new Map(got.map((r) => [r.recordIndex, r]));
   const mismatches: string[] = [];
   let e = 0;
-  for (const want of file.outcomes() as Generator<ExpectedOutcome>) {
+  for (const want of file.outcomes()) {
     const r = rejects.get(want.recordIndex);
     if (!want.ok) {
-      if (r?.code !== want.code) mismatches.push(`record ${want.recordIndex}: want ${want.code}, got ${r?.code ?? 'an event'}`);
+      if (r?.code !== want.code)
+        mismatches.push(`record ${want.recordIndex}: want ${want.code}, got ${r?.code ?? 'an event'}`);
     } else if (r) {
       mismatches.push(`record ${want.recordIndex}: rejected ${r.code}, want ${want.event.type}`);
     } else {
       const ev = events[e++];
       if (JSON.stringify(ev) !== JSON.stringify(want.event))
-        mismatches.push(`record ${want.recordIndex}: ${JSON.stringify(ev)?.slice(0, 300)} ≠ ${JSON.stringify(want.event).slice(0, 300)}`);
+        mismatches.push(
+          `record ${want.recordIndex}: ${JSON.stringify(ev)?.slice(0, 300)} ≠ ${JSON.stringify(want.event).slice(0, 300)}`,
+        );
     }
   }
   if (e !== events.length) mismatches.push(`${events.length - e} extra events`);
@@ -60,7 +63,15 @@ describe('record generator × normaliser (property tests)', () => {
         fc.constantFrom(...RECORD_DEFECTS),
         fc.constantFrom<RecordKind>('policy', 'service', 'hazard'),
         async (insurer, seed, defect, kind) => {
-          const { mismatches } = await run({ insurer, seed, kind, records: 30, noise: 0.3, defectRate: 0.4, defects: [defect] });
+          const { mismatches } = await run({
+            insurer,
+            seed,
+            kind,
+            records: 30,
+            noise: 0.3,
+            defectRate: 0.4,
+            defects: [defect],
+          });
           expect(mismatches).toEqual([]);
         },
       ),
@@ -71,9 +82,23 @@ describe('record generator × normaliser (property tests)', () => {
   it.each(INSURERS)('covers every reject code a record can get in %s files', async (insurer) => {
     const seen = new Set<string>();
     for (const kind of ['policy', 'service', 'hazard'] as const) {
-      const { mismatches } = await run({ insurer, seed: `codes-${kind}`, kind, records: 200, defectRate: 0.7, noise: 0.5 });
+      const { mismatches } = await run({
+        insurer,
+        seed: `codes-${kind}`,
+        kind,
+        records: 200,
+        defectRate: 0.7,
+        noise: 0.5,
+      });
       expect(mismatches).toEqual([]);
-      for (const o of simulateFile({ insurer, seed: `codes-${kind}`, kind, records: 200, defectRate: 0.7, noise: 0.5 }).outcomes())
+      for (const o of simulateFile({
+        insurer,
+        seed: `codes-${kind}`,
+        kind,
+        records: 200,
+        defectRate: 0.7,
+        noise: 0.5,
+      }).outcomes())
         if (!o.ok) seen.add(o.code);
       for (const d of defectsFor(kind)) expect([kind, d, seen.has(d)]).toEqual([kind, d, true]);
     }
@@ -83,7 +108,13 @@ describe('record generator × normaliser (property tests)', () => {
     ['CPIC', 'INSURER_MISMATCH'],
     ['DADI', 'INSURER_MISMATCH'],
   ])('%s: a file declaring another insurer rejects every record with %s', async (insurer) => {
-    const { mismatches, outcome } = await run({ insurer, seed: 7, records: 20, declaredInsurer: 'PICC' === insurer ? 'CPIC' : 'PINGAN', defectRate: 0.3 });
+    const { mismatches, outcome } = await run({
+      insurer,
+      seed: 7,
+      records: 20,
+      declaredInsurer: 'PICC' === insurer ? 'CPIC' : 'PINGAN',
+      defectRate: 0.3,
+    });
     expect(mismatches).toEqual([]);
     expect(outcome).toMatchObject({ accepted: 0, rejected: 20 });
   });

@@ -1,9 +1,4 @@
-import {
-  buildCanonicalEvent,
-  type CanonicalEvent,
-  type RecordKind,
-  type RejectCode,
-} from '@ajx/contracts';
+import { buildCanonicalEvent, type CanonicalEvent, type RecordKind, type RejectCode } from '@ajx/contracts';
 import { formatBeijingDateTime } from '@ajx/domain';
 import { canonicalRecords, type SimulatedRecord } from './canonical-records';
 import { CPIC_FORMAT } from './formats/cpic.format';
@@ -23,10 +18,10 @@ import { Random } from './random';
 
 /** The native formats the generator writes, by insurer. */
 export const NATIVE_FORMATS: Readonly<Record<string, NativeFormat<unknown>>> = {
-  PICC: PICC_FORMAT as NativeFormat<unknown>,
-  PINGAN: PINGAN_FORMAT as NativeFormat<unknown>,
-  CPIC: CPIC_FORMAT as NativeFormat<unknown>,
-  DADI: DADI_FORMAT as NativeFormat<unknown>,
+  PICC: PICC_FORMAT,
+  PINGAN: PINGAN_FORMAT,
+  CPIC: CPIC_FORMAT,
+  DADI: DADI_FORMAT,
 };
 
 export interface SimulateFileOptions {
@@ -108,7 +103,9 @@ export function simulateFile(options: SimulateFileOptions): SimulatedFile {
   const kind = options.kind ?? 'policy';
   const fileOptions: FileOptions = {
     declaredInsurer: options.declaredInsurer ?? options.insurer,
-    batchNo: `SIM${String(options.seed).replace(/[^0-9A-Za-z]/g, '').slice(0, 12)}`,
+    batchNo: `SIM${String(options.seed)
+      .replace(/[^0-9A-Za-z]/g, '')
+      .slice(0, 12)}`,
     kind,
   };
   const mismatch = fileOptions.declaredInsurer !== options.insurer && ['CPIC', 'DADI'].includes(options.insurer);
@@ -142,7 +139,12 @@ export function simulateFile(options: SimulateFileOptions): SimulatedFile {
         ? { recordIndex: i, ok: false, code: 'INSURER_MISMATCH', defect: 'INSURER_MISMATCH' }
         : defect
           ? { recordIndex: i, ok: false, code: defect, defect }
-          : { recordIndex: i, ok: true, kind: sim.kind, event: buildCanonicalEvent(options.insurer, sim.kind, sim.record, sim.time) as CanonicalEvent };
+          : {
+              recordIndex: i,
+              ok: true,
+              kind: sim.kind,
+              event: buildCanonicalEvent(options.insurer, sim.kind, sim.record, sim.time),
+            };
       const blank =
         format.blankLine !== null && options.blankLines && renderRng.chance(options.blankLines)
           ? format.blankLine + format.separator

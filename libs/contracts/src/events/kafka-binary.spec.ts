@@ -18,7 +18,13 @@ const policy: PolicyRecord = {
     employeeCount: 259,
   },
   contact: { name: null, phone: null },
-  coverage: { start: '2023-04-01', end: '2025-04-28', insuredHeadcount: 259, perPersonLimitFen: 80000000, totalLimitFen: null },
+  coverage: {
+    start: '2023-04-01',
+    end: '2025-04-28',
+    insuredHeadcount: 259,
+    perPersonLimitFen: 80000000,
+    totalLimitFen: null,
+  },
   premium: {
     amountFen: 21404700,
     adjustmentPct: 30,
@@ -66,12 +72,20 @@ describe('canonical CloudEvents', () => {
 
   it('is read by the cloudevents SDK Kafka binding, and reads what the SDK writes', () => {
     const msg = toKafkaBinary(event);
-    const sdk = Kafka.toEvent({ headers: msg.headers, key: msg.key, value: msg.value.toString() } as never) as CloudEvent;
+    const sdk = Kafka.toEvent({
+      headers: msg.headers,
+      key: msg.key,
+      value: msg.value.toString(),
+    } as never) as CloudEvent;
     expect(sdk.id).toBe(event.id);
     expect(sdk.subject).toBe(event.subject);
     expect(sdk['uscc']).toBe(event.uscc);
     const written = Kafka.binary(new CloudEvent({ ...event, sourceversion: '0' } as never));
-    const headers = Object.fromEntries(Object.entries(written.headers).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    const headers = Object.fromEntries(
+      Object.entries(written.headers)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    );
     expect(fromKafkaBinary(headers, Buffer.from(JSON.stringify(written.value)))).toEqual(event);
   });
 

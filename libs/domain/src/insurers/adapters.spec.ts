@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import type { RawRecord } from '@ajx/contracts';
+import { parse } from 'csv-parse/sync';
 import * as iconv from 'iconv-lite';
+import { splitQuotedRecord } from './picc/picc.adapter';
 import { adapterFor, SUPPORTED_INSURERS } from './registry';
 import { PICC_HEADERS } from './picc/picc.format';
 
@@ -32,7 +35,9 @@ describe('adapters', () => {
 
   describe('PICC (GBK CSV)', () => {
     it('reads quoted fields with commas, quotes and line breaks; skips blank lines without counting them', async () => {
-      const file = gbk(`${hazardHeader}\r\n\r\n${hazardRow('A1', '"第一行,\r\n""引号"""')}\r\n\r\n${hazardRow('A2')}\r\n`);
+      const file = gbk(
+        `${hazardHeader}\r\n\r\n${hazardRow('A1', '"第一行,\r\n""引号"""')}\r\n\r\n${hazardRow('A2')}\r\n`,
+      );
       const { check, records } = await read('PICC', opener(file.subarray(0, 50), file.subarray(50)));
       expect(check).toEqual({ ok: true, records: 2 });
       expect(records.map((r) => [r.recordIndex, r.sourceId])).toEqual([
@@ -50,7 +55,11 @@ describe('adapters', () => {
     });
 
     it('makes a stray quote, a wrong column count and undecodable bytes one malformed record each', async () => {
-      const bad = Buffer.concat([gbk(`${hazardRow('A3', '坏')}`).subarray(0, 10), Buffer.from([0x81, 0x20]), gbk(hazardRow('A3').slice(10))]);
+      const bad = Buffer.concat([
+        gbk(`${hazardRow('A3', '坏')}`).subarray(0, 10),
+        Buffer.from([0x81, 0x20]),
+        gbk(hazardRow('A3').slice(10)),
+      ]);
       const file = Buffer.concat([
         gbk(`${hazardHeader}\r\n${hazardRow('A1', '描"述')}\r\n${hazardRow('A2')},多余\r\n`),
         bad,
@@ -68,7 +77,9 @@ describe('adapters', () => {
     });
 
     it('gives up only the first line of a quote that never closes', async () => {
-      const file = gbk(`${hazardHeader}\r\n${hazardRow('A1', '"不闭合')}\r\n${hazardRow('A2')}\r\n${hazardRow('A3')}\r\n`);
+      const file = gbk(
+        `${hazardHeader}\r\n${hazardRow('A1', '"不闭合')}\r\n${hazardRow('A2')}\r\n${hazardRow('A3')}\r\n`,
+      );
       const { records } = await read('PICC', opener(file));
       expect(records.map((r) => (r.malformed ? 'malformed' : r.sourceId))).toEqual(['malformed', 'A2', 'A3']);
     });
@@ -164,5 +175,36 @@ describe('adapters', () => {
     ])('refuses %s as a whole file', async (_what, json) => {
       expect((await read('DADI', opener(json))).check.ok).toBe(false);
     });
+  });
+});
+
+describe('PICC quoted-record fast path', () => {
+  it('agrees with csv-parse on every record, and declines exactly where csv-parse fails', () => {
+    const cell = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', '甲', ',', '"', '\n', ' ', '\r\n') }),
+      fc.string({ unit: fc.constantFrom('a', '甲', ' ') }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(cell, fc.boolean()), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (cells, spoil) => {
+          let text = cells.map(([c, q]) => (q || /[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
+          if (spoil) text = text.replace(/"(,|$)/, '"x$1');
+          if (!text.includes('"')) return;
+          const fast = splitQuotedRecord(text);
+          let slow: string[] | null;
+          try {
+            const rows = parse(text, { relax_column_count: true });
+            slow = rows.length === 1 ? rows[0] : null;
+          } catch {
+            slow = null;
+          }
+          if (fast) expect(fast).toEqual(slow);
+          else expect(slow).toBeNull();
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -136,7 +136,8 @@ describe('canonical values (data standard v1)', () => {
     it('reads counts and versions as non-negative integers', () => {
       expect(integer('259', 'n')).toBe(259);
       expect(integer(7, 'n')).toBe(7);
-      for (const bad of ['abc', '-3', '1.5', '+1', 2.5, -1]) expect(code(() => integer(bad, 'n'))).toBe('INVALID_NUMBER');
+      for (const bad of ['abc', '-3', '1.5', '+1', 2.5, -1])
+        expect(code(() => integer(bad, 'n'))).toBe('INVALID_NUMBER');
       expect(code(() => integer('0', 'version', true, 1))).toBe('INVALID_NUMBER');
     });
 
@@ -158,7 +159,8 @@ describe('canonical values (data standard v1)', () => {
       expect(phone('0537-2345678', 'p')).toBe('05372345678');
       expect(phone('(0537) 234 5678', 'p')).toBe('05372345678');
       expect(phone('', 'p')).toBeNull();
-      for (const bad of ['1234', '1326120009x', '1'.repeat(21)]) expect(code(() => phone(bad, 'p'))).toBe('INVALID_NUMBER');
+      for (const bad of ['1234', '1326120009x', '1'.repeat(21)])
+        expect(code(() => phone(bad, 'p'))).toBe('INVALID_NUMBER');
     });
   });
 

@@ -21,7 +21,10 @@ function isoAt(dt: string | null, rng: Random): string {
   const t = new Date(epochOf(dt) + offset * 60000);
   const wall = `${t.getUTCFullYear()}-${p2(t.getUTCMonth() + 1)}-${p2(t.getUTCDate())}T${p2(t.getUTCHours())}:${p2(t.getUTCMinutes())}:${p2(t.getUTCSeconds())}`;
   const frac = rng.chance(0.1) ? `.${rng.digits(3)}` : '';
-  const off = offset === 0 && rng.chance(0.7) ? 'Z' : `${offset < 0 ? '-' : '+'}${p2(Math.floor(Math.abs(offset) / 60))}:${p2(Math.abs(offset) % 60)}`;
+  const off =
+    offset === 0 && rng.chance(0.7)
+      ? 'Z'
+      : `${offset < 0 ? '-' : '+'}${p2(Math.floor(Math.abs(offset) / 60))}:${p2(Math.abs(offset) % 60)}`;
   return wall + frac + off;
 }
 const compact = (d: string | null): string => (d ? d.replace(/-/g, '') : '');
@@ -32,7 +35,13 @@ function region(code: string, noise: Noise, rng: Random): string {
   return noise.coded(countyNameOf(county, rng.chance(0.4)));
 }
 
-function insured(sim: { record: { enterprise: { uscc: string; name: string; regionCode: string; sector: keyof typeof SECTOR_NAMES } } }, noise: Noise, rng: Random): El {
+function insured(
+  sim: {
+    record: { enterprise: { uscc: string; name: string; regionCode: string; sector: keyof typeof SECTOR_NAMES } };
+  },
+  noise: Noise,
+  rng: Random,
+): El {
   const e = sim.record.enterprise;
   return {
     CreditCode: noise.uscc(e.uscc),
@@ -67,8 +76,8 @@ export function toXml(name: string, value: unknown, rng: Random): string {
   let attrs = '';
   let inner = '';
   for (const [k, v] of Object.entries(el)) {
-    if (k.startsWith('@')) attrs += ` ${k.slice(1)}="${escapeAttr(String(v ?? ''))}"`;
-    else if (k === '#text') inner += escapeText(String(v ?? ''));
+    if (k.startsWith('@')) attrs += ` ${k.slice(1)}="${escapeAttr(typeof v === 'string' ? v : '')}"`;
+    else if (k === '#text') inner += escapeText(typeof v === 'string' ? v : '');
     else inner += toXml(k, v, rng);
   }
   return inner ? `<${name}${attrs}>${inner}</${name}>` : `<${name}${attrs}/>`;
@@ -107,10 +116,12 @@ export const CPIC_FORMAT: NativeFormat<{ kind: RecordKind; name: string; el: El 
       };
       if (factors.some((x) => x !== null) || r.premium.adjustmentPct !== null)
         el.RateFactors = {
-          '@standardization': f.standardization === null ? '' : noise.coded(chinese(CHINESE.standardization, f.standardization)),
+          '@standardization':
+            f.standardization === null ? '' : noise.coded(chinese(CHINESE.standardization, f.standardization)),
           '@culture': f.safetyCulture === null ? '' : noise.coded(chinese(CHINESE.safetyCulture, f.safetyCulture)),
           '@advanced': f.advancedUnit === null ? '' : noise.coded(chinese(CHINESE.advancedUnit, f.advancedUnit)),
-          '@accident': f.priorYearAccident === null ? '' : noise.coded(chinese(CHINESE.priorYearAccident, f.priorYearAccident)),
+          '@accident':
+            f.priorYearAccident === null ? '' : noise.coded(chinese(CHINESE.priorYearAccident, f.priorYearAccident)),
           ...(r.premium.adjustmentPct === null ? {} : { '@adjust': pctText(r.premium.adjustmentPct, rng) }),
         };
       if (r.preventionFeeFen !== null) el.PreventionFee = yuanText(r.preventionFeeFen, rng, true);
@@ -134,7 +145,12 @@ export const CPIC_FORMAT: NativeFormat<{ kind: RecordKind; name: string; el: El 
           '#text': noise.text(r.provider.name),
         },
         Staff: r.staff.length
-          ? { Person: r.staff.map((s) => ({ ...(s.certificateNo ? { '@cert': noise.id(s.certificateNo) } : {}), '#text': noise.text(s.name) })) }
+          ? {
+              Person: r.staff.map((s) => ({
+                ...(s.certificateNo ? { '@cert': noise.id(s.certificateNo) } : {}),
+                '#text': noise.text(s.name),
+              })),
+            }
           : '',
         Start: isoAt(r.startedAt, rng),
         End: isoAt(r.endedAt, rng),
@@ -194,7 +210,11 @@ export const CPIC_FORMAT: NativeFormat<{ kind: RecordKind; name: string; el: El 
         setPath(el, path.enum, native.kind === 'policy' ? 'DELETE' : '未知');
         return;
       case 'INVALID_DATE':
-        setPath(el, path.date, native.kind === 'policy' ? '20240230' : rng.pick(['2024-02-30T10:00:00+08:00', '2024-05-01T10:00:00']));
+        setPath(
+          el,
+          path.date,
+          native.kind === 'policy' ? '20240230' : rng.pick(['2024-02-30T10:00:00+08:00', '2024-05-01T10:00:00']),
+        );
         return;
       case 'INVALID_AMOUNT':
         setPath(el, path.amount, rng.pick(['12.345', '-5.00', '1,2345.00']));
@@ -214,7 +234,10 @@ export const CPIC_FORMAT: NativeFormat<{ kind: RecordKind; name: string; el: El 
   tail: () => '</AJXBatch>\n',
   fileDefect: (defect, head) =>
     defect === 'doctype'
-      ? head.replace('\n<AJXBatch', '\n<!DOCTYPE AJXBatch [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n<AJXBatch')
+      ? head.replace(
+          '\n<AJXBatch',
+          '\n<!DOCTYPE AJXBatch [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n<AJXBatch',
+        )
       : head,
   encode: (text) => Buffer.from(text, 'utf8'),
 };

@@ -12,7 +12,15 @@ const STD = { none: 0, level3: 3, level2: 2, level1: 1 };
 const CULTURE = { none: 0, city: 1, province: 2, national: 3 };
 const ADVANCED = { none: 0, city: 1, province: 2 };
 const ACCIDENT = { none: 0, general: 1, larger: 2, major: 3, especially_major: 4 };
-const ITEMS = ['training', 'risk_assessment', 'hazard_inspection', 'emergency_drill', 'standardization', 'technology', 'other'];
+const ITEMS = [
+  'training',
+  'risk_assessment',
+  'hazard_inspection',
+  'emergency_drill',
+  'standardization',
+  'technology',
+  'other',
+];
 const FORMS = ['onsite', 'remote', 'centralized', 'other'];
 const STATUS = { open: 0, rectifying: 1, rectified: 2 };
 const SECTOR_CODE = Object.fromEntries(Object.entries(DADI_SECTOR_CODES).map(([code, sector]) => [sector, code]));
@@ -66,7 +74,12 @@ export const DADI_FORMAT: NativeFormat<{ kind: RecordKind; obj: Obj | string }> 
     const common: Obj = {
       xydm: noise.uscc(e.uscc),
       qymc: noise.text(e.name),
-      xzqh: retired && rng.chance(0.5) ? rng.pick(retired) : rng.chance(0.2) ? Number(e.regionCode) : noise.id(e.regionCode),
+      xzqh:
+        retired && rng.chance(0.5)
+          ? rng.pick(retired)
+          : rng.chance(0.2)
+            ? Number(e.regionCode)
+            : noise.id(e.regionCode),
       hydm: code.startsWith('0') && rng.chance(0.3) ? Number(code) : code,
     };
     if (sim.kind === 'policy') {
@@ -125,7 +138,12 @@ export const DADI_FORMAT: NativeFormat<{ kind: RecordKind; obj: Obj | string }> 
           yhs: numOrString(r.hazardsFound, rng),
           fwfy: money(r.costFen, rng),
           hfsj: dateTime(r.revisit?.at ?? null, rng),
-          hfmy: r.revisit?.satisfied === true ? numOrString(1, rng) : r.revisit?.satisfied === false ? numOrString(0, rng) : '',
+          hfmy:
+            r.revisit?.satisfied === true
+              ? numOrString(1, rng)
+              : r.revisit?.satisfied === false
+                ? numOrString(0, rng)
+                : '',
           hfyj: noise.text(r.revisit?.note ?? null) ?? '',
           ywsj: dateTime(sim.time, rng),
         },
@@ -178,7 +196,10 @@ export const DADI_FORMAT: NativeFormat<{ kind: RecordKind; obj: Obj | string }> 
         o[roles.enum] = rng.pick(['9', 'XX', 7]);
         return;
       case 'INVALID_DATE':
-        o[roles.date] = native.kind === 'policy' ? rng.pick(['2024/2/30', '2023-01-16']) : rng.pick(['2024/2/30 10:00:00', '2024/6/16 25:00:00']);
+        o[roles.date] =
+          native.kind === 'policy'
+            ? rng.pick(['2024/2/30', '2023-01-16'])
+            : rng.pick(['2024/2/30 10:00:00', '2024/6/16 25:00:00']);
         return;
       case 'INVALID_AMOUNT':
         o[roles.amount] = rng.pick(['12.345', '-5.00', '1,2345.00', 12.345]);
@@ -192,7 +213,6 @@ export const DADI_FORMAT: NativeFormat<{ kind: RecordKind; obj: Obj | string }> 
   },
 
   serialize: (native) => JSON.stringify(native.obj, null, 1).replace(/\n/g, '\n  '),
-
 
   head: (o) => `{\n "gsdm": ${JSON.stringify(o.declaredInsurer)},\n "pch": ${JSON.stringify(o.batchNo)},\n "sj": [\n  `,
   tail: () => '\n ]\n}\n',

@@ -21,7 +21,9 @@ export type RecordDefect = (typeof RECORD_DEFECTS)[number];
 
 /** Defects a kind can carry (hazards have no money and no period). */
 export function defectsFor(kind: RecordKind): readonly RecordDefect[] {
-  return kind === 'hazard' ? RECORD_DEFECTS.filter((d) => d !== 'INVALID_AMOUNT' && d !== 'INVALID_PERIOD') : RECORD_DEFECTS;
+  return kind === 'hazard'
+    ? RECORD_DEFECTS.filter((d) => d !== 'INVALID_AMOUNT' && d !== 'INVALID_PERIOD')
+    : RECORD_DEFECTS;
 }
 
 export interface FileOptions {
@@ -93,7 +95,16 @@ export function pctText(p: number, rng: Random): string {
 }
 
 /** Canonical `YYYY-MM-DDTHH:mm:ss+08:00` → its parts. */
-export function partsOf(dt: string): { date: string; y: number; m: number; d: number; time: string; h: number; mi: number; s: number } {
+export function partsOf(dt: string): {
+  date: string;
+  y: number;
+  m: number;
+  d: number;
+  time: string;
+  h: number;
+  mi: number;
+  s: number;
+} {
   return {
     date: dt.slice(0, 10),
     y: +dt.slice(0, 4),

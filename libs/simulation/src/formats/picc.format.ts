@@ -59,12 +59,15 @@ export const PICC_FORMAT: NativeFormat<{ kind: RecordKind; row: Row; extraColumn
           保险起期: r.coverage.start,
           保险止期: r.coverage.end,
           '保费(元)': yuanText(r.premium.amountFen, rng, true),
-          '每人责任限额(元)': r.coverage.perPersonLimitFen === null ? '' : yuanText(r.coverage.perPersonLimitFen, rng, true),
+          '每人责任限额(元)':
+            r.coverage.perPersonLimitFen === null ? '' : yuanText(r.coverage.perPersonLimitFen, rng, true),
           '累计责任限额(元)': r.coverage.totalLimitFen === null ? '' : yuanText(r.coverage.totalLimitFen, rng, true),
-          安全标准化等级: f.standardization === null ? '' : noise.coded(chinese(CHINESE.standardization, f.standardization)),
+          安全标准化等级:
+            f.standardization === null ? '' : noise.coded(chinese(CHINESE.standardization, f.standardization)),
           安全文化示范: f.safetyCulture === null ? '' : noise.coded(chinese(CHINESE.safetyCulture, f.safetyCulture)),
           安全生产先进单位: f.advancedUnit === null ? '' : noise.coded(chinese(CHINESE.advancedUnit, f.advancedUnit)),
-          上年度事故: f.priorYearAccident === null ? '' : noise.coded(chinese(CHINESE.priorYearAccident, f.priorYearAccident)),
+          上年度事故:
+            f.priorYearAccident === null ? '' : noise.coded(chinese(CHINESE.priorYearAccident, f.priorYearAccident)),
           '费率浮动(%)': r.premium.adjustmentPct === null ? '' : pctText(r.premium.adjustmentPct, rng),
           '预防服务费(元)': r.preventionFeeFen === null ? '' : yuanText(r.preventionFeeFen, rng, true),
           联系人: noise.text(r.contact.name) ?? '',
@@ -144,7 +147,8 @@ export const PICC_FORMAT: NativeFormat<{ kind: RecordKind; row: Row; extraColumn
         row[roles.enum] = '作废';
         return;
       case 'INVALID_DATE':
-        row[roles.date] = native.kind === 'policy' ? rng.pick(['2024-02-30', '2023-13-01', '20230401x']) : '2024-02-30 10:00:00';
+        row[roles.date] =
+          native.kind === 'policy' ? rng.pick(['2024-02-30', '2023-13-01', '20230401x']) : '2024-02-30 10:00:00';
         return;
       case 'INVALID_AMOUNT':
         row[roles.amount] = rng.pick(['12.345', '-100.00', '1,23.00', '十元']);
@@ -165,7 +169,8 @@ export const PICC_FORMAT: NativeFormat<{ kind: RecordKind; row: Row; extraColumn
 
   head: (o) => PICC_HEADERS[o.kind ?? 'policy'].join(',') + '\r\n',
   tail: () => '',
-  fileDefect: (_d, head) => head.replace('保单号', '保单编号').replace('服务编号', '服务编码').replace('隐患编号', '隐患编码'),
+  fileDefect: (_d, head) =>
+    head.replace('保单号', '保单编号').replace('服务编号', '服务编码').replace('隐患编号', '隐患编码'),
   encode: (text) => iconv.encode(text, 'gb18030'),
 };
 
