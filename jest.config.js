@@ -16,6 +16,7 @@ const aliases = [
   'normalization',
   'dept-store',
   'testing',
+  'simulation',
 ];
 const moduleNameMapper = Object.fromEntries(aliases.map((a) => [`^@ajx/${a}$`, `<rootDir>/libs/${a}/src`]));
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };

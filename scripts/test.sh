@@ -20,6 +20,8 @@ step "typecheck"
 npm run --silent typecheck
 step "build"
 npm run --silent build
+step "conformance with the data standard (shared/samples)"
+scripts/conformance.sh
 step "unit tests"
 npx jest --selectProjects unit --ci
 step "integration tests (real Kafka, PostgreSQL, Redis)"

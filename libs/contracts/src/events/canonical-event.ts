@@ -83,7 +83,7 @@ export function buildCanonicalEvent<K extends RecordKind>(
   data: RecordOfKind[K],
   time: string,
 ): CanonicalEvent<K> {
-  const record = data as CanonicalRecord;
+  const record: CanonicalRecord = data;
   const subject = subjectOf(kind, record);
   return {
     specversion: '1.0',

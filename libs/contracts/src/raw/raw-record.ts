@@ -24,7 +24,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Validates the JSON form of a raw record (e.g. a Kafka message value); throws RawRecordFormatError when it is not one. */
-export function parseRawRecord(value: Buffer | string | unknown): RawRecord {
+export function parseRawRecord(value: unknown): RawRecord {
   let v: unknown = value;
   if (typeof value === 'string' || Buffer.isBuffer(value)) {
     try {

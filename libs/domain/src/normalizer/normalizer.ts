@@ -50,7 +50,7 @@ export function createNormalizer(options: { mappings?: Partial<Record<string, In
       if (raw.malformed || !raw.fields) return rejected('MALFORMED_RECORD', raw.malformed?.message ?? 'no fields');
       try {
         const { kind, record, time } = mapping.map(raw.fields, raw.envelope ?? {}, insurer);
-        return { ok: true, event: buildCanonicalEvent(insurer, kind, record, time) as CanonicalEvent };
+        return { ok: true, event: buildCanonicalEvent(insurer, kind, record, time) };
       } catch (err) {
         if (err instanceof RecordRejection) return rejected(err.code, err.message);
         throw err;

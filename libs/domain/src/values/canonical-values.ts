@@ -283,8 +283,8 @@ export function dateTime(v: unknown, field: string, format: DateTimeFormat, requ
 
 function epochMillis(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v))
-    reject('INVALID_DATE', `${field}: ${show(v)} is not epoch milliseconds (a JSON integer)`);
-  return v as number;
+    return reject('INVALID_DATE', `${field}: ${show(v)} is not epoch milliseconds (a JSON integer)`);
+  return v;
 }
 
 /** PINGAN: epoch milliseconds → the Beijing calendar date. */

@@ -24,16 +24,16 @@ export interface XmlObject {
 interface Building {
   name: string;
   attributes: Record<string, string>;
-  children: Map<string, XmlValue[]>;
+  children: Map<string, XmlValue[]> | null;
   text: string;
 }
 
 function finish(el: Building): XmlValue {
-  const attrNames = Object.keys(el.attributes);
-  if (!attrNames.length && !el.children.size) return el.text;
-  const obj: XmlObject = {};
-  for (const a of attrNames) obj[XML_ATTRIBUTE_PREFIX + a] = el.attributes[a];
-  for (const [name, values] of el.children) obj[name] = values.length === 1 ? values[0] : values;
+  let obj: XmlObject | null = null;
+  for (const a in el.attributes) (obj ??= {})[XML_ATTRIBUTE_PREFIX + a] = el.attributes[a];
+  if (el.children)
+    for (const [name, values] of el.children) (obj ??= {})[name] = values.length === 1 ? values[0] : values;
+  if (!obj) return el.text;
   if (el.text.trim()) obj[XML_TEXT_KEY] = el.text;
   return obj;
 }
@@ -112,7 +112,7 @@ class CpicReader {
       for (const a of CPIC_ENVELOPE_ATTRIBUTES) env[a] = attributes[a]?.trim() || null;
       if (!env.insurer) throw new MalformedFileError(`<${CPIC_ROOT}> does not declare its insurer`);
       this.envelope = env;
-      this.stack.push({ name, attributes: {}, children: new Map(), text: '' });
+      this.stack.push({ name, attributes: {}, children: null, text: '' });
       return;
     }
     if (this.stack.length === 1) {
@@ -120,12 +120,9 @@ class CpicReader {
       this.recordUndecodable = false;
       this.recordOversized = false;
     }
-    this.stack.push({ name, attributes, children: new Map(), text: '' });
+    this.stack.push({ name, attributes, children: null, text: '' });
     this.count(name);
-    for (const [k, v] of Object.entries(attributes)) {
-      this.count(k);
-      this.count(v);
-    }
+    for (const k in attributes) this.count(attributes[k]);
   }
 
   private text(t: string): void {
@@ -141,9 +138,10 @@ class CpicReader {
     const value = this.recordOversized ? '' : finish(el);
     if (this.stack.length > 1) {
       const parent = this.stack[this.stack.length - 1];
-      const list = parent.children.get(el.name);
+      const children = (parent.children ??= new Map<string, XmlValue[]>());
+      const list = children.get(el.name);
       if (list) list.push(value);
-      else parent.children.set(el.name, [value]);
+      else children.set(el.name, [value]);
       return;
     }
     const envelope = this.envelope!;

@@ -156,8 +156,8 @@ class DadiReader {
     if (key !== null && (DADI_ENVELOPE_KEYS as readonly string[]).includes(key) && SCALARS.has(t.name)) {
       const v = scalarOf(t);
       this.seen.add(key);
-      if (!this.knownEnvelope && !this.sawRecords)
-        this.envelope[key] = v === null || v === '' ? null : String(v).trim() || null;
+      if (!this.knownEnvelope && !(this.needEnvelopeFirst && this.sawRecords))
+        this.envelope[key] = typeof v === 'string' || typeof v === 'number' ? String(v).trim() || null : null;
       return;
     }
     if (OPENERS.has(t.name)) this.skipping = 1;

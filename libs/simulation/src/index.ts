@@ -1,0 +1,5 @@
+export * from './random';
+export * from './noise';
+export * from './canonical-records';
+export * from './formats/native-format';
+export * from './simulate-file';

@@ -1,0 +1,148 @@
+import { REJECT_CODES, type RecordKind } from '@ajx/contracts';
+import { createNormalizer, normalizeFile, adapterFor, type NormalizeFileOutcome } from '@ajx/domain';
+import fc from 'fast-check';
+import { defectsFor, RECORD_DEFECTS } from './formats/native-format';
+import { simulateFile, type SimulateFileOptions } from './simulate-file';
+
+const INSURERS = ['PICC', 'PINGAN', 'CPIC', 'DADI'] as const;
+
+/** The file through the same two-pass path as `ajx normalize`, compared outcome by outcome. */
+async function run(options: SimulateFileOptions): Promise<{ outcome: NormalizeFileOutcome; mismatches: string[] }> {
+  const file = simulateFile(options);
+  const got: { recordIndex: number; ok: boolean; code?: string; event?: unknown }[] = [];
+  const events: unknown[] = [];
+  const outcome = await normalizeFile(options.insurer, () => file.chunks(), {
+    onEvent: (e) => void events.push(e),
+    onReject: (r) => void got.push({ recordIndex: r.recordIndex, ok: false, code: r.code }),
+  });
+  const rejects = new Map(got.map((r) => [r.recordIndex, r]));
+  const mismatches: string[] = [];
+  let e = 0;
+  for (const want of file.outcomes()) {
+    const r = rejects.get(want.recordIndex);
+    if (!want.ok) {
+      if (r?.code !== want.code)
+        mismatches.push(`record ${want.recordIndex}: want ${want.code}, got ${r?.code ?? 'an event'}`);
+    } else if (r) {
+      mismatches.push(`record ${want.recordIndex}: rejected ${r.code}, want ${want.event.type}`);
+    } else {
+      const ev = events[e++];
+      if (JSON.stringify(ev) !== JSON.stringify(want.event))
+        mismatches.push(
+          `record ${want.recordIndex}: ${JSON.stringify(ev)?.slice(0, 300)} ≠ ${JSON.stringify(want.event).slice(0, 300)}`,
+        );
+    }
+  }
+  if (e !== events.length) mismatches.push(`${events.length - e} extra events`);
+  return { outcome, mismatches };
+}
+
+describe('record generator × normaliser (property tests)', () => {
+  it('normalises valid records of any enterprise, county, sector and version exactly, in every format', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...INSURERS),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.constantFrom<RecordKind>('policy', 'service', 'hazard'),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        async (insurer, seed, kind, noise) => {
+          const { outcome, mismatches } = await run({ insurer, seed, kind, records: 40, noise, blankLines: 0.1 });
+          expect(mismatches).toEqual([]);
+          expect(outcome).toMatchObject({ fileRejected: false, records: 40, rejected: 0 });
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('gives every single-defect variant exactly its reject code and leaves the other records intact', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...INSURERS),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.constantFrom(...RECORD_DEFECTS),
+        fc.constantFrom<RecordKind>('policy', 'service', 'hazard'),
+        async (insurer, seed, defect, kind) => {
+          const { mismatches } = await run({
+            insurer,
+            seed,
+            kind,
+            records: 30,
+            noise: 0.3,
+            defectRate: 0.4,
+            defects: [defect],
+          });
+          expect(mismatches).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it.each(INSURERS)('covers every reject code a record can get in %s files', async (insurer) => {
+    const seen = new Set<string>();
+    for (const kind of ['policy', 'service', 'hazard'] as const) {
+      const { mismatches } = await run({
+        insurer,
+        seed: `codes-${kind}`,
+        kind,
+        records: 200,
+        defectRate: 0.7,
+        noise: 0.5,
+      });
+      expect(mismatches).toEqual([]);
+      for (const o of simulateFile({
+        insurer,
+        seed: `codes-${kind}`,
+        kind,
+        records: 200,
+        defectRate: 0.7,
+        noise: 0.5,
+      }).outcomes())
+        if (!o.ok) seen.add(o.code);
+      for (const d of defectsFor(kind)) expect([kind, d, seen.has(d)]).toEqual([kind, d, true]);
+    }
+  });
+
+  it.each([
+    ['CPIC', 'INSURER_MISMATCH'],
+    ['DADI', 'INSURER_MISMATCH'],
+  ])('%s: a file declaring another insurer rejects every record with %s', async (insurer) => {
+    const { mismatches, outcome } = await run({
+      insurer,
+      seed: 7,
+      records: 20,
+      declaredInsurer: 'PICC' === insurer ? 'CPIC' : 'PINGAN',
+      defectRate: 0.3,
+    });
+    expect(mismatches).toEqual([]);
+    expect(outcome).toMatchObject({ accepted: 0, rejected: 20 });
+  });
+
+  it.each([
+    ['PICC', 'header'],
+    ['CPIC', 'doctype'],
+    ['CPIC', 'truncated'],
+    ['DADI', 'truncated'],
+  ] as const)('%s: a whole-file defect (%s) is one MALFORMED_FILE and no event', async (insurer, fileDefect) => {
+    const { mismatches, outcome } = await run({ insurer, seed: 3, records: 25, fileDefect });
+    expect(outcome.fileRejected).toBe(true);
+    expect(mismatches).toEqual([]);
+  });
+
+  it('is deterministic and streams in bounded chunks', async () => {
+    const a = await simulateFile({ insurer: 'DADI', seed: 'same', records: 300, noise: 0.5 }).bytes();
+    const b = await simulateFile({ insurer: 'DADI', seed: 'same', records: 300, noise: 0.5 }).bytes();
+    expect(a.equals(b)).toBe(true);
+    let largest = 0;
+    for await (const chunk of simulateFile({ insurer: 'PINGAN', seed: 1, records: 2000, chunkBytes: 16384 }).chunks())
+      largest = Math.max(largest, chunk.length);
+    expect(largest).toBeLessThan(64 * 1024);
+  });
+
+  it('uses only reject codes of the standard', () => {
+    for (const d of RECORD_DEFECTS) expect(REJECT_CODES).toContain(d);
+    expect(adapterFor('PICC')).toBeDefined();
+    expect(createNormalizer().mappingVersion('PICC')).toMatch(/^PICC-/);
+  });
+});
