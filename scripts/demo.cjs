@@ -13,6 +13,8 @@ const localKafka = require('../deploy/kafka/local-kafka.cjs');
 const ROOT = path.join(__dirname, '..');
 const KAFKA_PORT = Number(process.env.AJX_DEMO_KAFKA_PORT || 9092);
 const KAFKA_DIR = path.join(ROOT, 'var', 'kafka');
+const DEMO_DIR = path.join(ROOT, 'var', 'demo');
+const TOKENS = path.join(DEMO_DIR, 'tokens.json');
 
 const env = {
   ...process.env,
@@ -21,6 +23,9 @@ const env = {
   AJX_REDIS_URL: process.env.AJX_REDIS_URL || 'redis://127.0.0.1:6379',
   AJX_REDIS_PREFIX: process.env.AJX_REDIS_PREFIX || 'ajx-demo',
   AJX_LOG_LEVEL: process.env.AJX_LOG_LEVEL || 'info',
+  AJX_RULE_PACK: process.env.AJX_RULE_PACK || 'jining@1',
+  AJX_AUDIT_KEY_FILE: process.env.AJX_AUDIT_KEY_FILE || path.join(DEMO_DIR, 'audit-key.pem'),
+  AJX_UPLOAD_DIR: process.env.AJX_UPLOAD_DIR || path.join(DEMO_DIR, 'uploads'),
   KAFKAJS_NO_PARTITIONER_WARNING: '1',
 };
 
@@ -154,14 +159,65 @@ async function main() {
     await localKafka.startBroker({ dataDir: KAFKA_DIR, port: KAFKA_PORT });
     startedKafka = true;
   }
-  say('migrating the database and creating topics');
+  say('migrating the database, creating topics, seeding principals (Jining and Hangzhou departments)');
   ajx(['db', 'migrate']);
   ajx(['topics', 'ensure']);
+  if (!require('node:fs').existsSync(env.AJX_AUDIT_KEY_FILE)) ajx(['audit', 'keygen', '--out', env.AJX_AUDIT_KEY_FILE]);
+  ajx(['seed', '--file', path.join(ROOT, 'deploy', 'demo', 'seed.json'), '--tokens-out', TOKENS]);
   SERVICES.forEach(startService);
   await Promise.all(SERVICES.map((s) => waitReady(s)));
   say('all services ready:');
   for (const s of SERVICES) say(`  ${s.name.padEnd(12)} http://127.0.0.1:${s.port}  (/health/ready, /metrics)`);
-  say('Ctrl-C stops the demo.');
+  say(
+    `tokens of every demo principal: ${path.relative(ROOT, TOKENS)} (e.g. curl -H "Authorization: Bearer <token>" http://127.0.0.1:3000/v1/dept/hazards)`,
+  );
+  say('API docs: http://127.0.0.1:3000/docs — simulated insurers start uploading now. Ctrl-C stops the demo.');
+  startInsurers();
+  setInterval(() => void printViews(), 15000).unref();
+}
+
+/** Simulated insurers: generated native files uploaded through the gateway with each insurer's token. */
+function startInsurers() {
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, 'bin', 'ajx.js'),
+      'simulate',
+      '--url',
+      'http://127.0.0.1:3000',
+      '--tokens',
+      TOKENS,
+      '--interval-ms',
+      '5000',
+      '--records',
+      '50',
+    ],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  prefixLines(child.stdout, 'insurers', '\x1b[97m');
+  prefixLines(child.stderr, 'insurers', '\x1b[97m');
+  children.push(child);
+}
+
+/** How the department views fill up. */
+async function printViews() {
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: env.AJX_DATABASE_URL });
+  try {
+    await client.connect();
+    const { rows } = await client.query(
+      `SELECT department_id, count(*) FILTER (WHERE kind = 'policy') AS policies, count(*) FILTER (WHERE kind = 'service') AS services,
+              count(*) FILTER (WHERE kind = 'hazard') AS hazards, count(*) FILTER (WHERE urgent) AS urgent
+       FROM dept_views GROUP BY department_id ORDER BY department_id`,
+    );
+    say('department views (policies / services / hazards / urgent):');
+    for (const r of rows)
+      say(`  ${r.department_id.padEnd(28)} ${r.policies} / ${r.services} / ${r.hazards} / ${r.urgent}`);
+  } catch (err) {
+    say(`could not read the views: ${err.message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 main().catch((err) => {

@@ -4,6 +4,8 @@ import { registerNormalizeCommand } from './commands/normalize.command';
 import { registerTopicCommands } from './commands/topics.command';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerDlqCommands, registerReplayCommand } from './commands/dlq.command';
+import { registerSeedCommand } from './commands/seed.command';
+import { registerSimulateCommand } from './commands/simulate.command';
 import { registerCredentialCommands, registerPrincipalCommands } from './commands/principals.command';
 import { CliError, EXIT } from './cli-error';
 
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerDlqCommands(program);
   registerReplayCommand(program);
+  registerSeedCommand(program);
+  registerSimulateCommand(program);
   return program;
 }
 

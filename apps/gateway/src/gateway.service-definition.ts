@@ -1,6 +1,7 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
+import { VIEW_SCHEMAS } from '@ajx/authz';
 import type { ServiceDefinition } from '@ajx/platform';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
@@ -16,7 +17,15 @@ export function openApiDocument(app: INestApplication) {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'a credential token (ajx_…)' })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  // Department views are documented by their JSON Schemas (draft 2020-12, hence OpenAPI 3.1).
+  document.openapi = '3.1.0';
+  const schemas = (document.components ??= {}).schemas ?? (document.components.schemas = {});
+  for (const [kind, schema] of Object.entries(VIEW_SCHEMAS)) {
+    const { $schema: _s, $id: _i, ...body } = schema;
+    schemas[`${kind[0].toUpperCase()}${kind.slice(1)}View`] = body;
+  }
+  return document;
 }
 
 export function configureGateway(app: INestApplication): void {

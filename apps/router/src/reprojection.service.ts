@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { RecordKind } from '@ajx/contracts';
 import {
   CanonicalSnapshotRepository,
   DeptProjectionWriter,
@@ -79,7 +78,7 @@ export class ReprojectionService implements OnApplicationBootstrap, OnApplicatio
         PAGE,
       );
       const events: RoutableEvent[] = records.map((r) => ({
-        kind: r.kind as RecordKind,
+        kind: r.kind,
         insurer: r.insurer,
         subject: r.subject,
         version: r.version,

@@ -74,7 +74,7 @@ export function planRouting(
       });
     }
     let holders = holdings.get(key);
-    if (!holders) holdings.set(key, (holders = new Map()));
+    if (!holders) holdings.set(key, (holders = new Map<string, Holding>()));
     const entitled = index.entitled({ kind: e.kind, regionCode: e.region, sector: e.sector });
     const urgent = urgentTier(e, index);
     const masked = new Map<string, unknown>();

@@ -16,6 +16,7 @@ describe('docs/asyncapi.yaml', () => {
       .map((c) => c.address());
     expect(addresses).toEqual([`${Topics.rawPrefix}{insurer}`, Topics.canonical, Topics.dlq]);
     const text = JSON.stringify(document!.json());
-    for (const h of [RawHeaders, CanonicalHeaders, DlqHeaders].flatMap((g) => Object.values(g))) expect(text).toContain(h);
+    for (const h of [RawHeaders, CanonicalHeaders, DlqHeaders].flatMap((g) => Object.values(g)))
+      expect(text).toContain(h);
   });
 });

@@ -86,7 +86,7 @@ export class DeptProjectionWriter {
     for (const r of rows) {
       const key = recordKeyOf(r);
       let m = out.get(key);
-      if (!m) out.set(key, (m = new Map()));
+      if (!m) out.set(key, (m = new Map<string, Holding>()));
       m.set(r.department_id, { departmentId: r.department_id, version: r.version, eventId: r.event_id });
     }
     return out;

@@ -88,7 +88,8 @@ export class RawReplayer {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+        eachBatch: async (payload) => {
+          const { batch } = payload;
           try {
             await seeked;
             const end = endOf.get(batch.partition) ?? 0n;
@@ -114,12 +115,12 @@ export class RawReplayer {
               result.duplicates += s.duplicates;
               result.corrections += s.corrections;
               result.rejected += s.rejected;
-              await heartbeat();
+              await payload.heartbeat();
               onProgress?.(result);
             }
             const last = batch.messages[batch.messages.length - 1];
             if (!last) return;
-            resolveOffset(last.offset);
+            payload.resolveOffset(last.offset);
             if (BigInt(last.offset) + 1n >= end) {
               pending.delete(batch.partition);
               consumer.pause([{ topic, partitions: [batch.partition] }]);

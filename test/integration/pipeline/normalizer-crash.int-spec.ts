@@ -43,7 +43,7 @@ describe('normaliser killed between producing and committing', () => {
     const res = await upload(hub.url(), token, 'PINGAN', fs.readFileSync(file));
     expect(res.status).toBe(202);
     const batchId = res.body.batchId as string;
-    const config = hub.config(NormalizerConfig, { AJX_NORMALIZER_PORT: 0 } as Partial<NormalizerConfig>);
+    const config = hub.config(NormalizerConfig, { AJX_NORMALIZER_PORT: 0 });
 
     const crashing = spawnService('normalizer', config, {
       preload: path.join(__dirname, '../support/crash-after-produce.cjs'),

@@ -78,7 +78,7 @@ export class TestHub {
       AJX_RATE_LIMIT_BURST: 2000,
       ...this.options.gateway,
       ...overrides,
-    } as Partial<GatewayConfig>);
+    });
   }
 
   async start(): Promise<this> {
@@ -103,7 +103,7 @@ export class TestHub {
         this.config(RouterConfig, {
           AJX_ROUTER_DIRECTORY_REFRESH_MS: 300,
           ...this.options.router,
-        } as Partial<RouterConfig>),
+        }),
       );
     }
     if (this.options.services.includes('normalizer')) {
@@ -191,7 +191,11 @@ export async function upload(
 export async function getJson(
   url: string,
   token: string | null,
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<{
+  status: number;
+  body: any;
+  headers: Headers;
+}> {
   const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };

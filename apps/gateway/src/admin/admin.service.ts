@@ -25,7 +25,7 @@ export class AdminService {
   }
 
   async list(type?: PrincipalType): Promise<PrincipalDto[]> {
-    return (await this.principals.list(type)).map(PrincipalDto.of);
+    return (await this.principals.list(type)).map((p) => PrincipalDto.of(p));
   }
 
   async get(id: string): Promise<PrincipalDto> {
@@ -47,7 +47,7 @@ export class AdminService {
   }
 
   async credentialsOf(principalId?: string): Promise<CredentialDto[]> {
-    return (await this.credentials.list(principalId)).map(CredentialDto.of);
+    return (await this.credentials.list(principalId)).map((c) => CredentialDto.of(c));
   }
 
   async revoke(credentialId: string, actor: Principal, requestId?: string): Promise<CredentialDto> {

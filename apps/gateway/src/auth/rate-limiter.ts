@@ -36,9 +36,9 @@ export class RateLimiter {
   }
 
   async take(key: string, perSecond: number, burst: number, cost = 1): Promise<RateDecision> {
-    const [allowed, wait] = (await (
+    const [allowed, wait] = await (
       this.redis as unknown as { ajxGcra(k: string, i: number, b: number, c: number): Promise<[number, number]> }
-    ).ajxGcra(`rate:${key}`, 1000 / perSecond, burst, cost)) as [number, number];
+    ).ajxGcra(`rate:${key}`, 1000 / perSecond, burst, cost);
     return { allowed: allowed === 1, retryAfterMs: Number(wait) };
   }
 }
