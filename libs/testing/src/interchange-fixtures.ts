@@ -156,3 +156,12 @@ export function batchEntriesFixture(
     };
   });
 }
+
+/** The same event (same id) with other content, as a correction carries it. */
+export function withRevisedContent(event: CanonicalEvent, note: string): CanonicalEvent {
+  const data = structuredClone(event.data) as unknown as Record<string, unknown>;
+  if ('policyNo' in data && 'contact' in data) (data.contact as Record<string, unknown>).name = note;
+  else if ('serviceId' in data) data.summary = note;
+  else data.description = note;
+  return { ...event, data: data as unknown as CanonicalEvent['data'] };
+}
