@@ -50,6 +50,9 @@ import { provinceSimulatorService } from '../../../apps/province-simulator/src/p
  * of reports and pulls does not exist yet, so a minimal hub made of the protocol library stands in for it here.
  */
 
+// The integration project's testTimeout was observed not to apply (tests stopped at Jest's default 5 s).
+jest.setTimeout(60_000);
+
 const SECRET = 'hub-to-province-shared-secret-0123456789';
 const keyring = new Keyring([{ keyId: 'hub-2025', secret: SECRET }]);
 const KEY = keyring.get('hub-2025')!;

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, Req, UseFilters, UseInterceptors } from '@nestjs/common';
-import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   ackSchema,
   type BatchAck,
@@ -47,7 +47,6 @@ const refusals = [
 ];
 
 @ApiTags('interchange')
-@ApiExtraModels()
 @Controller('v1/interchange')
 @UseFilters(InterchangeExceptionFilter)
 @UseInterceptors(FaultInjectionInterceptor)
@@ -60,6 +59,7 @@ export class InterchangeController {
   @Post('batches')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'receiveBatch',
     summary: 'Receive a batch of canonical events',
     description:
       'Verifies the signature, validates the batch and logs every entry as received. A batch id already accepted ' +
@@ -75,6 +75,7 @@ export class InterchangeController {
   @Post('manifests')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'receiveManifest',
     summary: "Compare the hub's daily manifest with the simulator's log",
     description:
       'Answers the (date, insurer, kind) cells that differ; a mismatch is also reported to the hub when configured.',
