@@ -1,4 +1,11 @@
-import { computeSignature, Keyring, requestTargetPayload, signRequest, verifySignature } from './signature';
+import {
+  assertSenderAllowed,
+  computeSignature,
+  Keyring,
+  requestTargetPayload,
+  signRequest,
+  verifySignature,
+} from './signature';
 import { MemoryReplayStore, replayExpiresAt, replayKey } from './replay-guard';
 
 const SECRET_A = 'a'.repeat(16) + 'secret-of-key-a-0123456789';
@@ -122,6 +129,15 @@ describe('request signing', () => {
     expect(() => Keyring.parse(`k1:${SECRET_A},k1:${SECRET_B}`)).toThrow(/twice/);
     expect(() => Keyring.parse(SECRET_A)).toThrow(/keyId:secret/);
     expect(() => new Keyring([{ keyId: 'bad id', secret: SECRET_A }])).toThrow(/invalid key id/);
+  });
+
+  it('lets a key bound to a sender sign only for it', () => {
+    const bound = { keyId: 'k', secret: SECRET_A, sender: 'hub-zj' };
+    expect(() => assertSenderAllowed(bound, 'hub-zj')).not.toThrow();
+    expect(() => assertSenderAllowed(bound, 'hub-sd')).toThrow(
+      expect.objectContaining({ code: 'SENDER_NOT_ALLOWED', status: 403 }),
+    );
+    expect(() => assertSenderAllowed({ keyId: 'k', secret: SECRET_A }, 'hub-sd')).not.toThrow();
   });
 
   it('computes the same signature for a Buffer and a string of the same bytes', () => {

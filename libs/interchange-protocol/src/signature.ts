@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { InterchangeErrorCode } from './errors';
+import { InterchangeError, type InterchangeErrorCode } from './errors';
 
 /**
  * Request signing: `X-AJX-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<payload>")>` where the payload is
@@ -161,4 +161,11 @@ export function verifySignature(o: {
     return { ok: false, code: 'SIGNATURE_MISMATCH', message: 'the signature does not match the body and timestamp' };
   }
   return { ok: true, key, timestamp, signature: match };
+}
+
+/** A key bound to a sender signs only that sender's documents (403 `SENDER_NOT_ALLOWED` otherwise). */
+export function assertSenderAllowed(key: SigningKey, sender: string): void {
+  if (key.sender !== undefined && key.sender !== sender) {
+    throw new InterchangeError('SENDER_NOT_ALLOWED', `key ${key.keyId} may not sign for sender ${sender}`);
+  }
 }

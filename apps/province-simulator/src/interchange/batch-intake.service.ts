@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  assertSenderAllowed,
   type BatchAck,
   batchContentDigest,
   formatBeijingDateTime,
@@ -42,18 +43,19 @@ export class BatchIntakeService {
   }
 
   async receive(body: Buffer, headers: HeaderBag): Promise<BatchAck> {
-    const { keyId, replay } = this.auth.authenticate(headers, body);
+    const { key, replay } = this.auth.authenticate(headers, body);
     const batch = parseBatch(body, {
       province: this.config.AJX_PROVINCE_CODE,
       maxEntries: this.config.AJX_PROVINCE_SIM_MAX_ENTRIES,
     });
+    assertSenderAllowed(key, batch.sender);
     const outcome = await this.log.recordBatch({
       batchId: batch.batchId,
       sender: batch.sender,
       mode: batch.mode,
       resendOf: batch.resendOf,
       contentDigest: batchContentDigest(batch.entries),
-      keyId,
+      keyId: key.keyId,
       sentAt: batch.createdAt,
       entries: batch.entries,
       signature: replay,

@@ -1,5 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import {
+  assertSenderAllowed,
   type HeaderBag,
   InterchangeError,
   judgeManifest,
@@ -23,11 +24,12 @@ export class ManifestCheckService {
   ) {}
 
   async receive(body: Buffer, headers: HeaderBag): Promise<ManifestVerdict> {
-    const { replay } = this.auth.authenticate(headers, body);
+    const { key, replay } = this.auth.authenticate(headers, body);
     if (!(await this.log.rememberSignature(replay.key, replay.expiresAtMs))) {
       throw new InterchangeError('REPLAYED', 'this signed request was already received; sign every attempt anew');
     }
     const manifest = parseDailyManifest(body, { province: this.config.AJX_PROVINCE_CODE });
+    assertSenderAllowed(key, manifest.sender);
     const [day] = tallyByDate(await this.log.manifestItems(manifest.date));
     const verdict = judgeManifest(manifest, day?.cells ?? []);
     await this.log.saveManifestCheck(manifest, verdict);

@@ -11,7 +11,7 @@ import {
 import { ProvinceSimulatorConfig } from '../province-simulator.config';
 
 export interface AuthenticatedRequest {
-  keyId: string;
+  key: SigningKey;
   /** What the replay store remembers for this request, and until when. */
   replay: { key: string; expiresAtMs: number };
 }
@@ -42,7 +42,7 @@ export class RequestAuthenticator {
     const check = verifySignature({ headers, payload, keyring: this.keyring, toleranceSeconds: this.tolerance });
     if (!check.ok) throw new InterchangeError(check.code, check.message);
     return {
-      keyId: check.key.keyId,
+      key: check.key,
       replay: {
         key: replayKey(check.key.keyId, check.signature),
         expiresAtMs: replayExpiresAt(check.timestamp, this.tolerance),
