@@ -4,6 +4,7 @@ const aliases = [
   'contracts',
   'domain',
   'authz',
+  'interchange-protocol',
   'config',
   'messaging',
   'persistence',

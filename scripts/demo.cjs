@@ -35,6 +35,17 @@ const SERVICES = [
   { name: 'normalizer', port: 3001, portVar: 'AJX_NORMALIZER_PORT' },
   { name: 'router', port: 3002, portVar: 'AJX_ROUTER_PORT' },
   { name: 'interchange', port: 3003, portVar: 'AJX_INTERCHANGE_PORT' },
+  // Stand-in for the provincial system (docs/interchange.md); the demo key is for this machine only.
+  {
+    name: 'province-simulator',
+    port: 3090,
+    portVar: 'AJX_PROVINCE_SIM_PORT',
+    env: {
+      AJX_PROVINCE_CODE: process.env.AJX_PROVINCE_CODE || '33',
+      AJX_PROVINCE_SIM_SECRETS:
+        process.env.AJX_PROVINCE_SIM_SECRETS || 'demo-2025:ajx-demo-interchange-secret-not-for-production',
+    },
+  },
 ];
 
 const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[31m'];
@@ -55,7 +66,7 @@ function prefixLines(stream, label, color) {
     } catch {
       /* not JSON: print as is */
     }
-    process.stdout.write(`${color}${label.padEnd(12)}\x1b[0m ${text}\n`);
+    process.stdout.write(`${color}${label.padEnd(18)}\x1b[0m ${text}\n`);
   });
 }
 
@@ -81,7 +92,7 @@ async function waitReady(svc, timeoutMs = 60000) {
 function startService(svc, i) {
   const entry = path.join(ROOT, 'dist', 'apps', svc.name, 'src', 'main.js');
   const child = spawn(process.execPath, [entry], {
-    env: { ...env, [svc.portVar]: String(svc.port) },
+    env: { ...env, ...svc.env, [svc.portVar]: String(svc.port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const color = COLORS[i % COLORS.length];
@@ -167,7 +178,7 @@ async function main() {
   SERVICES.forEach(startService);
   await Promise.all(SERVICES.map((s) => waitReady(s)));
   say('all services ready:');
-  for (const s of SERVICES) say(`  ${s.name.padEnd(12)} http://127.0.0.1:${s.port}  (/health/ready, /metrics)`);
+  for (const s of SERVICES) say(`  ${s.name.padEnd(18)} http://127.0.0.1:${s.port}  (/health/ready, /metrics)`);
   say(
     `tokens of every demo principal: ${path.relative(ROOT, TOKENS)} (e.g. curl -H "Authorization: Bearer <token>" http://127.0.0.1:3000/v1/dept/hazards)`,
   );

@@ -12,6 +12,11 @@ export interface ServiceRuntimeOptions<T extends CommonConfig> {
   config: T;
   /** Which infrastructure the service uses; each one becomes a readiness check. */
   uses: { kafka?: boolean; postgres?: boolean; redis?: boolean };
+  /**
+   * Readiness checks of the app's own dependencies (e.g. a database it owns). Each must be provided and
+   * exported by a global module the app imports.
+   */
+  readiness?: Type<ReadinessCheck>[];
 }
 
 /**
@@ -39,6 +44,7 @@ export class ServiceRuntimeModule {
       imports.push(RedisModule);
       checks.push(RedisReadiness);
     }
+    checks.push(...(o.readiness ?? []));
     imports.push(HealthModule.forChecks(checks));
     return { module: ServiceRuntimeModule, imports, exports: imports };
   }

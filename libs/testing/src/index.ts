@@ -1,2 +1,3 @@
 export * from './test-env';
 export * from './test-db';
+export * from './interchange-fixtures';

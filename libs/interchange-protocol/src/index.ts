@@ -1,0 +1,14 @@
+export * from './ack';
+export * from './batch';
+export * from './beijing-time';
+export * from './canonical-event';
+export * from './canonical-json';
+export * from './cursor';
+export * from './errors';
+export * from './event-id';
+export * from './manifest';
+export * from './replay-guard';
+export * from './retry';
+export * from './schemas';
+export * from './signature';
+export { parseJson, type Checked } from './validation';
