@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Topics } from '@ajx/contracts';
 import { waitFor } from '@ajx/testing';
 import { NormalizerConfig } from '../../../apps/normalizer/src/normalizer.config';
-import { spawnService } from '../support/child-service';
+import { spawnService } from '@ajx/testing';
 import { getJson, sampleFiles, TestHub, upload } from '../support/hub';
 import { readAll } from '../support/kafka-read';
 

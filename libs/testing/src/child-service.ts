@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { CommonConfig } from '@ajx/config';
 
-const ROOT = path.resolve(__dirname, '../../..');
+// dist/libs/testing/src or libs/testing/src → the repository root
+const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../../..' : '../../..');
 
 /** The AJX_* environment that reproduces a config object in another process. */
 export function envOf(config: CommonConfig): Record<string, string> {
@@ -16,18 +17,23 @@ export function envOf(config: CommonConfig): Record<string, string> {
 
 export interface ChildService {
   child: ChildProcess;
+  pid: number;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output(): string;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
 /** Runs a compiled service (dist/apps/<name>) as a real OS process, so it can be killed with SIGKILL. */
-export function spawnService(app: string, config: CommonConfig, opts: { preload?: string } = {}): ChildService {
+export function spawnService(
+  app: string,
+  config: CommonConfig,
+  opts: { preload?: string; env?: Record<string, string> } = {},
+): ChildService {
   const entry = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
   let out = '';
   const child = spawn(process.execPath, [...(opts.preload ? ['--require', opts.preload] : []), entry], {
     cwd: ROOT,
-    env: { ...process.env, ...envOf(config), KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    env: { ...process.env, ...envOf(config), ...opts.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
@@ -37,6 +43,7 @@ export function spawnService(app: string, config: CommonConfig, opts: { preload?
   );
   return {
     child,
+    pid: child.pid ?? 0,
     exited,
     output: () => out,
     kill: async (signal: NodeJS.Signals = 'SIGTERM') => {

@@ -1,0 +1,269 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { adapterFor, SUPPORTED_INSURERS } from '@ajx/domain';
+import { simulateFile } from '@ajx/simulation';
+import type { Kafka } from 'kafkajs';
+import { runLimit, type LimitResult } from './limit.bench';
+import { ProcMonitor } from './support/proc-stats';
+import { type BenchStack, startBenchStack } from './support/bench-stack';
+
+/*
+ * npm run bench:e2e [-- --records 200000 --file-records 5000 --province 33]
+ * npm run bench:e2e -- --rate 1000 --duration 60          (fixed rate: latency under steady load)
+ *
+ * Native files for all four insurers (realistic mix of policies, services and hazards, versions, ~2 % defects) are
+ * generated first (not timed), then pushed through the gateway into a hub of its own (gateway, normaliser, router as
+ * separate processes, a whole province of departments), and measured until every entitled department view is
+ * written. Then, in the same run, the limit: the same records through kafkajs eachBatch straight into PostgreSQL.
+ */
+
+interface Args {
+  records: number;
+  fileRecords: number;
+  rate: number;
+  duration: number;
+  province: string;
+  limit: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const get = (name: string, fallback: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
+  };
+  return {
+    records: Number(get('records', '200000')),
+    fileRecords: Number(get('file-records', '5000')),
+    rate: Number(get('rate', '0')),
+    duration: Number(get('duration', '60')),
+    province: get('province', '33'),
+    limit: !argv.includes('--no-limit'),
+  };
+}
+
+const log = (msg: string) => process.stderr.write(`[bench:e2e] ${msg}\n`);
+const KINDS = ['policy', 'service', 'hazard'] as const;
+
+interface PreparedFile {
+  insurer: string;
+  file: string;
+  records: number;
+}
+
+async function prepareFiles(dir: string, total: number, perFile: number, province: string): Promise<PreparedFile[]> {
+  const files: PreparedFile[] = [];
+  const perInsurer = Math.ceil(total / SUPPORTED_INSURERS.length);
+  for (const insurer of SUPPORTED_INSURERS) {
+    for (let n = 0, made = 0; made < perInsurer; n++) {
+      const records = Math.min(perFile, perInsurer - made);
+      const sim = simulateFile({
+        insurer,
+        seed: `bench-${insurer}-${n}`,
+        records,
+        kind: KINDS[n % KINDS.length],
+        regionPrefixes: [province],
+        defectRate: 0.02,
+        noise: 0.02,
+      });
+      const file = path.join(dir, `${insurer}-${n}`);
+      const out = fs.createWriteStream(file);
+      for await (const chunk of sim.chunks())
+        if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+      await new Promise<void>((r) => out.end(() => r()));
+      files.push({ insurer, file, records });
+      made += records;
+    }
+  }
+  return files;
+}
+
+async function upload(stack: BenchStack, f: PreparedFile): Promise<string> {
+  const res = await fetch(`${stack.gatewayUrl}/v1/ingest/${f.insurer}/files`, {
+    method: 'POST',
+    headers: {
+      'content-type': adapterFor(f.insurer)!.contentTypes[0],
+      authorization: `Bearer ${stack.tokens[f.insurer]}`,
+    },
+    body: fs.readFileSync(f.file),
+  });
+  const body = (await res.json()) as { batchId: string; message?: string };
+  if (res.status !== 202) throw new Error(`upload of ${f.file} answered ${res.status}: ${body.message}`);
+  return body.batchId;
+}
+
+async function groupLag(kafka: Kafka, groupId: string, topics: string[]): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let lag = 0;
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      for (const p of ends) {
+        const c = committed?.partitions.find((x) => x.partition === p.partition);
+        const at = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(p.low);
+        lag += Number(p.high) - at;
+      }
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function waitUntilDrained(
+  stack: BenchStack,
+  expectedBatches: string[],
+  lagSeries: { t: number; normalizer: number; router: number }[],
+  t0: number,
+) {
+  const rawTopics = SUPPORTED_INSURERS.map((i) => `ajx.raw.v1.${i}`);
+  for (;;) {
+    const [{ open }] = await stack.db.query<{ open: number }[]>(
+      `SELECT count(*)::int AS open FROM ingest_batches b
+       WHERE b.batch_id = ANY($1::uuid[]) AND (b.status <> 'published'
+         OR (SELECT count(*) FROM batch_outcomes o WHERE o.batch_id = b.batch_id AND o.record_index > 0) < b.records)`,
+      [expectedBatches],
+    );
+    const normalizer = await groupLag(stack.kafka, 'ajx.normalizer', rawTopics);
+    const router = await groupLag(stack.kafka, 'ajx.router', ['ajx.canonical.v1']);
+    lagSeries.push({ t: Math.round((Date.now() - t0) / 1000), normalizer, router });
+    if (open === 0 && normalizer === 0 && router === 0) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+interface Latency {
+  entries: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+async function latency(db: BenchStack['db'], since: Date): Promise<Latency> {
+  const [r] = await db.query<Latency[]>(
+    `SELECT count(*)::int AS entries,
+            round(percentile_cont(0.50) WITHIN GROUP (ORDER BY ms))::int AS p50,
+            round(percentile_cont(0.95) WITHIN GROUP (ORDER BY ms))::int AS p95,
+            round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms))::int AS p99,
+            round(max(ms))::int AS max
+     FROM (SELECT extract(epoch FROM (at - accepted_at)) * 1000 AS ms FROM dept_feed WHERE accepted_at >= $1) x`,
+    [since],
+  );
+  return r;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const stack = await startBenchStack({ province: args.province, label: args.rate ? 'rate' : 'e2e' });
+  const pids = {
+    gateway: stack.services.gateway.pid,
+    normalizer: stack.services.normalizer.pid,
+    router: stack.services.router.pid,
+    kafka: stack.brokerPid,
+  };
+  const lagSeries: { t: number; normalizer: number; router: number }[] = [];
+  let limit: LimitResult | null = null;
+  try {
+    const fixed = args.rate > 0;
+    const total = fixed ? args.rate * args.duration : args.records;
+    const perFile = fixed ? Math.max(1, Math.round(args.rate / 10)) : args.fileRecords;
+    log(`generating ${total} records in files of ${perFile} (not timed)`);
+    const files = await prepareFiles(stack.dir, total, perFile, args.province);
+    if (fixed) files.sort((a, b) => Number(a.file.split('-').pop()) - Number(b.file.split('-').pop()));
+
+    const monitor = new ProcMonitor(pids);
+    monitor.begin();
+    const t0 = Date.now();
+    const since = new Date(t0 - 1000);
+    const batches: string[] = [];
+    if (fixed) {
+      log(`uploading ${args.rate} records/s for ${args.duration} s`);
+      const interval = 1000 / (args.rate / perFile);
+      const sleepUntil = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
+      const pending = files.map(async (f, i) => {
+        await sleepUntil(t0 + i * interval);
+        batches.push(await upload(stack, f));
+      });
+      await Promise.all(pending);
+    } else {
+      log(`uploading ${files.length} files through the gateway, one stream per insurer`);
+      await Promise.all(
+        SUPPORTED_INSURERS.map(async (insurer) => {
+          for (const f of files.filter((x) => x.insurer === insurer)) batches.push(await upload(stack, f));
+        }),
+      );
+    }
+    const uploadedAt = Date.now();
+    await waitUntilDrained(stack, batches, lagSeries, t0);
+    const [{ last }] = await stack.db.query<{ last: Date }[]>(
+      `SELECT max(at) AS last FROM dept_feed WHERE accepted_at >= $1`,
+      [since],
+    );
+    const seconds = (last.getTime() - t0) / 1000;
+    const procs = monitor.end();
+    const [counts] = await stack.db.query<{ events: number; rows: number; feed: number; rejected: number }[]>(
+      `SELECT (SELECT count(*)::int FROM canonical_events) AS events, (SELECT count(*)::int FROM dept_views) AS rows,
+              (SELECT count(*)::int FROM dept_feed) AS feed,
+              (SELECT count(*)::int FROM batch_outcomes WHERE outcome = 'rejected') AS rejected`,
+    );
+    const lat = await latency(stack.db, since);
+
+    const recordsPerSecond = Math.round(total / seconds);
+    process.stdout.write(
+      `\nAJX Hub end-to-end benchmark (${fixed ? `fixed rate ${args.rate}/s for ${args.duration} s` : 'throughput'})\n`,
+    );
+    process.stdout.write(
+      `machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`,
+    );
+    process.stdout.write(`departments: ${stack.departments} (province ${args.province}, default pack)\n`);
+    process.stdout.write(
+      `records: ${total} in ${files.length} files (uploads took ${((uploadedAt - t0) / 1000).toFixed(1)} s)\n`,
+    );
+    process.stdout.write(`canonical events: ${counts.events}, rejected records: ${counts.rejected}\n`);
+    process.stdout.write(
+      `department view rows: ${counts.rows}, feed entries: ${counts.feed} (fan-out ${(counts.feed / Math.max(1, counts.events)).toFixed(2)} per event)\n`,
+    );
+    process.stdout.write(
+      `elapsed until every view written: ${seconds.toFixed(1)} s → ${recordsPerSecond} records/s end-to-end\n`,
+    );
+    process.stdout.write(
+      `latency accept → visible (ms): p50 ${lat.p50}  p95 ${lat.p95}  p99 ${lat.p99}  max ${lat.max}  (${lat.entries} feed entries)\n`,
+    );
+    process.stdout.write('per process: CPU % of one core (CPU s) · peak RSS\n');
+    for (const p of procs)
+      process.stdout.write(
+        `  ${p.name.padEnd(11)} ${String(p.cpuPercent).padStart(4)} % (${p.cpuSeconds} s) · ${p.peakRssMb} MB\n`,
+      );
+    process.stdout.write('consumer lag over time (s: normaliser / router):\n  ');
+    const step = Math.max(1, Math.ceil(lagSeries.length / 20));
+    process.stdout.write(
+      lagSeries
+        .filter((_, i) => i % step === 0 || i === lagSeries.length - 1)
+        .map((l) => `${l.t}:${l.normalizer}/${l.router}`)
+        .join('  '),
+    );
+    process.stdout.write('\n');
+
+    if (args.limit) {
+      log('limit: the same records through kafkajs eachBatch straight into PostgreSQL');
+      for (const s of Object.values(stack.services)) await s.kill();
+      limit = await runLimit(stack.kafka, stack.db);
+      process.stdout.write(
+        `\nlimit (kafkajs eachBatch → PostgreSQL, one row per entitled department, no logic): ${limit.recordsPerSecond} records/s, ${limit.rowsPerSecond} rows/s (${limit.records} records, ${limit.rows} rows in ${limit.seconds} s)\n`,
+      );
+      process.stdout.write(
+        `end-to-end / limit = ${((recordsPerSecond / limit.recordsPerSecond) * 100).toFixed(0)} %\n`,
+      );
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[bench:e2e] failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AuditLog, AuditRepository, AuditSigner } from '@ajx/audit';
+import { CommonConfig } from '@ajx/config';
+import { topicSpecs } from '@ajx/contracts';
+import { COUNTIES, SUPPORTED_INSURERS } from '@ajx/domain';
+import { CredentialService, IdentityRepository, PrincipalService } from '@ajx/identity';
+import { createKafka, TopicAdmin } from '@ajx/messaging';
+import { dataSourceOptions, dropDatabase, ensureDatabase, migrate } from '@ajx/persistence';
+import { type ChildService, spawnService } from '@ajx/testing';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const localKafka = require('../../../deploy/kafka/local-kafka.cjs') as {
+  startBroker(o: { dataDir: string; heapMb?: number }): Promise<{ pid: number; brokers: string[] }>;
+  stopBroker(dataDir: string, graceMs?: number): Promise<boolean>;
+};
+
+export const BENCH_SERVICES = ['gateway', 'normalizer', 'router'] as const;
+export type BenchService = (typeof BENCH_SERVICES)[number];
+
+export interface BenchStack {
+  dir: string;
+  brokers: string[];
+  brokerPid: number;
+  databaseUrl: string;
+  db: DataSource;
+  kafka: Kafka;
+  gatewayUrl: string;
+  tokens: Record<string, string>;
+  departments: number;
+  services: Record<BenchService, ChildService & { port: number }>;
+  stop(): Promise<void>;
+}
+
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+/** The departments of a whole province under the default pack: every kind at province, city and county level. */
+export function provinceDepartments(
+  province: string,
+): { id: string; name: string; kind: string; level: 'province' | 'city' | 'county'; regionCode: string }[] {
+  const kinds = ['emergency', 'construction', 'transport', 'agriculture', 'defense_industry', 'financial_regulator'];
+  const counties = COUNTIES.filter((c) => c.provinceCode === province || c.code.startsWith(province));
+  const cities = [...new Set(counties.map((c) => c.code.slice(0, 4)))];
+  const areas = [
+    { level: 'province' as const, regionCode: `${province}0000` },
+    ...cities.map((c) => ({ level: 'city' as const, regionCode: `${c}00` })),
+    ...counties.filter((c) => !c.code.endsWith('00')).map((c) => ({ level: 'county' as const, regionCode: c.code })),
+  ];
+  return areas.flatMap((a) =>
+    kinds.map((kind) => ({
+      id: `${a.regionCode}-${kind}`,
+      name: `${a.regionCode} ${kind}`,
+      kind,
+      level: a.level,
+      regionCode: a.regionCode,
+    })),
+  );
+}
+
+async function waitReady(url: string, timeoutMs = 120000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/health/ready`)).status === 200) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} not ready`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/**
+ * A hub of its own for a benchmark: a fresh Kafka broker and database, the three pipeline services as separate
+ * processes (so CPU and memory are measured per service), a province's departments and one token per insurer.
+ */
+export async function startBenchStack(opts: { province: string; label: string }): Promise<BenchStack> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ajx-bench-${opts.label}-`));
+  log(`starting Kafka in ${dir}`);
+  const broker = await localKafka.startBroker({ dataDir: path.join(dir, 'kafka'), heapMb: 1024 });
+  const databaseUrl = `postgres://postgres@127.0.0.1:5432/ajx_bench_${Date.now().toString(36)}`;
+  await ensureDatabase(databaseUrl);
+  await migrate(databaseUrl);
+  const db = new DataSource(dataSourceOptions({ url: databaseUrl, poolSize: 4, applicationName: 'ajx-bench' }));
+  await db.initialize();
+  const kafka = createKafka({ brokers: broker.brokers, clientId: 'ajx-bench' });
+  await new TopicAdmin(kafka).ensure(topicSpecs(SUPPORTED_INSURERS));
+
+  const audit = new AuditLog(new AuditRepository(db));
+  const identity = new IdentityRepository(db);
+  const principals = new PrincipalService(identity, audit);
+  const credentials = new CredentialService(identity, audit);
+  const tokens: Record<string, string> = {};
+  for (const insurer of SUPPORTED_INSURERS) {
+    await principals.register({ id: insurer, type: 'insurer', name: insurer }, 'bench');
+    tokens[insurer] = (await credentials.issue(insurer, { validDays: 1 }, 'bench')).token;
+  }
+  const departments = provinceDepartments(opts.province);
+  for (const d of departments) {
+    await principals.register(
+      {
+        id: d.id,
+        type: 'department',
+        name: d.name,
+        department: { kind: d.kind, level: d.level, regionCode: d.regionCode },
+      },
+      'bench',
+    );
+  }
+  log(`${departments.length} departments of province ${opts.province}`);
+
+  const keyFile = path.join(dir, 'audit-key.pem');
+  fs.writeFileSync(keyFile, AuditSigner.generatePem().privateKeyPem);
+  const config = Object.assign(new CommonConfig(), {
+    AJX_KAFKA_BROKERS: broker.brokers,
+    AJX_DATABASE_URL: databaseUrl,
+    AJX_REDIS_PREFIX: `ajx-bench-${opts.label}-${Date.now().toString(36)}`,
+    AJX_LOG_LEVEL: 'warn',
+  });
+  const ports: Record<BenchService, number> = { gateway: 3400, normalizer: 3401, router: 3402 };
+  const extra: Record<BenchService, Record<string, string>> = {
+    gateway: {
+      AJX_GATEWAY_PORT: String(ports.gateway),
+      AJX_AUDIT_KEY_FILE: keyFile,
+      AJX_UPLOAD_DIR: path.join(dir, 'uploads'),
+      AJX_RATE_LIMIT_PER_SECOND: '10000',
+      AJX_RATE_LIMIT_BURST: '10000',
+    },
+    normalizer: { AJX_NORMALIZER_PORT: String(ports.normalizer) },
+    router: { AJX_ROUTER_PORT: String(ports.router) },
+  };
+  const services = {} as BenchStack['services'];
+  for (const name of BENCH_SERVICES) {
+    services[name] = Object.assign(spawnService(name, config, { env: extra[name] }), { port: ports[name] });
+  }
+  await Promise.all(BENCH_SERVICES.map((s) => waitReady(`http://127.0.0.1:${ports[s]}`)));
+  log('services ready');
+
+  return {
+    dir,
+    brokers: broker.brokers,
+    brokerPid: broker.pid,
+    databaseUrl,
+    db,
+    kafka,
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    tokens,
+    departments: departments.length,
+    services,
+    async stop() {
+      for (const s of Object.values(services)) await s.kill();
+      await db.destroy();
+      await localKafka.stopBroker(path.join(dir, 'kafka'), 20000);
+      await dropDatabase(databaseUrl);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
