@@ -22,6 +22,14 @@ export class GatewayConfig extends CommonConfig {
   @Min(256)
   AJX_INGEST_MAX_RECORD_BYTES: number = 256 * 1024;
 
+  /**
+   * A request (headers and body) must arrive within this time; a slow upload is cut off (slowloris protection).
+   * Large files need a fast enough link or chunked uploads.
+   */
+  @IsInt()
+  @Min(1000)
+  AJX_HTTP_REQUEST_TIMEOUT_MS: number = 300_000;
+
   /** Requests per second each principal may make on average … */
   @IsInt()
   @Min(1)

@@ -28,7 +28,10 @@ export function openApiDocument(app: INestApplication) {
   return document;
 }
 
-export function configureGateway(app: INestApplication): void {
+export function configureGateway(app: INestApplication, config: GatewayConfig): void {
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.requestTimeout = config.AJX_HTTP_REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(60_000, config.AJX_HTTP_REQUEST_TIMEOUT_MS);
   const jsonBody = json({ limit: '1mb' });
   app.use((req: Request, res: Response, next: NextFunction) =>
     UPLOAD_ROUTE.test(req.path) ? next() : jsonBody(req, res, next),
@@ -58,5 +61,5 @@ export const gatewayService: ServiceDefinition<GatewayConfig> = {
   module: (config) => GatewayModule.forRoot(config),
   port: (config) => config.AJX_GATEWAY_PORT,
   bodyParser: false,
-  configure: (app) => configureGateway(app),
+  configure: (app, config) => configureGateway(app, config),
 };

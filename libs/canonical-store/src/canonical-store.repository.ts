@@ -1,7 +1,13 @@
 import { returningRows } from '@ajx/persistence';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { beijingDate, type ExistingEvent, type StoredEvent, type StoreWrite } from './canonical-store.types';
+import {
+  beijingDate,
+  type ExistingEvent,
+  storableText,
+  type StoredEvent,
+  type StoreWrite,
+} from './canonical-store.types';
 
 /**
  * All SQL of the canonical store. Sequence numbers are taken from the `canonical` stream counter as the last step
@@ -156,8 +162,8 @@ export class CanonicalStoreRepository {
         o.map((x) => x.recordIndex),
         o.map((x) => x.outcome),
         o.map((x) => x.code),
-        o.map((x) => x.message),
-        o.map((x) => x.sourceId),
+        o.map((x) => storableText(x.message)),
+        o.map((x) => storableText(x.sourceId)),
         o.map((x) => x.eventId),
       ],
     );
@@ -167,10 +173,10 @@ export class CanonicalStoreRepository {
     if (w.dlq.length) {
       const d = w.dlq;
       await tx.query(
-        `INSERT INTO dlq_entries (insurer, batch_id, record_index, source_id, code, message, raw, raw_text,
+        `INSERT INTO dlq_entries (insurer, batch_id, record_index, source_id, code, message, raw_value,
            source_topic, source_partition, source_offset, accepted_at)
-         SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[],
-           $8::text[], $9::text[], $10::int[], $11::bigint[], $12::timestamptz[])
+         SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bytea[],
+           $8::text[], $9::int[], $10::bigint[], $11::timestamptz[])
          ON CONFLICT (source_topic, source_partition, source_offset) DO UPDATE SET code = EXCLUDED.code,
            message = EXCLUDED.message, attempts = dlq_entries.attempts + 1, rejected_at = now()
          WHERE dlq_entries.status = 'open'`,
@@ -178,11 +184,10 @@ export class CanonicalStoreRepository {
           d.map((x) => x.insurer),
           d.map((x) => x.batchId),
           d.map((x) => x.recordIndex),
-          d.map((x) => x.sourceId),
+          d.map((x) => storableText(x.sourceId)),
           d.map((x) => x.code),
-          d.map((x) => x.message),
-          d.map((x) => (x.raw === null || x.raw === undefined ? null : JSON.stringify(x.raw))),
-          d.map((x) => x.rawText),
+          d.map((x) => storableText(x.message)),
+          d.map((x) => x.rawValue ?? Buffer.alloc(0)),
           d.map((x) => x.sourceTopic),
           d.map((x) => x.sourcePartition),
           d.map((x) => x.sourceOffset),

@@ -45,8 +45,8 @@ export interface DlqEntryInput {
   sourceId: string | null;
   code: string;
   message: string;
-  raw: unknown;
-  rawText: string | null;
+  /** The rejected message's value, byte for byte. */
+  rawValue: Buffer | null;
   sourceTopic: string;
   sourcePartition: number;
   sourceOffset: string;
@@ -61,6 +61,11 @@ export interface StoreWrite {
   dlq: DlqEntryInput[];
   /** (batch, index) pairs that now have an event: their open DLQ entries are resolved. */
   resolved: { batchId: string; recordIndex: number; eventId: string }[];
+}
+
+/** Text for a metadata column (reject message, source id): PostgreSQL text cannot hold U+0000. */
+export function storableText(s: string | null): string | null {
+  return s === null ? null : s.replaceAll('\u0000', '\uFFFD');
 }
 
 /** Beijing calendar date of an instant (the day a record was accepted, for manifests). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { RawRecord } from '@ajx/contracts';
+import { parseRawRecord, type RawRecord } from '@ajx/contracts';
 import { DataSource } from 'typeorm';
 
 export interface DlqFilter {
@@ -28,8 +28,10 @@ export interface DlqEntry {
   resolvedEventId: string | null;
   source: { topic: string; partition: number; offset: string };
   acceptedAt: Date | null;
+  /** The rejected message's value as it was. */
+  rawValue: Buffer;
+  /** The value read as a raw record, when it is one. */
   raw: RawRecord | null;
-  rawText: string | null;
 }
 
 interface Row {
@@ -49,8 +51,15 @@ interface Row {
   source_partition: number;
   source_offset: string;
   accepted_at: Date | null;
-  raw: RawRecord | null;
-  raw_text: string | null;
+  raw_value: Buffer;
+}
+
+function rawRecordOrNull(value: Buffer): RawRecord | null {
+  try {
+    return parseRawRecord(value);
+  } catch {
+    return null;
+  }
 }
 
 /** The DLQ as queryable state: what was rejected, why, and whether a redrive resolved it. */
@@ -91,8 +100,8 @@ export class DlqRepository {
       resolvedEventId: r.resolved_event_id,
       source: { topic: r.source_topic, partition: r.source_partition, offset: String(r.source_offset) },
       acceptedAt: r.accepted_at,
-      raw: r.raw,
-      rawText: r.raw_text,
+      rawValue: r.raw_value,
+      raw: rawRecordOrNull(r.raw_value),
     }));
   }
 }

@@ -9,7 +9,6 @@ export interface RedriveResult extends PipelineSummary {
 
 /** The pipeline input of a DLQ entry, as if its raw message were consumed again. */
 export function inputOfDlqEntry(e: DlqEntry): RawInput {
-  const value = e.raw ? Buffer.from(JSON.stringify(e.raw)) : e.rawText !== null ? Buffer.from(e.rawText) : null;
   const headers: Record<string, string> = {};
   if (e.batchId) headers[RawHeaders.batchId] = e.batchId;
   if (e.recordIndex !== null) headers[RawHeaders.recordIndex] = String(e.recordIndex);
@@ -21,7 +20,7 @@ export function inputOfDlqEntry(e: DlqEntry): RawInput {
       offset: e.source.offset,
       timestamp: String(e.rejectedAt.getTime()),
       key: e.sourceId ? Buffer.from(e.sourceId) : null,
-      value,
+      value: e.rawValue,
       headers,
     },
     e.insurer,

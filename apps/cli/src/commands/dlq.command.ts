@@ -53,7 +53,8 @@ export function registerDlqCommands(program: Command): void {
           status: o.status as 'open',
           limit: Number(o.limit),
         });
-        for (const e of entries) printJson(e);
+        // The raw value is printed as text (lossless when it is UTF-8, which every hub message is).
+        for (const { rawValue, ...e } of entries) printJson({ ...e, rawValue: rawValue.toString('utf8') });
         process.stderr.write(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}\n`);
       });
     });

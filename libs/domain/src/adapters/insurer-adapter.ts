@@ -47,3 +47,23 @@ export function readableId(v: unknown): string | null {
   const s = v.trim();
   return s && !s.includes('\ufffd') ? s : null;
 }
+
+/** Deepest nesting of objects and arrays a record may have (real records nest 3 levels; hostile ones 100 000). */
+export const MAX_RECORD_DEPTH = 32;
+
+/**
+ * Whether a parsed value nests deeper than `max` — checked without recursion, because a hostile record nested tens
+ * of thousands of levels deep would overflow the stack of every recursive consumer (JSON.stringify included).
+ */
+export function nestsDeeperThan(value: unknown, max = MAX_RECORD_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}

@@ -50,6 +50,8 @@ export function createNormalizer(options: { mappings?: Partial<Record<string, In
       if (raw.malformed || !raw.fields) return rejected('MALFORMED_RECORD', raw.malformed?.message ?? 'no fields');
       try {
         const { kind, record, time } = mapping.map(raw.fields, raw.envelope ?? {}, insurer);
+        // No text of the standard may hold U+0000 (stores cannot keep it, and no insurer field means it).
+        if (holdsNul(record)) return rejected('MALFORMED_RECORD', 'a value holds a NUL character (U+0000)');
         return { ok: true, event: buildCanonicalEvent(insurer, kind, record, time) };
       } catch (err) {
         if (err instanceof RecordRejection) return rejected(err.code, err.message);
@@ -57,4 +59,11 @@ export function createNormalizer(options: { mappings?: Partial<Record<string, In
       }
     },
   };
+}
+
+function holdsNul(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (Array.isArray(v)) return v.some(holdsNul);
+  if (v && typeof v === 'object') return Object.values(v).some(holdsNul);
+  return false;
 }

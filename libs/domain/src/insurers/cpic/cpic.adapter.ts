@@ -4,6 +4,8 @@ import {
   MalformedFileError,
   MAX_RECORD_BYTES,
   malformedRecord,
+  MAX_RECORD_DEPTH,
+  nestsDeeperThan,
   readableId,
   type ContainerCheck,
   type InsurerAdapter,
@@ -157,6 +159,13 @@ class CpicReader {
       );
     } else if (this.recordUndecodable) {
       record = malformedRecord(recordIndex, `<${el.name}> holds bytes that do not decode as UTF-8`, sourceId, envelope);
+    } else if (nestsDeeperThan(value)) {
+      record = malformedRecord(
+        recordIndex,
+        `<${el.name}> nests deeper than ${MAX_RECORD_DEPTH} levels`,
+        null,
+        envelope,
+      );
     } else {
       record = { recordIndex, sourceId, envelope, fields: { [el.name]: value }, malformed: null };
     }

@@ -5,6 +5,8 @@ import {
   MalformedFileError,
   MAX_RECORD_BYTES,
   malformedRecord,
+  MAX_RECORD_DEPTH,
+  nestsDeeperThan,
   readableId,
   type ContainerCheck,
   type InsurerAdapter,
@@ -186,6 +188,10 @@ class DadiReader {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       return this.onRecord(
         malformedRecord(recordIndex, `element of "${DADI_RECORDS_KEY}" is not an object`, null, envelope),
+      );
+    if (nestsDeeperThan(value))
+      return this.onRecord(
+        malformedRecord(recordIndex, `record nests deeper than ${MAX_RECORD_DEPTH} levels`, null, envelope),
       );
     const fields = value as Record<string, unknown>;
     const idField = typeof fields.lx === 'string' ? DADI_ID_FIELD[fields.lx] : undefined;

@@ -3,6 +3,8 @@ import { byteLines, withoutCr } from '../../adapters/byte-lines';
 import {
   MAX_RECORD_BYTES,
   malformedRecord,
+  MAX_RECORD_DEPTH,
+  nestsDeeperThan,
   readableId,
   type ContainerCheck,
   type InsurerAdapter,
@@ -34,6 +36,11 @@ function parseLine(bytes: Buffer, oversized: boolean): Line {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return { blank: false, record: malformedRecord(0, 'the line is not a JSON object', null, envelope) };
+  if (nestsDeeperThan(value))
+    return {
+      blank: false,
+      record: malformedRecord(0, `the line nests deeper than ${MAX_RECORD_DEPTH} levels`, null, envelope),
+    };
   const fields = value as Record<string, unknown>;
   const idField = typeof fields.recordType === 'string' ? PINGAN_ID_FIELD[fields.recordType] : undefined;
   const sourceId = idField ? readableId(fields[idField]) : null;

@@ -1,0 +1,202 @@
+import net from 'node:net';
+import { NATIVE_FORMATS, RECORD_DEFECTS, simulateFile } from '@ajx/simulation';
+import { waitFor } from '@ajx/testing';
+import { getJson, TestHub, upload } from '../support/hub';
+
+/*
+ * Issue 11, bad input, on the real stack: hundreds of malformed records and files across the four formats each get
+ * a specific error, the rest of their batch is unaffected, and no consumer stalls (a good file still flows through
+ * afterwards). Plus the nasties: NUL bytes, deep nesting, huge fields, XML entity expansion and external entities,
+ * CSV injection, numbers out of range, wrong encodings, truncation, oversized bodies, slow uploads, wrong types.
+ */
+describe('bad input', () => {
+  const hub = new TestHub('badinput', {
+    services: ['gateway', 'normalizer'],
+    gateway: { AJX_INGEST_MAX_BYTES: 4 * 1024 * 1024 },
+  });
+  const tokens: Record<string, string> = {};
+  const INSURERS = ['PICC', 'PINGAN', 'CPIC', 'DADI'];
+
+  beforeAll(async () => {
+    await hub.start();
+    for (const i of INSURERS) tokens[i] = await hub.principal({ id: i, type: 'insurer', name: i });
+  });
+  afterAll(() => hub.stop());
+
+  async function settle(insurer: string, batchId: string) {
+    return waitFor(
+      async () => {
+        const r = (await getJson(`${hub.url()}/v1/ingest/batches/${batchId}?limit=10000`, tokens[insurer])).body;
+        return r.complete ? r : undefined;
+      },
+      { what: `batch ${batchId} complete`, timeoutMs: 60000, intervalMs: 250 },
+    );
+  }
+
+  async function uploadBody(insurer: string, body: Buffer | string, contentType?: string) {
+    return upload(hub.url(), tokens[insurer], insurer, body, contentType);
+  }
+
+  it('rejects hundreds of generated single-defect records with their specific codes, accepting the rest', async () => {
+    let defective = 0;
+    for (const insurer of INSURERS) {
+      for (const kind of ['policy', 'service', 'hazard'] as const) {
+        const sim = simulateFile({
+          insurer,
+          seed: `bad-${insurer}-${kind}`,
+          records: 60,
+          kind,
+          kinds: [kind],
+          defectRate: 0.85,
+          noise: 0.3,
+          defects: [...RECORD_DEFECTS],
+        });
+        const res = await uploadBody(insurer, await sim.bytes());
+        expect(res.status).toBe(202);
+        const report = await settle(insurer, res.body.batchId as string);
+        const expected = [...sim.outcomes()];
+        const wantRejects = expected
+          .filter((o) => !o.ok)
+          .map((o) => ({ recordIndex: o.recordIndex, code: (o as { code: string }).code }));
+        defective += wantRejects.length;
+        expect(
+          report.rejects.map((r: { recordIndex: number; code: string }) => ({
+            recordIndex: r.recordIndex,
+            code: r.code,
+          })),
+        ).toEqual(wantRejects);
+        expect(report.normalized + report.duplicates).toBe(expected.length - wantRejects.length);
+        for (const r of report.rejects) expect(r.message.length).toBeGreaterThan(5);
+      }
+    }
+    expect(defective).toBeGreaterThanOrEqual(500);
+  });
+
+  it('rejects whole-file defects of every format as the standard says (MALFORMED_FILE: nothing published)', async () => {
+    let files = 0;
+    for (const insurer of INSURERS) {
+      for (const fileDefect of NATIVE_FORMATS[insurer].fileDefects) {
+        const sim = simulateFile({ insurer, seed: `file-${insurer}-${fileDefect}`, records: 5, fileDefect });
+        const res = await uploadBody(insurer, await sim.bytes());
+        expect({ insurer, fileDefect, status: res.status, code: res.body.code }).toEqual({
+          insurer,
+          fileDefect,
+          status: 422,
+          code: 'MALFORMED_FILE',
+        });
+        files++;
+      }
+    }
+    expect(files).toBeGreaterThanOrEqual(4);
+  });
+
+  it('refuses XML entity expansion and external entities as a whole', async () => {
+    const laughs = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><AJXBatch insurer="CPIC"><Policy>&lol2;</Policy></AJXBatch>`;
+    const external = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><AJXBatch insurer="CPIC"><Policy><PolicyNo>&xxe;</PolicyNo></Policy></AJXBatch>`;
+    for (const body of [laughs, external]) {
+      const res = await uploadBody('CPIC', body);
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('MALFORMED_FILE');
+      expect(JSON.stringify(res.body)).not.toContain('root:');
+    }
+  });
+
+  it('handles NUL bytes, deep nesting, huge fields, CSV injection, out-of-range numbers and truncated lines per record', async () => {
+    const base = (await simulateFile({ insurer: 'PINGAN', seed: 'nasty', records: 8, kinds: ['policy'] }).bytes())
+      .toString('utf8')
+      .trim()
+      .split('\n');
+    const obj = (i: number) =>
+      JSON.parse(base[i]) as { insured: { name: string; staffCount: unknown }; premiumFen: unknown; policyNo: string };
+    const nul = obj(0);
+    nul.insured.name = '宁波\u0000化工';
+    const deep = `{"recordType":"POLICY","x":${'['.repeat(50000)}${']'.repeat(50000)}}`;
+    const huge = obj(1);
+    huge.insured.name = '企'.repeat(200 * 1024);
+    const injection = obj(2);
+    injection.insured.name = `=cmd|' /C calc'!A0`;
+    const outOfRange = obj(3);
+    outOfRange.insured.staffCount = 1e400 as unknown;
+    const lines = [
+      JSON.stringify(nul),
+      deep,
+      JSON.stringify(huge),
+      JSON.stringify(injection),
+      JSON.stringify(outOfRange).replace('null', '1e400'),
+      base[4].slice(0, base[4].length / 2),
+      base[5],
+    ];
+    const res = await uploadBody('PINGAN', `${lines.join('\n')}\n`);
+    expect(res.status).toBe(202);
+    const report = await settle('PINGAN', res.body.batchId as string);
+    const codes = Object.fromEntries(
+      report.rejects.map((r: { recordIndex: number; code: string }) => [r.recordIndex, r.code]),
+    );
+    expect(codes[1]).toBe('MALFORMED_RECORD'); // NUL
+    expect(codes[2]).toBeDefined(); // deep nesting: rejected, not crashed
+    expect(codes[3]).toBe('FIELD_TOO_LONG');
+    expect(codes[4]).toBeUndefined(); // CSV injection is data: accepted unchanged
+    expect(codes[6]).toBe('MALFORMED_RECORD'); // truncated line
+    expect(codes[7]).toBeUndefined();
+    const [stored] = await hub.db.query<{ name: string }[]>(
+      `SELECT data->'enterprise'->>'name' AS name FROM canonical_events WHERE subject = $1`,
+      [injection.policyNo],
+    );
+    expect(stored.name).toBe(`=cmd|' /C calc'!A0`);
+  });
+
+  it('rejects wrongly encoded files: UTF-8 for GBK CSV, GBK for UTF-8 NDJSON', async () => {
+    const utf8Csv = (await simulateFile({ insurer: 'PICC', seed: 'enc', records: 3 }).bytes()).toString('latin1');
+    const asUtf8 = Buffer.from(Buffer.from(utf8Csv, 'latin1').toString('latin1'), 'latin1');
+    const piccAsUtf8 = Buffer.from(require('iconv-lite').decode(asUtf8, 'gb18030') as string, 'utf8');
+    const res = await uploadBody('PICC', piccAsUtf8);
+    expect([202, 422]).toContain(res.status);
+    if (res.status === 202) {
+      const report = await settle('PICC', res.body.batchId as string);
+      expect(report.rejected).toBe(report.records);
+    } else expect(res.body.code).toBe('MALFORMED_FILE');
+
+    const gbkLine = require('iconv-lite').encode(
+      `{"recordType":"HAZARD","dangerNo":"ENC-1","desc":"配电箱未接地"}\n`,
+      'gbk',
+    ) as Buffer;
+    const res2 = await uploadBody('PINGAN', gbkLine);
+    const report2 = await settle('PINGAN', res2.body.batchId as string);
+    expect(report2.rejects).toEqual([expect.objectContaining({ recordIndex: 1, code: 'MALFORMED_RECORD' })]);
+  });
+
+  it('answers 413 for oversized bodies and 415 for wrong content types', async () => {
+    expect((await uploadBody('DADI', Buffer.alloc(4 * 1024 * 1024 + 1, 0x20))).status).toBe(413);
+    expect((await uploadBody('DADI', '{}', 'text/plain')).status).toBe(415);
+    expect((await uploadBody('CPIC', '<AJXBatch/>', 'application/json')).status).toBe(415);
+  });
+
+  it('cuts off a slow upload', async () => {
+    const slow = await hub.startExtraGateway({ AJX_HTTP_REQUEST_TIMEOUT_MS: 1500 });
+    const { port } = new URL(slow.url);
+    const closed = await new Promise<string>((resolve) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          `POST /v1/ingest/PINGAN/files HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${tokens.PINGAN}\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100000\r\n\r\n`,
+        );
+        const drip = setInterval(() => socket.write('{'), 200);
+        let answer = '';
+        socket.on('data', (d) => (answer += d.toString()));
+        socket.on('close', () => {
+          clearInterval(drip);
+          resolve(answer);
+        });
+        socket.on('error', () => undefined);
+      });
+    });
+    expect(closed === '' || /^HTTP\/1\.1 (408|400)/.test(closed)).toBe(true);
+  }, 90_000);
+
+  it('keeps every consumer moving: a good file still goes through after all of that', async () => {
+    const sim = simulateFile({ insurer: 'DADI', seed: 'after-bad', records: 40 });
+    const res = await uploadBody('DADI', await sim.bytes());
+    const report = await settle('DADI', res.body.batchId as string);
+    expect(report.rejected).toBe(0);
+    expect(report.normalized).toBe(40);
+  });
+});
