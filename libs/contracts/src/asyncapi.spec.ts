@@ -1,6 +1,6 @@
 import { fromFile, Parser } from '@asyncapi/parser';
 import { join } from 'node:path';
-import { Headers } from './topics/headers';
+import { MessageHeaders } from './topics/headers';
 import { Topics } from './topics/topics';
 
 describe('docs/asyncapi.yaml', () => {
@@ -16,6 +16,6 @@ describe('docs/asyncapi.yaml', () => {
       .map((c) => c.address());
     expect(addresses).toEqual([`${Topics.rawPrefix}{insurer}`, Topics.canonical, Topics.dlq]);
     const text = JSON.stringify(document!.json());
-    for (const h of Object.values(Headers)) expect(text).toContain(h);
+    for (const h of Object.values(MessageHeaders)) expect(text).toContain(h);
   });
 });

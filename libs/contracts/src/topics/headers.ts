@@ -1,5 +1,5 @@
 /** Kafka header names of the hub's own (non-CloudEvents) message metadata. */
-export const Headers = {
+export const MessageHeaders = {
   /** Upload/batch a raw record came in (raw and DLQ messages). */
   batchId: 'ajx-batch-id',
   /** 1-based position of the record in its file (raw and DLQ messages). */

@@ -160,6 +160,14 @@ describe('adapters', () => {
       expect(records[0]).toMatchObject({ envelope: { gsdm: 'DADI', pch: 'P1' }, fields: { bf: 1234.5 } });
     });
 
+    it('keeps the digits of integers too large for a double (a USCC sent as a number)', async () => {
+      const { records } = await read(
+        'DADI',
+        opener('{"gsdm":"DADI","sj":[{"lx":"bd","xydm":913708279487692792,"cyrs":20}]}'),
+      );
+      expect(records[0].fields).toMatchObject({ xydm: '913708279487692792', cyrs: 20 });
+    });
+
     it('reads the envelope even when it comes after sj', async () => {
       const { records } = await read('DADI', opener('{"sj":[{"lx":"bd","bdh":"B1"}],"pch":"P9","gsdm":"DADI"}'));
       expect(records[0].envelope).toEqual({ gsdm: 'DADI', pch: 'P9' });

@@ -29,12 +29,27 @@ function holdsReplacement(v: unknown): boolean {
   return false;
 }
 
+const INTEGER = /^-?\d+$/;
+
+/** A JSON number's value; an integer beyond 2^53 (a USCC of digits sent as a number) keeps its digits as text. */
+function numberOf(text: string): number | string {
+  const n = Number(text);
+  return Number.isSafeInteger(n) || !INTEGER.test(text) ? n : text;
+}
+
+/** The token to assemble: an integer too large for a double goes in as its digits (Assembler would parseFloat it). */
+function exact(t: Token): Token {
+  return t.name === 'numberValue' && typeof numberOf(t.value ?? '') === 'string'
+    ? { name: 'stringValue', value: t.value }
+    : t;
+}
+
 function scalarOf(t: Token): unknown {
   switch (t.name) {
     case 'stringValue':
       return t.value;
     case 'numberValue':
-      return Number(t.value);
+      return numberOf(t.value ?? '');
     case 'trueValue':
       return true;
     case 'falseValue':
@@ -166,7 +181,7 @@ class DadiReader {
   private assemble(t: Token): void {
     const asm = this.assembler!;
     if (t.value !== undefined) this.recordChars += t.value.length;
-    if (this.recordChars <= MAX_RECORD_BYTES) asm.consume(t);
+    if (this.recordChars <= MAX_RECORD_BYTES) asm.consume(exact(t));
     else if (OPENERS.has(t.name)) this.skipping++;
     else if (CLOSERS.has(t.name) && this.skipping) this.skipping--;
     else if (CLOSERS.has(t.name)) asm.consume(t);
