@@ -87,6 +87,7 @@ describe('ajx normalize', () => {
     [['normalize', '--insurer', 'PICC', '--input', '/no/such/file']],
     [['normalize', '--input', __filename]],
     [['normalize', '--insurer', 'PICC']],
+    [['normalize', '--insurer', 'PICC', '--input', __filename, '--rejects', '/no/such/dir/rejects.ndjson']],
   ])('exits 2 on a usage error (%j)', async (args) => {
     const { code, stdout } = await ajx(...args);
     expect(code).toBe(2);
