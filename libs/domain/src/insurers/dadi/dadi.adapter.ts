@@ -84,9 +84,11 @@ class DadiReader {
   private readonly seen = new Set<string>();
 
   constructor(
-    private readonly onRecord: (r: RawRecord) => void,
+    /** Each record, or null per record when only checking (`build` false: nothing is assembled then). */
+    private readonly onRecord: (r: RawRecord | null) => void,
     private readonly knownEnvelope: Record<string, string | null> | null,
     private readonly needEnvelopeFirst: boolean,
+    private readonly build = true,
   ) {
     if (knownEnvelope) Object.assign(this.envelope, knownEnvelope);
     this.parser.on('data', (t: Token) => {
@@ -138,6 +140,12 @@ class DadiReader {
     if (this.inRecords) {
       if (t.name === 'endArray') {
         this.inRecords = false;
+        return;
+      }
+      if (!this.build) {
+        this.recordIndex++;
+        this.onRecord(null);
+        if (OPENERS.has(t.name)) this.skipping = 1;
         return;
       }
       if (OPENERS.has(t.name)) {
@@ -217,7 +225,7 @@ export class DadiAdapter implements InsurerAdapter {
 
   async checkContainer(open: OpenBytes): Promise<ContainerCheck> {
     let records = 0;
-    const reader = new DadiReader(() => records++, null, false);
+    const reader = new DadiReader(() => records++, null, false, false);
     try {
       for await (const chunk of open()) reader.write(chunk);
       await reader.end();
@@ -234,7 +242,7 @@ export class DadiAdapter implements InsurerAdapter {
     } catch (err) {
       if (!(err instanceof NeedEnvelope)) throw err;
       // `sj` came before `gsdm`: read the envelope first, then the records.
-      const scan = new DadiReader(() => undefined, null, false);
+      const scan = new DadiReader(() => undefined, null, false, false);
       for await (const chunk of open()) scan.write(chunk);
       await scan.end();
       yield* this.read(open, { ...scan.envelope });
@@ -243,7 +251,7 @@ export class DadiAdapter implements InsurerAdapter {
 
   private async *read(open: OpenBytes, envelope: Record<string, string | null> | null): AsyncGenerator<RawRecord> {
     const ready: RawRecord[] = [];
-    const reader = new DadiReader((r) => ready.push(r), envelope, true);
+    const reader = new DadiReader((r) => ready.push(r!), envelope, true);
     for await (const chunk of open()) {
       reader.write(chunk);
       yield* ready.splice(0);
