@@ -80,6 +80,9 @@ describe('ajx normalize', () => {
     expect(lines(readFileSync(rejectsFile, 'utf8'))).toEqual([
       expect.objectContaining({ recordIndex: 0, code: 'MALFORMED_FILE', sourceId: null }),
     ]);
+    const toStderr = await ajx('normalize', '--insurer', 'PICC', '--input', input);
+    expect(toStderr.code).toBe(3);
+    expect(lines(toStderr.stderr)).toEqual([expect.objectContaining({ recordIndex: 0, code: 'MALFORMED_FILE' })]);
   });
 
   it.each([
