@@ -12,6 +12,9 @@ import { simulateFile, type SimulateFileOptions } from './simulate-file';
 
 const INSURERS = ['PICC', 'PINGAN', 'CPIC', 'DADI'] as const;
 
+// Property runs normalise thousands of records; a busy CI machine must not turn that into a timeout.
+jest.setTimeout(120_000);
+
 /** The file through the same two-pass path as `ajx normalize`, compared outcome by outcome. */
 async function run(options: SimulateFileOptions): Promise<{ outcome: NormalizeFileOutcome; mismatches: string[] }> {
   const file = simulateFile(options);

@@ -34,6 +34,8 @@ const lines = (s: string) =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
+jest.setTimeout(60_000);
+
 describe('ajx normalize', () => {
   let dir: string;
   beforeAll(() => {
