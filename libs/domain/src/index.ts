@@ -6,7 +6,16 @@ export * from './normalizer/normalizer';
 export * from './normalizer/record-rejection';
 export * from './reference';
 export * from './text';
-export * from './values';
+/** The canonical value rules (one function per kind of value), for mappings of new insurers. */
+export * as CanonicalValues from './values/canonical-values';
+export {
+  fiveYearsAfter,
+  formatBeijingDate,
+  formatBeijingDateTime,
+  isLeapYear,
+  type DateFormat,
+  type DateTimeFormat,
+} from './values/datetime';
 export { PICC_HEADERS, PICC_ID_COLUMN, PICC_ENCODING } from './insurers/picc/picc.format';
 export * from './insurers/pingan/pingan.format';
 export * from './insurers/cpic/cpic.format';

@@ -1,4 +1,10 @@
-import { REJECT_CODES, type RecordKind } from '@ajx/contracts';
+import {
+  kindOfEvent,
+  REJECT_CODES,
+  validateCanonicalRecord,
+  type CanonicalEvent,
+  type RecordKind,
+} from '@ajx/contracts';
 import { createNormalizer, normalizeFile, adapterFor, type NormalizeFileOutcome } from '@ajx/domain';
 import fc from 'fast-check';
 import { defectsFor, RECORD_DEFECTS } from './formats/native-format';
@@ -6,11 +12,14 @@ import { simulateFile, type SimulateFileOptions } from './simulate-file';
 
 const INSURERS = ['PICC', 'PINGAN', 'CPIC', 'DADI'] as const;
 
+// Property runs normalise thousands of records; a busy CI machine must not turn that into a timeout.
+jest.setTimeout(120_000);
+
 /** The file through the same two-pass path as `ajx normalize`, compared outcome by outcome. */
 async function run(options: SimulateFileOptions): Promise<{ outcome: NormalizeFileOutcome; mismatches: string[] }> {
   const file = simulateFile(options);
   const got: { recordIndex: number; ok: boolean; code?: string; event?: unknown }[] = [];
-  const events: unknown[] = [];
+  const events: CanonicalEvent[] = [];
   const outcome = await normalizeFile(options.insurer, () => file.chunks(), {
     onEvent: (e) => void events.push(e),
     onReject: (r) => void got.push({ recordIndex: r.recordIndex, ok: false, code: r.code }),
@@ -34,6 +43,10 @@ async function run(options: SimulateFileOptions): Promise<{ outcome: NormalizeFi
     }
   }
   if (e !== events.length) mismatches.push(`${events.length - e} extra events`);
+  for (const ev of events) {
+    const problems = validateCanonicalRecord(kindOfEvent(ev), ev.data);
+    if (problems.length) mismatches.push(`event ${ev.subject} breaks its JSON Schema: ${problems.join('; ')}`);
+  }
   return { outcome, mismatches };
 }
 

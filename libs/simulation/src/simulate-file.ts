@@ -100,6 +100,10 @@ const CANONICAL_DEFECTS: ReadonlySet<RecordDefect> = new Set(['FIELD_TOO_LONG', 
 export function simulateFile(options: SimulateFileOptions): SimulatedFile {
   const format = NATIVE_FORMATS[options.insurer];
   if (!format) throw new Error(`no native format for insurer ${options.insurer}`);
+  if (options.fileDefect && !format.fileDefects.includes(options.fileDefect))
+    throw new Error(
+      `${options.insurer} files cannot have the whole-file defect ${options.fileDefect} (${format.fileDefects.join(', ') || 'none'})`,
+    );
   const kind = options.kind ?? 'policy';
   const fileOptions: FileOptions = {
     declaredInsurer: options.declaredInsurer ?? options.insurer,

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import iconv from 'iconv-lite';
 import { NATIVE_FORMATS, RECORD_DEFECTS, simulateFile } from '@ajx/simulation';
 import { waitFor } from '@ajx/testing';
 import { getJson, TestHub, upload } from '../support/hub';
@@ -116,13 +117,13 @@ describe('bad input', () => {
     const injection = obj(2);
     injection.insured.name = `=cmd|' /C calc'!A0`;
     const outOfRange = obj(3);
-    outOfRange.insured.staffCount = 1e400 as unknown;
+    outOfRange.insured.staffCount = 'OUT_OF_RANGE';
     const lines = [
       JSON.stringify(nul),
       deep,
       JSON.stringify(huge),
       JSON.stringify(injection),
-      JSON.stringify(outOfRange).replace('null', '1e400'),
+      JSON.stringify(outOfRange).replace('"OUT_OF_RANGE"', '1e400'),
       base[4].slice(0, base[4].length / 2),
       base[5],
     ];
@@ -136,6 +137,7 @@ describe('bad input', () => {
     expect(codes[2]).toBeDefined(); // deep nesting: rejected, not crashed
     expect(codes[3]).toBe('FIELD_TOO_LONG');
     expect(codes[4]).toBeUndefined(); // CSV injection is data: accepted unchanged
+    expect(codes[5]).toBe('INVALID_NUMBER'); // 1e400
     expect(codes[6]).toBe('MALFORMED_RECORD'); // truncated line
     expect(codes[7]).toBeUndefined();
     const [stored] = await hub.db.query<{ name: string }[]>(
@@ -148,7 +150,7 @@ describe('bad input', () => {
   it('rejects wrongly encoded files: UTF-8 for GBK CSV, GBK for UTF-8 NDJSON', async () => {
     const utf8Csv = (await simulateFile({ insurer: 'PICC', seed: 'enc', records: 3 }).bytes()).toString('latin1');
     const asUtf8 = Buffer.from(Buffer.from(utf8Csv, 'latin1').toString('latin1'), 'latin1');
-    const piccAsUtf8 = Buffer.from(require('iconv-lite').decode(asUtf8, 'gb18030') as string, 'utf8');
+    const piccAsUtf8 = Buffer.from(iconv.decode(asUtf8, 'gb18030'), 'utf8');
     const res = await uploadBody('PICC', piccAsUtf8);
     expect([202, 422]).toContain(res.status);
     if (res.status === 202) {
@@ -156,10 +158,7 @@ describe('bad input', () => {
       expect(report.rejected).toBe(report.records);
     } else expect(res.body.code).toBe('MALFORMED_FILE');
 
-    const gbkLine = require('iconv-lite').encode(
-      `{"recordType":"HAZARD","dangerNo":"ENC-1","desc":"配电箱未接地"}\n`,
-      'gbk',
-    ) as Buffer;
+    const gbkLine = iconv.encode(`{"recordType":"HAZARD","dangerNo":"ENC-1","desc":"配电箱未接地"}\n`, 'gbk');
     const res2 = await uploadBody('PINGAN', gbkLine);
     const report2 = await settle('PINGAN', res2.body.batchId as string);
     expect(report2.rejects).toEqual([expect.objectContaining({ recordIndex: 1, code: 'MALFORMED_RECORD' })]);

@@ -21,6 +21,9 @@ export function registerNormalizeCommand(program: Command): void {
     .action(async (opts: NormalizeOptions) => {
       const { runNormalize } = await import('../normalize/normalize.runner');
       const outcome = await runNormalize(opts);
-      if (outcome.fileRejected) throw new CliError(`file rejected as a whole: ${outcome.message}`, EXIT.fileRejected);
+      if (!outcome.fileRejected) return;
+      // Without --rejects, stderr carries the reject lines only (its MALFORMED_FILE line says why).
+      if (opts.rejects) throw new CliError(`file rejected as a whole: ${outcome.message}`, EXIT.fileRejected);
+      process.exitCode = EXIT.fileRejected;
     });
 }

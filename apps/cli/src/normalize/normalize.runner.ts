@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, openSync, statSync } from 'node:fs';
 import { adapterFor, normalizeFile, SUPPORTED_INSURERS, type NormalizeFileOutcome } from '@ajx/domain';
 import { CliError, EXIT } from '../cli-error';
 import { LineWriter } from './line-writer';
@@ -27,7 +27,15 @@ export async function runNormalize(opts: {
   if (!isFile) throw new CliError(`--input ${opts.input}: no such file`, EXIT.usage);
 
   const events = new LineWriter(process.stdout);
-  const rejectsStream = opts.rejects ? createWriteStream(opts.rejects) : process.stderr;
+  let rejectsFd: number | undefined;
+  if (opts.rejects) {
+    try {
+      rejectsFd = openSync(opts.rejects, 'w');
+    } catch (err) {
+      throw new CliError(`--rejects ${opts.rejects}: ${(err as Error).message}`, EXIT.usage);
+    }
+  }
+  const rejectsStream = rejectsFd === undefined ? process.stderr : createWriteStream('', { fd: rejectsFd });
   const rejects = new LineWriter(rejectsStream);
   const open = () => createReadStream(opts.input, { highWaterMark: READ_CHUNK });
   try {

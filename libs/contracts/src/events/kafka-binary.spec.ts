@@ -3,6 +3,7 @@ import type { PolicyRecord } from '../canonical/canonical-record';
 import { buildCanonicalEvent, kindOfEvent } from './canonical-event';
 import { canonicalEventId } from './event-id';
 import { CanonicalEventFormatError, fromKafkaBinary, toKafkaBinary } from './kafka-binary';
+import { fromStructured, toStructured } from './structured';
 
 const policy: PolicyRecord = {
   policyNo: 'PICCAZ2023042729',
@@ -107,5 +108,16 @@ describe('canonical CloudEvents', () => {
     expect(() => fromKafkaBinary(msg.headers, Buffer.from('{"policyNo":1}'))).toThrow(/not a canonical policy/);
     expect(() => fromKafkaBinary(msg.headers, Buffer.from('{'))).toThrow(/not JSON/);
     expect(() => fromKafkaBinary(msg.headers, null)).toThrow(/no value/);
+  });
+});
+
+describe('structured mode', () => {
+  it('round-trips a line of ajx normalize output and refuses a tampered one', () => {
+    const line = toStructured(event);
+    expect(fromStructured(line)).toEqual(event);
+    expect(fromStructured(JSON.parse(line))).toEqual(event);
+    expect(() => fromStructured({ ...event, sourceversion: '0' })).toThrow(CanonicalEventFormatError);
+    expect(() => fromStructured({ ...event, data: { ...event.data, version: 2 } })).toThrow(/sourceversion/);
+    expect(() => fromStructured('[]')).toThrow(CanonicalEventFormatError);
   });
 });

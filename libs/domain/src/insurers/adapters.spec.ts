@@ -76,6 +76,15 @@ describe('adapters', () => {
       expect(records[2].malformed!.message).toMatch(/decode/);
     });
 
+    it('frames the lines a broken record did not need again, with the lines after them', async () => {
+      const file = gbk(
+        `${hazardHeader}\r\n${hazardRow('A1', '描"述')}\r\n${hazardRow('A2', '"多\r\n行"')}\r\n${hazardRow('A3')}\r\n`,
+      );
+      const { records } = await read('PICC', opener(file));
+      expect(records.map((r) => (r.malformed ? 'malformed' : r.sourceId))).toEqual(['malformed', 'A2', 'A3']);
+      expect(records[1].fields!['隐患描述']).toBe('多\r\n行');
+    });
+
     it('gives up only the first line of a quote that never closes', async () => {
       const file = gbk(
         `${hazardHeader}\r\n${hazardRow('A1', '"不闭合')}\r\n${hazardRow('A2')}\r\n${hazardRow('A3')}\r\n`,
@@ -158,6 +167,14 @@ describe('adapters', () => {
         [4, '7', 'ok'],
       ]);
       expect(records[0]).toMatchObject({ envelope: { gsdm: 'DADI', pch: 'P1' }, fields: { bf: 1234.5 } });
+    });
+
+    it('keeps the digits of integers too large for a double (a USCC sent as a number)', async () => {
+      const { records } = await read(
+        'DADI',
+        opener('{"gsdm":"DADI","sj":[{"lx":"bd","xydm":913708279487692792,"cyrs":20}]}'),
+      );
+      expect(records[0].fields).toMatchObject({ xydm: '913708279487692792', cyrs: 20 });
     });
 
     it('reads the envelope even when it comes after sj', async () => {

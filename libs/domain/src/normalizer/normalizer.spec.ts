@@ -15,6 +15,8 @@ async function rawRecords(
   return out;
 }
 
+jest.setTimeout(60_000);
+
 describe('normaliser', () => {
   const normalizer = createNormalizer();
 

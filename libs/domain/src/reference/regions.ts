@@ -91,7 +91,18 @@ export class RegionTable {
    * A county name: after conversion to Simplified, trimming and removal of an optional province prefix, exactly one
    * current county must match `<city><county>` (municipalities `<city><district>`); otherwise null.
    */
+  private readonly byName = new Map<string, string | null>();
+
   resolveName(name: string): string | null {
+    const known = this.byName.get(name);
+    if (known !== undefined) return known;
+    const code = this.lookUpName(name);
+    if (this.byName.size >= 20000) this.byName.clear();
+    this.byName.set(name, code);
+    return code;
+  }
+
+  private lookUpName(name: string): string | null {
     const trimmed = name.trim();
     const found = new Set<string>();
     for (const s of new Set([normalizeCodedValue(trimmed), trimmed])) {

@@ -35,6 +35,20 @@ function mayConvert(text: string): boolean {
   return false;
 }
 
+// Insurer text repeats (enterprise, provider and place names, code names): short conversions are memoised, the
+// cache being dropped whole when full so memory stays bounded.
+const CACHE_LIMIT = 20000;
+const CACHEABLE_LENGTH = 200;
+let cache = new Map<string, string>();
+
 export function toSimplified(text: string): string {
-  return mayConvert(text) ? convert(text) : text;
+  if (!mayConvert(text)) return text;
+  if (text.length > CACHEABLE_LENGTH) return convert(text);
+  let out = cache.get(text);
+  if (out === undefined) {
+    out = convert(text);
+    if (cache.size >= CACHE_LIMIT) cache = new Map();
+    cache.set(text, out);
+  }
+  return out;
 }

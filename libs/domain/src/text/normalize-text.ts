@@ -2,6 +2,7 @@ import { toSimplified } from './chinese';
 
 // Every rule of the standard on text, compiled once. JS `\s` is Unicode white space (U+3000 and U+00A0 included).
 const WHITE_SPACE_GLOBAL = /\s+/g;
+const WHITE_SPACE = /\s/;
 const FULL_WIDTH_ASCII = /[\uff01-\uff5e\u3000]/g;
 const CRLF = /\r\n/g;
 
@@ -12,12 +13,17 @@ function halfWidth(ch: string): string {
 
 /** Full-width ASCII (U+FF01–U+FF5E, U+3000) turned to its half-width form. */
 export function toHalfWidth(text: string): string {
-  return text.replace(FULL_WIDTH_ASCII, halfWidth);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0xff01 && c <= 0xff5e) || c === 0x3000) return text.replace(FULL_WIDTH_ASCII, halfWidth);
+  }
+  return text;
 }
 
 /** Identifiers (ids, USCC, phone, certificate numbers, region codes): half-width, every white space removed. */
 export function normalizeIdentifier(text: string): string {
-  return toHalfWidth(text).replace(WHITE_SPACE_GLOBAL, '');
+  const half = toHalfWidth(text);
+  return WHITE_SPACE.test(half) ? half.replace(WHITE_SPACE_GLOBAL, '') : half;
 }
 
 /** Length in characters (code points), as the standard counts. */

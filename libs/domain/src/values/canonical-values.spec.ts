@@ -158,6 +158,8 @@ describe('canonical values (data standard v1)', () => {
       expect(phone('０５３７３２５４４４８', 'p')).toBe('05373254448');
       expect(phone('0537-2345678', 'p')).toBe('05372345678');
       expect(phone('(0537) 234 5678', 'p')).toBe('05372345678');
+      expect(phone('(+86) 132-6120-0092', 'p')).toBe('13261200092');
+      expect(phone('8613261200092', 'p')).toBe('8613261200092');
       expect(phone('', 'p')).toBeNull();
       for (const bad of ['1234', '1326120009x', '1'.repeat(21)])
         expect(code(() => phone(bad, 'p'))).toBe('INVALID_NUMBER');

@@ -70,7 +70,8 @@ export function uscc(v: unknown, field: string, required = false): string | null
   return id;
 }
 
-const PHONE_PREFIX = /^(?:\+86|0086|86-|86 )/;
+// `+86`, `0086` (also in parentheses), or `86` followed by `-` or a space.
+const PHONE_PREFIX = /^(?:\(\+86\)|\(0086\)|\+86|0086|86(?=[\s-]))/;
 const PHONE_SEPARATORS = /[\s\-()]/g;
 const PHONE_DIGITS = /^\d{5,20}$/;
 

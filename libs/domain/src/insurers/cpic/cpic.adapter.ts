@@ -42,11 +42,6 @@ function finish(el: Building): XmlValue {
 
 const REPLACEMENT = '\ufffd';
 
-interface Emitted {
-  envelope: Record<string, string | null>;
-  record: RawRecord;
-}
-
 /**
  * Streams one CPIC document through saxes, calling `onRecord` for each child element of the root. Refuses what the
  * standard refuses as a whole file: not well-formed XML, a DOCTYPE (so no entity declarations), another root, an
@@ -62,7 +57,14 @@ class CpicReader {
   private recordUndecodable = false;
   private recordOversized = false;
 
-  constructor(private readonly onRecord: (e: Emitted) => void) {
+  /** Element depth below the root, when only checking (no record is built then). */
+  private depth = 0;
+
+  /** `build` false: pass 1, only well-formedness and a count (`onRecord(null)` per record). */
+  constructor(
+    private readonly onRecord: (record: RawRecord | null) => void,
+    private readonly build: boolean,
+  ) {
     const p = this.parser;
     p.on('doctype', () => {
       throw new MalformedFileError('a DOCTYPE (and with it entity declarations) is not allowed');
@@ -117,6 +119,10 @@ class CpicReader {
       this.stack.push({ name, attributes: {}, children: null, text: '' });
       return;
     }
+    if (!this.build) {
+      this.depth++;
+      return;
+    }
     if (this.stack.length === 1) {
       this.recordChars = 0;
       this.recordUndecodable = false;
@@ -128,13 +134,17 @@ class CpicReader {
   }
 
   private text(t: string): void {
-    if (this.stack.length < 2) return; // text between records is not part of any
+    if (!this.build || this.stack.length < 2) return; // text between records is not part of any
     this.count(t);
     if (this.recordOversized) return;
     this.stack[this.stack.length - 1].text += t;
   }
 
   private close(): void {
+    if (!this.build && this.depth > 0) {
+      if (--this.depth === 0) this.onRecord(null);
+      return;
+    }
     const el = this.stack.pop()!;
     if (this.stack.length === 0) return; // the root
     const value = this.recordOversized ? '' : finish(el);
@@ -169,7 +179,7 @@ class CpicReader {
     } else {
       record = { recordIndex, sourceId, envelope, fields: { [el.name]: value }, malformed: null };
     }
-    this.onRecord({ envelope, record });
+    this.onRecord(record);
   }
 }
 
@@ -184,7 +194,7 @@ export class CpicAdapter implements InsurerAdapter {
 
   async checkContainer(open: OpenBytes): Promise<ContainerCheck> {
     let records = 0;
-    const reader = new CpicReader(() => records++);
+    const reader = new CpicReader(() => records++, false);
     try {
       for await (const chunk of open()) reader.write(chunk);
       reader.end();
@@ -197,7 +207,7 @@ export class CpicAdapter implements InsurerAdapter {
 
   async *records(open: OpenBytes): AsyncGenerator<RawRecord> {
     const ready: RawRecord[] = [];
-    const reader = new CpicReader(({ record }) => ready.push(record));
+    const reader = new CpicReader((record) => ready.push(record!), true);
     for await (const chunk of open()) {
       reader.write(chunk);
       yield* ready.splice(0);

@@ -31,12 +31,27 @@ function holdsReplacement(v: unknown): boolean {
   return false;
 }
 
+const INTEGER = /^-?\d+$/;
+
+/** A JSON number's value; an integer beyond 2^53 (a USCC of digits sent as a number) keeps its digits as text. */
+function numberOf(text: string): number | string {
+  const n = Number(text);
+  return Number.isSafeInteger(n) || !INTEGER.test(text) ? n : text;
+}
+
+/** The token to assemble: an integer too large for a double goes in as its digits (Assembler would parseFloat it). */
+function exact(t: Token): Token {
+  return t.name === 'numberValue' && typeof numberOf(t.value ?? '') === 'string'
+    ? { name: 'stringValue', value: t.value }
+    : t;
+}
+
 function scalarOf(t: Token): unknown {
   switch (t.name) {
     case 'stringValue':
       return t.value;
     case 'numberValue':
-      return Number(t.value);
+      return numberOf(t.value ?? '');
     case 'trueValue':
       return true;
     case 'falseValue':
@@ -71,9 +86,11 @@ class DadiReader {
   private readonly seen = new Set<string>();
 
   constructor(
-    private readonly onRecord: (r: RawRecord) => void,
+    /** Each record, or null per record when only checking (`build` false: nothing is assembled then). */
+    private readonly onRecord: (r: RawRecord | null) => void,
     private readonly knownEnvelope: Record<string, string | null> | null,
     private readonly needEnvelopeFirst: boolean,
+    private readonly build = true,
   ) {
     if (knownEnvelope) Object.assign(this.envelope, knownEnvelope);
     this.parser.on('data', (t: Token) => {
@@ -127,6 +144,12 @@ class DadiReader {
         this.inRecords = false;
         return;
       }
+      if (!this.build) {
+        this.recordIndex++;
+        this.onRecord(null);
+        if (OPENERS.has(t.name)) this.skipping = 1;
+        return;
+      }
       if (OPENERS.has(t.name)) {
         this.assembler = new Assembler();
         this.recordChars = 0;
@@ -168,7 +191,7 @@ class DadiReader {
   private assemble(t: Token): void {
     const asm = this.assembler!;
     if (t.value !== undefined) this.recordChars += t.value.length;
-    if (this.recordChars <= MAX_RECORD_BYTES) asm.consume(t);
+    if (this.recordChars <= MAX_RECORD_BYTES) asm.consume(exact(t));
     else if (OPENERS.has(t.name)) this.skipping++;
     else if (CLOSERS.has(t.name) && this.skipping) this.skipping--;
     else if (CLOSERS.has(t.name)) asm.consume(t);
@@ -208,7 +231,7 @@ export class DadiAdapter implements InsurerAdapter {
 
   async checkContainer(open: OpenBytes): Promise<ContainerCheck> {
     let records = 0;
-    const reader = new DadiReader(() => records++, null, false);
+    const reader = new DadiReader(() => records++, null, false, false);
     try {
       for await (const chunk of open()) reader.write(chunk);
       await reader.end();
@@ -225,7 +248,7 @@ export class DadiAdapter implements InsurerAdapter {
     } catch (err) {
       if (!(err instanceof NeedEnvelope)) throw err;
       // `sj` came before `gsdm`: read the envelope first, then the records.
-      const scan = new DadiReader(() => undefined, null, false);
+      const scan = new DadiReader(() => undefined, null, false, false);
       for await (const chunk of open()) scan.write(chunk);
       await scan.end();
       yield* this.read(open, { ...scan.envelope });
@@ -234,7 +257,7 @@ export class DadiAdapter implements InsurerAdapter {
 
   private async *read(open: OpenBytes, envelope: Record<string, string | null> | null): AsyncGenerator<RawRecord> {
     const ready: RawRecord[] = [];
-    const reader = new DadiReader((r) => ready.push(r), envelope, true);
+    const reader = new DadiReader((r) => ready.push(r!), envelope, true);
     for await (const chunk of open()) {
       reader.write(chunk);
       yield* ready.splice(0);

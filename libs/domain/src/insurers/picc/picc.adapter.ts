@@ -35,36 +35,51 @@ interface Frame {
  * Frames CSV records from physical lines by quote parity (a line break ends a record only outside quotes, which
  * in RFC 4180 means after an even number of quotes). When the quotes never balance — a stray quote — only the
  * first line is given up as malformed and framing restarts on the next line, so one bad record costs one record.
+ * Lines a broken record did not need are requeued and framed again with the lines after them.
  */
 class CsvFramer {
+  /** Lines waiting to be framed, in file order. */
+  private queue: Buffer[] = [];
   private pending: Buffer[] = [];
   private size = 0;
   private odd = false;
 
+  /** Puts lines back in front of those not framed yet (called between two frames). */
+  requeue(lines: Buffer[]): void {
+    this.queue.unshift(...lines);
+  }
+
   *push(line: Buffer): Generator<Frame> {
-    const work = [line];
-    while (work.length) {
-      const l = work.shift()!;
-      this.pending.push(l);
-      this.size += l.length + 1;
-      if (countQuotes(l) % 2 === 1) this.odd = !this.odd;
-      if (!this.odd) {
-        yield { lines: this.take(), unterminated: false, oversized: false };
-      } else if (this.size > MAX_RECORD_BYTES) {
-        const [first, ...rest] = this.take();
-        yield { lines: [first], unterminated: true, oversized: false };
-        work.unshift(...rest);
+    this.queue.push(line);
+    yield* this.drain(false);
+  }
+
+  /** End of input (or before an oversized line): whatever is pending never closed. */
+  *flush(): Generator<Frame> {
+    yield* this.drain(true);
+  }
+
+  private *drain(atEnd: boolean): Generator<Frame> {
+    for (;;) {
+      if (this.queue.length) {
+        const l = this.queue.shift()!;
+        this.pending.push(l);
+        this.size += l.length + 1;
+        if (countQuotes(l) % 2 === 1) this.odd = !this.odd;
+        if (!this.odd) yield { lines: this.take(), unterminated: false, oversized: false };
+        else if (this.size > MAX_RECORD_BYTES) yield this.giveUpFirstLine();
+      } else if (atEnd && this.pending.length) {
+        yield this.giveUpFirstLine();
+      } else {
+        return;
       }
     }
   }
 
-  /** End of input (or an oversized line): whatever is pending never closed. */
-  *flush(): Generator<Frame> {
-    while (this.pending.length) {
-      const [first, ...rest] = this.take();
-      yield { lines: [first], unterminated: true, oversized: false };
-      for (const l of rest) yield* this.push(l);
-    }
+  private giveUpFirstLine(): Frame {
+    const [first, ...rest] = this.take();
+    this.queue.unshift(...rest);
+    return { lines: [first], unterminated: true, oversized: false };
   }
 
   private take(): Buffer[] {
@@ -76,8 +91,10 @@ class CsvFramer {
   }
 }
 
-async function* frames(lines: AsyncIterable<{ bytes: Buffer; oversized: boolean }>): AsyncGenerator<Frame> {
-  const framer = new CsvFramer();
+async function* frames(
+  framer: CsvFramer,
+  lines: AsyncIterable<{ bytes: Buffer; oversized: boolean }>,
+): AsyncGenerator<Frame> {
   for await (const line of lines) {
     if (line.oversized) {
       yield* framer.flush();
@@ -178,21 +195,14 @@ function kindOfHeader(fields: readonly string[]): RecordKind | undefined {
   );
 }
 
-/** Every parsed frame of the file in order, re-framing the lines a broken record left over. */
+/** Every parsed frame of the file in order; a broken record's leftover lines are framed again. */
 async function* parsedFrames(open: OpenBytes): AsyncGenerator<ParsedFrame> {
-  for await (const frame of frames(byteLines(open()))) {
+  const framer = new CsvFramer();
+  for await (const frame of frames(framer, byteLines(open()))) {
     const parsed = parseFrame(frame);
-    if (parsed.kind === 'broken' && parsed.rest.length) {
-      yield { ...parsed, rest: [] };
-      for await (const again of frames(toLines(parsed.rest))) yield parseFrame(again);
-    } else {
-      yield parsed;
-    }
+    if (parsed.kind === 'broken' && parsed.rest.length) framer.requeue(parsed.rest);
+    yield parsed;
   }
-}
-
-async function* toLines(lines: Buffer[]): AsyncGenerator<{ bytes: Buffer; oversized: boolean }> {
-  for (const bytes of lines) yield { bytes, oversized: false };
 }
 
 export class PiccAdapter implements InsurerAdapter {
