@@ -67,3 +67,26 @@ export function nestsDeeperThan(value: unknown, max = MAX_RECORD_DEPTH): boolean
   }
   return false;
 }
+
+/**
+ * JSON.parse turns a number too large for a double (`1e400`) into Infinity, which would silently become `null` on
+ * the way through Kafka; keep it as text instead, so the mapping rejects it as the number it is not.
+ */
+export function reviveOutOfRangeNumbers(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+}
+
+/** The same for a value already assembled (DADI's streaming parser): non-finite numbers become their text, in place. */
+export function keepOutOfRangeNumbersAsText(value: unknown): void {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    const entries = Array.isArray(v) ? v.entries() : Object.entries(v as Record<string, unknown>);
+    for (const [k, child] of entries) {
+      if (typeof child === 'number' && !Number.isFinite(child))
+        (v as Record<string | number, unknown>)[k] = String(child);
+      else if (typeof child === 'object' && child !== null) stack.push(child);
+    }
+  }
+}

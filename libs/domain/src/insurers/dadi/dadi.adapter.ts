@@ -7,6 +7,7 @@ import {
   malformedRecord,
   MAX_RECORD_DEPTH,
   nestsDeeperThan,
+  keepOutOfRangeNumbersAsText,
   readableId,
   type ContainerCheck,
   type InsurerAdapter,
@@ -216,6 +217,7 @@ class DadiReader {
       return this.onRecord(
         malformedRecord(recordIndex, `record nests deeper than ${MAX_RECORD_DEPTH} levels`, null, envelope),
       );
+    keepOutOfRangeNumbersAsText(value);
     const fields = value as Record<string, unknown>;
     const idField = typeof fields.lx === 'string' ? DADI_ID_FIELD[fields.lx] : undefined;
     const sourceId = idField ? readableId(fields[idField]) : null;

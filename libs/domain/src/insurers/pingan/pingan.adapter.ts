@@ -5,6 +5,7 @@ import {
   malformedRecord,
   MAX_RECORD_DEPTH,
   nestsDeeperThan,
+  reviveOutOfRangeNumbers,
   readableId,
   type ContainerCheck,
   type InsurerAdapter,
@@ -30,9 +31,13 @@ function parseLine(bytes: Buffer, oversized: boolean): Line {
   if (BLANK.test(text)) return { blank: true };
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text, reviveOutOfRangeNumbers);
   } catch (err) {
-    return { blank: false, record: malformedRecord(0, `not a JSON line: ${(err as Error).message}`, null, envelope) };
+    const why =
+      err instanceof RangeError
+        ? `the line nests deeper than ${MAX_RECORD_DEPTH} levels`
+        : `not a JSON line: ${(err as Error).message}`;
+    return { blank: false, record: malformedRecord(0, why, null, envelope) };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return { blank: false, record: malformedRecord(0, 'the line is not a JSON object', null, envelope) };
