@@ -7,6 +7,7 @@ import {
   validateDepartment,
 } from '@ajx/authz';
 import { ProjectionJobsRepository } from '@ajx/dept-store';
+import { AuditLog } from '@ajx/audit';
 import { IdentityRepository } from '@ajx/identity';
 import { RouterConfig } from './router.config';
 
@@ -26,6 +27,7 @@ export class DepartmentDirectory implements OnApplicationBootstrap, OnApplicatio
     private readonly identity: IdentityRepository,
     private readonly jobs: ProjectionJobsRepository,
     private readonly config: RouterConfig,
+    private readonly audit: AuditLog,
   ) {
     this.pack = builtInRulePackBySpec(config.AJX_RULE_PACK);
     this.current = new EntitlementIndex(this.pack, []);
@@ -41,6 +43,13 @@ export class DepartmentDirectory implements OnApplicationBootstrap, OnApplicatio
     if (previous !== spec) {
       await this.jobs.activateRulePack(this.pack.id, this.pack.version, this.pack, 'system:router');
       if (previous) await this.jobs.enqueueFullRescope(`rule pack ${previous} → ${spec}`);
+      await this.audit.record({
+        actor: 'system:router',
+        action: 'rules.activate',
+        target: spec,
+        outcome: 'ok',
+        details: { previous, kinds: this.pack.kinds.map((k) => k.kind) },
+      });
       this.logger.log(`rule pack ${spec} active${previous ? ` (was ${previous}; views are re-scoped)` : ''}`);
     }
     await this.refresh();

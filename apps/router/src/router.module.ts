@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CanonicalSnapshotRepository, DeptProjectionWriter, ProjectionJobsRepository } from '@ajx/dept-store';
+import { AuditModule } from '@ajx/audit';
 import { IdentityRepository } from '@ajx/identity';
 import { ServiceRuntimeModule } from '@ajx/platform';
 import { DataSource } from 'typeorm';
@@ -21,6 +22,7 @@ export class RouterModule {
           config,
           uses: { kafka: true, postgres: true },
         }),
+        AuditModule,
       ],
       controllers: [CanonicalEventsHandler],
       providers: [

@@ -227,6 +227,13 @@ describe('router: authorized fan-out into department views', () => {
     expect(await holders()).not.toContain(countyConstruction);
   });
 
+  it('audits the activation of the rule pack', async () => {
+    const rows = await hub.db.query<{ target: string }[]>(
+      `SELECT target FROM audit_entries WHERE action = 'rules.activate'`,
+    );
+    expect(rows.map((r) => r.target)).toEqual(['default@1']);
+  });
+
   it('re-projects its history to a newly registered department', async () => {
     const id = 'late-330102-emergency';
     const token = await hub.principal({
