@@ -5,6 +5,7 @@ import {
   ProjectionJobsRepository,
   type ProjectionJob,
 } from '@ajx/dept-store';
+import { PollingWorker } from '@ajx/platform';
 import { DepartmentDirectory } from './department-directory.service';
 import { planRouting, type RoutableEvent } from './route-planner';
 
@@ -18,9 +19,7 @@ const LEASE_MS = 60_000;
 @Injectable()
 export class ReprojectionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReprojectionService.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly worker = new PollingWorker(ReprojectionService.name, 2000, (stopped) => this.drain(stopped));
 
   constructor(
     private readonly jobs: ProjectionJobsRepository,
@@ -30,31 +29,25 @@ export class ReprojectionService implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), 2000);
-    this.kick();
+    this.worker.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.worker.stop();
   }
 
   kick(): void {
-    if (this.running || this.stopped) return;
-    this.running = this.drain()
-      .catch((err: unknown) => this.logger.error(`re-projection failed: ${(err as Error).message}`))
-      .finally(() => (this.running = null));
+    this.worker.kick();
   }
 
-  /** Runs queued jobs until none is left (tests call it directly). */
-  async drain(): Promise<void> {
+  /** Runs queued jobs until none is left. */
+  async drain(stopped: () => boolean = () => false): Promise<void> {
     for (;;) {
-      if (this.stopped) return;
+      if (stopped()) return;
       const job = await this.jobs.lease(LEASE_MS);
       if (!job) return;
       try {
-        await this.run(job);
+        await this.run(job, stopped);
         await this.jobs.finish(job.id);
       } catch (err) {
         await this.jobs.finish(job.id, (err as Error).message);
@@ -63,7 +56,7 @@ export class ReprojectionService implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
-  private async run(job: ProjectionJob): Promise<void> {
+  private async run(job: ProjectionJob, stopped: () => boolean): Promise<void> {
     const index = this.directory.index;
     const grant = job.departmentId ? index.grant(job.departmentId) : undefined;
     if (job.departmentId && !grant) return; // no longer a valid department: nothing to project
@@ -101,7 +94,7 @@ export class ReprojectionService implements OnApplicationBootstrap, OnApplicatio
       projected += plan.changes.length;
       cursor = next;
       if (cursor) await this.jobs.progress(job.id, cursor, LEASE_MS);
-    } while (cursor && !this.stopped);
+    } while (cursor && !stopped());
     this.logger.log(
       `re-projection ${job.id} (${job.reason}${job.departmentId ? ` for ${job.departmentId}` : ''}): ${projected} changes`,
     );

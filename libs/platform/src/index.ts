@@ -1,2 +1,3 @@
 export * from './service-runtime.module';
 export * from './bootstrap';
+export * from './polling-worker';

@@ -3,6 +3,7 @@ import { type RawRecord, rawTopicName, RawHeaders } from '@ajx/contracts';
 import { adapterFor } from '@ajx/domain';
 import { EventProducer, type OutgoingMessage } from '@ajx/messaging';
 import { MetricsRegistry } from '@ajx/observability';
+import { PollingWorker } from '@ajx/platform';
 import { Counter } from 'prom-client';
 import { BatchRepository, type BatchRow } from './batch.repository';
 import { UploadStore } from './upload-store';
@@ -32,10 +33,7 @@ export function rawMessage(batch: Pick<BatchRow, 'batch_id' | 'accepted_at'>, ra
 @Injectable()
 export class RawBatchPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RawBatchPublisher.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly worker = new PollingWorker(RawBatchPublisher.name, POLL_MS, (stopped) => this.drain(stopped));
   private readonly published: Counter;
 
   constructor(
@@ -53,51 +51,33 @@ export class RawBatchPublisher implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), POLL_MS);
-    this.kick();
+    this.worker.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.worker.stop();
   }
 
   /** Starts a publishing round now (or right after the current one). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((err: unknown) =>
-        this.logger.error(`publishing failed: ${err instanceof Error ? err.message : String(err)}`),
-      )
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.worker.kick();
   }
 
-  /** Resolves when no accepted batch is waiting (tests and shutdown use it). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  /** Resolves when no publishing round is running (tests use it). */
+  idle(): Promise<void> {
+    return this.worker.idle();
   }
 
-  private async drain(): Promise<void> {
+  private async drain(stopped: () => boolean): Promise<void> {
     for (;;) {
-      if (this.stopped) return;
+      if (stopped()) return;
       const batch = await this.batches.leaseNextUnpublished(LEASE_MS);
       if (!batch) return;
-      await this.publish(batch);
+      await this.publish(batch, stopped);
     }
   }
 
-  private async publish(batch: BatchRow): Promise<void> {
+  private async publish(batch: BatchRow, stopped: () => boolean): Promise<void> {
     const adapter = adapterFor(batch.insurer);
     if (!adapter) throw new Error(`no adapter for ${batch.insurer}`);
     const topic = rawTopicName(batch.insurer);
@@ -118,7 +98,7 @@ export class RawBatchPublisher implements OnApplicationBootstrap, OnApplicationS
         this.logger.warn(`lost the publishing lease of batch ${batch.batch_id}; another instance continues`);
         return;
       }
-      if (this.stopped) return;
+      if (stopped()) return;
     }
     if (!(await flush())) return;
     await this.batches.markPublished(batch.batch_id, index);

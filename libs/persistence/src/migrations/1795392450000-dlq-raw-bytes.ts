@@ -4,8 +4,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * DLQ entries keep the rejected message's value as bytes: a rejected record may hold what PostgreSQL text and
  * jsonb cannot (a NUL character, invalid UTF-8), and a redrive needs it exactly as it was.
  */
-export class DlqRawBytes1795392400000 implements MigrationInterface {
-  name = 'DlqRawBytes1795392400000';
+export class DlqRawBytes1795392450000 implements MigrationInterface {
+  name = 'DlqRawBytes1795392450000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE dlq_entries ADD COLUMN raw_value bytea`);
