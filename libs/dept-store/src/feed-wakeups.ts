@@ -41,6 +41,11 @@ export class FeedWakeups {
     await this.connect().catch((err: Error) => this.failed(err));
   }
 
+  /** Nest calls this on the instance it was given by a factory provider. */
+  onApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retry) clearTimeout(this.retry);

@@ -11,3 +11,4 @@ export * from './feed-wakeups';
 export * from './dept-feed.repository';
 export * from './hazard-escalation.repository';
 export * from './webhook-outbox.repository';
+export * from './feed-entry.view';
