@@ -157,7 +157,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       await this.outbox.attempted(inFlight, { ok: false, status: null, error: 'feed entry missing', retryAt: null });
       return this.next(ep);
     }
-    const position: FeedPosition = { seq: ep.cursor, ahead: await this.outbox.finishedAbove(ep.departmentId, ep.cursor) };
+    const position: FeedPosition = {
+      seq: ep.cursor,
+      ahead: await this.outbox.finishedAbove(ep.departmentId, ep.cursor),
+    };
     const w = await this.feed.window(scope, position.seq, position.ahead, {
       urgent: 1,
       inOrder: position.ahead.length + 1,
@@ -205,7 +208,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         action: 'webhook.dead',
         target: ep.departmentId,
         outcome: 'error',
-        details: { deliveryId: delivery.id, seq: entry.seq, attempts, lastStatus: result.status, lastError: result.error },
+        details: {
+          deliveryId: delivery.id,
+          seq: entry.seq,
+          attempts,
+          lastStatus: result.status,
+          lastError: result.error,
+        },
       });
       return null;
     }

@@ -42,7 +42,8 @@ export class WebhookSender {
           const problem = checkResolvedAddress(a.address, r.policy);
           if (problem) return callback(new Error(`refused: ${hostname} ${problem}`), '', 4);
         }
-        if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+        if ((options as { all?: boolean }).all)
+          return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
         return callback(null, list[0].address, list[0].family);
       });
     };

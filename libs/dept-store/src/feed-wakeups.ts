@@ -21,8 +21,8 @@ export class FeedWakeups {
     private readonly reconnectMs = 1000,
   ) {}
 
-  /** Calls `listener` whenever the department's feed (every feed, for `*`) may have grown. */
-  subscribe(departmentId: string | '*', listener: Listener): () => void {
+  /** Calls `listener` whenever the department's feed (any feed, for `*`) may have grown. */
+  subscribe(departmentId: string, listener: Listener): () => void {
     if (departmentId === '*') {
       this.everything.add(listener);
       return () => this.everything.delete(listener);

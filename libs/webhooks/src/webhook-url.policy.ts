@@ -52,7 +52,9 @@ export function isNonPublicAddress(address: string): boolean {
 
 function hostAllowed(host: string, allowed: readonly string[]): boolean {
   if (!allowed.length) return true;
-  return allowed.some((a) => (a.startsWith('*.') ? host.endsWith(a.slice(1)) && host.length > a.length - 1 : host === a));
+  return allowed.some((a) =>
+    a.startsWith('*.') ? host.endsWith(a.slice(1)) && host.length > a.length - 1 : host === a,
+  );
 }
 
 /**
@@ -62,7 +64,9 @@ function hostAllowed(host: string, allowed: readonly string[]): boolean {
  */
 export function checkWebhookUrl(raw: string, policy: WebhookUrlPolicy): UrlCheck {
   if (raw.length > 2048) return { ok: false, reason: 'the URL is longer than 2048 characters' };
-  if (/[\s\u0000-\u001f\u007f]/.test(raw)) return { ok: false, reason: 'the URL contains whitespace or control characters' };
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\s\u0000-\u001f\u007f]/.test(raw))
+    return { ok: false, reason: 'the URL contains whitespace or control characters' };
   let url: URL;
   try {
     url = new URL(raw);
@@ -75,7 +79,10 @@ export function checkWebhookUrl(raw: string, policy: WebhookUrlPolicy): UrlCheck
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (!host) return { ok: false, reason: 'the URL has no host' };
   if (!hostAllowed(host, policy.allowedHosts)) return { ok: false, reason: `host ${host} is not in the allow-list` };
-  if (!policy.allowPrivateNetworks && (host === 'localhost' || host.endsWith('.localhost') || isNonPublicAddress(host))) {
+  if (
+    !policy.allowPrivateNetworks &&
+    (host === 'localhost' || host.endsWith('.localhost') || isNonPublicAddress(host))
+  ) {
     return { ok: false, reason: 'loopback and private network addresses are not allowed' };
   }
   return { ok: true, url };
