@@ -22,6 +22,8 @@ const WINDOW = 200;
 interface OpenStream {
   departmentId: string;
   close(): void;
+  /** Settles once the stream has ended and its closing is audited. */
+  finished: Promise<void>;
 }
 
 /**
@@ -90,7 +92,12 @@ export class FeedStreamService implements BeforeApplicationShutdown {
       closed = true;
       poke();
     };
-    const stream: OpenStream = { departmentId: scope.departmentId, close };
+    let finish = () => undefined as void;
+    const stream: OpenStream = {
+      departmentId: scope.departmentId,
+      close,
+      finished: new Promise<void>((resolve) => (finish = resolve)),
+    };
     this.open.add(stream);
     const unsubscribe = this.wakeups.subscribe(scope.departmentId, poke);
     req.on('close', close);
@@ -140,7 +147,6 @@ export class FeedStreamService implements BeforeApplicationShutdown {
     } finally {
       clearInterval(heartbeat);
       unsubscribe();
-      this.open.delete(stream);
       if (!res.writableEnded) res.end();
     }
     await this.audit
@@ -153,10 +159,14 @@ export class FeedStreamService implements BeforeApplicationShutdown {
         requestId,
       })
       .catch((err: Error) => this.logger.error(`audit of a closed stream failed: ${err.message}`));
+    this.open.delete(stream);
+    finish();
   }
 
   /** Ends every stream before the HTTP server closes (clients reconnect with Last-Event-ID to another instance). */
-  beforeApplicationShutdown(): void {
-    for (const s of this.open) s.close();
+  async beforeApplicationShutdown(): Promise<void> {
+    const streams = [...this.open];
+    for (const s of streams) s.close();
+    await Promise.all(streams.map((s) => s.finished));
   }
 }
