@@ -26,7 +26,7 @@ export async function openSse(url: string, token: string, opts: { lastEventId?: 
   });
   const queue: SseEvent[] = [];
   const comments: string[] = [];
-  let waiter: (() => void) | null = null;
+  const wake: { fn: (() => void) | null } = { fn: null };
   let ended = false;
   let buffer = '';
   let id: string | null = null;
@@ -55,13 +55,13 @@ export async function openSse(url: string, token: string, opts: { lastEventId?: 
             onLine(buffer.slice(0, i).replace(/\r$/, ''));
             buffer = buffer.slice(i + 1);
           }
-          waiter?.();
+          wake.fn?.();
         }
       } catch {
         // aborted
       } finally {
         ended = true;
-        waiter?.();
+        wake.fn?.();
       }
     })();
   } else {
@@ -78,10 +78,10 @@ export async function openSse(url: string, token: string, opts: { lastEventId?: 
         if (ended) throw new Error('stream ended');
         if (Date.now() > deadline) throw new Error('no event in time');
         await new Promise<void>((resolve) => {
-          waiter = resolve;
+          wake.fn = resolve;
           setTimeout(resolve, 200);
         });
-        waiter = null;
+        wake.fn = null;
       }
       return queue.shift()!;
     },
