@@ -24,6 +24,8 @@ const env = {
   AJX_REDIS_PREFIX: process.env.AJX_REDIS_PREFIX || 'ajx-demo',
   AJX_LOG_LEVEL: process.env.AJX_LOG_LEVEL || 'info',
   AJX_RULE_PACK: process.env.AJX_RULE_PACK || 'jining@1',
+  // The demo's webhook receivers run on this machine (loopback); production keeps private targets refused.
+  AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS || 'true',
   AJX_AUDIT_KEY_FILE: process.env.AJX_AUDIT_KEY_FILE || path.join(DEMO_DIR, 'audit-key.pem'),
   AJX_UPLOAD_DIR: process.env.AJX_UPLOAD_DIR || path.join(DEMO_DIR, 'uploads'),
   KAFKAJS_NO_PARTITIONER_WARNING: '1',
@@ -35,6 +37,7 @@ const SERVICES = [
   { name: 'normalizer', port: 3001, portVar: 'AJX_NORMALIZER_PORT' },
   { name: 'router', port: 3002, portVar: 'AJX_ROUTER_PORT' },
   { name: 'interchange', port: 3003, portVar: 'AJX_INTERCHANGE_PORT' },
+  { name: 'notifier', port: 3004, portVar: 'AJX_NOTIFIER_PORT' },
   // Stand-in for the provincial system (docs/interchange.md); the demo key is for this machine only.
   {
     name: 'province-simulator',

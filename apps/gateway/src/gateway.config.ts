@@ -1,5 +1,15 @@
 import { CommonConfig } from '@ajx/config';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import type { WebhookUrlPolicy } from '@ajx/webhooks';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+const toList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean)
+    : value;
 
 export class GatewayConfig extends CommonConfig {
   @IsInt()
@@ -65,6 +75,41 @@ export class GatewayConfig extends CommonConfig {
   /** The deployment's rule pack (departments are validated against its kinds). */
   @Matches(/^[a-z][a-z0-9_-]*@\d+$/, { message: 'AJX_RULE_PACK must be <id>@<version>, e.g. default@1' })
   AJX_RULE_PACK = 'default@1';
+
+  /** Department feed streams (SSE): how often a stream polls when no commit woke it. */
+  @IsInt()
+  @Min(50)
+  @Max(60000)
+  AJX_FEED_STREAM_POLL_MS: number = 2000;
+
+  /** A comment line is sent this often on an idle stream (keeps proxies from closing it). */
+  @IsInt()
+  @Min(100)
+  @Max(300000)
+  AJX_FEED_STREAM_HEARTBEAT_MS: number = 15000;
+
+  /** Open streams one department may have on one gateway instance (429 beyond). */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  AJX_FEED_STREAMS_PER_DEPARTMENT: number = 4;
+
+  /** `true` allows webhook URLs on loopback and private networks (tests, the demo, closed networks). */
+  @IsIn(['true', 'false'])
+  AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS = 'false';
+
+  /** If set, webhooks may only go to these hosts (comma-separated names or `*.suffix`). */
+  @Transform(toList)
+  @IsString({ each: true })
+  @Matches(/^(\*\.)?[a-z0-9.-]+$/, { each: true, message: 'AJX_WEBHOOK_ALLOWED_HOSTS: host names or *.suffix' })
+  AJX_WEBHOOK_ALLOWED_HOSTS: string[] = [];
+
+  webhookPolicy(): WebhookUrlPolicy {
+    return {
+      allowPrivateNetworks: this.AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
+      allowedHosts: this.AJX_WEBHOOK_ALLOWED_HOSTS,
+    };
+  }
 
   apiDatabaseUrl(): string {
     if (this.AJX_API_DATABASE_URL) return this.AJX_API_DATABASE_URL;

@@ -1,10 +1,12 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '@ajx/audit';
 import { builtInRulePackBySpec } from '@ajx/authz';
 import { DEPARTMENT_POLICY, IdentityModule } from '@ajx/identity';
 import { rulePackDepartmentPolicy } from './admin/rule-pack-department.policy';
 import { ServiceRuntimeModule } from '@ajx/platform';
+import { FeedWakeups, HazardEscalationRepository, WebhookOutboxRepository } from '@ajx/dept-store';
+import { DataSource } from 'typeorm';
 import { AdminController } from './admin/admin.controller';
 import { AdminService } from './admin/admin.service';
 import { AuditSealingService } from './audit/audit-sealing.service';
@@ -19,6 +21,12 @@ import { UploadStore } from './ingest/upload-store';
 import { DeptController } from './dept/dept.controller';
 import { DeptReadDatabase } from './dept/dept-read.provider';
 import { DeptService } from './dept/dept.service';
+import { DeptWebhookService } from './dept/dept-webhook.service';
+import { FeedController } from './dept/feed.controller';
+import { FeedStreamService } from './dept/feed-stream.service';
+import { FeedService } from './dept/feed.service';
+import { HazardAckService } from './dept/hazard-ack.service';
+import { NotificationsAdminController } from './admin/notifications-admin.controller';
 
 @Module({})
 export class GatewayModule {
@@ -38,7 +46,8 @@ export class GatewayModule {
           useFactory: () => rulePackDepartmentPolicy(builtInRulePackBySpec(config.AJX_RULE_PACK)),
         }),
       ],
-      controllers: [AdminController, IngestController, DeptController],
+      // FeedController before DeptController: its fixed paths (feed, webhook) must win over `:collection`.
+      controllers: [AdminController, NotificationsAdminController, IngestController, FeedController, DeptController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         RateLimiter,
@@ -58,6 +67,30 @@ export class GatewayModule {
           },
         },
         DeptService,
+        {
+          provide: WebhookOutboxRepository,
+          inject: [DataSource],
+          useFactory: (db: DataSource) => new WebhookOutboxRepository(db),
+        },
+        {
+          provide: HazardEscalationRepository,
+          inject: [DataSource],
+          useFactory: (db: DataSource) => new HazardEscalationRepository(db),
+        },
+        {
+          provide: FeedWakeups,
+          inject: [GatewayConfig],
+          useFactory: async (c: GatewayConfig) => {
+            const logger = new Logger(FeedWakeups.name);
+            const w = new FeedWakeups(c.apiDatabaseUrl(), (m) => logger.warn(m));
+            await w.start();
+            return w;
+          },
+        },
+        FeedService,
+        FeedStreamService,
+        DeptWebhookService,
+        HazardAckService,
       ],
     };
   }

@@ -2,6 +2,7 @@ import { type Entitlement, type EntitlementIndex, maskRecord, urgentPlan } from 
 import type { RecordKind, RecordOfKind, Sector } from '@ajx/contracts';
 import {
   type FeedEntryType,
+  type HazardUrgency,
   type Holding,
   type RecordKey,
   recordKeyOf,
@@ -26,6 +27,8 @@ export interface RoutableEvent extends RecordKey {
 export interface RoutingPlan {
   changes: ViewChange[];
   routed: (RecordKey & RoutedVersion)[];
+  /** Live routing of hazards: their place in the urgent lane (escalation timers). */
+  urgencies: HazardUrgency[];
 }
 
 export type PlanMode =
@@ -58,7 +61,7 @@ export function planRouting(
   index: EntitlementIndex,
   mode: PlanMode = { kind: 'live' },
 ): RoutingPlan {
-  const plan: RoutingPlan = { changes: [], routed: [] };
+  const plan: RoutingPlan = { changes: [], routed: [], urgencies: [] };
   for (const e of events) {
     const key = recordKeyOf(e);
     if (mode.kind === 'live') {
@@ -72,6 +75,7 @@ export function planRouting(
         version: e.version,
         eventId: e.eventId,
       });
+      if (e.kind === 'hazard') plan.urgencies.push(urgencyOf(e, index));
     }
     let holders = holdings.get(key);
     if (!holders) holdings.set(key, (holders = new Map<string, Holding>()));
@@ -106,11 +110,35 @@ export function planRouting(
   return plan;
 }
 
+function isOpenMajor(e: RoutableEvent): boolean {
+  if (e.kind !== 'hazard') return false;
+  const h = e.data as RecordOfKind['hazard'];
+  return h.level === 'major' && h.status !== 'rectified';
+}
+
 function urgentTier(e: RoutableEvent, index: EntitlementIndex): Set<string> {
   if (e.kind !== 'hazard' || (e.data as RecordOfKind['hazard']).level !== 'major') return new Set();
   const plan = urgentPlan({ regionCode: e.region, sector: e.sector }, index);
   const tier = plan.county.length ? plan.county : plan.city.length ? plan.city : plan.province;
   return new Set(tier);
+}
+
+/**
+ * A routed hazard version's place in the urgent lane: an open major hazard (not rectified) runs an escalation over
+ * its urgent plan; any other version closes a running one.
+ */
+export function urgencyOf(e: RoutableEvent, index: EntitlementIndex): HazardUrgency {
+  const open = isOpenMajor(e);
+  const h = e.data as RecordOfKind['hazard'];
+  return {
+    insurer: e.insurer,
+    subject: e.subject,
+    version: e.version,
+    eventId: e.eventId,
+    open,
+    reason: open ? null : h.level !== 'major' ? 'no longer major' : 'rectified',
+    plan: open ? urgentPlan({ regionCode: e.region, sector: e.sector }, index) : { county: [], city: [], province: [] },
+  };
 }
 
 function change(

@@ -62,7 +62,7 @@ export class RouterService {
     const keys = events.map((e) => ({ kind: e.kind, insurer: e.insurer, subject: e.subject }));
     const [routed, holdings] = await Promise.all([this.writer.routed(keys), this.writer.holdings(keys)]);
     const plan = planRouting(events, routed, holdings, this.directory.index);
-    await this.writer.apply(plan.changes, plan.routed);
+    await this.writer.apply(plan.changes, plan.routed, plan.urgencies);
     for (const c of plan.changes) this.changes.inc({ entry: c.entry });
     const now = Date.now();
     for (const e of events) if (e.acceptedAt) this.visible.observe((now - e.acceptedAt.getTime()) / 1000);

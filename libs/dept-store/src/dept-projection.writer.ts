@@ -1,8 +1,11 @@
-import { returningRows } from '@ajx/persistence';
 import type { RecordKind } from '@ajx/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
+import { insertFeedEntries, notifyFeed, takeFeedSequences } from './feed-sequence';
+import { type HazardUrgency, writeHazardUrgencies } from './hazard-escalation.repository';
 
 export type FeedEntryType = 'new' | 'updated' | 'corrected' | 'withdrawn';
+/** What a feed entry says: a change of the view, or (urgent lane) that a hazard was escalated to the department. */
+export type FeedEntryKind = FeedEntryType | 'escalated';
 
 /** One change to one department's view of one record. */
 export interface ViewChange {
@@ -93,15 +96,24 @@ export class DeptProjectionWriter {
   }
 
   /**
-   * Applies the changes and the routed versions in one transaction. View rows hold the final state per
-   * (department, record); every change becomes one feed entry, in order.
+   * Applies the changes, the routed versions and the hazards' urgent-lane state in one transaction. View rows hold
+   * the final state per (department, record); every change becomes one feed entry, in order.
    */
-  async apply(changes: readonly ViewChange[], routed: readonly (RecordKey & RoutedVersion)[]): Promise<void> {
-    if (!changes.length && !routed.length) return;
+  async apply(
+    changes: readonly ViewChange[],
+    routed: readonly (RecordKey & RoutedVersion)[],
+    urgencies: readonly HazardUrgency[] = [],
+  ): Promise<void> {
+    if (!changes.length && !routed.length && !urgencies.length) return;
     await this.db.transaction(async (tx) => {
       if (routed.length) await this.upsertRouted(tx, routed);
+      // Escalation rows are locked before the counters, as the notifier does: no lock-order deadlock between them.
+      if (urgencies.length) await writeHazardUrgencies(tx, urgencies);
       if (!changes.length) return;
-      const seqs = await this.takeSequences(tx, changes);
+      const seqs = await takeFeedSequences(
+        tx,
+        changes.map((c) => c.departmentId),
+      );
       const finals = new Map<string, { change: ViewChange; seq: string }>();
       changes.forEach((change, i) =>
         finals.set(`${change.departmentId}\u0000${recordKeyOf(change)}`, { change, seq: seqs[i] }),
@@ -110,7 +122,14 @@ export class DeptProjectionWriter {
       const withdrawals = [...finals.values()].filter((f) => f.change.entry === 'withdrawn').map((f) => f.change);
       if (withdrawals.length) await this.deleteViews(tx, withdrawals);
       if (upserts.length) await this.upsertViews(tx, upserts);
-      await this.insertFeed(tx, changes, seqs);
+      await insertFeedEntries(
+        tx,
+        changes.map((c, i) => ({ ...c, seq: seqs[i] })),
+      );
+      await notifyFeed(
+        tx,
+        changes.map((c) => c.departmentId),
+      );
     });
   }
 
@@ -130,31 +149,6 @@ export class DeptProjectionWriter {
         routed.map((r) => r.eventId),
       ],
     );
-  }
-
-  /** Sequence numbers per change (index-aligned), taken under each department's counter lock. */
-  private async takeSequences(tx: EntityManager, changes: readonly ViewChange[]): Promise<string[]> {
-    const counts = new Map<string, number>();
-    for (const c of changes) counts.set(c.departmentId, (counts.get(c.departmentId) ?? 0) + 1);
-    const ids = [...counts.keys()].sort();
-    await tx.query(`INSERT INTO dept_counters (department_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [ids]);
-    await tx.query(`SELECT 1 FROM dept_counters WHERE department_id = ANY($1) ORDER BY department_id FOR UPDATE`, [
-      ids,
-    ]);
-    const rows = await returningRows<{ department_id: string; last_seq: string }>(
-      tx,
-      `UPDATE dept_counters c SET last_seq = c.last_seq + n.count
-       FROM unnest($1::text[], $2::int[]) AS n(department_id, count)
-       WHERE c.department_id = n.department_id RETURNING c.department_id, c.last_seq`,
-      [ids, ids.map((id) => counts.get(id)!)],
-    );
-    const next = new Map<string, bigint>();
-    for (const r of rows) next.set(r.department_id, BigInt(r.last_seq) - BigInt(counts.get(r.department_id)!));
-    return changes.map((c) => {
-      const n = next.get(c.departmentId)! + 1n;
-      next.set(c.departmentId, n);
-      return n.toString();
-    });
   }
 
   private async deleteViews(tx: EntityManager, ws: readonly ViewChange[]): Promise<void> {
@@ -194,27 +188,6 @@ export class DeptProjectionWriter {
         us.map((u) => JSON.stringify(u.data)),
         us.map((u) => u.businessTime),
         finals.map((f) => f.seq),
-      ],
-    );
-  }
-
-  private async insertFeed(tx: EntityManager, cs: readonly ViewChange[], seqs: string[]): Promise<void> {
-    await tx.query(
-      `INSERT INTO dept_feed (department_id, seq, entry, urgent, kind, insurer, subject, version, event_id, data, accepted_at)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[],
-         $8::int[], $9::uuid[], $10::jsonb[], $11::timestamptz[])`,
-      [
-        cs.map((c) => c.departmentId),
-        seqs,
-        cs.map((c) => c.entry),
-        cs.map((c) => c.urgent),
-        cs.map((c) => c.kind),
-        cs.map((c) => c.insurer),
-        cs.map((c) => c.subject),
-        cs.map((c) => c.version),
-        cs.map((c) => c.eventId),
-        cs.map((c) => (c.data === null ? null : JSON.stringify(c.data))),
-        cs.map((c) => c.acceptedAt),
       ],
     );
   }

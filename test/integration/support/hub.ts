@@ -23,16 +23,19 @@ import { GatewayConfig } from '../../../apps/gateway/src/gateway.config';
 import { gatewayService } from '../../../apps/gateway/src/gateway.service-definition';
 import { NormalizerConfig } from '../../../apps/normalizer/src/normalizer.config';
 import { normalizerService } from '../../../apps/normalizer/src/normalizer.service-definition';
+import { NotifierConfig } from '../../../apps/notifier/src/notifier.config';
+import { notifierService } from '../../../apps/notifier/src/notifier.service-definition';
 import { RouterConfig } from '../../../apps/router/src/router.config';
 import { routerService } from '../../../apps/router/src/router.service-definition';
 
-export type HubService = 'gateway' | 'normalizer' | 'router';
+export type HubService = 'gateway' | 'normalizer' | 'router' | 'notifier';
 
 export interface HubOptions {
   services: HubService[];
   gateway?: Partial<GatewayConfig>;
   normalizer?: Partial<NormalizerConfig>;
   router?: Partial<RouterConfig>;
+  notifier?: Partial<NotifierConfig>;
 }
 
 /**
@@ -52,6 +55,7 @@ export class TestHub {
   gateway?: StartedService;
   normalizer?: StartedService;
   router?: StartedService;
+  notifier?: StartedService;
   private readonly started: StartedService[] = [];
 
   constructor(
@@ -76,6 +80,7 @@ export class TestHub {
       AJX_AUDIT_SEAL_INTERVAL_MS: 500,
       AJX_RATE_LIMIT_PER_SECOND: 1000,
       AJX_RATE_LIMIT_BURST: 2000,
+      AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       ...this.options.gateway,
       ...overrides,
     });
@@ -115,7 +120,31 @@ export class TestHub {
     if (this.options.services.includes('gateway')) {
       this.gateway = await this.startOne(gatewayService, this.gatewayConfig());
     }
+    if (this.options.services.includes('notifier')) await this.startNotifier();
     return this;
+  }
+
+  notifierConfig(overrides: Partial<NotifierConfig> = {}): NotifierConfig {
+    return this.config(NotifierConfig, {
+      AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      AJX_NOTIFIER_POLL_MS: 100,
+      ...this.options.notifier,
+      ...overrides,
+    });
+  }
+
+  /** Starts the notifier in this process (again, after `stopNotifier`). */
+  async startNotifier(overrides: Partial<NotifierConfig> = {}): Promise<StartedService> {
+    this.notifier = await this.startOne(notifierService, this.notifierConfig(overrides));
+    return this.notifier;
+  }
+
+  async stopNotifier(): Promise<void> {
+    const n = this.notifier;
+    if (!n) return;
+    this.notifier = undefined;
+    this.started.splice(this.started.indexOf(n), 1);
+    await n.close();
   }
 
   private async startOne<T extends CommonConfig>(

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { DeptViewRepository } from '@ajx/dept-store';
+import { DeptFeedRepository, DeptViewRepository, DeptWebhookReadRepository } from '@ajx/dept-store';
 import { dataSourceOptions } from '@ajx/persistence';
 import { DataSource } from 'typeorm';
 import { GatewayConfig } from '../gateway.config';
@@ -12,6 +12,8 @@ import { GatewayConfig } from '../gateway.config';
 export class DeptReadDatabase implements OnApplicationShutdown {
   readonly db: DataSource;
   readonly views: DeptViewRepository;
+  readonly feed: DeptFeedRepository;
+  readonly webhooks: DeptWebhookReadRepository;
 
   constructor(config: GatewayConfig) {
     this.db = new DataSource(
@@ -22,6 +24,8 @@ export class DeptReadDatabase implements OnApplicationShutdown {
       }),
     );
     this.views = new DeptViewRepository(this.db);
+    this.feed = new DeptFeedRepository(this.db);
+    this.webhooks = new DeptWebhookReadRepository(this.db);
   }
 
   async connect(): Promise<void> {

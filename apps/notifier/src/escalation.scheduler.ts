@@ -1,0 +1,79 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { AuditLog } from '@ajx/audit';
+import { HazardEscalationRepository } from '@ajx/dept-store';
+import { MetricsRegistry } from '@ajx/observability';
+import { Counter } from 'prom-client';
+import { NotifierConfig } from './notifier.config';
+
+const BATCH = 100;
+
+/**
+ * Fires escalation timers of major hazards. The timer is the PostgreSQL row (tier and the time that tier was
+ * notified), polled every AJX_NOTIFIER_POLL_MS: a restart of any component, Redis included, loses nothing, and a
+ * timer that fell due while the notifier was down fires as soon as it is back. Several notifiers may run: rows are
+ * taken with SKIP LOCKED, so each timer fires once.
+ */
+@Injectable()
+export class EscalationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(EscalationScheduler.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private readonly fired: Counter;
+
+  constructor(
+    private readonly escalations: HazardEscalationRepository,
+    private readonly audit: AuditLog,
+    private readonly config: NotifierConfig,
+    metrics: MetricsRegistry,
+  ) {
+    this.fired = new Counter({
+      name: 'ajx_notifier_escalations_total',
+      help: 'Major-hazard escalations fired, by tier reached (exhausted: the top tier ran out unacknowledged)',
+      labelNames: ['to'],
+      registers: [metrics],
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.tick(), this.config.AJX_NOTIFIER_POLL_MS);
+    this.tick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private tick(): void {
+    if (this.running) return;
+    this.running = this.fireDue()
+      .then(() => undefined)
+      .catch((err: Error) => this.logger.error(`escalation failed: ${err.message}`))
+      .finally(() => (this.running = null));
+  }
+
+  /** Fires every due timer; returns how many fired. */
+  async fireDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const fired = await this.escalations.escalateDue(this.config.AJX_ESCALATION_AFTER_MS, BATCH);
+      for (const f of fired) {
+        this.fired.inc({ to: f.to ?? 'exhausted' });
+        this.logger.log(
+          f.to
+            ? `hazard ${f.insurer}/${f.subject} unacknowledged at ${f.from} level: escalated to ${f.to} (${f.departments.length} departments)`
+            : `hazard ${f.insurer}/${f.subject} unacknowledged at ${f.from} level, the top of its urgent lane`,
+        );
+        await this.audit.record({
+          actor: 'system:notifier',
+          action: f.to ? 'hazard.escalated' : 'hazard.escalation_exhausted',
+          target: `hazard:${f.insurer}:${f.subject}`,
+          outcome: 'ok',
+          details: { version: f.version, from: f.from, to: f.to, departments: f.departments },
+        });
+      }
+      total += fired.length;
+      if (fired.length < BATCH) return total;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { CommonConfig } from '@ajx/config';
+import type { WebhookUrlPolicy } from '@ajx/webhooks';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+
+const toList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean)
+    : value;
+
+export class NotifierConfig extends CommonConfig {
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  AJX_NOTIFIER_PORT: number = 3004;
+
+  /** How long a major hazard waits for an acknowledgement at one tier before it escalates to the next. */
+  @IsInt()
+  @Min(100)
+  AJX_ESCALATION_AFTER_MS: number = 24 * 60 * 60 * 1000;
+
+  /** How often PostgreSQL is polled for due timers and deliveries (feed commits also wake the notifier at once). */
+  @IsInt()
+  @Min(20)
+  @Max(60000)
+  AJX_NOTIFIER_POLL_MS: number = 1000;
+
+  /** Attempts of one webhook delivery before it is dead. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  AJX_WEBHOOK_MAX_ATTEMPTS: number = 10;
+
+  /** First retry delay; doubled per attempt (with jitter) up to the maximum. */
+  @IsInt()
+  @Min(10)
+  AJX_WEBHOOK_BACKOFF_BASE_MS: number = 2000;
+
+  @IsInt()
+  @Min(10)
+  AJX_WEBHOOK_BACKOFF_MAX_MS: number = 60 * 60 * 1000;
+
+  /** A delivery attempt not answered within this time has failed. */
+  @IsInt()
+  @Min(50)
+  @Max(120000)
+  AJX_WEBHOOK_TIMEOUT_MS: number = 10000;
+
+  /** Endpoints served in parallel by one notifier (each endpoint has at most one delivery in flight). */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  AJX_WEBHOOK_CONCURRENCY: number = 16;
+
+  /** `true` allows webhook URLs on loopback and private networks (tests, the demo, closed networks). */
+  @IsIn(['true', 'false'])
+  AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS = 'false';
+
+  /** If set, webhooks may only go to these hosts (comma-separated names or `*.suffix`). */
+  @Transform(toList)
+  @IsString({ each: true })
+  @Matches(/^(\*\.)?[a-z0-9.-]+$/, { each: true, message: 'AJX_WEBHOOK_ALLOWED_HOSTS: host names or *.suffix' })
+  AJX_WEBHOOK_ALLOWED_HOSTS: string[] = [];
+
+  webhookPolicy(): WebhookUrlPolicy {
+    return {
+      allowPrivateNetworks: this.AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
+      allowedHosts: this.AJX_WEBHOOK_ALLOWED_HOSTS,
+    };
+  }
+}

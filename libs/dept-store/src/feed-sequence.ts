@@ -1,0 +1,81 @@
+import { returningRows } from '@ajx/persistence';
+import type { EntityManager } from 'typeorm';
+
+/** Channel of the wake-up hint sent (at commit) whenever departments' feeds grow. */
+export const FEED_CHANNEL = 'ajx_dept_feed';
+
+/**
+ * Feed sequence numbers for one entry per element of `departmentIds` (index-aligned), taken under each
+ * department's counter row lock, locks in department-id order (writers cannot deadlock on them). Call it as the
+ * last step before inserting the entries: the lock is held until commit, so a department's entries become
+ * visible in sequence order and a reader of `seq > cursor` never skips one that commits late.
+ */
+export async function takeFeedSequences(tx: EntityManager, departmentIds: readonly string[]): Promise<string[]> {
+  const counts = new Map<string, number>();
+  for (const d of departmentIds) counts.set(d, (counts.get(d) ?? 0) + 1);
+  const ids = [...counts.keys()].sort();
+  if (!ids.length) return [];
+  await tx.query(`INSERT INTO dept_counters (department_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [ids]);
+  await tx.query(`SELECT 1 FROM dept_counters WHERE department_id = ANY($1) ORDER BY department_id FOR UPDATE`, [ids]);
+  const rows = await returningRows<{ department_id: string; last_seq: string }>(
+    tx,
+    `UPDATE dept_counters c SET last_seq = c.last_seq + n.count
+     FROM unnest($1::text[], $2::int[]) AS n(department_id, count)
+     WHERE c.department_id = n.department_id RETURNING c.department_id, c.last_seq`,
+    [ids, ids.map((id) => counts.get(id)!)],
+  );
+  const next = new Map<string, bigint>();
+  for (const r of rows) next.set(r.department_id, BigInt(r.last_seq) - BigInt(counts.get(r.department_id)!));
+  return departmentIds.map((d) => {
+    const n = next.get(d)! + 1n;
+    next.set(d, n);
+    return n.toString();
+  });
+}
+
+/** Wakes feed readers (streams, the notifier) of these departments once the transaction commits. */
+export async function notifyFeed(tx: EntityManager, departmentIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(departmentIds)].sort();
+  if (!ids.length) return;
+  // NOTIFY payloads are limited to 8000 bytes: beyond that, wake everyone.
+  const payload = JSON.stringify(ids);
+  await tx.query(`SELECT pg_notify($1, $2)`, [FEED_CHANNEL, payload.length < 7900 ? payload : '*']);
+}
+
+/** One feed entry to insert, its sequence number already taken. */
+export interface FeedInsert {
+  departmentId: string;
+  seq: string;
+  entry: string;
+  urgent: boolean;
+  kind: string;
+  insurer: string;
+  subject: string;
+  version: number;
+  eventId: string;
+  /** The masked record (null for a withdrawal). */
+  data: unknown;
+  acceptedAt: Date | null;
+}
+
+export async function insertFeedEntries(tx: EntityManager, es: readonly FeedInsert[]): Promise<void> {
+  if (!es.length) return;
+  await tx.query(
+    `INSERT INTO dept_feed (department_id, seq, entry, urgent, kind, insurer, subject, version, event_id, data, accepted_at)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[],
+       $8::int[], $9::uuid[], $10::jsonb[], $11::timestamptz[])`,
+    [
+      es.map((e) => e.departmentId),
+      es.map((e) => e.seq),
+      es.map((e) => e.entry),
+      es.map((e) => e.urgent),
+      es.map((e) => e.kind),
+      es.map((e) => e.insurer),
+      es.map((e) => e.subject),
+      es.map((e) => e.version),
+      es.map((e) => e.eventId),
+      es.map((e) => (e.data === null ? null : JSON.stringify(e.data))),
+      es.map((e) => e.acceptedAt),
+    ],
+  );
+}

@@ -1,0 +1,3 @@
+export * from './webhook-signature';
+export * from './webhook-url.policy';
+export * from './webhook-backoff';
