@@ -2,6 +2,7 @@ import { Foundation1795392000000 } from './1795392000000-foundation';
 import { PrincipalsAuditIngest1795392100000 } from './1795392100000-principals-audit-ingest';
 import { CanonicalStore1795392200000 } from './1795392200000-canonical-store';
 import { DepartmentViews1795392300000 } from './1795392300000-department-views';
+import { Interchange1795392500000 } from './1795392500000-interchange';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   PrincipalsAuditIngest1795392100000,
   CanonicalStore1795392200000,
   DepartmentViews1795392300000,
+  Interchange1795392500000,
 ];
