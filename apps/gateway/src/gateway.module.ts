@@ -19,6 +19,18 @@ import { UploadStore } from './ingest/upload-store';
 import { DeptController } from './dept/dept.controller';
 import { DeptReadDatabase } from './dept/dept-read.provider';
 import { DeptService } from './dept/dept.service';
+import { InterchangeAuthenticator } from './interchange/interchange-authenticator';
+import { InterchangeController } from './interchange/interchange.controller';
+import { InterchangeService } from './interchange/interchange.service';
+import { RegisterController } from './register/register.controller';
+import { RegisterService } from './register/register.service';
+import {
+  CanonicalFeedRepository,
+  InterchangeStateRepository,
+  RegisterIntake,
+  RegisterRepository,
+} from '@ajx/interchange-store';
+import { DataSource } from 'typeorm';
 
 @Module({})
 export class GatewayModule {
@@ -38,7 +50,7 @@ export class GatewayModule {
           useFactory: () => rulePackDepartmentPolicy(builtInRulePackBySpec(config.AJX_RULE_PACK)),
         }),
       ],
-      controllers: [AdminController, IngestController, DeptController],
+      controllers: [AdminController, IngestController, DeptController, InterchangeController, RegisterController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         RateLimiter,
@@ -58,6 +70,29 @@ export class GatewayModule {
           },
         },
         DeptService,
+        InterchangeAuthenticator,
+        {
+          provide: CanonicalFeedRepository,
+          inject: [DataSource],
+          useFactory: (db: DataSource) => new CanonicalFeedRepository(db),
+        },
+        {
+          provide: InterchangeStateRepository,
+          inject: [DataSource],
+          useFactory: (db: DataSource) => new InterchangeStateRepository(db),
+        },
+        {
+          provide: RegisterRepository,
+          inject: [DataSource],
+          useFactory: (db: DataSource) => new RegisterRepository(db),
+        },
+        {
+          provide: RegisterIntake,
+          inject: [RegisterRepository],
+          useFactory: (r: RegisterRepository) => new RegisterIntake(r),
+        },
+        InterchangeService,
+        RegisterService,
       ],
     };
   }
