@@ -260,6 +260,7 @@ async function printViews() {
 
 /** How the provincial interchange keeps up: the hub's watermark and what the simulated province holds. */
 async function printInterchange() {
+  if (stopping) return;
   try {
     const status = await (await fetch(`http://127.0.0.1:${INTERCHANGE_PORT}/interchange/status`)).json();
     const stats = await (await fetch(`http://127.0.0.1:${PROVINCE_SIM_PORT}/control/stats`)).json();

@@ -80,7 +80,7 @@ export class InterchangeAuthenticator {
     if (!check.ok) throw protocolError(new InterchangeError(check.code, check.message));
     const ttl = replayExpiresAt(check.timestamp, tolerance) - Date.now();
     const fresh = await this.redis.set(
-      `interchange:replay:${replayKey(check.key.keyId, check.signature)}`,
+      `replay:interchange:${replayKey(check.key.keyId, check.signature)}`,
       '1',
       'PX',
       Math.max(1, ttl),
