@@ -5,6 +5,7 @@ import {
   parseInterchangeEndpoints,
   type InterchangeEndpoint,
 } from '@ajx/interchange-store';
+import { getNextMillis } from 'bullmq';
 import {
   IsInt,
   Matches,
@@ -34,14 +35,53 @@ class PoolFitsEndpoints implements ValidatorConstraintInterface {
   }
 }
 
+export const SCHEDULE_TZ = 'Asia/Shanghai';
+
+/** The reason BullMQ would refuse a cron pattern (checked with its own parser), or null. */
+function cronProblem(pattern: string): string | null {
+  if (!isCronPattern(pattern)) return 'must be a cron pattern of 5 or 6 fields';
+  try {
+    getNextMillis(Date.now(), { pattern, tz: SCHEDULE_TZ });
+    return null;
+  } catch (err) {
+    return `is not a valid cron pattern (${err instanceof Error ? err.message : String(err)})`;
+  }
+}
+
 @ValidatorConstraint({ name: 'cronPattern' })
 class CronPatternConstraint implements ValidatorConstraintInterface {
+  private problem = '';
+
   validate(value: unknown): boolean {
-    return typeof value === 'string' && isCronPattern(value);
+    this.problem = typeof value === 'string' ? (cronProblem(value) ?? '') : 'must be a string';
+    return this.problem === '';
   }
 
   defaultMessage(args: ValidationArguments): string {
-    return `${args.property} must be a cron pattern of 5 or 6 fields`;
+    return `${args.property} ${this.problem}`;
+  }
+}
+
+/** Every scheduled endpoint's cron pattern is one BullMQ takes (the shape is checked with the list itself). */
+@ValidatorConstraint({ name: 'endpointCrons' })
+class EndpointCronsConstraint implements ValidatorConstraintInterface {
+  private problem = '';
+
+  validate(value: unknown): boolean {
+    try {
+      const bad = parseInterchangeEndpoints(String(value))
+        .filter((e) => e.cron !== null)
+        .map((e) => [e.id, cronProblem(e.cron!)] as const)
+        .filter(([, p]) => p !== null);
+      this.problem = bad.map(([id, p]) => `endpoint ${id}: cron ${p}`).join('; ');
+      return bad.length === 0;
+    } catch {
+      return true; // reported by InterchangeEndpointsConstraint
+    }
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property} ${this.problem}`;
   }
 }
 
@@ -61,6 +101,7 @@ export class InterchangeConfig extends CommonConfig {
 
   /** JSON array of endpoints (see docs/interchange.md, "The hub's interchange service"). Empty: none. */
   @Validate(InterchangeEndpointsConstraint)
+  @Validate(EndpointCronsConstraint)
   @Validate(PoolFitsEndpoints)
   AJX_INTERCHANGE_ENDPOINTS = '[]';
 

@@ -4,10 +4,9 @@ import { redisOptions } from '@ajx/redis';
 import { type Job, Queue, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { InterchangeSenders } from '../delivery/interchange-senders.service';
-import { InterchangeConfig } from '../interchange.config';
+import { InterchangeConfig, SCHEDULE_TZ } from '../interchange.config';
 
 export const INTERCHANGE_QUEUE = 'interchange';
-export const SCHEDULE_TZ = 'Asia/Shanghai';
 const MANIFESTS = 'daily-manifests';
 const SCHEDULED_PUSH = 'scheduled-push';
 
@@ -22,6 +21,7 @@ export class InterchangeScheduler implements OnApplicationBootstrap, BeforeAppli
   private readonly state: InterchangeStateRepository;
   private queue: Queue | null = null;
   private worker: Worker | null = null;
+  private installing: Promise<void> | null = null;
 
   constructor(
     private readonly config: InterchangeConfig,
@@ -31,7 +31,17 @@ export class InterchangeScheduler implements OnApplicationBootstrap, BeforeAppli
     this.state = new InterchangeStateRepository(db);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * Installs the schedulers and the worker without holding up the start: while Redis is away, real-time pushing goes
+   * on and the schedulers are installed when it is back (BullMQ's connection waits for it).
+   */
+  onApplicationBootstrap(): void {
+    this.installing = this.install().catch((err: unknown) =>
+      this.logger.error(`job schedulers not installed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
+
+  private async install(): Promise<void> {
     const pushing = this.config.endpoints().filter((e) => e.mode !== 'off');
     const connection = redisOptions(this.config.AJX_REDIS_URL);
     const prefix = this.config.AJX_REDIS_PREFIX;
@@ -65,11 +75,13 @@ export class InterchangeScheduler implements OnApplicationBootstrap, BeforeAppli
     this.worker = new Worker(INTERCHANGE_QUEUE, (job) => this.handle(job), { connection, prefix, concurrency: 1 });
     this.worker.on('failed', (job, err) => this.logger.error(`job ${job?.name ?? '?'} failed: ${err.message}`));
     this.worker.on('error', (err) => this.logger.error(`scheduler worker: ${err.message}`));
+    this.logger.log(`job schedulers installed: ${[...wanted].join(', ') || 'none'}`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
     await this.queue?.close();
+    await this.installing;
   }
 
   private async handle(job: Job): Promise<void> {
