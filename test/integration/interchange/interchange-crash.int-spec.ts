@@ -1,6 +1,7 @@
 import { InterchangeStateRepository } from '@ajx/interchange-store';
-import { waitFor } from '@ajx/testing';
+import { startService, waitFor } from '@ajx/testing';
 import { InterchangeConfig } from '../../../apps/interchange/src/interchange.config';
+import { interchangeService } from '../../../apps/interchange/src/interchange.service-definition';
 import { type ChildService, spawnService } from '../support/child-service';
 import { TestHub } from '../support/hub';
 import { interchangeEvents, provinceEventIds, SimulatorHandle, storeEvents } from '../support/interchange';
@@ -18,7 +19,7 @@ jest.setTimeout(300_000);
 const SECRET_RT = 'zj-realtime-shared-secret-0123456789abcdef';
 const SECRET_SCHED = 'zj-scheduled-shared-secret-0123456789abcdef';
 
-describe('interchange service killed mid-batch', () => {
+describe('interchange service killed mid-batch, and on several instances', () => {
   const hub = new TestHub('ichgcrash', { services: [] });
   const rt = new SimulatorHandle(hub.ns, 'crashrt');
   const sched = new SimulatorHandle(hub.ns, 'crashsched');
@@ -147,5 +148,65 @@ describe('interchange service killed mid-batch', () => {
       ['zj-rt', maxSeq, null],
       ['zj-sched', maxSeq, null],
     ]);
+  });
+
+  it('has one sender per endpoint across instances; a standby takes over from a stopped one', async () => {
+    expect((await rt.control('DELETE', '/log')).status).toBe(204);
+    await rt.setFaults({ mode: 'slow', delayMs: 100 });
+    const { ids, maxSeq } = await provinceEventIds(hub.db, '33');
+    const config = hub.config(InterchangeConfig, {
+      AJX_INTERCHANGE_SENDER: 'hub-test',
+      AJX_INTERCHANGE_POLL_MS: 100,
+      AJX_INTERCHANGE_STANDBY_MS: 200,
+      AJX_INTERCHANGE_ENDPOINTS: JSON.stringify([
+        {
+          id: 'zj-ha',
+          url: rt.url,
+          province: '33',
+          principal: 'prov-zj',
+          mode: 'realtime',
+          keyId: 'zj-rt-2025',
+          secret: SECRET_RT,
+          batchSize: 50,
+          timeoutMs: 10_000,
+        },
+      ]),
+    });
+    const instances = [await startService(interchangeService, config), await startService(interchangeService, config)];
+    const roleOf = async (i: number) => {
+      const status = (await (await fetch(`${instances[i].url}/interchange/status`)).json()) as {
+        endpoints: { here: { role: string } }[];
+      };
+      return status.endpoints[0].here.role;
+    };
+    try {
+      const roles = await waitFor(
+        async () => {
+          const r = [await roleOf(0), await roleOf(1)].sort();
+          return r[0] === 'active' && r[1] === 'standby' ? r : undefined;
+        },
+        { what: 'one active sender and one on standby' },
+      );
+      expect(roles).toEqual(['active', 'standby']);
+      await waitFor(async () => (await rt.stats()).batches >= 5, { what: 'a few batches delivered' });
+      const active = (await roleOf(0)) === 'active' ? 0 : 1;
+      await instances[active].close();
+      await waitFor(async () => (await rt.stats()).watermark === maxSeq, {
+        what: 'the standby to take over and deliver the rest',
+        timeoutMs: 120_000,
+        intervalMs: 300,
+      });
+      expect(await roleOf(1 - active)).toBe('active');
+    } finally {
+      for (const i of instances) await i.close().catch(() => undefined);
+      await rt.setFaults({ mode: 'none' });
+    }
+    expect(await rt.stats()).toMatchObject({
+      entries: 2000,
+      distinctEvents: 2000,
+      duplicateEntries: 0,
+      orderViolations: 0,
+    });
+    expect(new Set((await rt.log()).map((r) => r.eventId))).toEqual(new Set(ids));
   });
 });
