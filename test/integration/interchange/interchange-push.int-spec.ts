@@ -63,7 +63,7 @@ describe('interchange service: real-time and scheduled push with faults, pull, r
         cron: '*/2 * * * * *',
         keyId: 'zj-sched-2025',
         secret: SECRET_SCHED,
-        batchSize: 150,
+        batchSize: 100,
         timeoutMs: 1000,
       },
       { id: 'sd', province: '37', principal: 'prov-sd', mode: 'off', keyId: 'sd-2025', secret: SECRET_SD },

@@ -208,6 +208,8 @@ export class EndpointSender {
     st: EndpointState,
   ): Promise<boolean> {
     const realtime = this.endpoint.mode === 'realtime';
+    // A run asked for while the endpoint was scheduled means nothing once it is real-time.
+    if (realtime && st.scheduledTarget !== null) await state.clearScheduledTarget(this.endpoint.id, st.scheduledTarget);
     const target = realtime ? null : st.scheduledTarget;
     if (!realtime && target === null) return false;
     const entries = await feed.entriesAfter(this.endpoint.province, st.watermark, this.batchCap, target);
@@ -328,13 +330,18 @@ export class EndpointSender {
     );
     if (outcome.action === 'done') {
       const ack = outcome.value;
+      let recorded: boolean;
       await runner.startTransaction();
       try {
-        await state.acknowledge(runner.manager, b, ack);
+        recorded = await state.acknowledge(runner.manager, b, ack);
         await runner.commitTransaction();
       } catch (err) {
         await runner.rollbackTransaction().catch(() => undefined);
         throw err;
+      }
+      if (!recorded) {
+        this.logger.warn(`batch ${b.batchId} was no longer in flight when its acknowledgement came`);
+        return;
       }
       this.failures = 0;
       this.lastError = null;
