@@ -15,6 +15,13 @@ const KAFKA_PORT = Number(process.env.AJX_DEMO_KAFKA_PORT || 9092);
 const KAFKA_DIR = path.join(ROOT, 'var', 'kafka');
 const DEMO_DIR = path.join(ROOT, 'var', 'demo');
 const TOKENS = path.join(DEMO_DIR, 'tokens.json');
+const PROVINCE_SIM_PORT = 3090;
+const INTERCHANGE_PORT = 3003;
+// The key the hub and the simulated provincial system share (both directions); for this machine only.
+const INTERCHANGE_KEY = {
+  keyId: 'demo-2025',
+  secret: process.env.AJX_DEMO_INTERCHANGE_SECRET || 'ajx-demo-interchange-secret-not-for-production',
+};
 
 const env = {
   ...process.env,
@@ -28,6 +35,21 @@ const env = {
   AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS || 'true',
   AJX_AUDIT_KEY_FILE: process.env.AJX_AUDIT_KEY_FILE || path.join(DEMO_DIR, 'audit-key.pem'),
   AJX_UPLOAD_DIR: process.env.AJX_UPLOAD_DIR || path.join(DEMO_DIR, 'uploads'),
+  // Zhejiang's provincial system (the simulator below) gets every event of province 33 in real time; the gateway
+  // uses the same list to authenticate its pulls and reconciliation reports (docs/interchange.md).
+  AJX_INTERCHANGE_SENDER: process.env.AJX_INTERCHANGE_SENDER || 'hub-demo',
+  AJX_INTERCHANGE_ENDPOINTS:
+    process.env.AJX_INTERCHANGE_ENDPOINTS ||
+    JSON.stringify([
+      {
+        id: 'zj',
+        url: `http://127.0.0.1:${PROVINCE_SIM_PORT}`,
+        province: '33',
+        principal: 'province-zj',
+        mode: 'realtime',
+        ...INTERCHANGE_KEY,
+      },
+    ]),
   KAFKAJS_NO_PARTITIONER_WARNING: '1',
 };
 
@@ -36,17 +58,18 @@ const SERVICES = [
   { name: 'gateway', port: 3000, portVar: 'AJX_GATEWAY_PORT' },
   { name: 'normalizer', port: 3001, portVar: 'AJX_NORMALIZER_PORT' },
   { name: 'router', port: 3002, portVar: 'AJX_ROUTER_PORT' },
-  { name: 'interchange', port: 3003, portVar: 'AJX_INTERCHANGE_PORT' },
+  { name: 'interchange', port: INTERCHANGE_PORT, portVar: 'AJX_INTERCHANGE_PORT' },
   { name: 'notifier', port: 3004, portVar: 'AJX_NOTIFIER_PORT' },
-  // Stand-in for the provincial system (docs/interchange.md); the demo key is for this machine only.
+  // Stand-in for the provincial system (docs/interchange.md); it reports mismatches to (and pulls from) the gateway.
   {
     name: 'province-simulator',
-    port: 3090,
+    port: PROVINCE_SIM_PORT,
     portVar: 'AJX_PROVINCE_SIM_PORT',
     env: {
       AJX_PROVINCE_CODE: process.env.AJX_PROVINCE_CODE || '33',
       AJX_PROVINCE_SIM_SECRETS:
-        process.env.AJX_PROVINCE_SIM_SECRETS || 'demo-2025:ajx-demo-interchange-secret-not-for-production',
+        process.env.AJX_PROVINCE_SIM_SECRETS || `${INTERCHANGE_KEY.keyId}:${INTERCHANGE_KEY.secret}`,
+      AJX_PROVINCE_SIM_HUB_URL: 'http://127.0.0.1:3000',
     },
   },
 ];
@@ -186,8 +209,12 @@ async function main() {
     `tokens of every demo principal: ${path.relative(ROOT, TOKENS)} (e.g. curl -H "Authorization: Bearer <token>" http://127.0.0.1:3000/v1/dept/hazards)`,
   );
   say('API docs: http://127.0.0.1:3000/docs — simulated insurers start uploading now. Ctrl-C stops the demo.');
+  say(
+    `interchange: Zhejiang's provincial system (simulator, http://127.0.0.1:${PROVINCE_SIM_PORT}/control/stats) ` +
+      `receives province 33 in real time; status at http://127.0.0.1:${INTERCHANGE_PORT}/interchange/status`,
+  );
   startInsurers();
-  setInterval(() => void printViews(), 15000).unref();
+  setInterval(() => void printViews().then(printInterchange), 15000).unref();
 }
 
 /** Simulated insurers: generated native files uploaded through the gateway with each insurer's token. */
@@ -231,6 +258,29 @@ async function printViews() {
     say(`could not read the views: ${err.message}`);
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/** How the provincial interchange keeps up: the hub's watermark and what the simulated province holds. */
+async function printInterchange() {
+  if (stopping) return;
+  try {
+    const status = await (await fetch(`http://127.0.0.1:${INTERCHANGE_PORT}/interchange/status`)).json();
+    const stats = await (await fetch(`http://127.0.0.1:${PROVINCE_SIM_PORT}/control/stats`)).json();
+    for (const e of status.endpoints) {
+      const flight = e.inFlight ? `, batch in flight (attempt ${e.inFlight.attempts + 1})` : '';
+      const halted = e.halted ? `, HALTED: ${e.halted.reason}` : '';
+      say(
+        `interchange ${e.id} → province ${e.province} (${e.mode}): watermark ${e.watermark}, ` +
+          `${e.acknowledged.entries} entries in ${e.acknowledged.batches} acknowledged batches${flight}${halted}`,
+      );
+    }
+    say(
+      `  province simulator log: ${stats.entries} entries, ${stats.distinctEvents} distinct events, ` +
+        `${stats.duplicateEntries} duplicates, ${stats.orderViolations} order violations, watermark ${stats.watermark}`,
+    );
+  } catch (err) {
+    say(`could not read the interchange status: ${err.message}`);
   }
 }
 

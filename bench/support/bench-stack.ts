@@ -132,11 +132,29 @@ export async function startBenchStack(opts: { province: string; label: string })
     normalizer: { AJX_NORMALIZER_PORT: String(ports.normalizer) },
     router: { AJX_ROUTER_PORT: String(ports.router) },
   };
+  // AJX_BENCH_PROFILE=router (or any service) writes a V8 tick profile of that service to <tmp>/<service>.v8.log.
+  const profiled = new Set((process.env.AJX_BENCH_PROFILE ?? '').split(',').filter(Boolean));
   const services = {} as BenchStack['services'];
   for (const name of BENCH_SERVICES) {
-    services[name] = Object.assign(spawnService(name, config, { env: extra[name] }), { port: ports[name] });
+    const nodeArgs = profiled.has(name)
+      ? ['--prof', '--no-logfile-per-isolate', `--logfile=${path.join(os.tmpdir(), `${name}.v8.log`)}`]
+      : [];
+    services[name] = Object.assign(spawnService(name, config, { env: extra[name], nodeArgs }), { port: ports[name] });
   }
-  await Promise.all(BENCH_SERVICES.map((s) => waitReady(`http://127.0.0.1:${ports[s]}`)));
+  const stop = async () => {
+    for (const s of Object.values(services)) await s.kill();
+    await db.destroy();
+    await localKafka.stopBroker(path.join(dir, 'kafka'), 20000);
+    await dropDatabase(databaseUrl);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.all(BENCH_SERVICES.map((s) => waitReady(`http://127.0.0.1:${ports[s]}`)));
+  } catch (err) {
+    for (const s of BENCH_SERVICES) if (services[s].output()) log(`${s}: ${services[s].output().slice(-2000)}`);
+    await stop();
+    throw err;
+  }
   log('services ready');
 
   return {
@@ -150,12 +168,6 @@ export async function startBenchStack(opts: { province: string; label: string })
     tokens,
     departments: departments.length,
     services,
-    async stop() {
-      for (const s of Object.values(services)) await s.kill();
-      await db.destroy();
-      await localKafka.stopBroker(path.join(dir, 'kafka'), 20000);
-      await dropDatabase(databaseUrl);
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }

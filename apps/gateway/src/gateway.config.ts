@@ -1,7 +1,7 @@
 import { CommonConfig } from '@ajx/config';
 import type { WebhookUrlPolicy } from '@ajx/webhooks';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, Validate } from 'class-validator';
 
 const toList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string'
@@ -10,6 +10,13 @@ const toList = ({ value }: { value: unknown }): unknown =>
         .map((s) => s.trim().toLowerCase())
         .filter(Boolean)
     : value;
+import {
+  InterchangeEndpointsConstraint,
+  parseInterchangeEndpoints,
+  type InterchangeEndpoint,
+} from '@ajx/interchange-store';
+
+const parsedEndpoints = new WeakMap<GatewayConfig, InterchangeEndpoint[]>();
 
 export class GatewayConfig extends CommonConfig {
   @IsInt()
@@ -109,6 +116,42 @@ export class GatewayConfig extends CommonConfig {
       allowPrivateNetworks: this.AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
       allowedHosts: this.AJX_WEBHOOK_ALLOWED_HOSTS,
     };
+  }
+
+  /** This hub deployment's name in the interchange protocol (`sender` of pull pages and manifests). */
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+    message: 'AJX_INTERCHANGE_SENDER must be lower-case letters, digits, ".", "_" or "-" (1–64)',
+  })
+  AJX_INTERCHANGE_SENDER = 'ajx-hub';
+
+  /**
+   * The provincial systems (the interchange service's list): the gateway authenticates a province's signed pulls and
+   * reconciliation reports with the endpoint keys, each standing for the endpoint's province principal.
+   */
+  @Validate(InterchangeEndpointsConstraint)
+  AJX_INTERCHANGE_ENDPOINTS = '[]';
+
+  /** Signature timestamp window of the interchange routes, seconds. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  AJX_INTERCHANGE_TOLERANCE_S: number = 300;
+
+  /** How many reconciliation re-sends of one day a province may ask for per endpoint. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  AJX_INTERCHANGE_MAX_RESENDS_PER_DAY: number = 5;
+
+  /** Largest accepted must-insure register submission, bytes. */
+  @IsInt()
+  @Min(1024)
+  AJX_REGISTER_MAX_BYTES: number = 256 * 1024 * 1024;
+
+  interchangeEndpoints(): InterchangeEndpoint[] {
+    let list = parsedEndpoints.get(this);
+    if (!list) parsedEndpoints.set(this, (list = parseInterchangeEndpoints(this.AJX_INTERCHANGE_ENDPOINTS)));
+    return list;
   }
 
   apiDatabaseUrl(): string {

@@ -27,6 +27,17 @@ import { FeedStreamService } from './dept/feed-stream.service';
 import { FeedService } from './dept/feed.service';
 import { HazardAckService } from './dept/hazard-ack.service';
 import { NotificationsAdminController } from './admin/notifications-admin.controller';
+import { InterchangeAuthenticator } from './interchange/interchange-authenticator';
+import { InterchangeController } from './interchange/interchange.controller';
+import { InterchangeService } from './interchange/interchange.service';
+import { RegisterController } from './register/register.controller';
+import { RegisterService } from './register/register.service';
+import {
+  CanonicalFeedRepository,
+  InterchangeStateRepository,
+  RegisterIntake,
+  RegisterRepository,
+} from '@ajx/interchange-store';
 
 @Module({})
 export class GatewayModule {
@@ -47,7 +58,15 @@ export class GatewayModule {
         }),
       ],
       // FeedController before DeptController: its fixed paths (feed, webhook) must win over `:collection`.
-      controllers: [AdminController, NotificationsAdminController, IngestController, FeedController, DeptController],
+      controllers: [
+        AdminController,
+        NotificationsAdminController,
+        IngestController,
+        FeedController,
+        DeptController,
+        InterchangeController,
+        RegisterController,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         RateLimiter,
@@ -91,6 +110,29 @@ export class GatewayModule {
         FeedStreamService,
         DeptWebhookService,
         HazardAckService,
+        InterchangeAuthenticator,
+        {
+          provide: CanonicalFeedRepository,
+          inject: [DataSource],
+          useFactory: (db: DataSource) => new CanonicalFeedRepository(db),
+        },
+        {
+          provide: InterchangeStateRepository,
+          inject: [DataSource],
+          useFactory: (db: DataSource) => new InterchangeStateRepository(db),
+        },
+        {
+          provide: RegisterRepository,
+          inject: [DataSource],
+          useFactory: (db: DataSource) => new RegisterRepository(db),
+        },
+        {
+          provide: RegisterIntake,
+          inject: [RegisterRepository],
+          useFactory: (r: RegisterRepository) => new RegisterIntake(r),
+        },
+        InterchangeService,
+        RegisterService,
       ],
     };
   }

@@ -7,15 +7,32 @@ import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { apiError } from './http/api-error';
 
-/** Uploads are streamed to disk, never parsed as a body. */
-const UPLOAD_ROUTE = /^\/v1\/ingest\/[^/]+\/files\/?$/;
+/**
+ * Bodies read by their handlers, never parsed here: uploads (streamed to disk), register submissions (streamed NDJSON)
+ * and signed interchange requests (the signature covers the bytes as received).
+ */
+const RAW_BODY_ROUTES = [
+  /^\/v1\/ingest\/[^/]+\/files\/?$/,
+  /^\/v1\/interchange\/register\/?$/,
+  /^\/v1\/dept\/register\/?$/,
+  /^\/v1\/interchange\/reconciliation\/[^/]+\/?$/,
+];
 
 export function openApiDocument(app: INestApplication) {
   const config = new DocumentBuilder()
     .setTitle('AJX Hub gateway')
-    .setDescription('安责险数据交换枢纽 — ingest, batch reports, administration')
+    .setDescription('安责险数据交换枢纽 — ingest, batch reports, department API, interchange, register, administration')
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'a credential token (ajx_…)' })
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-AJX-Signature',
+        description: 'interchange request signature with X-AJX-Key-Id and X-AJX-Timestamp (docs/interchange.md)',
+      },
+      'ajxSignature',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config);
   // Department views are documented by their JSON Schemas (draft 2020-12, hence OpenAPI 3.1).
@@ -34,7 +51,7 @@ export function configureGateway(app: INestApplication, config: GatewayConfig): 
   server.headersTimeout = Math.min(60_000, config.AJX_HTTP_REQUEST_TIMEOUT_MS);
   const jsonBody = json({ limit: '1mb' });
   app.use((req: Request, res: Response, next: NextFunction) =>
-    UPLOAD_ROUTE.test(req.path) ? next() : jsonBody(req, res, next),
+    RAW_BODY_ROUTES.some((r) => r.test(req.path)) ? next() : jsonBody(req, res, next),
   );
   app.useGlobalPipes(
     new ValidationPipe({

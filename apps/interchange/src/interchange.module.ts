@@ -1,6 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '@ajx/audit';
 import { ServiceRuntimeModule } from '@ajx/platform';
+import { InterchangeMetrics } from './delivery/interchange.metrics';
+import { InterchangeSenders } from './delivery/interchange-senders.service';
+import { ProvinceClient } from './delivery/province.client';
 import { InterchangeConfig } from './interchange.config';
+import { InterchangeScheduler } from './scheduling/interchange-scheduler.service';
+import { StatusController } from './status/status.controller';
+import { StatusService } from './status/status.service';
 
 @Module({})
 export class InterchangeModule {
@@ -14,7 +21,10 @@ export class InterchangeModule {
           config,
           uses: { kafka: false, postgres: true, redis: true },
         }),
+        AuditModule,
       ],
+      controllers: [StatusController],
+      providers: [InterchangeMetrics, ProvinceClient, InterchangeSenders, InterchangeScheduler, StatusService],
     };
   }
 }

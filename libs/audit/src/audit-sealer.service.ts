@@ -65,6 +65,19 @@ export class AuditSealer {
     return { blocks: 1, entries: sealed.entries, head: sealed.anchor };
   }
 
+  /** The signed head of the chain as it is now (what a daily manifest anchors), or null before the first seal. */
+  async head(): Promise<AuditAnchor | null> {
+    const b = await this.repo.head();
+    if (!b) return null;
+    return {
+      blockNo: String(b.block_no),
+      hash: b.hash.toString('hex'),
+      signature: b.signature.toString('hex'),
+      keyId: b.key_id,
+      sealedAt: b.sealed_at.toISOString(),
+    };
+  }
+
   /** Seals until nothing sealable is left. */
   async sealAll(signer: AuditSigner, opts: { anchorFile?: string } = {}): Promise<SealResult> {
     const total: SealResult = { blocks: 0, entries: 0, head: null };

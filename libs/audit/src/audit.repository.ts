@@ -103,6 +103,12 @@ export class AuditRepository {
     );
   }
 
+  /** The newest sealed block (the chain head), or null before the first seal. */
+  async head(): Promise<AuditBlockRow | null> {
+    const rows = await this.db.query<AuditBlockRow[]>(`SELECT * FROM audit_blocks ORDER BY block_no DESC LIMIT 1`);
+    return rows[0] ?? null;
+  }
+
   async *blocks(batch = 200): AsyncGenerator<AuditBlockRow> {
     let after = '0';
     for (;;) {

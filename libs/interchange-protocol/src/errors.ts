@@ -28,6 +28,8 @@ export const INTERCHANGE_ERROR_STATUS = {
   SENDER_NOT_ALLOWED: 403,
   /** The batch id was already accepted with different content. */
   BATCH_CONFLICT: 409,
+  /** The hub will not re-send this day to this key's endpoint (it does not push, or too many re-sends of the day). */
+  RESEND_REFUSED: 409,
   /** Too many bytes or too many entries: split the batch. */
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,

@@ -4,6 +4,7 @@ import {
   buildDailyManifest,
   buildReconciliationReport,
   compareDay,
+  dailyManifestOf,
   compareTallies,
   digestOfEventIds,
   EMPTY_DIGEST,
@@ -99,6 +100,36 @@ describe('daily manifest', () => {
     const verdict = judgeManifest(parsed, manifest.cells.slice(1));
     expect(verdict.status).toBe('mismatch');
     expect(verdict.cells.map((c) => [c.insurer, c.kind])).toEqual([['CPIC', 'hazard']]);
+  });
+
+  it('builds a manifest from cells tallied elsewhere, sorted, with the audit chain head as an extension', () => {
+    const [day] = tallyByDate(items);
+    const anchor = {
+      blockNo: '42',
+      hash: sha('block'),
+      signature: 'ab'.repeat(64),
+      keyId: '0123456789abcdef',
+      sealedAt: '2025-03-02T01:00:00.000Z',
+    };
+    const manifest = dailyManifestOf({
+      date: '2025-03-01',
+      sender: 'hub-zj',
+      province: '33',
+      cells: [...day.cells].reverse().concat([{ insurer: 'DADI', kind: 'policy', count: 0, digest: EMPTY_DIGEST }]),
+      generatedAt: 0,
+      auditAnchor: anchor,
+    });
+    expect(manifest).toEqual({
+      ...buildDailyManifest({ date: '2025-03-01', sender: 'hub-zj', province: '33', items, generatedAt: 0 }),
+      auditAnchor: anchor,
+    });
+    expect(parseDailyManifest(JSON.stringify(manifest), { province: '33' })).toEqual(manifest);
+    expect(
+      dailyManifestOf({ date: '2025-03-01', sender: 'h', province: '33', cells: [], auditAnchor: null }),
+    ).not.toHaveProperty('auditAnchor');
+    expect(() =>
+      parseDailyManifest(JSON.stringify({ ...manifest, auditAnchor: { ...anchor, hash: 'x' } }), { province: '33' }),
+    ).toThrow(/auditAnchor\/hash/);
   });
 
   it('refuses malformed manifests with specific problems', () => {

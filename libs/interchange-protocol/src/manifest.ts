@@ -36,6 +36,24 @@ export interface DailyTally {
   cells: ManifestCell[];
 }
 
+/**
+ * The signed head of the hub's audit chain (hash-chained, Ed25519-signed blocks; `ajx audit verify --anchor`).
+ * A manifest carries the head current when it was made, so the province holds a copy of it outside the hub: a
+ * later edit, deletion or truncation of the hub's audit log before that block is detectable against it.
+ */
+export interface AuditAnchor {
+  /** Block number (decimal). */
+  blockNo: string;
+  /** Hex SHA-256 of the block. */
+  hash: string;
+  /** Hex Ed25519 signature of the hash. */
+  signature: string;
+  /** Id of the audit key (the first 16 hex digits of SHA-256 over its public key). */
+  keyId: string;
+  /** When the block was sealed (ISO 8601). */
+  sealedAt: string;
+}
+
 /** What the hub sends the province for one day (`POST /v1/interchange/manifests`). */
 export interface DailyManifest {
   protocol: typeof PROTOCOL_VERSION;
@@ -44,6 +62,8 @@ export interface DailyManifest {
   province: string;
   generatedAt: string;
   cells: ManifestCell[];
+  /** Optional: the hub's audit chain head when the manifest was made. Receivers keep it; it is not compared. */
+  auditAnchor?: AuditAnchor;
 }
 
 /** One (date, insurer, kind) whose tallies differ; a side without events has `{count: 0, digest: EMPTY_DIGEST}`. */
@@ -154,6 +174,33 @@ export function buildDailyManifest(o: {
     province: o.province,
     generatedAt: formatBeijingDateTime(o.generatedAt ?? Date.now()),
     cells: day?.cells ?? [],
+  };
+}
+
+/**
+ * The manifest of one day from cells already tallied (e.g. by the database, with the same digest rule); the cells
+ * are sorted by insurer, then kind, and empty ones dropped, as the protocol wants them.
+ */
+export function dailyManifestOf(o: {
+  date: string;
+  sender: string;
+  province: string;
+  cells: readonly ManifestCell[];
+  generatedAt?: Date | number;
+  auditAnchor?: AuditAnchor | null;
+}): DailyManifest {
+  const cells = o.cells
+    .filter((c) => c.count > 0)
+    .map((c) => ({ insurer: c.insurer, kind: c.kind, count: c.count, digest: c.digest }))
+    .sort((a, b) => byCode(a.insurer, b.insurer) || byCode(a.kind, b.kind));
+  return {
+    protocol: PROTOCOL_VERSION,
+    date: o.date,
+    sender: o.sender,
+    province: o.province,
+    generatedAt: formatBeijingDateTime(o.generatedAt ?? Date.now()),
+    cells,
+    ...(o.auditAnchor ? { auditAnchor: o.auditAnchor } : {}),
   };
 }
 

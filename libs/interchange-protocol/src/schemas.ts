@@ -120,6 +120,20 @@ const manifestCell = {
   properties: { insurer, kind, count, digest: { type: 'string', pattern: DIGEST_PATTERN } },
 } as const;
 
+/** The signed head of the hub's audit chain when the manifest was made (see `AuditAnchor`). */
+export const auditAnchorSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['blockNo', 'hash', 'signature', 'keyId', 'sealedAt'],
+  properties: {
+    blockNo: { type: 'string', pattern: '^[1-9][0-9]{0,18}$' },
+    hash: { type: 'string', pattern: DIGEST_PATTERN },
+    signature: { type: 'string', pattern: '^[0-9a-f]{128}$' },
+    keyId: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+    sealedAt: { type: 'string', minLength: 20, maxLength: 40 },
+  },
+} as const;
+
 export const dailyManifestSchema = {
   type: 'object',
   additionalProperties: false,
@@ -131,6 +145,7 @@ export const dailyManifestSchema = {
     province: { type: 'string', pattern: PROVINCE_PATTERN },
     generatedAt: beijingDateTime,
     cells: { type: 'array', maxItems: 10000, items: manifestCell },
+    auditAnchor: auditAnchorSchema,
   },
 } as const;
 

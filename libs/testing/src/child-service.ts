@@ -27,15 +27,19 @@ export interface ChildService {
 export function spawnService(
   app: string,
   config: CommonConfig,
-  opts: { preload?: string; env?: Record<string, string> } = {},
+  opts: { preload?: string; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): ChildService {
   const entry = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
   let out = '';
-  const child = spawn(process.execPath, [...(opts.preload ? ['--require', opts.preload] : []), entry], {
-    cwd: ROOT,
-    env: { ...process.env, ...envOf(config), ...opts.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), ...(opts.preload ? ['--require', opts.preload] : []), entry],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...envOf(config), ...opts.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

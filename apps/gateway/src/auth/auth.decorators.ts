@@ -4,6 +4,15 @@ import type { AuthenticatedRequest } from './request-principal';
 
 export const PUBLIC_ROUTE = 'ajx:public';
 export const ROLES = 'ajx:roles';
+export const INTERCHANGE_SIGNED = 'ajx:interchange-signed';
+
+/**
+ * A route of the interchange protocol: the province may authenticate with its signed request (`X-AJX-Signature`,
+ * docs/interchange.md) instead of a bearer token; the key stands for its endpoint's province principal.
+ * `required`: only a signed request is accepted (the key names the endpoint the request is about).
+ */
+export type InterchangeSigning = 'accepted' | 'required';
+export const InterchangeSigned = (mode: InterchangeSigning = 'accepted') => SetMetadata(INTERCHANGE_SIGNED, mode);
 
 /** No credential needed (health, metrics, docs). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);

@@ -1,11 +1,18 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, HttpException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { AuditLog } from '@ajx/audit';
-import { type Authentication, type AuthFailureReason, CredentialService, type PrincipalType } from '@ajx/identity';
+import {
+  type Authentication,
+  type AuthFailureReason,
+  CredentialService,
+  type Principal,
+  type PrincipalType,
+} from '@ajx/identity';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
-import { PUBLIC_ROUTE, ROLES } from './auth.decorators';
+import { InterchangeAuthenticator } from '../interchange/interchange-authenticator';
+import { INTERCHANGE_SIGNED, type InterchangeSigning, PUBLIC_ROUTE, ROLES } from './auth.decorators';
 import { RateLimiter } from './rate-limiter';
 import type { AuthenticatedRequest } from './request-principal';
 
@@ -22,8 +29,8 @@ const REFUSAL: Record<AuthFailureReason, string> = {
 const AUTH_FAILURES_PER_SECOND = 2;
 
 /**
- * Authenticates every /v1 request, checks the route's roles and the principal's rate limit. Every refusal is
- * audited; no refusal echoes the credential.
+ * Authenticates every /v1 request (a bearer token, or on interchange routes a province's signed request), checks
+ * the route's roles and the principal's rate limit. Every refusal is audited; no refusal echoes the credential.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -33,6 +40,7 @@ export class AuthGuard implements CanActivate {
     private readonly audit: AuditLog,
     private readonly limiter: RateLimiter,
     private readonly config: GatewayConfig,
+    private readonly interchange: InterchangeAuthenticator,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -43,6 +51,47 @@ export class AuthGuard implements CanActivate {
     const requestId = typeof req.id === 'string' ? req.id : undefined;
     const route = `${req.method} ${req.path}`;
 
+    const signing = this.reflector.getAllAndOverride<InterchangeSigning | undefined>(INTERCHANGE_SIGNED, [
+      ctx.getHandler(),
+      ctx.getClass(),
+    ]);
+    const signed = signing === 'required' || (signing === 'accepted' && req.headers['x-ajx-signature'] !== undefined);
+    const principal = signed
+      ? await this.signedCaller(req, res, route, requestId)
+      : await this.bearer(req, res, route, requestId);
+
+    const roles = this.reflector.getAllAndOverride<PrincipalType[] | undefined>(ROLES, [
+      ctx.getHandler(),
+      ctx.getClass(),
+    ]);
+    if (roles && !roles.includes(principal.type)) {
+      await this.audit.record({
+        actor: principal.id,
+        action: 'auth.forbidden',
+        target: route,
+        outcome: 'denied',
+        details: { type: principal.type, allowed: roles },
+        requestId,
+      });
+      throw apiError(403, 'FORBIDDEN', `this operation is not available to a ${principal.type}`);
+    }
+
+    const rate = await this.limiter.take(
+      `principal:${principal.id}`,
+      this.config.AJX_RATE_LIMIT_PER_SECOND,
+      this.config.AJX_RATE_LIMIT_BURST,
+    );
+    if (!rate.allowed)
+      this.tooMany(res, rate.retryAfterMs, `rate limit of ${this.config.AJX_RATE_LIMIT_PER_SECOND}/s exceeded`);
+    return true;
+  }
+
+  private async bearer(
+    req: AuthenticatedRequest,
+    res: Response,
+    route: string,
+    requestId: string | undefined,
+  ): Promise<Principal> {
     const header = req.headers.authorization;
     const token = typeof header === 'string' && /^Bearer /i.test(header) ? header.slice(7).trim() : undefined;
     const auth: Authentication =
@@ -51,46 +100,59 @@ export class AuthGuard implements CanActivate {
         : await this.credentials.authenticate(token);
     if (!auth.ok) {
       const reason = auth.reason;
-      await this.audit.record({
-        actor: auth.principalId ?? 'anonymous',
-        action: 'auth.refused',
-        target: route,
-        outcome: 'denied',
-        details: { reason, credentialId: auth.credentialId ?? null, ip: req.ip ?? null },
-        requestId,
+      await this.refused(req, res, route, requestId, auth.principalId ?? 'anonymous', {
+        reason,
+        credentialId: auth.credentialId ?? null,
       });
-      const throttle = await this.limiter.take(`authfail:${req.ip ?? 'unknown'}`, AUTH_FAILURES_PER_SECOND, 20);
-      if (!throttle.allowed) this.tooMany(res, throttle.retryAfterMs, 'too many failed authentications');
       res.setHeader('WWW-Authenticate', 'Bearer realm="ajx"');
       throw apiError(401, 'UNAUTHENTICATED', REFUSAL[reason]);
     }
     req.principal = auth.principal;
     req.credentialId = auth.credentialId;
+    return auth.principal;
+  }
 
-    const roles = this.reflector.getAllAndOverride<PrincipalType[] | undefined>(ROLES, [
-      ctx.getHandler(),
-      ctx.getClass(),
-    ]);
-    if (roles && !roles.includes(auth.principal.type)) {
-      await this.audit.record({
-        actor: auth.principal.id,
-        action: 'auth.forbidden',
-        target: route,
-        outcome: 'denied',
-        details: { type: auth.principal.type, allowed: roles },
-        requestId,
+  private async signedCaller(
+    req: AuthenticatedRequest,
+    res: Response,
+    route: string,
+    requestId: string | undefined,
+  ): Promise<Principal> {
+    try {
+      const caller = await this.interchange.authenticate(req);
+      req.principal = caller.principal;
+      req.interchange = { endpoint: caller.endpoint, rawBody: caller.rawBody };
+      return caller.principal;
+    } catch (err) {
+      const body = err instanceof HttpException ? (err.getResponse() as { code?: string }) : null;
+      const keyId = req.headers['x-ajx-key-id'];
+      await this.refused(req, res, route, requestId, 'anonymous', {
+        reason: body?.code ?? 'error',
+        keyId: typeof keyId === 'string' ? keyId.slice(0, 64) : null,
       });
-      throw apiError(403, 'FORBIDDEN', `this operation is not available to a ${auth.principal.type}`);
+      throw err;
     }
+  }
 
-    const rate = await this.limiter.take(
-      `principal:${auth.principal.id}`,
-      this.config.AJX_RATE_LIMIT_PER_SECOND,
-      this.config.AJX_RATE_LIMIT_BURST,
-    );
-    if (!rate.allowed)
-      this.tooMany(res, rate.retryAfterMs, `rate limit of ${this.config.AJX_RATE_LIMIT_PER_SECOND}/s exceeded`);
-    return true;
+  /** Audits a failed authentication and throttles the address it came from. */
+  private async refused(
+    req: AuthenticatedRequest,
+    res: Response,
+    route: string,
+    requestId: string | undefined,
+    actor: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.audit.record({
+      actor,
+      action: 'auth.refused',
+      target: route,
+      outcome: 'denied',
+      details: { ...details, ip: req.ip ?? null },
+      requestId,
+    });
+    const throttle = await this.limiter.take(`authfail:${req.ip ?? 'unknown'}`, AUTH_FAILURES_PER_SECOND, 20);
+    if (!throttle.allowed) this.tooMany(res, throttle.retryAfterMs, 'too many failed authentications');
   }
 
   private tooMany(res: Response, retryAfterMs: number, message: string): never {

@@ -1,8 +1,11 @@
 import type { Request } from 'express';
 import type { Principal } from '@ajx/identity';
+import type { InterchangeEndpoint } from '@ajx/interchange-store';
 
 /** What the auth guard attaches to every authenticated request (`id` is pino-http's request id). */
 export interface AuthenticatedRequest extends Request {
   principal?: Principal;
   credentialId?: string;
+  /** A signed interchange request: the endpoint whose key signed it, and the body exactly as received. */
+  interchange?: { endpoint: InterchangeEndpoint; rawBody: Buffer | null };
 }

@@ -4,6 +4,7 @@ import { CanonicalStore1795392200000 } from './1795392200000-canonical-store';
 import { DepartmentViews1795392300000 } from './1795392300000-department-views';
 import { DepartmentFeeds1795392400000 } from './1795392400000-department-feeds';
 import { DlqRawBytes1795392450000 } from './1795392450000-dlq-raw-bytes';
+import { Interchange1795392500000 } from './1795392500000-interchange';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   DepartmentViews1795392300000,
   DepartmentFeeds1795392400000,
   DlqRawBytes1795392450000,
+  Interchange1795392500000,
 ];

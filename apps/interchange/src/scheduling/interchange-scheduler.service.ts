@@ -1,0 +1,115 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { InterchangeStateRepository } from '@ajx/interchange-store';
+import { redisOptions } from '@ajx/redis';
+import { type Job, Queue, Worker } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { InterchangeSenders } from '../delivery/interchange-senders.service';
+import { InterchangeConfig, SCHEDULE_TZ } from '../interchange.config';
+
+export const INTERCHANGE_QUEUE = 'interchange';
+const MANIFESTS = 'daily-manifests';
+const SCHEDULED_PUSH = 'scheduled-push';
+
+/**
+ * BullMQ job schedulers (cron in Asia/Shanghai): a scheduled run per `scheduled` endpoint and the daily manifests.
+ * Redis only says *when*: a job records the request in PostgreSQL (the run's target seq, the manifest request) and
+ * the endpoint's sender carries it out, resuming it after a crash from what PostgreSQL holds.
+ */
+@Injectable()
+export class InterchangeScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(InterchangeScheduler.name);
+  private readonly state: InterchangeStateRepository;
+  private queue: Queue | null = null;
+  private worker: Worker | null = null;
+  private installing: Promise<void> | null = null;
+
+  constructor(
+    private readonly config: InterchangeConfig,
+    private readonly senders: InterchangeSenders,
+    db: DataSource,
+  ) {
+    this.state = new InterchangeStateRepository(db);
+  }
+
+  /**
+   * Installs the schedulers and the worker without holding up the start: while Redis is away, real-time pushing goes
+   * on and the schedulers are installed when it is back (BullMQ's connection waits for it).
+   */
+  onApplicationBootstrap(): void {
+    this.installing = this.install().catch((err: unknown) =>
+      this.logger.error(`job schedulers not installed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
+
+  private async install(): Promise<void> {
+    const pushing = this.config.endpoints().filter((e) => e.mode !== 'off');
+    const connection = redisOptions(this.config.AJX_REDIS_URL);
+    const prefix = this.config.AJX_REDIS_PREFIX;
+    this.queue = new Queue(INTERCHANGE_QUEUE, { connection, prefix });
+    const wanted = new Set<string>();
+    const opts = { removeOnComplete: 100, removeOnFail: 500 };
+    for (const e of pushing) {
+      if (e.mode !== 'scheduled' || !e.cron) continue;
+      const id = `${SCHEDULED_PUSH}:${e.id}`;
+      await this.queue.upsertJobScheduler(
+        id,
+        { pattern: e.cron, tz: SCHEDULE_TZ },
+        { name: SCHEDULED_PUSH, data: { endpointId: e.id }, opts },
+      );
+      wanted.add(id);
+    }
+    if (pushing.length) {
+      await this.queue.upsertJobScheduler(
+        MANIFESTS,
+        { pattern: this.config.AJX_INTERCHANGE_MANIFEST_CRON, tz: SCHEDULE_TZ },
+        { name: MANIFESTS, data: {}, opts },
+      );
+      wanted.add(MANIFESTS);
+    }
+    for (const s of await this.queue.getJobSchedulers()) {
+      if (!wanted.has(s.key)) {
+        await this.queue.removeJobScheduler(s.key);
+        this.logger.log(`removed the job scheduler ${s.key} (no longer configured)`);
+      }
+    }
+    this.worker = new Worker(INTERCHANGE_QUEUE, (job) => this.handle(job), { connection, prefix, concurrency: 1 });
+    this.worker.on('failed', (job, err) => this.logger.error(`job ${job?.name ?? '?'} failed: ${err.message}`));
+    this.worker.on('error', (err) => this.logger.error(`scheduler worker: ${err.message}`));
+    this.logger.log(`job schedulers installed: ${[...wanted].join(', ') || 'none'}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+    await this.queue?.close();
+    await this.installing;
+  }
+
+  private async handle(job: Job): Promise<void> {
+    if (job.name === SCHEDULED_PUSH) {
+      const endpointId = (job.data as { endpointId: string }).endpointId;
+      const target = await this.scheduledRun(endpointId);
+      this.logger.log(`scheduled run of ${endpointId}: everything up to seq ${target ?? '?'}`);
+    } else if (job.name === MANIFESTS) {
+      await this.manifestsDue();
+      this.logger.log('daily manifests due');
+    }
+  }
+
+  /** A scheduled run now: everything committed so far is to be delivered. */
+  async scheduledRun(endpointId: string): Promise<number | null> {
+    const endpoint = this.config.endpoints().find((e) => e.id === endpointId);
+    if (!endpoint || endpoint.mode === 'off') return null;
+    await this.state.ensureEndpoint(endpoint.id, endpoint.province);
+    const target = await this.state.requestScheduledRun(endpointId);
+    this.senders.wake(endpointId);
+    return target;
+  }
+
+  /** Asks every pushing endpoint to send the manifests of the days it has delivered and not yet reconciled. */
+  async manifestsDue(): Promise<void> {
+    const pushing = this.config.endpoints().filter((e) => e.mode !== 'off');
+    for (const e of pushing) await this.state.ensureEndpoint(e.id, e.province);
+    await this.state.requestManifests(pushing.map((e) => e.id));
+    this.senders.wake();
+  }
+}
