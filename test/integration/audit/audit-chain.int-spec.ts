@@ -118,7 +118,7 @@ describe('audit log hash chain', () => {
     expect(r.problems.map((p) => p.kind)).toEqual(['bad-signature']);
   });
 
-  it('never seals an entry whose transaction is still open, and seals it once it commits', async () => {
+  it('seals an entry that commits late (lower id than sealed ones) in a later block, never skipping it', async () => {
     await freshLog(0);
     const runner = db.createQueryRunner();
     await runner.connect();
@@ -127,11 +127,13 @@ describe('audit log hash chain', () => {
     await log.record({ actor: 'fast', action: 'x', outcome: 'ok' });
     const sealer = new AuditSealer(repo);
     const first = await sealer.sealAll(signer);
-    expect(first.entries).toBe(0); // "fast" started after "slow": both wait for the oldest open transaction
+    expect(first.entries).toBe(1); // "fast" is committed; "slow" (the lower id) is not visible yet
     await runner.commitTransaction();
     await runner.release();
     const second = await sealer.sealAll(signer);
-    expect(second.entries).toBe(2);
+    expect(second.entries).toBe(1);
+    const blocks = await db.query<{ entry_ids: string[] }[]>('SELECT entry_ids FROM audit_blocks ORDER BY block_no');
+    expect(blocks.map((b) => b.entry_ids.map(Number))).toEqual([[2], [1]]);
     expect((await new AuditVerifier(repo).verify(key)).ok).toBe(true);
   });
 });
