@@ -1,4 +1,4 @@
-import { returningRows } from '@ajx/persistence';
+import { jsonRows, returningRows } from '@ajx/persistence';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
@@ -56,28 +56,34 @@ export class CanonicalStoreRepository {
     await tx.query(
       `INSERT INTO canonical_events (event_id, seq, insurer, kind, subject, version, type, uscc, region, sector,
          business_time, data, content_hash, accepted_at, accepted_date, batch_id, record_index)
-       SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[],
-         $8::text[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::bytea[], $14::timestamptz[], $15::date[],
-         $16::uuid[], $17::int[])
+       SELECT event_id, seq, insurer, kind, subject, version, type, uscc, region, sector, business_time, data,
+              decode(content_hash, 'hex'), accepted_at, accepted_date, batch_id, record_index
+       FROM jsonb_to_recordset($1::jsonb) AS t(event_id uuid, seq bigint, insurer text, kind text, subject text,
+         version int, type text, uscc text, region text, sector text, business_time text, data jsonb,
+         content_hash text, accepted_at timestamptz, accepted_date date, batch_id uuid, record_index int)
        ON CONFLICT (event_id) DO NOTHING`,
       [
-        events.map((e) => e.eventId),
-        seqs,
-        events.map((e) => e.insurer),
-        events.map((e) => e.kind),
-        events.map((e) => e.subject),
-        events.map((e) => e.version),
-        events.map((e) => e.type),
-        events.map((e) => e.uscc),
-        events.map((e) => e.region),
-        events.map((e) => e.sector),
-        events.map((e) => e.businessTime),
-        events.map((e) => JSON.stringify(e.data)),
-        events.map((e) => e.contentHash),
-        events.map((e) => e.acceptedAt),
-        events.map((e) => beijingDate(e.acceptedAt)),
-        events.map((e) => e.batchId),
-        events.map((e) => e.recordIndex),
+        jsonRows(
+          events.map((e, i) => ({
+            event_id: e.eventId,
+            seq: seqs[i],
+            insurer: e.insurer,
+            kind: e.kind,
+            subject: e.subject,
+            version: e.version,
+            type: e.type,
+            uscc: e.uscc,
+            region: e.region,
+            sector: e.sector,
+            business_time: e.businessTime,
+            data: e.data,
+            content_hash: e.contentHash.toString('hex'),
+            accepted_at: e.acceptedAt,
+            accepted_date: beijingDate(e.acceptedAt),
+            batch_id: e.batchId,
+            record_index: e.recordIndex,
+          })),
+        ),
       ],
     );
   }
@@ -122,25 +128,29 @@ export class CanonicalStoreRepository {
   private async upsertRecords(tx: EntityManager, events: StoredEvent[], seqs: string[]): Promise<void> {
     await tx.query(
       `INSERT INTO canonical_records AS r (insurer, kind, subject, version, event_id, uscc, region, sector, data, updated_seq)
-       SELECT DISTINCT ON (insurer, kind, subject) * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[],
-         $5::uuid[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::bigint[])
-         AS t(insurer, kind, subject, version, event_id, uscc, region, sector, data, updated_seq)
+       SELECT DISTINCT ON (insurer, kind, subject) * FROM jsonb_to_recordset($1::jsonb)
+         AS t(insurer text, kind text, subject text, version int, event_id uuid, uscc text, region text, sector text,
+              data jsonb, updated_seq bigint)
          ORDER BY insurer, kind, subject, version DESC, updated_seq DESC
        ON CONFLICT (insurer, kind, subject) DO UPDATE SET version = EXCLUDED.version, event_id = EXCLUDED.event_id,
          uscc = EXCLUDED.uscc, region = EXCLUDED.region, sector = EXCLUDED.sector, data = EXCLUDED.data,
          updated_seq = EXCLUDED.updated_seq
        WHERE r.version < EXCLUDED.version OR (r.version = EXCLUDED.version AND r.event_id = EXCLUDED.event_id)`,
       [
-        events.map((e) => e.insurer),
-        events.map((e) => e.kind),
-        events.map((e) => e.subject),
-        events.map((e) => e.version),
-        events.map((e) => e.eventId),
-        events.map((e) => e.uscc),
-        events.map((e) => e.region),
-        events.map((e) => e.sector),
-        events.map((e) => JSON.stringify(e.data)),
-        seqs,
+        jsonRows(
+          events.map((e, i) => ({
+            insurer: e.insurer,
+            kind: e.kind,
+            subject: e.subject,
+            version: e.version,
+            event_id: e.eventId,
+            uscc: e.uscc,
+            region: e.region,
+            sector: e.sector,
+            data: e.data,
+            updated_seq: seqs[i],
+          })),
+        ),
       ],
     );
   }
@@ -152,19 +162,23 @@ export class CanonicalStoreRepository {
     // (a redrive or replay after a fix).
     await tx.query(
       `INSERT INTO batch_outcomes AS b (batch_id, record_index, outcome, code, message, source_id, event_id)
-       SELECT DISTINCT ON (batch_id, record_index) * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[],
-         $5::text[], $6::text[], $7::uuid[]) AS t(batch_id, record_index, outcome, code, message, source_id, event_id)
+       SELECT DISTINCT ON (batch_id, record_index) * FROM jsonb_to_recordset($1::jsonb)
+         AS t(batch_id uuid, record_index int, outcome text, code text, message text, source_id text, event_id uuid)
        ON CONFLICT (batch_id, record_index) DO UPDATE SET outcome = EXCLUDED.outcome, code = EXCLUDED.code,
          message = EXCLUDED.message, event_id = EXCLUDED.event_id, at = now()
        WHERE b.outcome = 'rejected' AND EXCLUDED.outcome <> 'rejected'`,
       [
-        o.map((x) => x.batchId),
-        o.map((x) => x.recordIndex),
-        o.map((x) => x.outcome),
-        o.map((x) => x.code),
-        o.map((x) => storableText(x.message)),
-        o.map((x) => storableText(x.sourceId)),
-        o.map((x) => x.eventId),
+        jsonRows(
+          o.map((x) => ({
+            batch_id: x.batchId,
+            record_index: x.recordIndex,
+            outcome: x.outcome,
+            code: x.code,
+            message: storableText(x.message),
+            source_id: storableText(x.sourceId),
+            event_id: x.eventId,
+          })),
+        ),
       ],
     );
   }

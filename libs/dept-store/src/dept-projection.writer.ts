@@ -1,3 +1,4 @@
+import { jsonRows } from '@ajx/persistence';
 import type { RecordKind } from '@ajx/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { insertFeedEntries, notifyFeed, takeFeedSequences } from './feed-sequence';
@@ -110,18 +111,17 @@ export class DeptProjectionWriter {
       // Escalation rows are locked before the counters, as the notifier does: no lock-order deadlock between them.
       if (urgencies.length) await writeHazardUrgencies(tx, urgencies);
       if (!changes.length) return;
+      const finals = new Map<string, ViewChange>();
+      for (const change of changes) finals.set(`${change.departmentId}\u0000${recordKeyOf(change)}`, change);
+      const upserts = [...finals.values()].filter((c) => c.entry !== 'withdrawn');
+      const withdrawals = [...finals.values()].filter((c) => c.entry === 'withdrawn');
+      if (withdrawals.length) await this.deleteViews(tx, withdrawals);
+      if (upserts.length) await this.upsertViews(tx, upserts);
+      // Last: the counter locks are held from here to the commit only.
       const seqs = await takeFeedSequences(
         tx,
         changes.map((c) => c.departmentId),
       );
-      const finals = new Map<string, { change: ViewChange; seq: string }>();
-      changes.forEach((change, i) =>
-        finals.set(`${change.departmentId}\u0000${recordKeyOf(change)}`, { change, seq: seqs[i] }),
-      );
-      const upserts = [...finals.values()].filter((f) => f.change.entry !== 'withdrawn');
-      const withdrawals = [...finals.values()].filter((f) => f.change.entry === 'withdrawn').map((f) => f.change);
-      if (withdrawals.length) await this.deleteViews(tx, withdrawals);
-      if (upserts.length) await this.upsertViews(tx, upserts);
       await insertFeedEntries(
         tx,
         changes.map((c, i) => ({ ...c, seq: seqs[i] })),
@@ -159,35 +159,38 @@ export class DeptProjectionWriter {
     );
   }
 
-  private async upsertViews(tx: EntityManager, finals: readonly { change: ViewChange; seq: string }[]): Promise<void> {
-    const us = finals.map((f) => f.change);
+  private async upsertViews(tx: EntityManager, us: readonly ViewChange[]): Promise<void> {
     await tx.query(
       `INSERT INTO dept_views AS v (department_id, kind, insurer, subject, version, event_id, action, uscc, region, sector,
-         status, level, urgent, data, business_time, feed_seq)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::uuid[], $7::text[], $8::text[],
-         $9::text[], $10::text[], $11::text[], $12::text[], $13::boolean[], $14::jsonb[], $15::text[], $16::bigint[])
+         status, level, urgent, data, business_time)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(department_id text, kind text, insurer text, subject text,
+         version int, event_id uuid, action text, uscc text, region text, sector text, status text, level text,
+         urgent boolean, data jsonb, business_time text)
        ON CONFLICT (department_id, kind, insurer, subject) DO UPDATE SET version = EXCLUDED.version,
          event_id = EXCLUDED.event_id, action = EXCLUDED.action, uscc = EXCLUDED.uscc, region = EXCLUDED.region,
          sector = EXCLUDED.sector, status = EXCLUDED.status, level = EXCLUDED.level, urgent = EXCLUDED.urgent,
-         data = EXCLUDED.data, business_time = EXCLUDED.business_time, feed_seq = EXCLUDED.feed_seq, updated_at = now()
+         data = EXCLUDED.data, business_time = EXCLUDED.business_time, updated_at = now()
        WHERE v.version <= EXCLUDED.version`,
       [
-        us.map((u) => u.departmentId),
-        us.map((u) => u.kind),
-        us.map((u) => u.insurer),
-        us.map((u) => u.subject),
-        us.map((u) => u.version),
-        us.map((u) => u.eventId),
-        us.map((u) => u.action),
-        us.map((u) => u.uscc),
-        us.map((u) => u.region),
-        us.map((u) => u.sector),
-        us.map((u) => u.status),
-        us.map((u) => u.level),
-        us.map((u) => u.urgent),
-        us.map((u) => JSON.stringify(u.data)),
-        us.map((u) => u.businessTime),
-        finals.map((f) => f.seq),
+        jsonRows(
+          us.map((u) => ({
+            department_id: u.departmentId,
+            kind: u.kind,
+            insurer: u.insurer,
+            subject: u.subject,
+            version: u.version,
+            event_id: u.eventId,
+            action: u.action,
+            uscc: u.uscc,
+            region: u.region,
+            sector: u.sector,
+            status: u.status,
+            level: u.level,
+            urgent: u.urgent,
+            data: u.data,
+            business_time: u.businessTime,
+          })),
+        ),
       ],
     );
   }

@@ -1,4 +1,4 @@
-import { returningRows } from '@ajx/persistence';
+import { jsonRows, returningRows } from '@ajx/persistence';
 import type { EntityManager } from 'typeorm';
 
 /** Channel of the wake-up hint sent (at commit) whenever departments' feeds grow. */
@@ -62,20 +62,24 @@ export async function insertFeedEntries(tx: EntityManager, es: readonly FeedInse
   if (!es.length) return;
   await tx.query(
     `INSERT INTO dept_feed (department_id, seq, entry, urgent, kind, insurer, subject, version, event_id, data, accepted_at)
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[],
-       $8::int[], $9::uuid[], $10::jsonb[], $11::timestamptz[])`,
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(department_id text, seq bigint, entry text, urgent boolean,
+       kind text, insurer text, subject text, version int, event_id uuid, data jsonb, accepted_at timestamptz)`,
     [
-      es.map((e) => e.departmentId),
-      es.map((e) => e.seq),
-      es.map((e) => e.entry),
-      es.map((e) => e.urgent),
-      es.map((e) => e.kind),
-      es.map((e) => e.insurer),
-      es.map((e) => e.subject),
-      es.map((e) => e.version),
-      es.map((e) => e.eventId),
-      es.map((e) => (e.data === null ? null : JSON.stringify(e.data))),
-      es.map((e) => e.acceptedAt),
+      jsonRows(
+        es.map((e) => ({
+          department_id: e.departmentId,
+          seq: e.seq,
+          entry: e.entry,
+          urgent: e.urgent,
+          kind: e.kind,
+          insurer: e.insurer,
+          subject: e.subject,
+          version: e.version,
+          event_id: e.eventId,
+          data: e.data,
+          accepted_at: e.acceptedAt,
+        })),
+      ),
     ],
   );
 }

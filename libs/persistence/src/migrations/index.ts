@@ -5,6 +5,7 @@ import { DepartmentViews1795392300000 } from './1795392300000-department-views';
 import { DepartmentFeeds1795392400000 } from './1795392400000-department-feeds';
 import { DlqRawBytes1795392450000 } from './1795392450000-dlq-raw-bytes';
 import { Interchange1795392500000 } from './1795392500000-interchange';
+import { ViewsWithoutFeedSeq1795392600000 } from './1795392600000-views-without-feed-seq';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   DepartmentFeeds1795392400000,
   DlqRawBytes1795392450000,
   Interchange1795392500000,
+  ViewsWithoutFeedSeq1795392600000,
 ];
