@@ -45,7 +45,9 @@ const toEntry = (r: Row): FeedEntry => ({
   at: r.at,
 });
 
-const COLUMNS = 'seq, entry, urgent, kind, insurer, subject, version, event_id, data, at';
+const COLUMNS = 'f.seq, f.entry, f.urgent, f.kind, f.insurer, f.subject, f.version, f.event_id, p.data, f.at';
+/** Entries with their payload (a withdrawal has none). */
+const FEED = 'dept_feed f LEFT JOIN dept_payloads p ON p.payload_id = f.payload_id';
 
 export interface FeedQuery {
   /** Entries after this sequence number. */
@@ -69,7 +71,7 @@ export class DeptFeedRepository extends DepartmentScopedRepository {
   page(scope: DepartmentScope, q: FeedQuery): Promise<FeedEntry[]> {
     return this.inScope(scope, async (tx, departmentId) => {
       const rows = await tx.query<Row[]>(
-        `SELECT ${COLUMNS} FROM dept_feed
+        `SELECT ${COLUMNS} FROM ${FEED}
          WHERE department_id = $1 AND seq > $2 AND ($3::boolean IS FALSE OR urgent)
            AND ($4::bigint[] IS NULL OR seq <> ALL($4))
          ORDER BY seq LIMIT $5`,
@@ -91,14 +93,14 @@ export class DeptFeedRepository extends DepartmentScopedRepository {
       const urgent =
         limits.urgent > 0
           ? await tx.query<Row[]>(
-              `SELECT ${COLUMNS} FROM dept_feed
+              `SELECT ${COLUMNS} FROM ${FEED}
                WHERE department_id = $1 AND seq > $2 AND urgent AND ($3::bigint[] IS NULL OR seq <> ALL($3))
                ORDER BY seq LIMIT $4`,
               [scope.departmentId, after, exclude.length ? exclude : null, limits.urgent],
             )
           : [];
       const inOrder = await tx.query<Row[]>(
-        `SELECT ${COLUMNS} FROM dept_feed WHERE department_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+        `SELECT ${COLUMNS} FROM ${FEED} WHERE f.department_id = $1 AND f.seq > $2 ORDER BY f.seq LIMIT $3`,
         [scope.departmentId, after, limits.inOrder],
       );
       return { urgent: urgent.map(toEntry), inOrder: inOrder.map(toEntry) };
@@ -108,7 +110,7 @@ export class DeptFeedRepository extends DepartmentScopedRepository {
   /** One entry by its sequence number. */
   at(scope: DepartmentScope, seq: number): Promise<FeedEntry | null> {
     return this.inScope(scope, async (tx, departmentId) => {
-      const [row] = await tx.query<Row[]>(`SELECT ${COLUMNS} FROM dept_feed WHERE department_id = $1 AND seq = $2`, [
+      const [row] = await tx.query<Row[]>(`SELECT ${COLUMNS} FROM ${FEED} WHERE f.department_id = $1 AND f.seq = $2`, [
         departmentId,
         seq,
       ]);

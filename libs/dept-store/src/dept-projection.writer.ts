@@ -1,6 +1,7 @@
 import { jsonRows } from '@ajx/persistence';
 import type { RecordKind } from '@ajx/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
+import { insertPayloads, type Payload, payloadOf } from './dept-payload';
 import { insertFeedEntries, notifyFeed, takeFeedSequences } from './feed-sequence';
 import { type HazardUrgency, writeHazardUrgencies } from './hazard-escalation.repository';
 
@@ -115,8 +116,18 @@ export class DeptProjectionWriter {
       for (const change of changes) finals.set(`${change.departmentId}\u0000${recordKeyOf(change)}`, change);
       const upserts = [...finals.values()].filter((c) => c.entry !== 'withdrawn');
       const withdrawals = [...finals.values()].filter((c) => c.entry === 'withdrawn');
+      // One payload per distinct masked content (the planner shares one object per mask class of an event).
+      const payloads = new Map<unknown, Payload>();
+      const payloadIdOf = (c: ViewChange): string | null => {
+        if (c.entry === 'withdrawn' || c.data === null) return null;
+        let p = payloads.get(c.data);
+        if (!p) payloads.set(c.data, (p = payloadOf(c.data)));
+        return p.payloadId;
+      };
+      const payloadIds = changes.map(payloadIdOf);
+      await insertPayloads(tx, payloads.values());
       if (withdrawals.length) await this.deleteViews(tx, withdrawals);
-      if (upserts.length) await this.upsertViews(tx, upserts);
+      if (upserts.length) await this.upsertViews(tx, upserts, payloadIdOf);
       // Last: the counter locks are held from here to the commit only.
       const seqs = await takeFeedSequences(
         tx,
@@ -124,7 +135,7 @@ export class DeptProjectionWriter {
       );
       await insertFeedEntries(
         tx,
-        changes.map((c, i) => ({ ...c, seq: seqs[i] })),
+        changes.map((c, i) => ({ ...c, seq: seqs[i], payloadId: payloadIds[i] })),
       );
       await notifyFeed(
         tx,
@@ -159,17 +170,21 @@ export class DeptProjectionWriter {
     );
   }
 
-  private async upsertViews(tx: EntityManager, us: readonly ViewChange[]): Promise<void> {
+  private async upsertViews(
+    tx: EntityManager,
+    us: readonly ViewChange[],
+    payloadIdOf: (c: ViewChange) => string | null,
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO dept_views AS v (department_id, kind, insurer, subject, version, event_id, action, uscc, region, sector,
-         status, level, urgent, data, business_time)
+         status, level, urgent, payload_id, business_time)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(department_id text, kind text, insurer text, subject text,
          version int, event_id uuid, action text, uscc text, region text, sector text, status text, level text,
-         urgent boolean, data jsonb, business_time text)
+         urgent boolean, payload_id uuid, business_time text)
        ON CONFLICT (department_id, kind, insurer, subject) DO UPDATE SET version = EXCLUDED.version,
          event_id = EXCLUDED.event_id, action = EXCLUDED.action, uscc = EXCLUDED.uscc, region = EXCLUDED.region,
          sector = EXCLUDED.sector, status = EXCLUDED.status, level = EXCLUDED.level, urgent = EXCLUDED.urgent,
-         data = EXCLUDED.data, business_time = EXCLUDED.business_time, updated_at = now()
+         payload_id = EXCLUDED.payload_id, business_time = EXCLUDED.business_time, updated_at = now()
        WHERE v.version <= EXCLUDED.version`,
       [
         jsonRows(
@@ -187,7 +202,7 @@ export class DeptProjectionWriter {
             status: u.status,
             level: u.level,
             urgent: u.urgent,
-            data: u.data,
+            payload_id: payloadIdOf(u),
             business_time: u.businessTime,
           })),
         ),

@@ -69,7 +69,9 @@ const toView = (r: Row): ViewRow => ({
 });
 
 const COLUMNS =
-  'kind, insurer, subject, version, event_id, action, uscc, region, sector, status, level, urgent, business_time, updated_at, data';
+  'v.kind, v.insurer, v.subject, v.version, v.event_id, v.action, v.uscc, v.region, v.sector, v.status, v.level, v.urgent, v.business_time, v.updated_at, p.data';
+/** View rows with their payload (the masked record). */
+const VIEWS = 'dept_views v JOIN dept_payloads p ON p.payload_id = v.payload_id';
 
 /** Keyset position in a department's view of one kind: the last (insurer, subject) returned. */
 export interface ViewCursor {
@@ -103,7 +105,7 @@ export class DeptViewRepository extends DepartmentScopedRepository {
   ): Promise<ViewRow[]> {
     return this.inScope(scope, async (tx, departmentId) => {
       const rows = await tx.query<Row[]>(
-        `SELECT ${COLUMNS} FROM dept_views
+        `SELECT ${COLUMNS} FROM ${VIEWS}
          WHERE kind = $1
            AND ($2::boolean IS FALSE OR department_id = $3)
            AND ($4::text IS NULL OR uscc = $4)
@@ -140,7 +142,7 @@ export class DeptViewRepository extends DepartmentScopedRepository {
   bySubject(scope: DepartmentScope, kind: RecordKind, subject: string, insurer?: string): Promise<ViewRow[]> {
     return this.inScope(scope, async (tx, departmentId) => {
       const rows = await tx.query<Row[]>(
-        `SELECT ${COLUMNS} FROM dept_views
+        `SELECT ${COLUMNS} FROM ${VIEWS}
          WHERE kind = $1 AND subject = $2 AND ($3::text IS NULL OR insurer = $3)
            AND ($4::boolean IS FALSE OR department_id = $5)
          ORDER BY insurer LIMIT 20`,

@@ -53,17 +53,17 @@ export interface FeedInsert {
   subject: string;
   version: number;
   eventId: string;
-  /** The masked record (null for a withdrawal). */
-  data: unknown;
+  /** The masked record's payload (null for a withdrawal). */
+  payloadId: string | null;
   acceptedAt: Date | null;
 }
 
 export async function insertFeedEntries(tx: EntityManager, es: readonly FeedInsert[]): Promise<void> {
   if (!es.length) return;
   await tx.query(
-    `INSERT INTO dept_feed (department_id, seq, entry, urgent, kind, insurer, subject, version, event_id, data, accepted_at)
+    `INSERT INTO dept_feed (department_id, seq, entry, urgent, kind, insurer, subject, version, event_id, payload_id, accepted_at)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(department_id text, seq bigint, entry text, urgent boolean,
-       kind text, insurer text, subject text, version int, event_id uuid, data jsonb, accepted_at timestamptz)`,
+       kind text, insurer text, subject text, version int, event_id uuid, payload_id uuid, accepted_at timestamptz)`,
     [
       jsonRows(
         es.map((e) => ({
@@ -76,7 +76,7 @@ export async function insertFeedEntries(tx: EntityManager, es: readonly FeedInse
           subject: e.subject,
           version: e.version,
           event_id: e.eventId,
-          data: e.data,
+          payload_id: e.payloadId,
           accepted_at: e.acceptedAt,
         })),
       ),

@@ -206,9 +206,16 @@ export class HazardEscalationRepository {
       );
       // Each department gets its own view of the hazard (masked for it); one no longer holding it gets nothing.
       const views = await tx.query<
-        { department_id: string; insurer: string; subject: string; version: number; event_id: string; data: unknown }[]
+        {
+          department_id: string;
+          insurer: string;
+          subject: string;
+          version: number;
+          event_id: string;
+          payload_id: string;
+        }[]
       >(
-        `SELECT v.department_id, v.insurer, v.subject, v.version, v.event_id, v.data FROM dept_views v
+        `SELECT v.department_id, v.insurer, v.subject, v.version, v.event_id, v.payload_id FROM dept_views v
          JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(d, i, s)
            ON v.department_id = t.d AND v.kind = 'hazard' AND v.insurer = t.i AND v.subject = t.s
          ORDER BY v.department_id, v.insurer, v.subject`,
@@ -233,7 +240,7 @@ export class HazardEscalationRepository {
           subject: v.subject,
           version: v.version,
           eventId: v.event_id,
-          data: v.data,
+          payloadId: v.payload_id,
           acceptedAt: null,
         })),
       );

@@ -12,3 +12,4 @@ export * from './dept-feed.repository';
 export * from './hazard-escalation.repository';
 export * from './webhook-outbox.repository';
 export * from './feed-entry.view';
+export * from './dept-payload';

@@ -72,7 +72,7 @@ describe('router: authorized fan-out into department views', () => {
 
   it('gives every department exactly its entitled records, masked as specified — in the tables', async () => {
     const rows = await hub.db.query<{ department_id: string; subject: string; data: unknown }[]>(
-      'SELECT department_id, subject, data FROM dept_views',
+      'SELECT v.department_id, v.subject, p.data FROM dept_views v JOIN dept_payloads p USING (payload_id)',
     );
     const byDept = new Map<string, Map<string, unknown>>();
     for (const r of rows) {
@@ -174,6 +174,17 @@ describe('router: authorized fan-out into department views', () => {
     );
     expect(role).toEqual({ rolsuper: false, rolbypassrls: false, owns: false });
     expect(await apiDb.query('SELECT * FROM dept_views')).toEqual([]); // no department set: nothing
+    expect(await apiDb.query('SELECT * FROM dept_payloads')).toEqual([]);
+    // A department sees exactly the payloads of its own feed entries, never another department's.
+    await apiDb.transaction(async (tx) => {
+      const county = matrixDepartmentId('construction', '330102');
+      await tx.query(`SELECT set_config('ajx.department_id', $1, true)`, [county]);
+      const visible = await tx.query<{ data: { enterprise: { name: string } } }[]>('SELECT data FROM dept_payloads');
+      const own = await tx.query<{ n: number }[]>(
+        'SELECT count(DISTINCT payload_id)::int AS n FROM dept_feed WHERE payload_id IS NOT NULL',
+      );
+      expect(visible.length).toBe(own[0].n);
+    });
     const unfiltered = new DeptViewRepository(apiDb, { applicationFilter: false });
     for (const d of matrix.departments) {
       const rows = [

@@ -6,6 +6,7 @@ import { DepartmentFeeds1795392400000 } from './1795392400000-department-feeds';
 import { DlqRawBytes1795392450000 } from './1795392450000-dlq-raw-bytes';
 import { Interchange1795392500000 } from './1795392500000-interchange';
 import { ViewsWithoutFeedSeq1795392600000 } from './1795392600000-views-without-feed-seq';
+import { DeptPayloads1795392700000 } from './1795392700000-dept-payloads';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   DlqRawBytes1795392450000,
   Interchange1795392500000,
   ViewsWithoutFeedSeq1795392600000,
+  DeptPayloads1795392700000,
 ];

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { jsonRows } from '@ajx/persistence';
+import type { EntityManager } from 'typeorm';
+
+/** A masked record as stored once in `dept_payloads`, addressed by its content. */
+export interface Payload {
+  payloadId: string;
+  data: unknown;
+}
+
+/** The id of a masked record: the first 128 bits of the SHA-256 of its JSON, as a UUID. */
+export function payloadOf(data: unknown): Payload {
+  const h = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+  return {
+    payloadId: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`,
+    data,
+  };
+}
+
+/** Stores payloads not stored yet (content-addressed: an existing id already holds the same content). */
+export async function insertPayloads(tx: EntityManager, payloads: Iterable<Payload>): Promise<void> {
+  const distinct = new Map<string, Payload>();
+  for (const p of payloads) distinct.set(p.payloadId, p);
+  if (!distinct.size) return;
+  await tx.query(
+    `INSERT INTO dept_payloads (payload_id, data)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(payload_id uuid, data jsonb)
+     ON CONFLICT (payload_id) DO NOTHING`,
+    [jsonRows([...distinct.values()].map((p) => ({ payload_id: p.payloadId, data: p.data })))],
+  );
+}
