@@ -5,7 +5,7 @@ import { adapterFor, SUPPORTED_INSURERS } from '@ajx/domain';
 import { simulateFile } from '@ajx/simulation';
 import type { Kafka } from 'kafkajs';
 import { runLimit, type LimitResult } from './limit.bench';
-import { ProcMonitor } from './support/proc-stats';
+import { cpuOfAll, ProcMonitor } from './support/proc-stats';
 import { type BenchStack, startBenchStack } from './support/bench-stack';
 
 /*
@@ -176,6 +176,7 @@ async function main(): Promise<void> {
 
     const monitor = new ProcMonitor(pids);
     monitor.begin();
+    const pgCpuBefore = cpuOfAll('postgres');
     const t0 = Date.now();
     const since = new Date(t0 - 1000);
     const batches: string[] = [];
@@ -204,6 +205,7 @@ async function main(): Promise<void> {
     );
     const seconds = (last.getTime() - t0) / 1000;
     const procs = monitor.end();
+    const pgCpu = cpuOfAll('postgres') - pgCpuBefore;
     const [counts] = await stack.db.query<{ events: number; rows: number; feed: number; rejected: number }[]>(
       `SELECT (SELECT count(*)::int FROM canonical_events) AS events, (SELECT count(*)::int FROM dept_views) AS rows,
               (SELECT count(*)::int FROM dept_feed) AS feed,
@@ -237,6 +239,11 @@ async function main(): Promise<void> {
       process.stdout.write(
         `  ${p.name.padEnd(11)} ${String(p.cpuPercent).padStart(4)} % (${p.cpuSeconds} s) · ${p.peakRssMb} MB\n`,
       );
+    process.stdout.write(
+      `  postgresql  ${String(Math.round((pgCpu / seconds) * 100)).padStart(4)} % (${pgCpu.toFixed(1)} s, every backend of the server)\n`,
+    );
+    const cpuTotal = procs.reduce((n, p) => n + p.cpuSeconds, 0) + pgCpu;
+    process.stdout.write(`CPU per record: ${Math.round((cpuTotal / total) * 1e6)} µs over all the processes above\n`);
     process.stdout.write('consumer lag over time (s: normaliser / router):\n  ');
     const step = Math.max(1, Math.ceil(lagSeries.length / 20));
     process.stdout.write(

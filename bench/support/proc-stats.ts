@@ -64,3 +64,19 @@ export class ProcMonitor {
     });
   }
 }
+
+/** CPU seconds used so far by every process named `comm` (e.g. all PostgreSQL backends). */
+export function cpuOfAll(comm: string): number {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== comm) continue;
+      const s = sampleProc(Number(pid));
+      if (s) total += s.cpuSeconds;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
