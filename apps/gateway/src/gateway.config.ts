@@ -47,6 +47,12 @@ export class GatewayConfig extends CommonConfig {
   @Min(1000)
   AJX_HTTP_REQUEST_TIMEOUT_MS: number = 300_000;
 
+  /** Accepted uploads published to Kafka at the same time (per gateway instance). */
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  AJX_PUBLISH_CONCURRENCY: number = 4;
+
   /** Requests per second each principal may make on average … */
   @IsInt()
   @Min(1)

@@ -14,7 +14,7 @@ export class RouterConfig extends CommonConfig {
   @IsInt()
   @Min(1)
   @Max(64)
-  AJX_ROUTER_CONCURRENCY: number = 4;
+  AJX_ROUTER_CONCURRENCY: number = 6;
 
   @IsInt()
   @Min(1)

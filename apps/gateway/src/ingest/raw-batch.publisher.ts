@@ -5,10 +5,11 @@ import { EventProducer, type OutgoingMessage } from '@ajx/messaging';
 import { MetricsRegistry } from '@ajx/observability';
 import { PollingWorker } from '@ajx/platform';
 import { Counter } from 'prom-client';
+import { GatewayConfig } from '../gateway.config';
 import { BatchRepository, type BatchRow } from './batch.repository';
 import { UploadStore } from './upload-store';
 
-const CHUNK = 500;
+const CHUNK = 1000;
 const LEASE_MS = 60_000;
 const POLL_MS = 2_000;
 
@@ -40,6 +41,7 @@ export class RawBatchPublisher implements OnApplicationBootstrap, OnApplicationS
     private readonly batches: BatchRepository,
     private readonly store: UploadStore,
     private readonly producer: EventProducer,
+    private readonly config: GatewayConfig,
     metrics: MetricsRegistry,
   ) {
     this.published = new Counter({
@@ -68,13 +70,17 @@ export class RawBatchPublisher implements OnApplicationBootstrap, OnApplicationS
     return this.worker.idle();
   }
 
+  /** Several batches are published at once (each under its own lease), so one large file does not hold up others. */
   private async drain(stopped: () => boolean): Promise<void> {
-    for (;;) {
-      if (stopped()) return;
-      const batch = await this.batches.leaseNextUnpublished(LEASE_MS);
-      if (!batch) return;
-      await this.publish(batch, stopped);
-    }
+    const lane = async () => {
+      for (;;) {
+        if (stopped()) return;
+        const batch = await this.batches.leaseNextUnpublished(LEASE_MS);
+        if (!batch) return;
+        await this.publish(batch, stopped);
+      }
+    };
+    await Promise.all(Array.from({ length: this.config.AJX_PUBLISH_CONCURRENCY }, lane));
   }
 
   private async publish(batch: BatchRow, stopped: () => boolean): Promise<void> {
