@@ -155,6 +155,21 @@ async function latency(db: BenchStack['db'], since: Date): Promise<Latency> {
   return r;
 }
 
+/** Slices handled by a consumer service, from its Prometheus metrics: count, mean size, mean time. */
+async function sliceStats(port: number): Promise<string> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const value = (name: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+      .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  const count = value('ajx_consumer_slice_seconds_count');
+  if (!count) return 'no slices';
+  const secs = value('ajx_consumer_slice_seconds_sum');
+  const msgs = value('ajx_consumer_slice_messages_sum');
+  return `${count} slices, ${(msgs / count).toFixed(0)} messages and ${((secs / count) * 1000).toFixed(0)} ms each`;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const stack = await startBenchStack({ province: args.province, label: args.rate ? 'rate' : 'e2e' });
@@ -212,6 +227,22 @@ async function main(): Promise<void> {
               (SELECT count(*)::int FROM batch_outcomes WHERE outcome = 'rejected') AS rejected`,
     );
     const lat = await latency(stack.db, since);
+    const slices = {
+      normalizer: await sliceStats(stack.services.normalizer.port),
+      router: await sliceStats(stack.services.router.port),
+    };
+    const [stage] = await stack.db.query<
+      { stored50: number; stored99: number; published50: number; published99: number }[]
+    >(
+      `SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY s))::int AS stored50,
+              round(percentile_cont(0.99) WITHIN GROUP (ORDER BY s))::int AS stored99,
+              round(percentile_cont(0.5) WITHIN GROUP (ORDER BY p))::int AS published50,
+              round(percentile_cont(0.99) WITHIN GROUP (ORDER BY p))::int AS published99
+       FROM (SELECT extract(epoch FROM (e.stored_at - e.accepted_at)) * 1000 AS s,
+                    extract(epoch FROM (b.published_at - b.accepted_at)) * 1000 AS p
+             FROM canonical_events e JOIN ingest_batches b ON b.batch_id = e.batch_id WHERE e.accepted_at >= $1) x`,
+      [since],
+    );
 
     const recordsPerSecond = Math.round(total / seconds);
     process.stdout.write(
@@ -234,6 +265,10 @@ async function main(): Promise<void> {
     process.stdout.write(
       `latency accept → visible (ms): p50 ${lat.p50}  p95 ${lat.p95}  p99 ${lat.p99}  max ${lat.max}  (${lat.entries} feed entries)\n`,
     );
+    process.stdout.write(
+      `  by stage (p50/p99 ms): accept → batch published ${stage.published50}/${stage.published99}, accept → canonical stored ${stage.stored50}/${stage.stored99}\n`,
+    );
+    process.stdout.write(`  normaliser: ${slices.normalizer}; router: ${slices.router}\n`);
     process.stdout.write('per process: CPU % of one core (CPU s) · peak RSS\n');
     for (const p of procs)
       process.stdout.write(

@@ -11,7 +11,7 @@ export class NormalizerConfig extends CommonConfig {
   @IsInt()
   @Min(1)
   @Max(64)
-  AJX_NORMALIZER_CONCURRENCY: number = 6;
+  AJX_NORMALIZER_CONCURRENCY: number = 12;
 
   /** Most raw records handled (and written) in one step. */
   @IsInt()

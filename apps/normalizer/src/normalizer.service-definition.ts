@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { Topics } from '@ajx/contracts';
 import { KAFKA, KafkaBatchServer } from '@ajx/messaging';
+import { MetricsRegistry } from '@ajx/observability';
 import type { ServiceDefinition } from '@ajx/platform';
 import { NormalizerConfig } from './normalizer.config';
 import { NormalizerModule } from './normalizer.module';
@@ -25,6 +26,7 @@ export const normalizerService: ServiceDefinition<NormalizerConfig> = {
       subscriptions: [{ pattern: RAW_PATTERN, topics: [rawTopicsPattern(config.AJX_TOPIC_PREFIX)] }],
       partitionsConsumedConcurrently: config.AJX_NORMALIZER_CONCURRENCY,
       sessionTimeoutMs: config.AJX_KAFKA_SESSION_TIMEOUT_MS,
+      metrics: app.get(MetricsRegistry),
       maxMessagesPerCall: config.AJX_NORMALIZER_BATCH,
     }),
 };

@@ -32,16 +32,21 @@ export class NormalizerService {
   }
 
   async handle(batch: MessageBatch): Promise<void> {
-    const insurer = insurerOfRawTopic(batch.topic, this.config.AJX_TOPIC_PREFIX);
-    if (!insurer) throw new Error(`${batch.topic} is not a raw topic`);
-    const inputs = batch.messages.map((m) => decodeRawMessage(m, insurer));
+    const inputs = batch.messages.map((m) => {
+      // The insurer comes from the topic, never from the message.
+      const insurer = insurerOfRawTopic(m.topic, this.config.AJX_TOPIC_PREFIX);
+      if (!insurer) throw new Error(`${m.topic} is not a raw topic`);
+      return decodeRawMessage(m, insurer);
+    });
     const summary = await this.pipeline.process(inputs);
-    for (const [outcome, n] of Object.entries({
-      normalized: summary.normalized,
-      duplicate: summary.duplicates,
-      rejected: summary.rejected,
-    })) {
-      if (n) this.records.inc({ insurer, outcome }, n);
+    for (const [insurer, counts] of Object.entries(summary.byInsurer)) {
+      for (const [outcome, n] of Object.entries({
+        normalized: counts.normalized,
+        duplicate: counts.duplicates,
+        rejected: counts.rejected,
+      })) {
+        if (n) this.records.inc({ insurer, outcome }, n);
+      }
     }
     const now = Date.now();
     for (const i of inputs) this.latency.observe((now - i.acceptedAt.getTime()) / 1000);

@@ -14,7 +14,7 @@ export class RouterConfig extends CommonConfig {
   @IsInt()
   @Min(1)
   @Max(64)
-  AJX_ROUTER_CONCURRENCY: number = 6;
+  AJX_ROUTER_CONCURRENCY: number = 12;
 
   @IsInt()
   @Min(1)

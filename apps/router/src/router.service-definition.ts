@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { Topics } from '@ajx/contracts';
 import { KAFKA, KafkaBatchServer } from '@ajx/messaging';
+import { MetricsRegistry } from '@ajx/observability';
 import type { ServiceDefinition } from '@ajx/platform';
 import { CANONICAL_PATTERN } from './canonical-events.handler';
 import { RouterConfig } from './router.config';
@@ -18,6 +19,7 @@ export const routerService: ServiceDefinition<RouterConfig> = {
       subscriptions: [{ pattern: CANONICAL_PATTERN, topics: [config.AJX_TOPIC_PREFIX + Topics.canonical] }],
       partitionsConsumedConcurrently: config.AJX_ROUTER_CONCURRENCY,
       sessionTimeoutMs: config.AJX_KAFKA_SESSION_TIMEOUT_MS,
+      metrics: app.get(MetricsRegistry),
       maxMessagesPerCall: config.AJX_ROUTER_BATCH,
     }),
 };

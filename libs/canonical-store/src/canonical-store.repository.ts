@@ -37,6 +37,8 @@ export class CanonicalStoreRepository {
       await this.writeDlq(tx, w);
       const changed = w.inserts.length + w.corrections.length;
       if (changed === 0) return;
+      await this.upsertRecords(tx, [...w.inserts, ...w.corrections]);
+      // Last: the counter row lock is held from here to the commit only.
       const [{ last_seq }] = await returningRows<{ last_seq: string }>(
         tx,
         `UPDATE stream_counters SET last_seq = last_seq + $1 WHERE stream = 'canonical' RETURNING last_seq`,
@@ -48,7 +50,6 @@ export class CanonicalStoreRepository {
       const correctionSeqs = w.corrections.map(next);
       if (w.inserts.length) await this.insertEvents(tx, w.inserts, insertSeqs);
       if (w.corrections.length) await this.applyCorrections(tx, w.corrections, correctionSeqs);
-      await this.upsertRecords(tx, [...w.inserts, ...w.corrections], [...insertSeqs, ...correctionSeqs]);
     });
   }
 
@@ -125,20 +126,20 @@ export class CanonicalStoreRepository {
   }
 
   /** Latest state per record: a newer version replaces; the same version is replaced only by its correction. */
-  private async upsertRecords(tx: EntityManager, events: StoredEvent[], seqs: string[]): Promise<void> {
+  private async upsertRecords(tx: EntityManager, events: StoredEvent[]): Promise<void> {
     await tx.query(
-      `INSERT INTO canonical_records AS r (insurer, kind, subject, version, event_id, uscc, region, sector, data, updated_seq)
-       SELECT DISTINCT ON (insurer, kind, subject) * FROM jsonb_to_recordset($1::jsonb)
-         AS t(insurer text, kind text, subject text, version int, event_id uuid, uscc text, region text, sector text,
-              data jsonb, updated_seq bigint)
-         ORDER BY insurer, kind, subject, version DESC, updated_seq DESC
+      `INSERT INTO canonical_records AS r (insurer, kind, subject, version, event_id, uscc, region, sector)
+       SELECT DISTINCT ON (insurer, kind, subject) insurer, kind, subject, version, event_id, uscc, region, sector
+       FROM jsonb_to_recordset($1::jsonb) AS t(i int, insurer text, kind text, subject text, version int, event_id uuid,
+         uscc text, region text, sector text)
+       ORDER BY insurer, kind, subject, version DESC, i DESC
        ON CONFLICT (insurer, kind, subject) DO UPDATE SET version = EXCLUDED.version, event_id = EXCLUDED.event_id,
-         uscc = EXCLUDED.uscc, region = EXCLUDED.region, sector = EXCLUDED.sector, data = EXCLUDED.data,
-         updated_seq = EXCLUDED.updated_seq
+         uscc = EXCLUDED.uscc, region = EXCLUDED.region, sector = EXCLUDED.sector
        WHERE r.version < EXCLUDED.version OR (r.version = EXCLUDED.version AND r.event_id = EXCLUDED.event_id)`,
       [
         jsonRows(
           events.map((e, i) => ({
+            i,
             insurer: e.insurer,
             kind: e.kind,
             subject: e.subject,
@@ -147,8 +148,6 @@ export class CanonicalStoreRepository {
             uscc: e.uscc,
             region: e.region,
             sector: e.sector,
-            data: e.data,
-            updated_seq: seqs[i],
           })),
         ),
       ],

@@ -48,7 +48,7 @@ export class CanonicalSnapshotRepository {
         accepted_at: Date;
       }[]
     >(
-      `SELECT r.kind, r.insurer, r.subject, r.version, r.event_id, r.uscc, r.region, r.sector, r.data, e.type,
+      `SELECT r.kind, r.insurer, r.subject, r.version, r.event_id, r.uscc, r.region, r.sector, e.data, e.type,
               e.business_time, e.accepted_at
        FROM canonical_records r JOIN canonical_events e ON e.event_id = r.event_id
        WHERE ($1::text IS NULL OR r.region LIKE $1 || '%')

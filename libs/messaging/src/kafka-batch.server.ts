@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { BaseRpcContext, type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { Histogram, type Registry } from 'prom-client';
 import { lastValueFrom } from 'rxjs';
-import { type MessageBatch, nextOffset, toConsumed } from './message';
+import { type ConsumedMessage, type MessageBatch, nextOffset, toConsumed } from './message';
 
 export interface BatchSubscription {
   /** The `@EventPattern` the handler is registered under. */
@@ -19,11 +20,25 @@ export interface KafkaBatchServerOptions {
   partitionsConsumedConcurrently?: number;
   /** Upper bound of messages handed to one handler call; a fetched batch is split into such slices. */
   maxMessagesPerCall?: number;
+  /** How long the first partition's slice waits for the others of the same fetch before the handler runs. */
+  coalesceMs?: number;
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
   /** Where a new group starts; the hub's groups start at the beginning so nothing is skipped. */
   fromBeginning?: boolean;
   retry?: { initialMs: number; maxMs: number };
+  /** Where to record slice sizes and processing times (Prometheus). */
+  metrics?: Registry;
+}
+
+/** One partition's slice waiting to be handled together with others fetched at the same time. */
+interface Contribution {
+  topic: string;
+  partition: number;
+  messages: ConsumedMessage[];
+  lastOffset: string;
+  payload: EachBatchPayload;
+  done: (handledAndCommitted: boolean) => void;
 }
 
 /** Thrown by a handler to say the batch cannot succeed now but may later (the transport backs off and retries). */
@@ -41,8 +56,28 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private closing = false;
   private joined: Promise<void> | null = null;
 
+  private readonly queues = new Map<string, { waiting: Contribution[]; timer: NodeJS.Timeout | null }>();
+  private readonly sliceSeconds?: Histogram;
+  private readonly sliceMessages?: Histogram;
+
   constructor(private readonly options: KafkaBatchServerOptions) {
     super();
+    if (options.metrics) {
+      this.sliceSeconds = new Histogram({
+        name: 'ajx_consumer_slice_seconds',
+        help: 'Time to handle one slice of a partition, commit included',
+        labelNames: ['group'],
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        registers: [options.metrics],
+      });
+      this.sliceMessages = new Histogram({
+        name: 'ajx_consumer_slice_messages',
+        help: 'Messages in one handled slice',
+        labelNames: ['group'],
+        buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500],
+        registers: [options.metrics],
+      });
+    }
   }
 
   async listen(callback: (err?: unknown) => void): Promise<void> {
@@ -111,38 +146,89 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     return sub.pattern;
   }
 
+  /**
+   * kafkajs calls eachBatch once per partition; the slices of partitions fetched together are coalesced into one
+   * handler call (one transaction instead of one per partition), then their offsets are committed together.
+   */
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    const heartbeat = () => payload.heartbeat();
-    const handler = this.getHandlerByPattern(this.patternOf(batch.topic));
-    if (!handler) throw new Error(`no handler for ${batch.topic}`);
+    const pattern = this.patternOf(batch.topic);
     const size = this.options.maxMessagesPerCall ?? 1000;
     for (let i = 0; i < batch.messages.length; i += size) {
       const slice = batch.messages.slice(i, i + size);
-      const messageBatch: MessageBatch = {
-        topic: batch.topic,
-        partition: batch.partition,
-        messages: slice.map((m) => toConsumed(batch.topic, batch.partition, m)),
-        heartbeat,
-      };
+      const handled = await new Promise<boolean>((done) =>
+        this.enqueue(pattern, {
+          topic: batch.topic,
+          partition: batch.partition,
+          messages: slice.map((m) => toConsumed(batch.topic, batch.partition, m)),
+          lastOffset: slice[slice.length - 1].offset,
+          payload,
+          done,
+        }),
+      );
+      if (!handled) return; // stopping or rebalanced: the unresolved rest is fetched again by whoever owns it
+      payload.resolveOffset(slice[slice.length - 1].offset);
+      await payload.heartbeat();
+    }
+  }
+
+  private enqueue(pattern: string, c: Contribution): void {
+    let q = this.queues.get(pattern);
+    if (!q) this.queues.set(pattern, (q = { waiting: [], timer: null }));
+    q.waiting.push(c);
+    // Partitions of the same fetch arrive within the same few milliseconds.
+    q.timer ??= setTimeout(() => {
+      q.timer = null;
+      void this.flush(pattern, q.waiting.splice(0));
+    }, this.options.coalesceMs ?? 3);
+  }
+
+  private async flush(pattern: string, all: Contribution[]): Promise<void> {
+    const max = this.options.maxMessagesPerCall ?? 1000;
+    for (let i = 0; i < all.length;) {
+      const group: Contribution[] = [];
+      let count = 0;
+      while (i < all.length && (group.length === 0 || count + all[i].messages.length <= max)) {
+        count += all[i].messages.length;
+        group.push(all[i++]);
+      }
+      await this.handleGroup(pattern, group, count);
+    }
+  }
+
+  private async handleGroup(pattern: string, group: Contribution[], count: number): Promise<void> {
+    const started = process.hrtime.bigint();
+    const live = (c: Contribution) => c.payload.isRunning() && !c.payload.isStale() && !this.closing;
+    const heartbeat = () => group[0].payload.heartbeat();
+    try {
+      const handler = this.getHandlerByPattern(pattern);
+      if (!handler) throw new Error(`no handler for ${pattern}`);
+      const messageBatch: MessageBatch = { messages: group.flatMap((c) => c.messages), heartbeat };
+      const where = group.map((c) => `${c.topic}[${c.partition}]@${c.messages[0].offset}`).join(', ');
       const done = await this.invokeWithRetry(
         async () => {
-          const ctx = new BaseRpcContext([batch.topic, batch.partition]);
+          const ctx = new BaseRpcContext([pattern]);
           await lastValueFrom(this.transformToObservable(await handler(messageBatch, ctx)), {
             defaultValue: undefined,
           });
         },
         heartbeat,
-        () => payload.isRunning() && !payload.isStale() && !this.closing,
-        `${batch.topic}[${batch.partition}]@${slice[0].offset}`,
+        () => group.some(live),
+        where,
       );
-      if (!done) return; // stopping or rebalanced: the unresolved rest is fetched again by whoever owns it
-      const last = slice[slice.length - 1].offset;
-      await this.consumer!.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: nextOffset(last) },
-      ]);
-      payload.resolveOffset(last);
-      await heartbeat();
+      const committable = done ? group.filter(live) : [];
+      if (committable.length) {
+        await this.consumer!.commitOffsets(
+          committable.map((c) => ({ topic: c.topic, partition: c.partition, offset: nextOffset(c.lastOffset) })),
+        );
+      }
+      const labels = { group: this.options.groupId };
+      this.sliceSeconds?.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+      this.sliceMessages?.observe(labels, count);
+      for (const c of group) c.done(committable.includes(c));
+    } catch (err) {
+      this.logger.error(`could not commit after handling: ${err instanceof Error ? err.message : String(err)}`);
+      for (const c of group) c.done(false);
     }
   }
 

@@ -11,10 +11,11 @@ export interface ConsumedMessage {
   headers: Record<string, string>;
 }
 
-/** A slice of one partition's fetched messages, handed to a handler in one call. */
+/**
+ * Messages handed to a handler in one call: slices of one or more partitions of one subscription, fetched together
+ * (each message carries its topic and partition; within a partition they are in offset order).
+ */
 export interface MessageBatch {
-  topic: string;
-  partition: number;
   messages: ConsumedMessage[];
   /** Call between long steps so the group does not consider the member dead. */
   heartbeat(): Promise<void>;

@@ -7,6 +7,7 @@ import { DlqRawBytes1795392450000 } from './1795392450000-dlq-raw-bytes';
 import { Interchange1795392500000 } from './1795392500000-interchange';
 import { ViewsWithoutFeedSeq1795392600000 } from './1795392600000-views-without-feed-seq';
 import { DeptPayloads1795392700000 } from './1795392700000-dept-payloads';
+import { LeanCanonicalRecords1795392800000 } from './1795392800000-lean-canonical-records';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Interchange1795392500000,
   ViewsWithoutFeedSeq1795392600000,
   DeptPayloads1795392700000,
+  LeanCanonicalRecords1795392800000,
 ];
