@@ -11,6 +11,7 @@ import { type BenchStack, startBenchStack } from './support/bench-stack';
 /*
  * npm run bench:e2e [-- --records 200000 --file-records 5000 --province 33]
  * npm run bench:e2e -- --rate 1000 --duration 60          (fixed rate: latency under steady load)
+ *   --heap-mb N   V8 old-space budget of each service (default 192, as deploy/docker sets it; 0 = Node's default)
  *
  * Native files for all four insurers (realistic mix of policies, services and hazards, versions, ~2 % defects) are
  * generated first (not timed), then pushed through the gateway into a hub of its own (gateway, normaliser, router as
@@ -25,6 +26,7 @@ interface Args {
   duration: number;
   province: string;
   limit: boolean;
+  heapMb: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -39,6 +41,7 @@ function parseArgs(argv: string[]): Args {
     duration: Number(get('duration', '60')),
     province: get('province', '33'),
     limit: !argv.includes('--no-limit'),
+    heapMb: Number(get('heap-mb', '192')),
   };
 }
 
@@ -172,7 +175,11 @@ async function sliceStats(port: number): Promise<string> {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const stack = await startBenchStack({ province: args.province, label: args.rate ? 'rate' : 'e2e' });
+  const stack = await startBenchStack({
+    province: args.province,
+    label: args.rate ? 'rate' : 'e2e',
+    heapMb: args.heapMb,
+  });
   const pids = {
     gateway: stack.services.gateway.pid,
     normalizer: stack.services.normalizer.pid,

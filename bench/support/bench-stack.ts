@@ -77,7 +77,12 @@ async function waitReady(url: string, timeoutMs = 120000): Promise<void> {
  * A hub of its own for a benchmark: a fresh Kafka broker and database, the three pipeline services as separate
  * processes (so CPU and memory are measured per service), a province's departments and one token per insurer.
  */
-export async function startBenchStack(opts: { province: string; label: string }): Promise<BenchStack> {
+export async function startBenchStack(opts: {
+  province: string;
+  label: string;
+  /** V8 old-space budget of each service (`--max-old-space-size`), as a deployment would set it. */
+  heapMb?: number;
+}): Promise<BenchStack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ajx-bench-${opts.label}-`));
   log(`starting Kafka in ${dir}`);
   const broker = await localKafka.startBroker({ dataDir: path.join(dir, 'kafka'), heapMb: 1024 });
@@ -136,9 +141,12 @@ export async function startBenchStack(opts: { province: string; label: string })
   const profiled = new Set((process.env.AJX_BENCH_PROFILE ?? '').split(',').filter(Boolean));
   const services = {} as BenchStack['services'];
   for (const name of BENCH_SERVICES) {
-    const nodeArgs = profiled.has(name)
-      ? ['--prof', '--no-logfile-per-isolate', `--logfile=${path.join(os.tmpdir(), `${name}.v8.log`)}`]
-      : [];
+    const nodeArgs = [
+      ...(opts.heapMb ? [`--max-old-space-size=${opts.heapMb}`] : []),
+      ...(profiled.has(name)
+        ? ['--prof', '--no-logfile-per-isolate', `--logfile=${path.join(os.tmpdir(), `${name}.v8.log`)}`]
+        : []),
+    ];
     services[name] = Object.assign(spawnService(name, config, { env: extra[name], nodeArgs }), { port: ports[name] });
   }
   const stop = async () => {
