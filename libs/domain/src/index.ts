@@ -1,4 +1,5 @@
 export * from './adapters/insurer-adapter';
+export { byteLines, withoutCr, type ByteLine } from './adapters/byte-lines';
 export * from './insurers/registry';
 export * from './normalizer/code-tables';
 export * from './normalizer/insurer-mapping';

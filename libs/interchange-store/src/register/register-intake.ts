@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { byteLines, withoutCr } from '@ajx/domain';
 import { parseRegisterLine, type RegisterEntry, type RegisterScope } from './register-entry';
 import type { RegisterRepository, RegisterSource, RegisterVersion } from './register.repository';
 
@@ -36,43 +37,11 @@ export class RegisterTooLargeError extends Error {
 export const MAX_REPORTED_ERRORS = 100;
 export const MAX_REGISTER_LINE_BYTES = 16 * 1024;
 const CHUNK = 1000;
-const LF = 0x0a;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Lines of a byte stream (without the LF and a CR before it); a line over `maxBytes` comes back as null. */
-async function* lines(chunks: AsyncIterable<Buffer | string>, maxBytes: number): AsyncGenerator<Buffer | null> {
-  let parts: Buffer[] = [];
-  let size = 0;
-  let oversized = false;
-  const take = (): Buffer | null => {
-    const line = oversized ? null : Buffer.concat(parts, size);
-    parts = [];
-    size = 0;
-    oversized = false;
-    if (line && line.length && line[line.length - 1] === 0x0d) return line.subarray(0, line.length - 1);
-    return line;
-  };
-  for await (const c of chunks) {
-    const chunk = typeof c === 'string' ? Buffer.from(c) : c;
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(LF, start);
-      const end = nl === -1 ? chunk.length : nl;
-      if (!oversized) {
-        if (size + end - start > maxBytes) {
-          oversized = true;
-          parts = [];
-        } else if (end > start) {
-          parts.push(chunk.subarray(start, end));
-          size += end - start;
-        }
-      }
-      if (nl === -1) break;
-      yield take();
-      start = nl + 1;
-    }
-  }
-  if (size > 0 || oversized) yield take();
+async function* lines(chunks: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<Buffer | null> {
+  for await (const line of byteLines(chunks, maxBytes)) yield line.oversized ? null : withoutCr(line.bytes);
 }
 
 /**

@@ -1,22 +1,15 @@
-import type { RecordKind, RejectCode } from '@ajx/contracts';
+import { RECORD_REJECT_CODES, type RecordKind } from '@ajx/contracts';
 import type { FormatProfile, SimulatedRecord } from '../canonical-records';
 import type { Noise } from '../noise';
 import type { Random } from '../random';
 
-/** The single-record defects the generator can plant (each yields exactly this reject code). */
-export const RECORD_DEFECTS = [
-  'MALFORMED_RECORD',
-  'MISSING_FIELD',
-  'INVALID_USCC',
-  'UNKNOWN_REGION',
-  'UNKNOWN_SECTOR',
-  'INVALID_ENUM',
-  'INVALID_DATE',
-  'INVALID_PERIOD',
-  'INVALID_AMOUNT',
-  'INVALID_NUMBER',
-  'FIELD_TOO_LONG',
-] as const satisfies readonly RejectCode[];
+/**
+ * The single-record defects the generator can plant (each yields exactly this reject code): every record-level
+ * code except INSURER_MISMATCH, which a file's header declares for all its records.
+ */
+export const RECORD_DEFECTS = RECORD_REJECT_CODES.filter(
+  (c): c is Exclude<(typeof RECORD_REJECT_CODES)[number], 'INSURER_MISMATCH'> => c !== 'INSURER_MISMATCH',
+);
 export type RecordDefect = (typeof RECORD_DEFECTS)[number];
 
 /** Defects a kind can carry (hazards have no money and no period). */
