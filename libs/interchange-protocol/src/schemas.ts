@@ -1,4 +1,11 @@
-import { HAZARD_ACTIONS, POLICY_ACTIONS, RECORD_KINDS, SECTORS, SERVICE_ACTIONS } from '@ajx/contracts';
+import {
+  CANONICAL_EVENT_ATTRIBUTES,
+  HAZARD_ACTIONS,
+  POLICY_ACTIONS,
+  RECORD_KINDS,
+  SECTORS,
+  SERVICE_ACTIONS,
+} from '@ajx/contracts';
 
 /*
  * JSON Schemas (draft-07) of the protocol's documents. They are the first check of every received document; the
@@ -31,22 +38,7 @@ const count = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } 
 /** CloudEvents 1.0 structured mode, as the canonical events of data standard v1 fill it. */
 export const canonicalEventSchema = {
   type: 'object',
-  required: [
-    'specversion',
-    'id',
-    'source',
-    'type',
-    'subject',
-    'time',
-    'datacontenttype',
-    'dataschema',
-    'insurer',
-    'region',
-    'sector',
-    'uscc',
-    'sourceversion',
-    'data',
-  ],
+  required: [...CANONICAL_EVENT_ATTRIBUTES, 'data'],
   // CloudEvents attribute names: lower-case letters and digits, at most 20 characters.
   propertyNames: { pattern: '^[a-z0-9]{1,20}$' },
   properties: {
