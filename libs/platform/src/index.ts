@@ -1,3 +1,4 @@
 export * from './service-runtime.module';
 export * from './bootstrap';
 export * from './polling-worker';
+export * from './sleeper';

@@ -22,7 +22,7 @@ import {
   type ResendRow,
 } from '@ajx/interchange-store';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { Sleeper } from '../sleeper';
+import { Sleeper } from '@ajx/platform';
 import { datesBefore, fitToBytes } from './batch-planning';
 import { deliverDocument, type DeliveryOutcome, StoppedError } from './document-delivery';
 import { tryLockEndpoint, unlockEndpoint } from './endpoint-lock';

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Sleeper } from '../sleeper';
+import { Sleeper } from '@ajx/platform';
 
 export const FAULT_MODES = ['none', 'error', 'timeout', 'slow', 'lose-ack'] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];

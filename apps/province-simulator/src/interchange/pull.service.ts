@@ -19,7 +19,7 @@ import {
 } from '@ajx/interchange-protocol';
 import { DeliveryLogRepository } from '../database/delivery-log.repository';
 import { ProvinceSimulatorConfig } from '../province-simulator.config';
-import { Sleeper } from '../sleeper';
+import { Sleeper } from '@ajx/platform';
 import { HubClient } from './hub.client';
 
 const SOURCE = 'hub';

@@ -10,7 +10,7 @@ import {
 } from '@ajx/interchange-protocol';
 import { DeliveryLogRepository, type ReportRow } from '../database/delivery-log.repository';
 import { ProvinceSimulatorConfig } from '../province-simulator.config';
-import { Sleeper } from '../sleeper';
+import { Sleeper } from '@ajx/platform';
 import { HubClient } from './hub.client';
 
 const MAX_ATTEMPTS = 5;

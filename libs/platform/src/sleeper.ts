@@ -1,9 +1,9 @@
-/** Waits that can be cut short: on shutdown, or when there is work (a scheduled run, new events). */
+/** Waits that can be cut short: at shutdown (so a held request or a backoff never delays stopping), or when there is work. */
 export class Sleeper {
   private readonly wakers = new Set<() => void>();
 
-  /** Resolves after `ms`, or earlier on `wakeAll()`. */
-  sleep(ms: number): Promise<void> {
+  /** Resolves after `ms`, or earlier on `wakeAll()` or when `until` resolves. */
+  sleep(ms: number, until?: Promise<unknown>): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -12,6 +12,7 @@ export class Sleeper {
       };
       const timer = setTimeout(done, ms);
       this.wakers.add(done);
+      void until?.then(done, done);
     });
   }
 
