@@ -30,8 +30,7 @@ describe('back-pressure', () => {
   });
   afterAll(() => hub.stop());
 
-  const file = async (insurer: string, seed: string, records = 3) =>
-    (await simulateFile({ insurer, seed, records }).bytes()) as Buffer;
+  const file = async (insurer: string, seed: string, records = 3) => simulateFile({ insurer, seed, records }).bytes();
 
   /** The batch report once complete; polling tolerates the insurer's own rate limit. */
   const settle = (insurer: string, batchId: string) =>

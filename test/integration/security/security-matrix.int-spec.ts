@@ -5,7 +5,7 @@ import { rawTopicName } from '@ajx/contracts';
 import { DeptProjectionWriter, type ViewChange } from '@ajx/dept-store';
 import { waitFor } from '@ajx/testing';
 import { WebhookHeaders, WebhookReceiverGuard } from '@ajx/webhooks';
-import { getJson, TestHub, upload } from '../support/hub';
+import { TestHub, upload } from '../support/hub';
 import { readAll } from '../support/kafka-read';
 import { openSse } from '../support/sse';
 
