@@ -47,6 +47,21 @@ export class GatewayConfig extends CommonConfig {
   @Min(1000)
   AJX_HTTP_REQUEST_TIMEOUT_MS: number = 300_000;
 
+  /**
+   * An upload's body must arrive within this time once its reading starts, or the request is answered
+   * 408 UPLOAD_TIMEOUT (a client trickling bytes holds no upload slot longer). The smaller of this and
+   * AJX_HTTP_REQUEST_TIMEOUT_MS wins.
+   */
+  @IsInt()
+  @Min(1000)
+  AJX_INGEST_BODY_TIMEOUT_MS: number = 120_000;
+
+  /** Uploads one insurer may have in flight on one gateway instance (429 UPLOADS_IN_FLIGHT beyond). */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  AJX_INGEST_UPLOADS_PER_INSURER: number = 4;
+
   /** Accepted uploads published to Kafka at the same time (per gateway instance). */
   @IsInt()
   @Min(1)

@@ -6,6 +6,7 @@ import type { ServiceDefinition } from '@ajx/platform';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { apiError } from './http/api-error';
+import { refuseNulInBody, refuseNulInUrl } from './http/nul-guard';
 
 /**
  * Bodies read by their handlers, never parsed here: uploads (streamed to disk), register submissions (streamed NDJSON)
@@ -50,9 +51,11 @@ export function configureGateway(app: INestApplication, config: GatewayConfig): 
   server.requestTimeout = config.AJX_HTTP_REQUEST_TIMEOUT_MS;
   server.headersTimeout = Math.min(60_000, config.AJX_HTTP_REQUEST_TIMEOUT_MS);
   const jsonBody = json({ limit: '1mb' });
+  app.use(refuseNulInUrl);
   app.use((req: Request, res: Response, next: NextFunction) =>
     RAW_BODY_ROUTES.some((r) => r.test(req.path)) ? next() : jsonBody(req, res, next),
   );
+  app.use(refuseNulInBody);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

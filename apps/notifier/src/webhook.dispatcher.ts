@@ -181,7 +181,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       deliveryId: delivery.id,
       department: ep.departmentId,
       attempt: delivery.attempts + 1,
-      entry: feedEntryView(entry),
+      entry: feedEntryView(entry, ep.departmentId),
     });
     const result = await this.sender.send({
       url: ep.url,

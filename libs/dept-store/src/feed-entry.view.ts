@@ -19,9 +19,10 @@ export interface FeedEntryView {
   at: string;
 }
 
-export function feedEntryView(e: FeedEntry): FeedEntryView {
+/** `departmentId`: the department whose feed this is (its cursors are bound to it). */
+export function feedEntryView(e: FeedEntry, departmentId: string): FeedEntryView {
   return {
-    cursor: encodeFeedCursor({ seq: e.seq, ahead: [] }),
+    cursor: encodeFeedCursor({ seq: e.seq, ahead: [] }, departmentId),
     seq: e.seq,
     entry: e.entry,
     urgent: e.urgent,

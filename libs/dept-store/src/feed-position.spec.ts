@@ -65,13 +65,13 @@ describe('feed delivery order', () => {
 describe('feed cursors', () => {
   it('round-trip positions', () => {
     for (const p of [FEED_START, { seq: 42, ahead: [] }, { seq: 9, ahead: [11, 15] }]) {
-      expect(decodeFeedCursor(encodeFeedCursor(p))).toEqual(p);
+      expect(decodeFeedCursor(encodeFeedCursor(p, 'dept-a'), 'dept-a')).toEqual(p);
     }
   });
 
   it('refuse anything they did not issue', () => {
-    const good = encodeFeedCursor({ seq: 5, ahead: [] });
-    const tampered = Buffer.from(Buffer.from(good, 'base64url').toString().replace('1.5', '1.6')).toString('base64url');
+    const good = encodeFeedCursor({ seq: 5, ahead: [] }, 'dept-a');
+    const tampered = Buffer.from(Buffer.from(good, 'base64url').toString().replace('2.5', '2.6')).toString('base64url');
     for (const bad of [
       '',
       'abc',
@@ -80,11 +80,14 @@ describe('feed cursors', () => {
       Buffer.from('1.-1~xxxxxxxx').toString('base64url'),
       'x'.repeat(2000),
     ]) {
-      expect(decodeFeedCursor(bad)).toBeNull();
+      expect(decodeFeedCursor(bad, 'dept-a')).toBeNull();
     }
+    // A cursor issued to another department is refused, as is one of the previous, unbound version.
+    expect(decodeFeedCursor(good, 'dept-b')).toBeNull();
+    expect(decodeFeedCursor(Buffer.from('1.5~AAAAAAAA').toString('base64url'), 'dept-a')).toBeNull();
     // ahead entries must lie above the position, ascending
     const unordered = '1.5.9.7';
     const forged = Buffer.from(`${unordered}~${'A'.repeat(8)}`).toString('base64url');
-    expect(decodeFeedCursor(forged)).toBeNull();
+    expect(decodeFeedCursor(forged, 'dept-a')).toBeNull();
   });
 });

@@ -250,8 +250,11 @@ export class WebhookOutboxRepository {
   attempted(
     d: Pick<WebhookDelivery, 'id' | 'departmentId'>,
     outcome: { ok: true; status: number } | { ok: false; status: number | null; error: string; retryAt: Date | null },
-  ): Promise<WebhookDelivery> {
+  ): Promise<WebhookDelivery | null> {
     return this.db.transaction(async (tx) => {
+      // Lock order: the endpoint first, then its deliveries — as configuring and removing an endpoint do — so an
+      // attempt finishing while the department removes or replaces its endpoint never deadlocks with it.
+      await tx.query(`SELECT 1 FROM dept_webhooks WHERE department_id = $1 FOR UPDATE`, [d.departmentId]);
       const state: DeliveryState = outcome.ok ? 'delivered' : outcome.retryAt ? 'pending' : 'dead';
       const [row] = await returningRows<DeliveryRow>(
         tx,
@@ -266,6 +269,8 @@ export class WebhookOutboxRepository {
           outcome.ok ? null : outcome.retryAt,
         ],
       );
+      // The endpoint was removed meanwhile (with its undelivered outbox): nothing left to record.
+      if (!row) return null;
       if (state !== 'pending') await this.advanceCursor(tx, d.departmentId);
       return toDelivery(row);
     });

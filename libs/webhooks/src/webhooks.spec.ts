@@ -1,5 +1,6 @@
 import { backoffDelayMs } from './webhook-backoff';
-import { verifyWebhookSignature, webhookSignature } from './webhook-signature';
+import { randomUUID } from 'node:crypto';
+import { verifyWebhookSignature, WebhookHeaders, WebhookReceiverGuard, webhookSignature } from './webhook-signature';
 import { checkResolvedAddress, checkWebhookUrl, isNonPublicAddress } from './webhook-url.policy';
 
 describe('webhook signatures', () => {
@@ -23,6 +24,68 @@ describe('webhook signatures', () => {
       reason: 'stale',
     });
     expect(verifyWebhookSignature(secret, { timestamp: 'x', signature: sig }, body).ok).toBe(false);
+  });
+});
+
+describe('webhook receiver guard (forged, stale, replayed, retried deliveries)', () => {
+  const secret = 's3cret-s3cret-s3cret-s3cret';
+  const body = '{"entry":{"seq":1}}';
+  let nowMs = 1_700_000_000_000;
+  const guard = () => new WebhookReceiverGuard(secret, { now: () => nowMs });
+  const delivery = (id: string, ts: number, b = body, key = secret) => ({
+    [WebhookHeaders.id]: id,
+    [WebhookHeaders.timestamp]: String(ts),
+    [WebhookHeaders.signature]: webhookSignature(key, ts, b),
+  });
+
+  it('accepts a genuine delivery once and refuses the same signed request again as replayed', async () => {
+    const g = guard();
+    const id = randomUUID();
+    const h = delivery(id, nowMs / 1000);
+    expect(await g.check(h, body)).toEqual({ ok: true, deliveryId: id, duplicate: false });
+    expect(await g.check(h, body)).toEqual({ ok: false, reason: 'replayed' });
+  });
+
+  it('refuses forged (wrong key, edited body, swapped signature), stale and malformed deliveries', async () => {
+    const g = guard();
+    const ts = nowMs / 1000;
+    expect(await g.check(delivery(randomUUID(), ts, body, 'another-secret-another-secret'), body)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
+    expect(await g.check(delivery(randomUUID(), ts), '{"entry":{"seq":2}}')).toEqual({ ok: false, reason: 'mismatch' });
+    const swapped = {
+      ...delivery(randomUUID(), ts),
+      [WebhookHeaders.signature]: delivery(randomUUID(), ts, '{}')[WebhookHeaders.signature],
+    };
+    expect(await g.check(swapped, body)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(await g.check(delivery(randomUUID(), ts - 301), body)).toEqual({ ok: false, reason: 'stale' });
+    expect(await g.check(delivery(randomUUID(), ts + 301), body)).toEqual({ ok: false, reason: 'stale' });
+    expect(await g.check(delivery('not-a-uuid', ts), body)).toEqual({ ok: false, reason: 'malformed' });
+    expect(await g.check({ ...delivery(randomUUID(), ts), [WebhookHeaders.signature]: undefined }, body)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+  });
+
+  it('reports a processed delivery id coming again with a fresh signature as a duplicate (the hub retrying)', async () => {
+    const g = guard();
+    const id = randomUUID();
+    expect(await g.check(delivery(id, nowMs / 1000), body)).toMatchObject({ ok: true, duplicate: false });
+    // Not processed yet (the receiver failed): the retry is handled again.
+    nowMs += 5000;
+    expect(await g.check(delivery(id, nowMs / 1000), body)).toMatchObject({ ok: true, duplicate: false });
+    await g.processed(id);
+    nowMs += 5000;
+    expect(await g.check(delivery(id, nowMs / 1000), body)).toMatchObject({ ok: true, duplicate: true });
+  });
+
+  it('forgets replay keys once their timestamps are out of the window (stale from then on)', async () => {
+    const g = guard();
+    const h = delivery(randomUUID(), nowMs / 1000);
+    expect((await g.check(h, body)).ok).toBe(true);
+    nowMs += 302_000;
+    expect(await g.check(h, body)).toEqual({ ok: false, reason: 'stale' });
   });
 });
 

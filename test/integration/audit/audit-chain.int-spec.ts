@@ -5,6 +5,7 @@ import path from 'node:path';
 import { AuditLog, AuditRepository, AuditSealer, AuditSigner, AuditVerifier, readAnchor } from '@ajx/audit';
 import { createTestDatabase, testDataSource } from '@ajx/testing';
 import type { DataSource } from 'typeorm';
+import { buildProgram, runProgram } from '../../../apps/cli/src/program';
 
 /*
  * The audit chain on PostgreSQL: concurrent appends are sealed into signed blocks, and verification reports an
@@ -13,6 +14,7 @@ import type { DataSource } from 'typeorm';
  */
 describe('audit log hash chain', () => {
   let db: DataSource;
+  let databaseUrl: string;
   let repo: AuditRepository;
   let log: AuditLog;
   const { privateKeyPem } = AuditSigner.generatePem();
@@ -21,7 +23,8 @@ describe('audit log hash chain', () => {
   const anchorFile = path.join(os.tmpdir(), `ajx-anchor-${randomUUID()}.json`);
 
   beforeAll(async () => {
-    db = await testDataSource(await createTestDatabase());
+    databaseUrl = await createTestDatabase();
+    db = await testDataSource(databaseUrl);
     repo = new AuditRepository(db);
     log = new AuditLog(repo);
   });
@@ -109,6 +112,55 @@ describe('audit log hash chain', () => {
     await db.query(`DELETE FROM audit_entries WHERE block_no = 4`);
     await db.query(`DELETE FROM audit_blocks WHERE block_no = 4`);
     expect((await verify()).problems.map((p) => p.kind)).toEqual(['chain-truncated']);
+  });
+
+  it('`ajx audit verify` exits 1 listing an edited, a deleted, reordered and an inserted entry together', async () => {
+    await freshLog(120);
+    await db.query(`UPDATE audit_entries SET details = '{"i": 999}' WHERE id = 57`);
+    await db.query(`DELETE FROM audit_entries WHERE id = 12`);
+    const [p90, p91] = (
+      await db.query<{ position: number }[]>(`SELECT position FROM audit_entries WHERE id IN (90, 91) ORDER BY id`)
+    ).map((r) => r.position);
+    await db.query(`UPDATE audit_entries SET position = -1 WHERE id = 90`);
+    await db.query(`UPDATE audit_entries SET position = $1 WHERE id = 91`, [p90]);
+    await db.query(`UPDATE audit_entries SET position = $1 WHERE id = 90`, [p91]);
+    await db.query(
+      `INSERT INTO audit_entries (actor, action, outcome, block_no, position) VALUES ('intruder', 'dept.read', 'ok', 2, 99)`,
+    );
+    const keyFile = path.join(os.tmpdir(), `ajx-key-${randomUUID()}.pem`);
+    fs.writeFileSync(keyFile, privateKeyPem);
+    const out: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(chunk.toString());
+      return true;
+    });
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const saved = { url: process.env.AJX_DATABASE_URL, code: process.exitCode };
+    try {
+      process.env.AJX_DATABASE_URL = databaseUrl;
+      await runProgram(buildProgram(), ['node', 'ajx', 'audit', 'verify', '--key', keyFile, '--anchor', anchorFile]);
+      expect(process.exitCode).toBe(1);
+    } finally {
+      process.exitCode = saved.code;
+      if (saved.url === undefined) delete process.env.AJX_DATABASE_URL;
+      else process.env.AJX_DATABASE_URL = saved.url;
+      write.mockRestore();
+      err.mockRestore();
+      fs.rmSync(keyFile, { force: true });
+    }
+    const result = JSON.parse(out.join('').trim().split('\n').pop()!) as {
+      ok: boolean;
+      problems: { kind: string; entryId?: string }[];
+    };
+    expect(result.ok).toBe(false);
+    const kinds = new Set(result.problems.map((p) => p.kind));
+    for (const k of ['entry-edited', 'entry-deleted', 'entry-reordered', 'entry-inserted']) expect(kinds).toContain(k);
+    expect(result.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'entry-edited', entryId: '57' }),
+        expect.objectContaining({ kind: 'entry-deleted', entryId: '12' }),
+      ]),
+    );
   });
 
   it('rejects blocks signed by another key', async () => {

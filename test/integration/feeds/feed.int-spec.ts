@@ -229,13 +229,22 @@ describe('department feed: cursor, concurrency, stream', () => {
     });
     expect(badStream.status).toBe(400);
 
-    // feed-d's own feed has one entry; another department's cursor is only a number in feed-d's own sequence.
+    // feed-d's own feed has one entry; a cursor issued to another department is refused, by page and by stream.
     await writer.apply([change('feed-d', 'D1')], []);
     const cOwn = await page('feed-c', null, 3);
     const d = await page('feed-d', null, 100);
     expect(d.items.map((e) => e.subject)).toEqual(['D1']);
-    const dWithCCursor = await page('feed-d', cOwn.items[0].cursor, 100);
-    expect(dWithCCursor.items.every((e) => e.subject.startsWith('D'))).toBe(true);
+    const dWithCCursor = await getJson(
+      `${hub.url()}/v1/dept/feed?after=${cOwn.items[0].cursor}`,
+      tokens.get('feed-d')!,
+    );
+    expect(dWithCCursor.status).toBe(400);
+    expect(dWithCCursor.body).toMatchObject({ code: 'INVALID_CURSOR', message: expect.stringContaining('feed-d') });
+    const dStreamWithC = await openSse(`${hub.url()}/v1/dept/feed/stream`, tokens.get('feed-d')!, {
+      lastEventId: cOwn.items[0].cursor,
+    });
+    expect(dStreamWithC.status).toBe(400);
+    dStreamWithC.close();
 
     // The API role sees nothing without the department set: row-level security.
     const apiUrl = new URL(hub.databaseUrl);

@@ -1,8 +1,11 @@
 import net from 'node:net';
 import iconv from 'iconv-lite';
 import { NATIVE_FORMATS, RECORD_DEFECTS, simulateFile } from '@ajx/simulation';
+import { RawHeaders, rawTopicName } from '@ajx/contracts';
 import { waitFor } from '@ajx/testing';
+import { hostileFile, hostileKindsOf, hostileWholeFiles, type CorpusOutcome } from '../support/hostile-corpus';
 import { getJson, TestHub, upload } from '../support/hub';
+import { readAll } from '../support/kafka-read';
 
 /*
  * Issue 11, bad input, on the real stack: hundreds of malformed records and files across the four formats each get
@@ -91,6 +94,64 @@ describe('bad input', () => {
     expect(files).toBeGreaterThanOrEqual(4);
   });
 
+  it('a generated hostile corpus: ≥ 500 hostile records among valid ones in all four formats, each with its specific code; every valid record reaches the canonical store, formulas and control characters unchanged', async () => {
+    let hostile = 0;
+    const seen = new Set<string>();
+    for (const insurer of INSURERS) {
+      for (let f = 0; f < 4; f++) {
+        const kind = (['policy', 'service', 'hazard', 'policy'] as const)[f];
+        const file = hostileFile(insurer, `corpus-${insurer}-${f}`, 80, 2, kind);
+        const res = await uploadBody(insurer, file.bytes);
+        expect({ insurer, f, status: res.status }).toEqual({ insurer, f, status: 202 });
+        const report = await settle(insurer, res.body.batchId as string);
+        const wantRejects = file.outcomes
+          .filter((o): o is Extract<CorpusOutcome, { ok: false }> => !o.ok)
+          .map((o) => ({ recordIndex: o.recordIndex, code: o.code }));
+        expect({
+          insurer,
+          f,
+          rejects: report.rejects.map((r: { recordIndex: number; code: string }) => ({
+            recordIndex: r.recordIndex,
+            code: r.code,
+          })),
+        }).toEqual({ insurer, f, rejects: wantRejects });
+        for (const r of report.rejects) expect(r.message.length).toBeGreaterThan(10);
+        const valid = file.outcomes.filter((o): o is Extract<CorpusOutcome, { ok: true }> => o.ok);
+        expect(report.normalized + report.duplicates).toBe(valid.length);
+        // Every valid record of the file is in the canonical store; data kept as data is stored unchanged.
+        const stored = await hub.db.query<{ subject: string; names: string[] }[]>(
+          `SELECT subject, array_agg(data->'enterprise'->>'name') AS names FROM canonical_events
+           WHERE insurer = $1 AND subject = ANY($2) GROUP BY subject`,
+          [insurer, valid.map((o) => o.subject)],
+        );
+        expect(stored.map((r) => r.subject).sort()).toEqual([...new Set(valid.map((o) => o.subject))].sort());
+        const names = new Map(stored.map((r) => [r.subject, r.names]));
+        for (const o of valid.filter((v) => v.storedName)) expect(names.get(o.subject)).toContain(o.storedName);
+        hostile += file.outcomes.filter((o) => o.hostile).length;
+        for (const o of file.outcomes) if (o.hostile) seen.add(`${insurer}:${o.hostile}`);
+      }
+    }
+    expect(hostile).toBeGreaterThanOrEqual(500);
+    // Every kind each format can carry was planted.
+    expect(seen.size).toBe(INSURERS.reduce((n, i) => n + hostileKindsOf(i).length, 0));
+  }, 240_000);
+
+  it('refuses hostile whole files of every container format as a whole, with a specific message, publishing nothing', async () => {
+    for (const w of hostileWholeFiles()) {
+      const res = await uploadBody(w.insurer, w.body);
+      expect({ file: `${w.insurer} ${w.name}`, status: res.status, code: res.body.code }).toEqual({
+        file: `${w.insurer} ${w.name}`,
+        status: 422,
+        code: 'MALFORMED_FILE',
+      });
+      expect(res.body.message).toMatch(w.message);
+      expect(JSON.stringify(res.body)).not.toContain('root:');
+      const batchId = (res.body.details as { batchId: string }).batchId;
+      const raw = await readAll(hub.kafka, hub.ns.topicPrefix + rawTopicName(w.insurer));
+      expect(raw.filter((m) => m.headers[RawHeaders.batchId] === batchId)).toHaveLength(0);
+    }
+  });
+
   it('refuses XML entity expansion and external entities as a whole', async () => {
     const laughs = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><AJXBatch insurer="CPIC"><Policy>&lol2;</Policy></AJXBatch>`;
     const external = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><AJXBatch insurer="CPIC"><Policy><PolicyNo>&xxe;</PolicyNo></Policy></AJXBatch>`;
@@ -170,25 +231,39 @@ describe('bad input', () => {
     expect((await uploadBody('CPIC', '<AJXBatch/>', 'application/json')).status).toBe(415);
   });
 
-  it('cuts off a slow upload', async () => {
-    const slow = await hub.startExtraGateway({ AJX_HTTP_REQUEST_TIMEOUT_MS: 1500 });
+  it('answers a slow upload 408 UPLOAD_TIMEOUT (audited) while other uploads on the same gateway go through', async () => {
+    const slow = await hub.startExtraGateway({ AJX_INGEST_BODY_TIMEOUT_MS: 1500 });
     const { port } = new URL(slow.url);
-    const closed = await new Promise<string>((resolve) => {
+    let drip: NodeJS.Timeout | undefined;
+    const answered = new Promise<string>((resolve) => {
       const socket = net.connect(Number(port), '127.0.0.1', () => {
         socket.write(
           `POST /v1/ingest/PINGAN/files HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${tokens.PINGAN}\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100000\r\n\r\n`,
         );
-        const drip = setInterval(() => socket.write('{'), 200);
-        let answer = '';
-        socket.on('data', (d) => (answer += d.toString()));
-        socket.on('close', () => {
-          clearInterval(drip);
-          resolve(answer);
-        });
-        socket.on('error', () => undefined);
+        drip = setInterval(() => socket.write('{'), 100);
       });
+      let answer = '';
+      socket.on('data', (d) => (answer += d.toString()));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', () => undefined);
     });
-    expect(closed === '' || /^HTTP\/1\.1 (408|400)/.test(closed)).toBe(true);
+    // Meanwhile, uploads of another insurer on the same instance are accepted.
+    for (let i = 0; i < 3; i++) {
+      const sim = simulateFile({ insurer: 'DADI', seed: `beside-slow-${i}`, records: 5 });
+      const ok = await upload(slow.url, tokens.DADI, 'DADI', await sim.bytes());
+      expect(ok.status).toBe(202);
+    }
+    const answer = await answered;
+    clearInterval(drip);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { code: string; message: string };
+    expect(body.code).toBe('UPLOAD_TIMEOUT');
+    expect(body.message).toMatch(/did not arrive within 1500 ms \(\d+ bytes received\)/);
+    const [{ n }] = await hub.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM audit_entries WHERE action = 'ingest.upload' AND outcome = 'denied'
+       AND actor = 'PINGAN' AND details->>'reason' = 'upload timeout'`,
+    );
+    expect(n).toBe(1);
   }, 90_000);
 
   it('keeps every consumer moving: a good file still goes through after all of that', async () => {

@@ -25,7 +25,7 @@ export function deliveryDto(d: WebhookDelivery): WebhookDeliveryDto {
   return {
     id: d.id,
     seq: d.seq,
-    cursor: encodeFeedCursor({ seq: d.seq, ahead: [] }),
+    cursor: encodeFeedCursor({ seq: d.seq, ahead: [] }, d.departmentId),
     urgent: d.urgent,
     state: d.state,
     attempts: d.attempts,
@@ -69,7 +69,7 @@ export class DeptWebhookService {
       });
       throw apiError(400, 'INVALID_WEBHOOK_URL', `url refused: ${checked.reason}`);
     }
-    const startAfter = dto.after === undefined ? null : feedPositionOf(dto.after).seq;
+    const startAfter = dto.after === undefined ? null : feedPositionOf(dto.after, scope.departmentId).seq;
     const { created, endpoint } = await this.outbox.configure(
       scope.departmentId,
       checked.url.toString(),
@@ -107,7 +107,7 @@ export class DeptWebhookService {
     const [inFlight] = await this.read.webhooks.deliveries(scope, { state: 'pending', limit: 1 });
     return {
       url: endpoint.url,
-      cursor: encodeFeedCursor({ seq: endpoint.cursor, ahead: [] }),
+      cursor: encodeFeedCursor({ seq: endpoint.cursor, ahead: [] }, scope.departmentId),
       nextAttemptAt: endpoint.nextAttemptAt.toISOString(),
       createdAt: endpoint.createdAt.toISOString(),
       updatedAt: endpoint.updatedAt.toISOString(),

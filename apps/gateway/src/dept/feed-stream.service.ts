@@ -54,8 +54,8 @@ export class FeedStreamService implements BeforeApplicationShutdown {
     const scope = departmentScopeOf(principal);
     const lastEventId = req.header('last-event-id');
     const start: FeedPosition = lastEventId
-      ? feedPositionOf(lastEventId, 'Last-Event-ID')
-      : feedPositionOf(after, 'after');
+      ? feedPositionOf(lastEventId, scope.departmentId, 'Last-Event-ID')
+      : feedPositionOf(after, scope.departmentId, 'after');
     if (this.countFor(scope.departmentId) >= this.config.AJX_FEED_STREAMS_PER_DEPARTMENT) {
       await this.audit.record({
         actor: principal.id,
@@ -126,7 +126,7 @@ export class FeedStreamService implements BeforeApplicationShutdown {
         for (const d of order.deliveries) {
           if (closed) break;
           const ok = res.write(
-            `id: ${encodeFeedCursor(d.position)}\ndata: ${JSON.stringify(feedEntryView(d.entry))}\n\n`,
+            `id: ${encodeFeedCursor(d.position, scope.departmentId)}\ndata: ${JSON.stringify(feedEntryView(d.entry, scope.departmentId))}\n\n`,
           );
           sent++;
           if (!ok) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));

@@ -13,16 +13,22 @@ import { apiError } from '../http/api-error';
 import { DeptReadDatabase } from './dept-read.provider';
 import type { FeedPageDto, FeedQueryDto } from './dto/feed.dto';
 
-export function feedPositionOf(cursor: string | undefined, what = 'after'): FeedPosition {
+export function feedPositionOf(cursor: string | undefined, departmentId: string, what = 'after'): FeedPosition {
   if (cursor === undefined || cursor === '') return FEED_START;
-  const p = decodeFeedCursor(cursor);
-  if (!p) throw apiError(400, 'INVALID_CURSOR', `${what} is not a feed cursor returned by this API`);
+  const p = decodeFeedCursor(cursor, departmentId);
+  if (!p) {
+    throw apiError(
+      400,
+      'INVALID_CURSOR',
+      `${what} is not a feed cursor this API issued to ${departmentId} (cursors of other departments are refused)`,
+    );
+  }
   return p;
 }
 
 /**
- * A department's feed, page by page in commit order. The cursor is a position in the department's own sequence;
- * row-level security decides which entries exist, so a cursor taken from another department shows nothing of it.
+ * A department's feed, page by page in commit order. The cursor is a position in the department's own sequence,
+ * bound to the department: another department's cursor is refused (and row-level security decides which entries exist).
  */
 @Injectable()
 export class FeedService {
@@ -33,7 +39,7 @@ export class FeedService {
 
   async page(principal: Principal, q: FeedQueryDto, requestId?: string): Promise<FeedPageDto> {
     const scope = departmentScopeOf(principal);
-    const from = feedPositionOf(q.after);
+    const from = feedPositionOf(q.after, scope.departmentId);
     const limit = q.limit ?? 100;
     const urgentOnly = q.urgent === 'true';
     const rows = await this.read.feed.page(scope, { after: from.seq, exclude: from.ahead, limit, urgentOnly });
@@ -47,6 +53,10 @@ export class FeedService {
     });
     const last = rows.at(-1);
     const next: FeedPosition = last ? { seq: last.seq, ahead: from.ahead.filter((a) => a > last.seq) } : from;
-    return { items: rows.map(feedEntryView), next: encodeFeedCursor(next), more: rows.length === limit };
+    return {
+      items: rows.map((r) => feedEntryView(r, scope.departmentId)),
+      next: encodeFeedCursor(next, scope.departmentId),
+      more: rows.length === limit,
+    };
   }
 }

@@ -19,6 +19,7 @@ import {
   ApiOperation,
   ApiParam,
   ApiQuery,
+  ApiResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -57,6 +58,16 @@ export class IngestController {
   @ApiAcceptedResponse({ type: IngestAcceptedDto })
   @ApiOkResponse({ type: IngestAcceptedDto, description: 'the same file was uploaded before' })
   @ApiUnprocessableEntityResponse({ type: IngestRejectedDto, description: 'MALFORMED_FILE: nothing was published' })
+  @ApiResponse({
+    status: 408,
+    description: 'UPLOAD_TIMEOUT: the body did not arrive within AJX_INGEST_BODY_TIMEOUT_MS',
+  })
+  @ApiResponse({ status: 413, description: 'PAYLOAD_TOO_LARGE (body) or RECORD_TOO_LARGE (one record)' })
+  @ApiResponse({ status: 415, description: 'UNSUPPORTED_MEDIA_TYPE: not a content type of this insurer' })
+  @ApiResponse({
+    status: 429,
+    description: 'RATE_LIMITED or UPLOADS_IN_FLIGHT (AJX_INGEST_UPLOADS_PER_INSURER), with Retry-After',
+  })
   async upload(
     @Param('insurer') insurer: string,
     @CurrentPrincipal() principal: Principal,
@@ -64,7 +75,7 @@ export class IngestController {
     @Res({ passthrough: true }) res: Response,
     @RequestId() requestId?: string,
   ): Promise<IngestAcceptedDto> {
-    const answer = await this.ingest.accept(insurer, principal, req, req.credentialId ?? null, requestId);
+    const answer = await this.ingest.accept(insurer, principal, req, res, req.credentialId ?? null, requestId);
     res.status(answer.status);
     return answer.body;
   }

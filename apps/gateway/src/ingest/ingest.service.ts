@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import busboy from 'busboy';
 import { AuditLog } from '@ajx/audit';
 import { adapterFor, type InsurerAdapter } from '@ajx/domain';
@@ -11,7 +11,7 @@ import { apiError } from '../http/api-error';
 import { BatchRepository, type BatchRow } from './batch.repository';
 import type { BatchReportDto, IngestAcceptedDto } from './dto/ingest.dto';
 import { RawBatchPublisher } from './raw-batch.publisher';
-import { UploadStore, UploadTooLargeError } from './upload-store';
+import { UploadStore, UploadTimeoutError, UploadTooLargeError } from './upload-store';
 
 export interface IngestAnswer {
   status: 200 | 202;
@@ -27,10 +27,14 @@ interface UploadSource {
 /**
  * The front door for native files: stores the upload, checks the container is whole (nothing is published
  * otherwise), checks every record's size, records the batch and hands it to the publisher. The same file of the
- * same insurer is recognised and not published again.
+ * same insurer is recognised and not published again. Each insurer has a bounded number of uploads in flight on
+ * this instance, and a body must arrive within AJX_INGEST_BODY_TIMEOUT_MS, so one insurer's flood or trickle
+ * cannot hold the gateway.
  */
 @Injectable()
 export class IngestService {
+  private readonly inFlight = new Map<string, number>();
+
   constructor(
     private readonly config: GatewayConfig,
     private readonly store: UploadStore,
@@ -43,6 +47,7 @@ export class IngestService {
     insurer: string,
     principal: Principal,
     req: Request,
+    res: Response,
     credentialId: string | null,
     requestId?: string,
   ): Promise<IngestAnswer> {
@@ -51,6 +56,31 @@ export class IngestService {
       await this.audit.record({ ...auditBase, outcome: 'denied', details: { reason: 'not this insurer' } });
       throw apiError(403, 'FORBIDDEN', `an insurer may upload only as itself (you are ${principal.id})`);
     }
+    const running = this.inFlight.get(insurer) ?? 0;
+    const max = this.config.AJX_INGEST_UPLOADS_PER_INSURER;
+    if (running >= max) {
+      await this.audit.record({ ...auditBase, outcome: 'denied', details: { reason: 'uploads in flight', max } });
+      res.setHeader('Retry-After', '1');
+      throw apiError(429, 'UPLOADS_IN_FLIGHT', `${insurer} already has ${running} uploads in flight (at most ${max})`);
+    }
+    this.inFlight.set(insurer, running + 1);
+    try {
+      return await this.acceptOwn(insurer, req, res, credentialId, auditBase);
+    } finally {
+      const left = (this.inFlight.get(insurer) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(insurer, left);
+      else this.inFlight.delete(insurer);
+    }
+  }
+
+  private async acceptOwn(
+    insurer: string,
+    req: Request,
+    res: Response,
+    credentialId: string | null,
+    auditBase: { actor: string; action: string; target: string; requestId?: string },
+  ): Promise<IngestAnswer> {
+    const requestId = auditBase.requestId;
     const adapter = adapterFor(insurer);
     if (!adapter) throw apiError(404, 'UNKNOWN_INSURER', `no adapter is registered for insurer ${insurer}`);
     const declared = Number(req.headers['content-length'] ?? NaN);
@@ -65,10 +95,26 @@ export class IngestService {
 
     let received;
     try {
-      received = await this.store.receive(source.stream, this.config.AJX_INGEST_MAX_BYTES);
+      received = await this.store.receive(source.stream, this.config.AJX_INGEST_MAX_BYTES, {
+        ms: this.config.AJX_INGEST_BODY_TIMEOUT_MS,
+        // The request is detached, not destroyed with the stream, so the client still gets the answer.
+        onTimeout: () => {
+          req.unpipe();
+          req.pause();
+        },
+      });
     } catch (err) {
       if (err instanceof UploadTooLargeError) {
         throw apiError(413, 'PAYLOAD_TOO_LARGE', `the body exceeds the limit of ${err.limit} bytes`);
+      }
+      if (err instanceof UploadTimeoutError) {
+        await this.audit.record({
+          ...auditBase,
+          outcome: 'denied',
+          details: { reason: 'upload timeout', received: err.received },
+        });
+        res.setHeader('Connection', 'close');
+        throw apiError(408, 'UPLOAD_TIMEOUT', err.message);
       }
       throw err;
     }
@@ -197,7 +243,8 @@ export class IngestService {
         `${adapter.insurer} files are sent as ${adapter.contentTypes.join(' or ')} (or multipart/form-data with a "file" part), not ${type || 'no content type'}`,
       );
     }
-    return { stream: req, contentType: type, filename: null };
+    // Read through a pass-through so that a timed-out body can be dropped without destroying the request.
+    return { stream: req.pipe(new PassThrough()), contentType: type, filename: null };
   }
 
   /** The first part named `file` of a multipart body, streamed (never buffered). */

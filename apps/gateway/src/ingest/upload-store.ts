@@ -12,6 +12,15 @@ export class UploadTooLargeError extends Error {
   }
 }
 
+export class UploadTimeoutError extends Error {
+  constructor(
+    readonly timeoutMs: number,
+    readonly received: number,
+  ) {
+    super(`the body did not arrive within ${timeoutMs} ms (${received} bytes received)`);
+  }
+}
+
 export interface ReceivedUpload {
   tempPath: string;
   bytes: number;
@@ -31,7 +40,16 @@ export class UploadStore {
     fs.mkdirSync(path.join(this.root, 'incoming'), { recursive: true });
   }
 
-  async receive(source: Readable, maxBytes: number): Promise<ReceivedUpload> {
+  /**
+   * Streams `source` to a temporary file. With `timeoutMs`, a body still arriving after that long fails with
+   * `UploadTimeoutError`; `onTimeout` runs first (it detaches the request so it is not destroyed with the stream and
+   * can still be answered).
+   */
+  async receive(
+    source: Readable,
+    maxBytes: number,
+    timeout?: { ms: number; onTimeout: () => void },
+  ): Promise<ReceivedUpload> {
     const tempPath = path.join(this.root, 'incoming', randomUUID());
     const hash = createHash('sha256');
     let bytes = 0;
@@ -43,11 +61,19 @@ export class UploadStore {
         done(null, chunk);
       },
     });
+    const timer =
+      timeout &&
+      setTimeout(() => {
+        timeout.onTimeout();
+        source.destroy(new UploadTimeoutError(timeout.ms, bytes));
+      }, timeout.ms);
     try {
       await pipeline(source, meter, fs.createWriteStream(tempPath));
     } catch (err) {
       await this.discard(tempPath);
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
     return { tempPath, bytes, sha256: hash.digest() };
   }
