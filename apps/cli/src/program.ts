@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './commands/db.command';
 import { registerNormalizeCommand } from './commands/normalize.command';
 import { registerTopicCommands } from './commands/topics.command';
+import { registerKafkaCommands } from './commands/kafka.command';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerDlqCommands, registerReplayCommand } from './commands/dlq.command';
 import { registerSeedCommand } from './commands/seed.command';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerDbCommands(program);
   registerTopicCommands(program);
+  registerKafkaCommands(program);
   registerNormalizeCommand(program);
   registerPrincipalCommands(program);
   registerCredentialCommands(program);
