@@ -209,7 +209,7 @@ describe('insurer adapter runner on the SASL listener', () => {
     await producer.connect();
     await expect(
       producer.send({ topic: hub.ns.topicPrefix + rawTopicName('DADI'), messages: [{ value: '{}' }] }),
-    ).rejects.toMatchObject({ type: 'TOPIC_AUTHORIZATION_FAILED' });
+    ).rejects.toThrow(/Topic authorization failed/);
     await producer.disconnect();
     const dadiBatch = adapterBatchId('DADI', sha256(file));
     let forged = 0;
