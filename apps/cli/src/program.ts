@@ -3,6 +3,7 @@ import { registerDbCommands } from './commands/db.command';
 import { registerNormalizeCommand } from './commands/normalize.command';
 import { registerTopicCommands } from './commands/topics.command';
 import { registerKafkaCommands } from './commands/kafka.command';
+import { registerPublishCommand } from './commands/publish.command';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerDlqCommands, registerReplayCommand } from './commands/dlq.command';
 import { registerSeedCommand } from './commands/seed.command';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerReplayCommand(program);
   registerSeedCommand(program);
   registerSimulateCommand(program);
+  registerPublishCommand(program);
   return program;
 }
 

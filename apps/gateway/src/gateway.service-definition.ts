@@ -13,6 +13,7 @@ import { apiError } from './http/api-error';
  */
 const RAW_BODY_ROUTES = [
   /^\/v1\/ingest\/[^/]+\/files\/?$/,
+  /^\/v1\/ingest\/uploads\/[^/]+\/?$/,
   /^\/v1\/interchange\/register\/?$/,
   /^\/v1\/dept\/register\/?$/,
   /^\/v1\/interchange\/reconciliation\/[^/]+\/?$/,
