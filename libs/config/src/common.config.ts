@@ -33,7 +33,9 @@ export class CommonConfig {
   AJX_KAFKA_SASL_MECHANISM: '' | 'scram-sha-512' | 'scram-sha-256' | 'plain' = '';
 
   @ValidateIf((c: CommonConfig) => c.AJX_KAFKA_SASL_MECHANISM !== '')
-  @Matches(/^[A-Za-z0-9._@-]+$/, { message: 'AJX_KAFKA_USERNAME is required with a SASL mechanism (letters, digits, . _ @ -)' })
+  @Matches(/^[A-Za-z0-9._@-]+$/, {
+    message: 'AJX_KAFKA_USERNAME is required with a SASL mechanism (letters, digits, . _ @ -)',
+  })
   AJX_KAFKA_USERNAME = '';
 
   /** The Kafka password itself; prefer AJX_KAFKA_PASSWORD_FILE (a 0600 file written by `ajx kafka provision`). */

@@ -29,12 +29,7 @@ export function resumePoint(
 }
 
 /** The checkpoint committed with a chunk that ends at record `lastIndex` (1-based). */
-export function advance(
-  current: AdapterCheckpoint,
-  lastIndex: number,
-  done: boolean,
-  now: Date,
-): AdapterCheckpoint {
+export function advance(current: AdapterCheckpoint, lastIndex: number, done: boolean, now: Date): AdapterCheckpoint {
   if (lastIndex < current.published) {
     throw new Error(`a checkpoint never goes back (at ${current.published}, asked for ${lastIndex})`);
   }

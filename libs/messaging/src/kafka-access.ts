@@ -1,11 +1,5 @@
 import { adapterStateTopicName, adapterTransactionalId, rawTopicName, Topics } from '@ajx/contracts';
-import {
-  AclOperationTypes,
-  AclPermissionTypes,
-  AclResourceTypes,
-  type Kafka,
-  ResourcePatternTypes,
-} from 'kafkajs';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, type Kafka, ResourcePatternTypes } from 'kafkajs';
 
 export type AclResource = 'topic' | 'group' | 'transactional-id' | 'cluster';
 export type AclOperation = 'read' | 'write' | 'describe' | 'idempotent-write';
@@ -44,7 +38,12 @@ export function serviceKafkaUser(service: string, userPrefix = ''): string {
 export function insurerGrants(insurer: string, topicPrefix = ''): AclGrant[] {
   const ids = `${topicPrefix}${adapterTransactionalId(insurer)}.`;
   return [
-    { resource: 'topic', name: topicPrefix + rawTopicName(insurer), pattern: 'literal', operations: ['write', 'describe'] },
+    {
+      resource: 'topic',
+      name: topicPrefix + rawTopicName(insurer),
+      pattern: 'literal',
+      operations: ['write', 'describe'],
+    },
     {
       resource: 'topic',
       name: topicPrefix + adapterStateTopicName(insurer),

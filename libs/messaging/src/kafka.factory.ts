@@ -58,7 +58,9 @@ export function readPasswordFile(file: string, username: string): string {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`AJX_KAFKA_PASSWORD_FILE ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new Error(
+      `AJX_KAFKA_PASSWORD_FILE ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
   const trimmed = text.trim();
   if (trimmed.startsWith('{')) {

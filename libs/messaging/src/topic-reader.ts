@@ -51,7 +51,8 @@ export async function readTopicToEnd(
           eachBatch: async ({ batch }) => {
             const end = remaining.get(batch.partition);
             if (end === undefined) return;
-            for (const m of batch.messages) if (BigInt(m.offset) < end) onMessage(toConsumed(batch.topic, batch.partition, m));
+            for (const m of batch.messages)
+              if (BigInt(m.offset) < end) onMessage(toConsumed(batch.topic, batch.partition, m));
           },
         })
         .catch((err: unknown) => {

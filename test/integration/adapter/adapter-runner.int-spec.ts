@@ -74,7 +74,8 @@ describe('insurer adapter runner on the SASL listener', () => {
     return r;
   }
 
-  const receipt = (file: string) => JSON.parse(fs.readFileSync(`${file}.receipt.json`, 'utf8')) as Record<string, unknown>;
+  const receipt = (file: string) =>
+    JSON.parse(fs.readFileSync(`${file}.receipt.json`, 'utf8')) as Record<string, unknown>;
 
   it('provisions a 0600 password file and ACLs that give each insurer its own raw topic only', () => {
     expect(fs.statSync(passwordFile).mode & 0o777).toBe(0o600);
@@ -135,7 +136,9 @@ describe('insurer adapter runner on the SASL listener', () => {
         });
         const outcomes = await waitFor(
           async () => {
-            const rows = await hub.db.query<{ record_index: number; outcome: string; code: string | null; event_id: string | null }[]>(
+            const rows = await hub.db.query<
+              { record_index: number; outcome: string; code: string | null; event_id: string | null }[]
+            >(
               'SELECT record_index, outcome, code, event_id FROM batch_outcomes WHERE batch_id = $1 ORDER BY record_index',
               [batchId],
             );
@@ -203,7 +206,11 @@ describe('insurer adapter runner on the SASL listener', () => {
     const picc = createKafka({
       brokers: testRuntime().saslBrokers,
       clientId: 'test-impostor',
-      sasl: { mechanism: 'scram-sha-512', username: insurerKafkaUser('PICC', userPrefix()), password: users[insurerKafkaUser('PICC', userPrefix())] },
+      sasl: {
+        mechanism: 'scram-sha-512',
+        username: insurerKafkaUser('PICC', userPrefix()),
+        password: users[insurerKafkaUser('PICC', userPrefix())],
+      },
     });
     const producer = picc.producer({ retry: { retries: 0 } });
     await producer.connect();
@@ -226,7 +233,8 @@ describe('insurer adapter runner on the SASL listener', () => {
     const sim = simulateFile({ insurer: 'PINGAN', seed: 'adapter-crash', records });
     const file = path.join(drop, 'big.ndjson.part');
     const out = fs.createWriteStream(file);
-    for await (const chunk of sim.chunks()) if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+    for await (const chunk of sim.chunks())
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
     await new Promise<void>((r) => out.end(() => r()));
     const hash = sha256(file);
     const batchId = adapterBatchId('PINGAN', hash);

@@ -9,7 +9,10 @@ import { printJson } from '../cli-lazy';
 import { DEFAULT_INSURERS } from './topics.command';
 
 // dist/apps/cli/src/commands or apps/cli/src/commands → the repository root (deploy/kafka holds the Kafka tooling)
-const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../../../..' : '../../../..');
+const ROOT = path.resolve(
+  __dirname,
+  __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../../../..' : '../../../..',
+);
 
 interface LocalKafkaTools {
   alterScramUsers(

@@ -83,12 +83,9 @@ export class UploadSessionService {
       throw apiError(400, 'SIZE_MISMATCH', `Content-Range total ${range.total} is not the session's size ${size}`);
     }
     if (range.first !== received) {
-      throw apiError(
-        409,
-        'OFFSET_MISMATCH',
-        `the next chunk must start at byte ${received}, not ${range.first}`,
-        { expectedOffset: received },
-      );
+      throw apiError(409, 'OFFSET_MISMATCH', `the next chunk must start at byte ${received}, not ${range.first}`, {
+        expectedOffset: received,
+      });
     }
     if (range.length > this.config.AJX_UPLOAD_CHUNK_MAX_BYTES) {
       throw apiError(

@@ -49,7 +49,8 @@ export function parseAdapterCheckpoint(value: Buffer | string): AdapterCheckpoin
     throw new AdapterCheckpointFormatError(`adapter checkpoint is not JSON: ${(err as Error).message}`);
   }
   const c = v as Partial<AdapterCheckpoint>;
-  if (typeof c !== 'object' || c === null) throw new AdapterCheckpointFormatError('adapter checkpoint must be an object');
+  if (typeof c !== 'object' || c === null)
+    throw new AdapterCheckpointFormatError('adapter checkpoint must be an object');
   if (typeof c.insurer !== 'string') throw new AdapterCheckpointFormatError('adapter checkpoint: insurer missing');
   if (typeof c.sha256 !== 'string' || !HEX64.test(c.sha256))
     throw new AdapterCheckpointFormatError('adapter checkpoint: sha256 must be 64 lowercase hex digits');
