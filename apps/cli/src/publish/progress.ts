@@ -5,7 +5,7 @@ export class Progress {
   constructor(
     private readonly total: number,
     private readonly out: NodeJS.WriteStream = process.stderr,
-    private readonly tty: boolean = Boolean(process.stderr.isTTY),
+    private readonly tty = Boolean(process.stderr.isTTY),
   ) {}
 
   update(done: number, label = 'uploaded'): void {

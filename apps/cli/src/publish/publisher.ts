@@ -93,7 +93,7 @@ export class HubPublisher {
               ? (Readable.toWeb(body) as ReadableStream)
               : JSON.stringify(body),
         ...(body instanceof Readable ? { duplex: 'half' } : {}),
-      } as RequestInit);
+      });
     } catch (err) {
       throw new CliError(`cannot reach ${this.o.url}: ${(err as Error).message}`, EXIT.failure);
     }
@@ -109,7 +109,8 @@ export class HubPublisher {
 
   private fail(what: string, a: ApiAnswer): never {
     const code = typeof a.body.code === 'string' ? a.body.code : `HTTP ${a.status}`;
-    throw new CliError(`${what}: ${code}: ${String(a.body.message ?? '')}`, EXIT.failure);
+    const message = typeof a.body.message === 'string' ? a.body.message : JSON.stringify(a.body.message ?? '');
+    throw new CliError(`${what}: ${code}: ${message}`, EXIT.failure);
   }
 
   async run(): Promise<PublishSummary | null> {
