@@ -20,6 +20,7 @@ const aliases = [
   'simulation',
   'webhooks',
   'interchange-store',
+  'ingest',
 ];
 const moduleNameMapper = Object.fromEntries(aliases.map((a) => [`^@ajx/${a}$`, `<rootDir>/libs/${a}/src`]));
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };

@@ -4,8 +4,13 @@
  * Local single-node Apache Kafka (KRaft) run straight from Maven Central jars.
  *
  *   node deploy/kafka/local-kafka.cjs fetch                      resolve the classpath once into the cache
- *   node deploy/kafka/local-kafka.cjs start  [--port N] [--data-dir D]   start detached, wait until ready
- *   node deploy/kafka/local-kafka.cjs run    [--port N] [--data-dir D]   start in the foreground (Ctrl-C stops)
+ *   node deploy/kafka/local-kafka.cjs start  [--port N] [--sasl-port N] [--data-dir D]   start detached, wait until ready
+ *   node deploy/kafka/local-kafka.cjs run    [--port N] [--sasl-port N] [--data-dir D]   start in the foreground
+ *
+ * --sasl-port adds a SASL_PLAINTEXT listener (SCRAM-SHA-512) and turns authorization on (KRaft StandardAuthorizer,
+ * nothing allowed without an ACL). The loopback PLAINTEXT and CONTROLLER listeners authenticate as User:ANONYMOUS,
+ * which is a super user: they exist for local development and tests only. In production the plain listener must not
+ * exist (or be firewalled to the broker host) and every client uses its own SCRAM user (docs/adapters.md).
  *   node deploy/kafka/local-kafka.cjs stop   [--data-dir D]
  *   node deploy/kafka/local-kafka.cjs status [--port N]
  *
@@ -78,16 +83,37 @@ function freePort() {
   });
 }
 
-function serverProperties({ port, controllerPort, logDir, extra }) {
+/** The SASL listener's settings: SCRAM-SHA-512 authentication, StandardAuthorizer, deny without an ACL. */
+function saslProperties() {
+  return [
+    'sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'allow.everyone.if.no.acl.found=false',
+    // The loopback PLAINTEXT and CONTROLLER listeners (inter-broker, controller, local tools) are unauthenticated.
+    'super.users=User:ANONYMOUS',
+  ];
+}
+
+function serverProperties({ port, controllerPort, saslPort, logDir, extra }) {
+  const listeners = [`PLAINTEXT://127.0.0.1:${port}`, `CONTROLLER://127.0.0.1:${controllerPort}`];
+  const advertised = [`PLAINTEXT://127.0.0.1:${port}`];
+  const protocols = ['PLAINTEXT:PLAINTEXT', 'CONTROLLER:PLAINTEXT'];
+  if (saslPort) {
+    listeners.push(`SASL_PLAINTEXT://127.0.0.1:${saslPort}`);
+    advertised.push(`SASL_PLAINTEXT://127.0.0.1:${saslPort}`);
+    protocols.push('SASL_PLAINTEXT:SASL_PLAINTEXT');
+  }
   const lines = [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=${listeners.join(',')}`,
+    `advertised.listeners=${advertised.join(',')}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=${protocols.join(',')}`,
     'inter.broker.listener.name=PLAINTEXT',
+    ...(saslPort ? saslProperties() : []),
     `log.dirs=${logDir}`,
     // Single node: every internal topic has one replica.
     'offsets.topic.replication.factor=1',
@@ -221,10 +247,14 @@ async function startBroker(opts = {}) {
   if (existing) throw new Error(`a broker is already running from ${dataDir} (pid ${existing}); stop it first`);
   const port = opts.port || (await freePort());
   const controllerPort = opts.controllerPort || (await freePort());
+  const saslPort = opts.saslPort === true || opts.saslPort === 0 ? await freePort() : Number(opts.saslPort || 0);
   const heapMb = Number(opts.heapMb || process.env.AJX_KAFKA_HEAP_MB || 512);
   const classpath = ensureClasspath();
   fs.mkdirSync(p.logDir, { recursive: true });
-  fs.writeFileSync(p.config, serverProperties({ port, controllerPort, logDir: p.logDir, extra: opts.extraProperties }));
+  fs.writeFileSync(
+    p.config,
+    serverProperties({ port, controllerPort, saslPort, logDir: p.logDir, extra: opts.extraProperties }),
+  );
   fs.writeFileSync(p.log4j, LOG4J);
   if (formatIfNew(classpath, p)) log(`formatted new storage in ${p.logDir}`);
 
@@ -249,7 +279,11 @@ async function startBroker(opts = {}) {
   fs.closeSync(out);
   fs.writeFileSync(p.pidFile, `${child.pid}\n`);
   const brokers = [`127.0.0.1:${port}`];
-  fs.writeFileSync(p.stateFile, JSON.stringify({ pid: child.pid, port, controllerPort, brokers }, null, 2));
+  const saslBrokers = saslPort ? [`127.0.0.1:${saslPort}`] : [];
+  fs.writeFileSync(
+    p.stateFile,
+    JSON.stringify({ pid: child.pid, port, controllerPort, saslPort, brokers, saslBrokers }, null, 2),
+  );
   let exited = null;
   child.on('exit', (code, signal) => (exited = { code, signal }));
 
@@ -265,7 +299,38 @@ async function startBroker(opts = {}) {
     await new Promise((r) => setTimeout(r, 500));
   }
   if (!opts.foreground) child.unref();
-  return { pid: child.pid, port, controllerPort, brokers, dataDir, child };
+  return { pid: child.pid, port, controllerPort, saslPort, brokers, saslBrokers, dataDir, child };
+}
+
+/**
+ * Creates, updates or deletes SCRAM-SHA-512 credentials (KRaft keeps them in the metadata log) through the admin API
+ * (deploy/kafka/ScramUsers.java run on the Kafka jars; kafkajs cannot alter SCRAM credentials). Passwords go to the
+ * JVM on stdin, never on a command line, and are never logged.
+ * @param {string} bootstrap host:port of a listener whose principal may alter users (the local plain listener, or an
+ *   admin connection described by opts.clientProperties)
+ * @param {{user:string, password?:string}[]} changes a password upserts the user, none deletes its credentials
+ */
+function alterScramUsers(bootstrap, changes, opts = {}) {
+  const lines = changes.map(({ user, password }) => {
+    if (!/^[A-Za-z0-9._@-]+$/.test(user)) throw new Error(`invalid SCRAM user name ${JSON.stringify(user)}`);
+    if (password !== undefined && !/^\S+$/.test(password))
+      throw new Error(`the password of ${user} is empty or has spaces`);
+    return password === undefined ? `delete ${user}` : `upsert ${user} ${password}`;
+  });
+  if (lines.length === 0) return;
+  const dataLog4j = path.join(os.tmpdir(), 'ajx-kafka-tools-log4j.properties');
+  fs.writeFileSync(dataLog4j, LOG4J);
+  const res = java(
+    ensureClasspath(),
+    [
+      `-Dlog4j.configuration=file:${dataLog4j}`,
+      path.join(__dirname, 'ScramUsers.java'),
+      bootstrap,
+      ...(opts.clientProperties ? [opts.clientProperties] : []),
+    ],
+    { input: `${lines.join('\n')}\n` },
+  );
+  if (res.status !== 0) throw new Error(`altering SCRAM users failed: ${(res.stderr || res.stdout).trim()}`);
 }
 
 /** Stops the broker started from dataDir: SIGTERM (controlled shutdown), SIGKILL after the grace period. */
@@ -300,17 +365,19 @@ async function main() {
   const cmd = args._[0];
   const dataDir = args['data-dir'] || process.env.AJX_KAFKA_DATA_DIR || path.join(process.cwd(), 'var', 'kafka');
   const port = Number(args.port || process.env.AJX_KAFKA_PORT || 9092);
+  const saslPort = Number(args['sasl-port'] || process.env.AJX_KAFKA_SASL_PORT || 0) || undefined;
   switch (cmd) {
     case 'fetch':
       log(`classpath ready: ${ensureClasspath()}`);
       return 0;
     case 'start': {
-      const b = await startBroker({ dataDir, port });
+      const b = await startBroker({ dataDir, port, saslPort });
       log(`Kafka ${KAFKA_VERSION} ready on ${b.brokers[0]} (pid ${b.pid}, data ${b.dataDir})`);
+      if (b.saslPort) log(`SASL_PLAINTEXT (SCRAM-SHA-512) listener on 127.0.0.1:${b.saslPort}`);
       return 0;
     }
     case 'run': {
-      const b = await startBroker({ dataDir, port, foreground: true });
+      const b = await startBroker({ dataDir, port, saslPort, foreground: true });
       log(`Kafka ${KAFKA_VERSION} ready on ${b.brokers[0]} (pid ${b.pid}); Ctrl-C stops it`);
       const stop = () => b.child.kill('SIGTERM');
       process.on('SIGINT', stop);
@@ -328,12 +395,20 @@ async function main() {
       return ok ? 0 : 1;
     }
     default:
-      log('usage: local-kafka.cjs fetch|start|run|stop|status [--port N] [--data-dir DIR]');
+      log('usage: local-kafka.cjs fetch|start|run|stop|status [--port N] [--sasl-port N] [--data-dir DIR]');
       return 2;
   }
 }
 
-module.exports = { ensureClasspath, startBroker, stopBroker, isReady, freePort, KAFKA_VERSION };
+module.exports = {
+  ensureClasspath,
+  startBroker,
+  stopBroker,
+  isReady,
+  freePort,
+  alterScramUsers,
+  KAFKA_VERSION,
+};
 
 if (require.main === module) {
   main().then(

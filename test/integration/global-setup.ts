@@ -14,7 +14,11 @@ import { RUNS_DIR_NAME, type TestRuntime } from './test-runtime';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const localKafka = require('../../deploy/kafka/local-kafka.cjs') as {
-  startBroker(o: { dataDir: string; heapMb?: number }): Promise<{ pid: number; brokers: string[]; dataDir: string }>;
+  startBroker(o: {
+    dataDir: string;
+    heapMb?: number;
+    saslPort?: boolean;
+  }): Promise<{ pid: number; brokers: string[]; saslBrokers: string[]; dataDir: string }>;
   stopBroker(dataDir: string, graceMs?: number): Promise<boolean>;
 };
 
@@ -99,7 +103,7 @@ export default async function globalSetup(): Promise<void> {
   const dbUrl = new URL(PG_URL);
   dbUrl.pathname = `/ajx_test_${runId}`;
   const [broker] = await Promise.all([
-    localKafka.startBroker({ dataDir: kafkaDataDir, heapMb: 512 }),
+    localKafka.startBroker({ dataDir: kafkaDataDir, heapMb: 512, saslPort: true }),
     (async () => {
       await ensureDatabase(dbUrl.toString());
       await migrate(dbUrl.toString());
@@ -111,6 +115,7 @@ export default async function globalSetup(): Promise<void> {
     dir,
     ownerPid: process.pid,
     brokers: broker.brokers,
+    saslBrokers: broker.saslBrokers,
     kafkaPid: broker.pid,
     kafkaDataDir,
     databaseUrl: dbUrl.toString(),

@@ -4,6 +4,8 @@ export interface TestRuntime {
   dir: string;
   ownerPid: number;
   brokers: string[];
+  /** SASL_PLAINTEXT (SCRAM-SHA-512) listener, where ACLs apply. */
+  saslBrokers: string[];
   kafkaPid: number;
   kafkaDataDir: string;
   databaseUrl: string;

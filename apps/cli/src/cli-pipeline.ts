@@ -1,6 +1,6 @@
 import { CanonicalStoreRepository } from '@ajx/canonical-store';
 import { createNormalizer } from '@ajx/domain';
-import { createKafka, EventProducer } from '@ajx/messaging';
+import { createKafkaFromConfig, EventProducer } from '@ajx/messaging';
 import { NormalizationPipeline } from '@ajx/normalization';
 import type { Kafka } from 'kafkajs';
 import type { CliContext } from './cli-context';
@@ -12,7 +12,7 @@ export interface CliPipeline {
 
 /** The normalisation pipeline as the normaliser service runs it, for redrive and replay from the command line. */
 export async function withPipeline<T>(ctx: CliContext, run: (p: CliPipeline) => Promise<T>): Promise<T> {
-  const kafka = createKafka({ brokers: ctx.config.AJX_KAFKA_BROKERS, clientId: 'ajx-cli' });
+  const kafka = createKafkaFromConfig(ctx.config, 'ajx-cli');
   const producer = new EventProducer(kafka, ctx.config.AJX_TOPIC_PREFIX);
   await producer.connect();
   try {

@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './commands/db.command';
 import { registerNormalizeCommand } from './commands/normalize.command';
 import { registerTopicCommands } from './commands/topics.command';
+import { registerKafkaCommands } from './commands/kafka.command';
+import { registerPublishCommand } from './commands/publish.command';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerDlqCommands, registerReplayCommand } from './commands/dlq.command';
 import { registerSeedCommand } from './commands/seed.command';
@@ -22,6 +24,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerDbCommands(program);
   registerTopicCommands(program);
+  registerKafkaCommands(program);
   registerNormalizeCommand(program);
   registerPrincipalCommands(program);
   registerCredentialCommands(program);
@@ -30,6 +33,7 @@ export function buildProgram(): Command {
   registerReplayCommand(program);
   registerSeedCommand(program);
   registerSimulateCommand(program);
+  registerPublishCommand(program);
   return program;
 }
 

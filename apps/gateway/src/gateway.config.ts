@@ -29,6 +29,23 @@ export class GatewayConfig extends CommonConfig {
   @IsNotEmpty()
   AJX_UPLOAD_DIR = 'var/uploads';
 
+  /** Largest file of a resumable upload session (`/v1/ingest/{insurer}/uploads`), bytes. */
+  @IsInt()
+  @Min(1024)
+  AJX_UPLOAD_SESSION_MAX_BYTES: number = 16 * 1024 * 1024 * 1024;
+
+  /** Largest chunk of an upload session (one PUT), bytes. */
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  AJX_UPLOAD_CHUNK_MAX_BYTES: number = 64 * 1024 * 1024;
+
+  /** How long an unfinished upload session may be resumed. */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  AJX_UPLOAD_SESSION_TTL_HOURS: number = 24;
+
   /** Largest accepted upload body, bytes. */
   @IsInt()
   @Min(1024)

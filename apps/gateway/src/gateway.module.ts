@@ -16,6 +16,9 @@ import { GatewayConfig } from './gateway.config';
 import { BatchRepository } from './ingest/batch.repository';
 import { IngestController } from './ingest/ingest.controller';
 import { IngestService } from './ingest/ingest.service';
+import { UploadController } from './ingest/upload.controller';
+import { UploadSessionRepository } from './ingest/upload-session.repository';
+import { UploadSessionService } from './ingest/upload-session.service';
 import { RawBatchPublisher } from './ingest/raw-batch.publisher';
 import { UploadStore } from './ingest/upload-store';
 import { DeptController } from './dept/dept.controller';
@@ -62,6 +65,7 @@ export class GatewayModule {
         AdminController,
         NotificationsAdminController,
         IngestController,
+        UploadController,
         FeedController,
         DeptController,
         InterchangeController,
@@ -76,6 +80,8 @@ export class GatewayModule {
         BatchRepository,
         RawBatchPublisher,
         IngestService,
+        UploadSessionRepository,
+        UploadSessionService,
         {
           provide: DeptReadDatabase,
           inject: [GatewayConfig],

@@ -14,6 +14,7 @@ import { refuseNulInBody, refuseNulInUrl } from './http/nul-guard';
  */
 const RAW_BODY_ROUTES = [
   /^\/v1\/ingest\/[^/]+\/files\/?$/,
+  /^\/v1\/ingest\/uploads\/[^/]+\/?$/,
   /^\/v1\/interchange\/register\/?$/,
   /^\/v1\/dept\/register\/?$/,
   /^\/v1\/interchange\/reconciliation\/[^/]+\/?$/,

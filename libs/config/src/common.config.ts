@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 const toList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string'
@@ -22,6 +22,29 @@ export class CommonConfig {
   @Min(6000)
   @Max(300000)
   AJX_KAFKA_SESSION_TIMEOUT_MS: number = 30000;
+
+  /**
+   * SASL mechanism of every Kafka client of the process (empty: the unauthenticated listener, local only). With it,
+   * AJX_KAFKA_USERNAME and AJX_KAFKA_PASSWORD or AJX_KAFKA_PASSWORD_FILE are required.
+   */
+  @IsIn(['', 'scram-sha-512', 'scram-sha-256', 'plain'], {
+    message: 'AJX_KAFKA_SASL_MECHANISM must be scram-sha-512, scram-sha-256 or plain (or empty for none)',
+  })
+  AJX_KAFKA_SASL_MECHANISM: '' | 'scram-sha-512' | 'scram-sha-256' | 'plain' = '';
+
+  @ValidateIf((c: CommonConfig) => c.AJX_KAFKA_SASL_MECHANISM !== '')
+  @Matches(/^[A-Za-z0-9._@-]+$/, {
+    message: 'AJX_KAFKA_USERNAME is required with a SASL mechanism (letters, digits, . _ @ -)',
+  })
+  AJX_KAFKA_USERNAME = '';
+
+  /** The Kafka password itself; prefer AJX_KAFKA_PASSWORD_FILE (a 0600 file written by `ajx kafka provision`). */
+  @ValidateIf((c: CommonConfig) => c.AJX_KAFKA_SASL_MECHANISM !== '' && c.AJX_KAFKA_PASSWORD_FILE === '')
+  @IsNotEmpty({ message: 'AJX_KAFKA_PASSWORD or AJX_KAFKA_PASSWORD_FILE is required with a SASL mechanism' })
+  AJX_KAFKA_PASSWORD = '';
+
+  /** A file holding the Kafka password (first line; or a JSON file of `ajx kafka provision` with the user's entry). */
+  AJX_KAFKA_PASSWORD_FILE = '';
 
   /** Prepended to every topic name (tests and shared clusters use it to keep runs apart). */
   @Matches(/^[a-zA-Z0-9._-]*$/, { message: 'AJX_TOPIC_PREFIX may hold letters, digits, ".", "_" and "-" only' })

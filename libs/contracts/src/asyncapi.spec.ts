@@ -14,7 +14,12 @@ describe('docs/asyncapi.yaml', () => {
       .channels()
       .all()
       .map((c) => c.address());
-    expect(addresses).toEqual([`${Topics.rawPrefix}{insurer}`, Topics.canonical, Topics.dlq]);
+    expect(addresses).toEqual([
+      `${Topics.rawPrefix}{insurer}`,
+      Topics.canonical,
+      Topics.dlq,
+      `${Topics.adapterStatePrefix}{insurer}`,
+    ]);
     const text = JSON.stringify(document!.json());
     for (const h of [RawHeaders, CanonicalHeaders, DlqHeaders].flatMap((g) => Object.values(g)))
       expect(text).toContain(h);

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { Logger } from '@nestjs/common';
+import type { CommonConfig } from '@ajx/config';
 import { Kafka, logLevel, type KafkaConfig, type logCreator } from 'kafkajs';
 
 const nestLogCreator: logCreator = () => {
@@ -34,4 +36,45 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     requestTimeout: 30000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 10000 },
   });
+}
+
+/** The SASL settings of AJX_KAFKA_SASL_MECHANISM / _USERNAME / _PASSWORD(_FILE), or undefined without a mechanism. */
+export function kafkaSasl(config: CommonConfig): KafkaConfig['sasl'] {
+  const mechanism = config.AJX_KAFKA_SASL_MECHANISM;
+  if (!mechanism) return undefined;
+  const username = config.AJX_KAFKA_USERNAME;
+  const password = config.AJX_KAFKA_PASSWORD_FILE
+    ? readPasswordFile(config.AJX_KAFKA_PASSWORD_FILE, username)
+    : config.AJX_KAFKA_PASSWORD;
+  return { mechanism, username, password } as KafkaConfig['sasl'];
+}
+
+/**
+ * A password file is either one line (the password) or the JSON written by `ajx kafka provision`
+ * (`{"users": {"<user>": "<password>"}}`), from which the user's entry is taken.
+ */
+export function readPasswordFile(file: string, username: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(
+      `AJX_KAFKA_PASSWORD_FILE ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
+  }
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    const parsed = JSON.parse(trimmed) as { users?: Record<string, string> };
+    const password = parsed.users?.[username];
+    if (!password) throw new Error(`AJX_KAFKA_PASSWORD_FILE ${file} has no password for user ${username}`);
+    return password;
+  }
+  const line = trimmed.split('\n')[0]?.trim() ?? '';
+  if (!line) throw new Error(`AJX_KAFKA_PASSWORD_FILE ${file} is empty`);
+  return line;
+}
+
+/** The process's Kafka client from its validated config (brokers and, when configured, SASL). */
+export function createKafkaFromConfig(config: CommonConfig, clientId: string): Kafka {
+  return createKafka({ brokers: config.AJX_KAFKA_BROKERS, clientId, sasl: kafkaSasl(config) });
 }

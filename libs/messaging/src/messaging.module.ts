@@ -3,7 +3,7 @@ import { CommonConfig } from '@ajx/config';
 import { type ReadinessCheck } from '@ajx/observability';
 import type { Kafka } from 'kafkajs';
 import { EventProducer } from './event.producer';
-import { createKafka } from './kafka.factory';
+import { createKafkaFromConfig } from './kafka.factory';
 import { TopicAdmin } from './topic-admin';
 
 export const KAFKA = Symbol('KAFKA');
@@ -44,7 +44,7 @@ export class MessagingModule {
         {
           provide: KAFKA,
           inject: [CommonConfig],
-          useFactory: (config: CommonConfig) => createKafka({ brokers: config.AJX_KAFKA_BROKERS, clientId }),
+          useFactory: (config: CommonConfig) => createKafkaFromConfig(config, clientId),
         },
         {
           provide: EventProducer,

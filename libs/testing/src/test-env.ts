@@ -8,6 +8,8 @@ export interface TestRuntime {
   runId: string;
   dir: string;
   brokers: string[];
+  /** The SASL_PLAINTEXT (SCRAM-SHA-512) listener; authorization applies there (the plain listener is a super user). */
+  saslBrokers: string[];
   kafkaDataDir: string;
   databaseUrl: string;
   redisUrl: string;

@@ -10,12 +10,12 @@ export function registerTopicCommands(program: Command): void {
     .description('create the hub topics (raw per insurer, canonical, DLQ) or bring them up to spec')
     .option('--insurers <codes>', 'comma-separated insurer codes', DEFAULT_INSURERS.join(','))
     .action(async (opts: { insurers: string }) => {
-      const [{ topicSpecs }, { createKafka, TopicAdmin }] = await Promise.all([
+      const [{ topicSpecs }, { createKafkaFromConfig, TopicAdmin }] = await Promise.all([
         import('@ajx/contracts'),
         import('@ajx/messaging'),
       ]);
       const config = cliConfig();
-      const kafka = createKafka({ brokers: config.AJX_KAFKA_BROKERS, clientId: 'ajx-cli' });
+      const kafka = createKafkaFromConfig(config, 'ajx-cli');
       const insurers = opts.insurers
         .split(',')
         .map((s) => s.trim())

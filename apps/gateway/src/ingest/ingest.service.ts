@@ -11,7 +11,7 @@ import { apiError } from '../http/api-error';
 import { BatchRepository, type BatchRow } from './batch.repository';
 import type { BatchReportDto, IngestAcceptedDto } from './dto/ingest.dto';
 import { RawBatchPublisher } from './raw-batch.publisher';
-import { UploadStore, UploadTimeoutError, UploadTooLargeError } from './upload-store';
+import { type ReceivedUpload, UploadStore, UploadTimeoutError, UploadTooLargeError } from './upload-store';
 
 export interface IngestAnswer {
   status: 200 | 202;
@@ -80,7 +80,6 @@ export class IngestService {
     credentialId: string | null,
     auditBase: { actor: string; action: string; target: string; requestId?: string },
   ): Promise<IngestAnswer> {
-    const requestId = auditBase.requestId;
     const adapter = adapterFor(insurer);
     if (!adapter) throw apiError(404, 'UNKNOWN_INSURER', `no adapter is registered for insurer ${insurer}`);
     const declared = Number(req.headers['content-length'] ?? NaN);
@@ -119,6 +118,31 @@ export class IngestService {
       throw err;
     }
 
+    return this.acceptReceived(
+      insurer,
+      adapter,
+      received,
+      source.contentType,
+      source.filename,
+      credentialId,
+      auditBase,
+    );
+  }
+
+  /**
+   * The ingest path after the bytes are on disk (a one-shot upload, or a completed upload session): duplicate
+   * detection, container check, record sizes, batch row, publishing. Streams the file (memory stays bounded).
+   */
+  async acceptReceived(
+    insurer: string,
+    adapter: InsurerAdapter,
+    received: ReceivedUpload,
+    contentType: string,
+    filename: string | null,
+    credentialId: string | null,
+    auditBase: { actor: string; action: string; target: string; requestId?: string },
+  ): Promise<IngestAnswer> {
+    const requestId = auditBase.requestId;
     const existing = await this.batches.findBySha(insurer, received.sha256);
     if (existing) return this.duplicate(existing, received.tempPath, auditBase);
 
@@ -130,8 +154,8 @@ export class IngestService {
       insurer,
       sha256: received.sha256,
       bytes: received.bytes,
-      contentType: source.contentType,
-      filename: source.filename,
+      contentType,
+      filename,
       credentialId,
       requestId: requestId ?? null,
     };
@@ -173,6 +197,19 @@ export class IngestService {
     await this.audit.record({ ...auditBase, outcome: 'ok', details: { batchId, records, bytes: received.bytes } });
     this.publisher.kick();
     return { status: 202, body: { batchId, records, status: 'accepted', duplicate: false } };
+  }
+
+  /** The answer of an upload whose batch exists (a completed upload session asked again). */
+  async answerFor(batchId: string): Promise<IngestAnswer> {
+    const batch = await this.batches.find(batchId);
+    if (!batch) throw apiError(404, 'NOT_FOUND', `no batch ${batchId}`);
+    if (batch.status === 'rejected') {
+      throw apiError(422, batch.reject_code ?? 'MALFORMED_FILE', batch.reject_message ?? 'the file was rejected', {
+        batchId,
+        duplicate: true,
+      });
+    }
+    return { status: 200, body: { batchId, records: batch.records, status: batch.status, duplicate: true } };
   }
 
   async report(

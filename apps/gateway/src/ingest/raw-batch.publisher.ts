@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { type RawRecord, rawTopicName, RawHeaders } from '@ajx/contracts';
+import { type RawRecord, rawTopicName } from '@ajx/contracts';
+import { rawRecordMessage } from '@ajx/ingest';
 import { adapterFor } from '@ajx/domain';
 import { EventProducer, type OutgoingMessage } from '@ajx/messaging';
 import { MetricsRegistry } from '@ajx/observability';
@@ -13,17 +14,9 @@ const CHUNK = 1000;
 const LEASE_MS = 60_000;
 const POLL_MS = 2_000;
 
-/** The raw Kafka message of one native record: key = the insurer's record id (keeps its versions in order). */
+/** The raw Kafka message of one native record (the same as the insurer adapters publish: libs/ingest). */
 export function rawMessage(batch: Pick<BatchRow, 'batch_id' | 'accepted_at'>, raw: RawRecord): OutgoingMessage {
-  return {
-    key: raw.sourceId ?? `${batch.batch_id}:${raw.recordIndex}`,
-    value: JSON.stringify(raw),
-    headers: {
-      [RawHeaders.batchId]: batch.batch_id,
-      [RawHeaders.recordIndex]: String(raw.recordIndex),
-      [RawHeaders.acceptedAt]: batch.accepted_at.toISOString(),
-    },
-  };
+  return rawRecordMessage(batch.batch_id, batch.accepted_at, raw);
 }
 
 /**

@@ -21,6 +21,16 @@ export class UploadTimeoutError extends Error {
   }
 }
 
+/** A chunk whose body is not exactly as long as its Content-Range says. */
+export class ChunkLengthError extends Error {
+  constructor(
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`the chunk body is ${actual > expected ? 'longer' : `${actual} bytes`}; Content-Range announced ${expected}`);
+  }
+}
+
 export interface ReceivedUpload {
   tempPath: string;
   bytes: number;
@@ -38,6 +48,56 @@ export class UploadStore {
   constructor(config: GatewayConfig) {
     this.root = path.resolve(config.AJX_UPLOAD_DIR);
     fs.mkdirSync(path.join(this.root, 'incoming'), { recursive: true });
+    fs.mkdirSync(path.join(this.root, 'sessions'), { recursive: true });
+  }
+
+  /** The file an upload session's chunks are appended to. */
+  sessionPath(uploadId: string): string {
+    return path.join(this.root, 'sessions', uploadId);
+  }
+
+  async createSessionFile(uploadId: string): Promise<void> {
+    await fs.promises.writeFile(this.sessionPath(uploadId), Buffer.alloc(0), { flag: 'wx' });
+  }
+
+  /**
+   * Writes a chunk at `offset` of the session file, streamed; the body must be exactly `length` bytes. Positional
+   * writes: a retried chunk rewrites the same bytes, and the offset in PostgreSQL decides what counts.
+   */
+  async writeChunk(uploadId: string, offset: number, length: number, source: Readable): Promise<void> {
+    let bytes = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        if (bytes > length) return done(new ChunkLengthError(length, bytes));
+        done(null, chunk);
+      },
+    });
+    await pipeline(source, meter, fs.createWriteStream(this.sessionPath(uploadId), { flags: 'r+', start: offset }));
+    if (bytes !== length) throw new ChunkLengthError(length, bytes);
+  }
+
+  /** Drops whatever lies beyond the confirmed offset (a chunk that failed half-way). */
+  async truncateSession(uploadId: string, length: number): Promise<void> {
+    await fs.promises.truncate(this.sessionPath(uploadId), length).catch(() => undefined);
+  }
+
+  /** SHA-256 and size of a stored file, streamed. */
+  async digest(file: string): Promise<{ sha256: Buffer; bytes: number }> {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      hash.update(chunk);
+    }
+    return { sha256: hash.digest(), bytes };
+  }
+
+  /** Moves a complete session file to incoming/ under a fresh name, as if it had just been received. */
+  async adoptSession(uploadId: string): Promise<string> {
+    const tempPath = path.join(this.root, 'incoming', randomUUID());
+    await fs.promises.rename(this.sessionPath(uploadId), tempPath);
+    return tempPath;
   }
 
   /**

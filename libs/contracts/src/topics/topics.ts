@@ -9,6 +9,12 @@ export const Topics = {
   canonical: 'ajx.canonical.v1',
   /** Records that could not be normalised or were refused, with the reason in headers. */
   dlq: 'ajx.dlq.v1',
+  /**
+   * One compacted topic per insurer adapter: `ajx.adapter-state.v1.<INSURER>`, key = file SHA-256, value = its
+   * publishing checkpoint (written in the same transaction as the raw records). Per insurer so that one insurer's
+   * credentials can never read or forge another's checkpoints.
+   */
+  adapterStatePrefix: 'ajx.adapter-state.v1.',
 } as const;
 
 export const INSURER_CODE_PATTERN = /^[A-Z][A-Z0-9_]{1,31}$/;
@@ -27,6 +33,17 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function rawTopicName(insurer: string): string {
   if (!INSURER_CODE_PATTERN.test(insurer)) throw new Error(`invalid insurer code ${JSON.stringify(insurer)}`);
   return `${Topics.rawPrefix}${insurer}`;
+}
+
+export function adapterStateTopicName(insurer: string): string {
+  if (!INSURER_CODE_PATTERN.test(insurer)) throw new Error(`invalid insurer code ${JSON.stringify(insurer)}`);
+  return `${Topics.adapterStatePrefix}${insurer}`;
+}
+
+/** The transactional id (and consumer group) prefix of an insurer's adapter: `ajx-adapter.<INSURER>`. */
+export function adapterTransactionalId(insurer: string): string {
+  if (!INSURER_CODE_PATTERN.test(insurer)) throw new Error(`invalid insurer code ${JSON.stringify(insurer)}`);
+  return `ajx-adapter.${insurer}`;
 }
 
 /** The insurer a raw topic belongs to (the identity comes from the topic, never from a header). */
@@ -70,5 +87,11 @@ export function topicSpecs(insurers: readonly string[], layout: TopicLayout = DE
       cleanupPolicy: 'delete',
     },
     { name: Topics.dlq, partitions: layout.dlqPartitions, retentionMs: layout.dlqRetentionMs, cleanupPolicy: 'delete' },
+    ...insurers.map((insurer) => ({
+      name: adapterStateTopicName(insurer),
+      partitions: 1,
+      retentionMs: -1,
+      cleanupPolicy: 'compact' as const,
+    })),
   ];
 }

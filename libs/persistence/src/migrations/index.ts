@@ -8,6 +8,7 @@ import { Interchange1795392500000 } from './1795392500000-interchange';
 import { ViewsWithoutFeedSeq1795392600000 } from './1795392600000-views-without-feed-seq';
 import { DeptPayloads1795392700000 } from './1795392700000-dept-payloads';
 import { LeanCanonicalRecords1795392800000 } from './1795392800000-lean-canonical-records';
+import { UploadSessions1795392900000 } from './1795392900000-upload-sessions';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ViewsWithoutFeedSeq1795392600000,
   DeptPayloads1795392700000,
   LeanCanonicalRecords1795392800000,
+  UploadSessions1795392900000,
 ];

@@ -1,0 +1,222 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { simulateFile } from '@ajx/simulation';
+import { type ChildService, spawnService, waitFor } from '@ajx/testing';
+import { TestHub } from '../support/hub';
+import { runCliAsync } from '../support/kafka-users';
+
+/*
+ * Issue 6: resumable upload sessions and `ajx publish`: a file goes up in several chunks, the upload is interrupted
+ * and resumed, and the summary has the right counts; a large backfill keeps the CLI's and the gateway's peak memory
+ * bounded (100,000 records by default, 1,000,000 with AJX_LONG_TESTS=1, `npm run test:backfill`).
+ */
+
+const MiB = 1024 * 1024;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Peak resident set size of a process so far (VmHWM), bytes. */
+function peakRss(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function writeSimulated(file: string, insurer: string, seed: string, records: number, defectRate = 0) {
+  const sim = simulateFile({ insurer, seed, records, defectRate });
+  const out = fs.createWriteStream(file);
+  for await (const chunk of sim.chunks())
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+  await new Promise<void>((r) => out.end(() => r()));
+  let ok = 0;
+  let rejected = 0;
+  for (const o of sim.outcomes()) {
+    if (o.ok) ok++;
+    else rejected++;
+  }
+  return { ok, rejected };
+}
+
+describe('resumable uploads and ajx publish', () => {
+  const hub = new TestHub('publish', { services: ['normalizer'] });
+  let gateway: ChildService;
+  let url: string;
+  let token: string;
+  let piccToken: string;
+
+  beforeAll(async () => {
+    await hub.start();
+    token = await hub.principal({ id: 'PINGAN', type: 'insurer', name: 'PINGAN' });
+    piccToken = await hub.principal({ id: 'PICC', type: 'insurer', name: 'PICC' });
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    gateway = spawnService(
+      'gateway',
+      hub.gatewayConfig({ AJX_GATEWAY_PORT: port, AJX_UPLOAD_CHUNK_MAX_BYTES: 64 * MiB }),
+    );
+    await waitFor(async () => (await fetch(`${url}/health/ready`).catch(() => null))?.status === 200, {
+      what: `gateway ready; output: ${gateway.output().slice(-500)}`,
+      timeoutMs: 60000,
+      intervalMs: 250,
+    });
+  });
+  afterAll(async () => {
+    await gateway?.kill('SIGTERM');
+    await hub.stop();
+  });
+
+  const api = async (
+    method: string,
+    p: string,
+    tok: string,
+    body?: Buffer | string,
+    headers: Record<string, string> = {},
+  ) => {
+    const res = await fetch(`${url}${p}`, { method, headers: { authorization: `Bearer ${tok}`, ...headers }, body });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
+  };
+
+  it('answers every misuse of a session specifically', async () => {
+    const created = await api(
+      'POST',
+      '/v1/ingest/PINGAN/uploads',
+      token,
+      JSON.stringify({ size: 10, sha256: 'a'.repeat(64), contentType: 'application/x-ndjson' }),
+      { 'content-type': 'application/json' },
+    );
+    expect(created.status).toBe(201);
+    const id = created.body.uploadId as string;
+    expect((await api('GET', `/v1/ingest/uploads/${id}`, piccToken)).body).toMatchObject({ code: 'FORBIDDEN' });
+    const wrong = await api('PUT', `/v1/ingest/uploads/${id}`, token, Buffer.from('12345'), {
+      'content-range': 'bytes 5-9/10',
+    });
+    expect(wrong).toEqual({
+      status: 409,
+      body: expect.objectContaining({ code: 'OFFSET_MISMATCH', details: { expectedOffset: 0 } }),
+    });
+    expect(
+      (await api('PUT', `/v1/ingest/uploads/${id}`, token, Buffer.from('12345'), { 'content-range': 'bytes 0-4/11' }))
+        .body.code,
+    ).toBe('SIZE_MISMATCH');
+    expect((await api('PUT', `/v1/ingest/uploads/${id}`, token, Buffer.from('12345'))).body.code).toBe(
+      'INVALID_CONTENT_RANGE',
+    );
+    expect(
+      (await api('PUT', `/v1/ingest/uploads/${id}`, token, Buffer.from('123'), { 'content-range': 'bytes 0-4/10' }))
+        .body.code,
+    ).toBe('CHUNK_LENGTH_MISMATCH');
+    const ok = await api('PUT', `/v1/ingest/uploads/${id}`, token, Buffer.from('12345'), {
+      'content-range': 'bytes 0-4/10',
+    });
+    expect(ok.body).toMatchObject({ received: 5 });
+    expect((await api('POST', `/v1/ingest/uploads/${id}/complete`, token)).body).toMatchObject({
+      code: 'INCOMPLETE_UPLOAD',
+      details: { expectedOffset: 5 },
+    });
+    await api('PUT', `/v1/ingest/uploads/${id}`, token, Buffer.from('67890'), { 'content-range': 'bytes 5-9/10' });
+    expect((await api('POST', `/v1/ingest/uploads/${id}/complete`, token)).body).toMatchObject({
+      code: 'CHECKSUM_MISMATCH',
+      details: { expectedOffset: 0 },
+    });
+    const audit = await hub.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM audit_entries WHERE action = 'ingest.upload-session.read' AND outcome = 'denied' AND target = $1`,
+      [id],
+    );
+    expect(audit[0].n).toBe(1);
+  });
+
+  it('uploads in several chunks, is interrupted, resumes and reports the right counts', async () => {
+    const file = path.join(hub.dir, 'pingan-3000.ndjson');
+    const expected = await writeSimulated(file, 'PINGAN', 'publish-resume', 3000, 0.05);
+    const size = fs.statSync(file).size;
+    const args = ['publish', '--insurer', 'PINGAN', '--input', file, '--url', url, '--chunk-mb', '0.25'];
+    const first = await runCliAsync([...args, '--max-chunks', '2'], { AJX_TOKEN: token });
+    expect(first.status).toBe(75);
+    const memo = JSON.parse(fs.readFileSync(`${file}.ajx-upload`, 'utf8')) as { uploadId: string };
+    const status = await api('GET', `/v1/ingest/uploads/${memo.uploadId}`, token);
+    expect(status.body).toMatchObject({ received: 2 * 0.25 * MiB, size, status: 'open' });
+
+    const second = await runCliAsync(args, { AJX_TOKEN: token });
+    expect(second.stderr).toContain(`resuming upload ${memo.uploadId} at byte ${2 * 0.25 * MiB}`);
+    expect(second.status).toBe(0);
+    const summary = JSON.parse(second.stdout.trim()) as Record<string, unknown>;
+    expect(summary).toMatchObject({
+      insurer: 'PINGAN',
+      records: 3000,
+      accepted: expected.ok,
+      rejects: expected.rejected,
+      duplicate: false,
+      complete: true,
+    });
+    expect(fs.existsSync(`${file}.ajx-upload`)).toBe(false);
+
+    // The same file again: recognised, nothing published again.
+    const again = await runCliAsync(args, { AJX_TOKEN: token });
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout.trim())).toMatchObject({ batchId: summary.batchId, duplicate: true });
+  });
+
+  const LONG = process.env.AJX_LONG_TESTS === '1';
+  const RECORDS = LONG ? 1_000_000 : 100_000;
+
+  it(`publishes a ${RECORDS.toLocaleString('en')}-record backfill with bounded memory and correct counts`, async () => {
+    const file = path.join(hub.dir, `pingan-${RECORDS}.ndjson`);
+    await writeSimulated(file, 'PINGAN', `backfill-${RECORDS}`, RECORDS);
+    const size = fs.statSync(file).size;
+    const gatewayBefore = peakRss(gateway.pid);
+    let cliPeak = 0;
+    let sampler: NodeJS.Timeout | undefined;
+    const res = await runCliAsync(
+      ['publish', '--insurer', 'PINGAN', '--input', file, '--url', url],
+      { AJX_TOKEN: token },
+      (pid) => {
+        sampler = setInterval(() => (cliPeak = Math.max(cliPeak, peakRss(pid))), 100);
+      },
+    );
+    clearInterval(sampler);
+    const { status: code, stdout, stderr } = res;
+    const gatewayPeak = peakRss(gateway.pid);
+    process.stderr.write(
+      `backfill ${RECORDS} records (${(size / MiB).toFixed(0)} MiB): CLI peak RSS ${(cliPeak / MiB).toFixed(0)} MiB, ` +
+        `gateway peak RSS ${(gatewayBefore / MiB).toFixed(0)} → ${(gatewayPeak / MiB).toFixed(0)} MiB\n`,
+    );
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    const summary = JSON.parse(stdout.trim()) as {
+      batchId: string;
+      records: number;
+      accepted: number;
+      rejects: number;
+      duplicates: number;
+      complete: boolean;
+    };
+    expect(summary.records).toBe(RECORDS);
+    expect(summary.complete).toBe(true);
+    expect(summary.accepted + summary.rejects + summary.duplicates).toBe(RECORDS);
+    // A clean generated file: the only rejects possible are records whose generated id collides with an earlier
+    // version of other content (VERSION_CONFLICT); each one is in the batch's outcomes.
+    const codes = await hub.db.query<{ code: string; n: number }[]>(
+      `SELECT code, count(*)::int AS n FROM batch_outcomes WHERE batch_id = $1 AND outcome = 'rejected' GROUP BY code`,
+      [summary.batchId],
+    );
+    expect(codes.filter((c) => c.code !== 'VERSION_CONFLICT')).toEqual([]);
+    expect(codes.reduce((n, c) => n + c.n, 0)).toBe(summary.rejects);
+    // Bounded: far below the file size, whatever it is.
+    expect(cliPeak).toBeGreaterThan(0);
+    expect(cliPeak).toBeLessThan(200 * MiB);
+    expect(gatewayPeak).toBeLessThan(400 * MiB);
+  });
+});
