@@ -138,17 +138,31 @@ function serverProperties({ port, controllerPort, saslPort, logDir, extra }) {
   return `${lines.join('\n')}\n`;
 }
 
-const LOG4J = [
-  'log4j.rootLogger=WARN, stderr',
-  'log4j.logger.kafka=WARN',
-  'log4j.logger.org.apache.kafka=WARN',
-  'log4j.logger.state.change.logger=ERROR',
-  'log4j.appender.stderr=org.apache.log4j.ConsoleAppender',
-  'log4j.appender.stderr.Target=System.err',
-  'log4j.appender.stderr.layout=org.apache.log4j.PatternLayout',
-  'log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n',
-  '',
-].join('\n');
+/** Broker logs to stderr (warnings); the authorizer's denials — the broker's audit trail — to `authorizer.log`. */
+function log4jProperties(authorizerLog) {
+  return [
+    'log4j.rootLogger=WARN, stderr',
+    'log4j.logger.kafka=WARN',
+    'log4j.logger.org.apache.kafka=WARN',
+    'log4j.logger.state.change.logger=ERROR',
+    'log4j.appender.stderr=org.apache.log4j.ConsoleAppender',
+    'log4j.appender.stderr.Target=System.err',
+    'log4j.appender.stderr.layout=org.apache.log4j.PatternLayout',
+    'log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n',
+    // StandardAuthorizer logs every denied operation at INFO (allowed ones at DEBUG).
+    ...(authorizerLog
+      ? [
+          'log4j.logger.kafka.authorizer.logger=INFO, authorizer',
+          'log4j.additivity.kafka.authorizer.logger=false',
+          'log4j.appender.authorizer=org.apache.log4j.FileAppender',
+          `log4j.appender.authorizer.File=${authorizerLog}`,
+          'log4j.appender.authorizer.layout=org.apache.log4j.PatternLayout',
+          'log4j.appender.authorizer.layout.ConversionPattern=[%d] %p %m%n',
+        ]
+      : []),
+    '',
+  ].join('\n');
+}
 
 function paths(dataDir) {
   return {
@@ -158,6 +172,7 @@ function paths(dataDir) {
     pidFile: path.join(dataDir, 'kafka.pid'),
     stateFile: path.join(dataDir, 'broker.json'),
     output: path.join(dataDir, 'broker.out'),
+    authorizerLog: path.join(dataDir, 'authorizer.log'),
   };
 }
 
@@ -255,7 +270,7 @@ async function startBroker(opts = {}) {
     p.config,
     serverProperties({ port, controllerPort, saslPort, logDir: p.logDir, extra: opts.extraProperties }),
   );
-  fs.writeFileSync(p.log4j, LOG4J);
+  fs.writeFileSync(p.log4j, log4jProperties(p.authorizerLog));
   if (formatIfNew(classpath, p)) log(`formatted new storage in ${p.logDir}`);
 
   const out = fs.openSync(p.output, 'a');
@@ -319,7 +334,7 @@ function alterScramUsers(bootstrap, changes, opts = {}) {
   });
   if (lines.length === 0) return;
   const dataLog4j = path.join(os.tmpdir(), 'ajx-kafka-tools-log4j.properties');
-  fs.writeFileSync(dataLog4j, LOG4J);
+  fs.writeFileSync(dataLog4j, log4jProperties(null));
   const res = java(
     ensureClasspath(),
     [

@@ -226,6 +226,64 @@ describe('insurer adapter runner on the SASL listener', () => {
     expect(forged).toBe(0);
   });
 
+  it("every insurer identity × every other insurer's raw and state topics: refused by the broker and logged", async () => {
+    const authorizerLog = path.join(testRuntime().kafkaDataDir, 'authorizer.log');
+    const before = fs.existsSync(authorizerLog) ? fs.statSync(authorizerLog).size : 0;
+    const ends: Record<string, number> = {};
+    const admin = hub.kafka.admin();
+    await admin.connect();
+    const topicEnd = async (topic: string) =>
+      (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+    for (const insurer of INSURERS) ends[insurer] = await topicEnd(hub.ns.topicPrefix + rawTopicName(insurer));
+    const refused: string[] = [];
+    for (const as of INSURERS) {
+      const user = insurerKafkaUser(as, userPrefix());
+      const kafka = createKafka({
+        brokers: testRuntime().saslBrokers,
+        clientId: `test-impostor-${as}`,
+        sasl: { mechanism: 'scram-sha-512', username: user, password: users[user] },
+      });
+      const producer = kafka.producer({ retry: { retries: 0 } });
+      await producer.connect();
+      try {
+        for (const victim of INSURERS.filter((i) => i !== as)) {
+          for (const topic of [rawTopicName(victim), `ajx.adapter-state.v1.${victim}`]) {
+            await expect(
+              producer.send({ topic: hub.ns.topicPrefix + topic, messages: [{ key: 'x', value: '{}' }] }),
+            ).rejects.toThrow(/Topic authorization failed/);
+            refused.push(`${user} ${topic}`);
+          }
+        }
+      } finally {
+        await producer.disconnect();
+      }
+    }
+    expect(refused).toHaveLength(INSURERS.length * (INSURERS.length - 1) * 2);
+    // Nothing landed on any raw topic.
+    for (const insurer of INSURERS)
+      expect(await topicEnd(hub.ns.topicPrefix + rawTopicName(insurer))).toBe(ends[insurer]);
+    await admin.disconnect();
+    // The broker's audit trail: every refused identity × topic (metadata DESCRIBE is refused before any write).
+    const logged = (text: string, pair: string) => {
+      const [user, topic] = pair.split(' ');
+      return text
+        .split('\n')
+        .some(
+          (l) =>
+            l.includes(`User:${user} is Denied operation`) &&
+            l.includes(`Topic:LITERAL:${hub.ns.topicPrefix}${topic} `),
+        );
+    };
+    const missing = await waitFor(
+      () => {
+        const text = fs.readFileSync(authorizerLog).subarray(before).toString('utf8');
+        return refused.every((pair) => logged(text, pair)) ? [] : undefined;
+      },
+      { what: 'every denial in the broker authorizer log', timeoutMs: 10000, intervalMs: 200 },
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('publishes each record exactly once when killed with SIGKILL mid-file and restarted', async () => {
     const drop = path.join(hub.dir, 'drop-crash');
     fs.mkdirSync(path.join(drop, 'incoming'), { recursive: true });
