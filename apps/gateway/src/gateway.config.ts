@@ -1,15 +1,5 @@
-import { CommonConfig } from '@ajx/config';
-import type { WebhookUrlPolicy } from '@ajx/webhooks';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, Validate } from 'class-validator';
-
-const toList = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((s) => s.trim().toLowerCase())
-        .filter(Boolean)
-    : value;
+import { WebhookTargetsConfig } from '@ajx/webhooks';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, Validate } from 'class-validator';
 import {
   InterchangeEndpointsConstraint,
   parseInterchangeEndpoints,
@@ -18,7 +8,7 @@ import {
 
 const parsedEndpoints = new WeakMap<GatewayConfig, InterchangeEndpoint[]>();
 
-export class GatewayConfig extends CommonConfig {
+export class GatewayConfig extends WebhookTargetsConfig {
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -138,23 +128,6 @@ export class GatewayConfig extends CommonConfig {
   @Min(1)
   @Max(1000)
   AJX_FEED_STREAMS_PER_DEPARTMENT: number = 4;
-
-  /** `true` allows webhook URLs on loopback and private networks (tests, the demo, closed networks). */
-  @IsIn(['true', 'false'])
-  AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS = 'false';
-
-  /** If set, webhooks may only go to these hosts (comma-separated names or `*.suffix`). */
-  @Transform(toList)
-  @IsString({ each: true })
-  @Matches(/^(\*\.)?[a-z0-9.-]+$/, { each: true, message: 'AJX_WEBHOOK_ALLOWED_HOSTS: host names or *.suffix' })
-  AJX_WEBHOOK_ALLOWED_HOSTS: string[] = [];
-
-  webhookPolicy(): WebhookUrlPolicy {
-    return {
-      allowPrivateNetworks: this.AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
-      allowedHosts: this.AJX_WEBHOOK_ALLOWED_HOSTS,
-    };
-  }
 
   /** This hub deployment's name in the interchange protocol (`sender` of pull pages and manifests). */
   @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, {

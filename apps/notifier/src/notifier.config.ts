@@ -1,17 +1,7 @@
-import { CommonConfig } from '@ajx/config';
-import type { WebhookUrlPolicy } from '@ajx/webhooks';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { WebhookTargetsConfig } from '@ajx/webhooks';
+import { IsInt, Max, Min } from 'class-validator';
 
-const toList = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((s) => s.trim().toLowerCase())
-        .filter(Boolean)
-    : value;
-
-export class NotifierConfig extends CommonConfig {
+export class NotifierConfig extends WebhookTargetsConfig {
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -54,21 +44,4 @@ export class NotifierConfig extends CommonConfig {
   @Min(1)
   @Max(256)
   AJX_WEBHOOK_CONCURRENCY: number = 16;
-
-  /** `true` allows webhook URLs on loopback and private networks (tests, the demo, closed networks). */
-  @IsIn(['true', 'false'])
-  AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS = 'false';
-
-  /** If set, webhooks may only go to these hosts (comma-separated names or `*.suffix`). */
-  @Transform(toList)
-  @IsString({ each: true })
-  @Matches(/^(\*\.)?[a-z0-9.-]+$/, { each: true, message: 'AJX_WEBHOOK_ALLOWED_HOSTS: host names or *.suffix' })
-  AJX_WEBHOOK_ALLOWED_HOSTS: string[] = [];
-
-  webhookPolicy(): WebhookUrlPolicy {
-    return {
-      allowPrivateNetworks: this.AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
-      allowedHosts: this.AJX_WEBHOOK_ALLOWED_HOSTS,
-    };
-  }
 }

@@ -1,0 +1,35 @@
+import { CommonConfig } from '@ajx/config';
+import { Transform } from 'class-transformer';
+import { IsIn, IsString, Matches } from 'class-validator';
+import type { WebhookUrlPolicy } from './webhook-url.policy';
+
+const toLowerCaseList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean)
+    : value;
+
+/**
+ * Where webhooks may go: the gateway checks a department's URL when it is configured, the notifier again before
+ * every delivery (DNS may have changed), so both processes read the same settings.
+ */
+export class WebhookTargetsConfig extends CommonConfig {
+  /** `true` allows webhook URLs on loopback and private networks (tests, the demo, closed networks). */
+  @IsIn(['true', 'false'])
+  AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS = 'false';
+
+  /** If set, webhooks may only go to these hosts (comma-separated names or `*.suffix`). */
+  @Transform(toLowerCaseList)
+  @IsString({ each: true })
+  @Matches(/^(\*\.)?[a-z0-9.-]+$/, { each: true, message: 'AJX_WEBHOOK_ALLOWED_HOSTS: host names or *.suffix' })
+  AJX_WEBHOOK_ALLOWED_HOSTS: string[] = [];
+
+  webhookPolicy(): WebhookUrlPolicy {
+    return {
+      allowPrivateNetworks: this.AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
+      allowedHosts: this.AJX_WEBHOOK_ALLOWED_HOSTS,
+    };
+  }
+}
