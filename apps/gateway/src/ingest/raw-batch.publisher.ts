@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type RawRecord, rawTopicName, RawHeaders } from '@ajx/contracts';
-import { adapterFor } from '@ajx/domain';
+import { adapterFor, rawRecordKey } from '@ajx/domain';
 import { EventProducer, type OutgoingMessage } from '@ajx/messaging';
 import { MetricsRegistry } from '@ajx/observability';
 import { PollingWorker } from '@ajx/platform';
@@ -13,10 +13,13 @@ const CHUNK = 1000;
 const LEASE_MS = 60_000;
 const POLL_MS = 2_000;
 
-/** The raw Kafka message of one native record: key = the insurer's record id (keeps its versions in order). */
+/**
+ * The raw Kafka message of one native record: key = the insurer's record id, normalised as the standard does
+ * (`rawRecordKey`), so that every version of a record — however its id was written — keeps its order on one partition.
+ */
 export function rawMessage(batch: Pick<BatchRow, 'batch_id' | 'accepted_at'>, raw: RawRecord): OutgoingMessage {
   return {
-    key: raw.sourceId ?? `${batch.batch_id}:${raw.recordIndex}`,
+    key: raw.sourceId ? rawRecordKey(raw.sourceId) : `${batch.batch_id}:${raw.recordIndex}`,
     value: JSON.stringify(raw),
     headers: {
       [RawHeaders.batchId]: batch.batch_id,
