@@ -267,6 +267,8 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
     dlq: number;
     province: number;
     webhooks: number;
+    /** Feed entries of the departments with a webhook: what the receiver must end up with. */
+    webhookFeed: number;
     openEscalations: number;
     incompleteBatches: number;
   }
@@ -277,11 +279,12 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
               (SELECT count(*)::int FROM dept_views) AS views,
               (SELECT count(*)::int FROM dept_feed) AS feed,
               (SELECT count(*)::int FROM dlq_entries) AS dlq,
+              (SELECT count(*)::int FROM dept_feed WHERE department_id = ANY($2::text[])) AS "webhookFeed",
               (SELECT count(*)::int FROM hazard_escalations WHERE state = 'open') AS "openEscalations",
               (SELECT count(*)::int FROM ingest_batches b WHERE b.batch_id = ANY($1::uuid[]) AND (b.status <> 'published'
                  OR (SELECT count(*) FROM batch_outcomes o WHERE o.batch_id = b.batch_id AND o.record_index > 0) < b.records))
                  AS "incompleteBatches"`,
-      [batchIds],
+      [batchIds, WEBHOOK_DEPARTMENTS],
     );
     const [p] = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM province_sim.delivery_log`);
     return { ...c, province: p.n, webhooks: receiver.total() };
@@ -349,7 +352,8 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
         c.events === expectedTotals.events &&
         c.views === expectedTotals.views &&
         c.dlq === expectedTotals.dlq &&
-        c.province === expectedTotals.province;
+        c.province === expectedTotals.province &&
+        c.webhooks === c.webhookFeed;
       if ((matches && Date.now() - stableSince > 6000) || Date.now() - stableSince > 45_000) break;
       if (Date.now() > deadline) break;
       await sleep(2000);
@@ -493,7 +497,7 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
             .slice(0, 3)
             .map(
               (e) =>
-                `\n      exit ${e.code ?? e.signal} at ${((e.at - t0) / 1000).toFixed(0)}s: ${e.tail.split('\n').pop()}`,
+                `\n      exit ${e.code ?? e.signal} at ${((e.at - t0) / 1000).toFixed(0)}s: ${e.tail.replace(/\s+/g, ' ').slice(0, 300)}`,
             )
             .join(''),
       ),

@@ -73,7 +73,7 @@ export class SupervisedService {
           : child
               .output()
               .split('\n')
-              .filter((l) => l.trim())
+              .filter((l) => l.trim() && !/^\s+at /.test(l))
               .slice(-3)
               .join('\n')
               .slice(-1500),
