@@ -173,6 +173,9 @@ export class PrivateRedis {
   }
 
   async start(): Promise<void> {
+    if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error) {
+      throw new Error('redis-server (Redis 7) is not on the PATH: install it (e.g. apt-get install redis-server)');
+    }
     const out = fs.openSync(path.join(this.dir, 'redis.log'), 'a');
     const child = spawn(
       'redis-server',
