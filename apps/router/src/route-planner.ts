@@ -7,6 +7,7 @@ import {
   type RecordKey,
   recordKeyOf,
   type RoutedVersion,
+  type RoutedWrite,
   type ViewChange,
 } from '@ajx/dept-store';
 
@@ -26,7 +27,7 @@ export interface RoutableEvent extends RecordKey {
 
 export interface RoutingPlan {
   changes: ViewChange[];
-  routed: (RecordKey & RoutedVersion)[];
+  routed: RoutedWrite[];
   /** Live routing of hazards: their place in the urgent lane (escalation timers). */
   urgencies: HazardUrgency[];
 }
@@ -74,6 +75,7 @@ export function planRouting(
         subject: e.subject,
         version: e.version,
         eventId: e.eventId,
+        correction: e.correction,
       });
       if (e.kind === 'hazard') plan.urgencies.push(urgencyOf(e, index));
     }

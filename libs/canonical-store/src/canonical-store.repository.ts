@@ -185,11 +185,19 @@ export class CanonicalStoreRepository {
   private async writeDlq(tx: EntityManager, w: StoreWrite): Promise<void> {
     if (w.dlq.length) {
       const d = w.dlq;
+      // A record of an upload has one entry: a copy at another offset (a chunk the gateway re-sent after a crash
+      // between Kafka's ack and its progress record) is the same reject, not a second one.
       await tx.query(
         `INSERT INTO dlq_entries (insurer, batch_id, record_index, source_id, code, message, raw_value,
            source_topic, source_partition, source_offset, accepted_at)
          SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bytea[],
            $8::text[], $9::int[], $10::bigint[], $11::timestamptz[])
+           AS t(insurer, batch_id, record_index, source_id, code, message, raw_value, source_topic, source_partition,
+             source_offset, accepted_at)
+         WHERE t.batch_id IS NULL OR t.record_index IS NULL OR NOT EXISTS (
+           SELECT 1 FROM dlq_entries e WHERE e.batch_id = t.batch_id AND e.record_index = t.record_index
+             AND (e.source_topic, e.source_partition, e.source_offset)
+               IS DISTINCT FROM (t.source_topic, t.source_partition, t.source_offset))
          ON CONFLICT (source_topic, source_partition, source_offset) DO UPDATE SET code = EXCLUDED.code,
            message = EXCLUDED.message, attempts = dlq_entries.attempts + 1, rejected_at = now()
          WHERE dlq_entries.status = 'open'`,

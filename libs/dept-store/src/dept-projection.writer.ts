@@ -1,4 +1,4 @@
-import { jsonRows } from '@ajx/persistence';
+import { jsonRows, returningRows } from '@ajx/persistence';
 import type { RecordKind } from '@ajx/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { insertPayloads, type Payload, payloadOf } from './dept-payload';
@@ -46,6 +46,21 @@ export interface Holding {
 export interface RoutedVersion {
   version: number;
   eventId: string;
+}
+
+/** A version the router routes live: recorded in `route_records`, so it is applied once. */
+export interface RoutedWrite extends RecordKey, RoutedVersion {
+  /** A correction replaces the same version (from an operator replay). */
+  correction?: boolean;
+}
+
+/**
+ * The plan was made from a `route_records` snapshot that another writer moved on before this transaction could record
+ * its versions (a second handler of the same messages: a router killed with its last transaction still committing, or
+ * a partition handed back while a handler was still retrying). Nothing is written; the slice is planned again.
+ */
+export class StaleRoutingError extends Error {
+  override readonly name = 'StaleRoutingError';
 }
 
 export const recordKeyOf = (k: RecordKey) => `${k.kind}\u0000${k.insurer}\u0000${k.subject}`;
@@ -103,11 +118,13 @@ export class DeptProjectionWriter {
    */
   async apply(
     changes: readonly ViewChange[],
-    routed: readonly (RecordKey & RoutedVersion)[],
+    routed: readonly RoutedWrite[],
     urgencies: readonly HazardUrgency[] = [],
   ): Promise<void> {
     if (!changes.length && !routed.length && !urgencies.length) return;
     await this.db.transaction(async (tx) => {
+      // First, and authoritative: the versions are recorded only if no one recorded them (or newer ones) meanwhile —
+      // the check the plan was made with ran outside this transaction.
       if (routed.length) await this.upsertRouted(tx, routed);
       // Escalation rows are locked before the counters, as the notifier does: no lock-order deadlock between them.
       if (urgencies.length) await writeHazardUrgencies(tx, urgencies);
@@ -144,22 +161,34 @@ export class DeptProjectionWriter {
     });
   }
 
-  private async upsertRouted(tx: EntityManager, routed: readonly (RecordKey & RoutedVersion)[]): Promise<void> {
-    await tx.query(
+  private async upsertRouted(tx: EntityManager, routed: readonly RoutedWrite[]): Promise<void> {
+    const keyOf = (r: RecordKey) => `${r.kind}|${r.insurer}|${r.subject}`;
+    const corrections = routed.filter((r) => r.correction).map((r) => `${keyOf(r)}|${r.version}`);
+    const advanced = await returningRows<{ kind: string }>(
+      tx,
       `INSERT INTO route_records AS r (kind, insurer, subject, version, event_id)
        SELECT DISTINCT ON (kind, insurer, subject) * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::uuid[])
          AS t(kind, insurer, subject, version, event_id) ORDER BY kind, insurer, subject, version DESC
        ON CONFLICT (kind, insurer, subject) DO UPDATE SET version = EXCLUDED.version, event_id = EXCLUDED.event_id,
          routed_at = now()
-       WHERE r.version <= EXCLUDED.version`,
+       WHERE r.version < EXCLUDED.version OR (r.version = EXCLUDED.version
+         AND EXCLUDED.kind || '|' || EXCLUDED.insurer || '|' || EXCLUDED.subject || '|' || EXCLUDED.version = ANY($6::text[]))
+       RETURNING r.kind`,
       [
         routed.map((r) => r.kind),
         routed.map((r) => r.insurer),
         routed.map((r) => r.subject),
         routed.map((r) => r.version),
         routed.map((r) => r.eventId),
+        corrections,
       ],
     );
+    const keys = new Set(routed.map(keyOf)).size;
+    if (advanced.length < keys) {
+      throw new StaleRoutingError(
+        `${keys - advanced.length} of ${keys} records were routed by another writer since this slice was planned`,
+      );
+    }
   }
 
   private async deleteViews(tx: EntityManager, ws: readonly ViewChange[]): Promise<void> {

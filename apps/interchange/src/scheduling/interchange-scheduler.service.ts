@@ -22,6 +22,7 @@ export class InterchangeScheduler implements OnApplicationBootstrap, BeforeAppli
   private queue: Queue | null = null;
   private worker: Worker | null = null;
   private installing: Promise<void> | null = null;
+  private closing = false;
 
   constructor(
     private readonly config: InterchangeConfig,
@@ -42,16 +43,41 @@ export class InterchangeScheduler implements OnApplicationBootstrap, BeforeAppli
   }
 
   private async install(): Promise<void> {
-    const pushing = this.config.endpoints().filter((e) => e.mode !== 'off');
     const connection = redisOptions(this.config.AJX_REDIS_URL);
     const prefix = this.config.AJX_REDIS_PREFIX;
     this.queue = new Queue(INTERCHANGE_QUEUE, { connection, prefix });
+    this.queue.on('error', (err) => this.logger.warn(`scheduler queue: ${err.message}`));
+    await this.upsertSchedulers(this.queue);
+    // Redis may come back without its data (a restart without persistence, a failover to an empty replica): the
+    // schedulers are installed again whenever the queue's connection is ready after a reconnect, so scheduled runs
+    // and manifests resume without restarting the service.
+    const client = await this.queue.client;
+    let connected = true;
+    client.on('close', () => (connected = false));
+    client.on('ready', () => {
+      if (connected || this.closing || !this.queue) return;
+      connected = true;
+      const queue = this.queue;
+      this.installing = (this.installing ?? Promise.resolve())
+        .then(() => this.upsertSchedulers(queue))
+        .catch((err: unknown) =>
+          this.logger.error(`job schedulers not reinstalled: ${err instanceof Error ? err.message : String(err)}`),
+        );
+    });
+    this.worker = new Worker(INTERCHANGE_QUEUE, (job) => this.handle(job), { connection, prefix, concurrency: 1 });
+    this.worker.on('failed', (job, err) => this.logger.error(`job ${job?.name ?? '?'} failed: ${err.message}`));
+    this.worker.on('error', (err) => this.logger.error(`scheduler worker: ${err.message}`));
+  }
+
+  /** Creates (or updates) the configured job schedulers and removes those no longer configured. */
+  private async upsertSchedulers(queue: Queue): Promise<void> {
+    const pushing = this.config.endpoints().filter((e) => e.mode !== 'off');
     const wanted = new Set<string>();
     const opts = { removeOnComplete: 100, removeOnFail: 500 };
     for (const e of pushing) {
       if (e.mode !== 'scheduled' || !e.cron) continue;
       const id = `${SCHEDULED_PUSH}:${e.id}`;
-      await this.queue.upsertJobScheduler(
+      await queue.upsertJobScheduler(
         id,
         { pattern: e.cron, tz: SCHEDULE_TZ },
         { name: SCHEDULED_PUSH, data: { endpointId: e.id }, opts },
@@ -59,26 +85,24 @@ export class InterchangeScheduler implements OnApplicationBootstrap, BeforeAppli
       wanted.add(id);
     }
     if (pushing.length) {
-      await this.queue.upsertJobScheduler(
+      await queue.upsertJobScheduler(
         MANIFESTS,
         { pattern: this.config.AJX_INTERCHANGE_MANIFEST_CRON, tz: SCHEDULE_TZ },
         { name: MANIFESTS, data: {}, opts },
       );
       wanted.add(MANIFESTS);
     }
-    for (const s of await this.queue.getJobSchedulers()) {
+    for (const s of await queue.getJobSchedulers()) {
       if (!wanted.has(s.key)) {
-        await this.queue.removeJobScheduler(s.key);
+        await queue.removeJobScheduler(s.key);
         this.logger.log(`removed the job scheduler ${s.key} (no longer configured)`);
       }
     }
-    this.worker = new Worker(INTERCHANGE_QUEUE, (job) => this.handle(job), { connection, prefix, concurrency: 1 });
-    this.worker.on('failed', (job, err) => this.logger.error(`job ${job?.name ?? '?'} failed: ${err.message}`));
-    this.worker.on('error', (err) => this.logger.error(`scheduler worker: ${err.message}`));
     this.logger.log(`job schedulers installed: ${[...wanted].join(', ') || 'none'}`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await this.worker?.close();
     await this.queue?.close();
     await this.installing;

@@ -1,4 +1,5 @@
 import type { RawRecord } from '@ajx/contracts';
+import { normalizeIdentifier } from '../text/normalize-text';
 
 /** Pass 1 verdict on a whole file: readable (with its record count) or MALFORMED_FILE with the reason. */
 export type ContainerCheck = { ok: true; records: number } | { ok: false; message: string };
@@ -46,6 +47,17 @@ export function readableId(v: unknown): string | null {
   if (typeof v !== 'string') return null;
   const s = v.trim();
   return s && !s.includes('\ufffd') ? s : null;
+}
+
+/**
+ * The Kafka key of a raw record: the insurer's record id as the data standard normalises identifiers (half-width, no
+ * white space). Insurers' systems write one id in several ways (`ＰＩＣＣＡＺ…` in one row, `PICCAZ…` in the next);
+ * keyed by the id as written, versions of one record could land on different partitions and be normalised out of
+ * order — a later version first, the earlier one then dropped as stale by the router. Keyed like this, every version
+ * of a record shares a partition and stays in file order.
+ */
+export function rawRecordKey(sourceId: string): string {
+  return normalizeIdentifier(sourceId) || sourceId;
 }
 
 /** Deepest nesting of objects and arrays a record may have (real records nest 3 levels; hostile ones 100 000). */

@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RecordKind, Sector } from '@ajx/contracts';
+import { adapterFor, SUPPORTED_INSURERS } from '@ajx/domain';
+import { simulateFile } from '@ajx/simulation';
+
+/** One accepted record version, as the oracle needs it. */
+export interface ExpectedEvent {
+  eventId: string;
+  insurer: string;
+  kind: RecordKind;
+  subject: string;
+  version: number;
+  region: string;
+  sector: Sector;
+  /** Hazards: level and status of this version. */
+  level: string | null;
+  status: string | null;
+}
+
+export interface ExpectedReject {
+  recordIndex: number;
+  code: string;
+}
+
+export interface LoadFile {
+  insurer: string;
+  file: string;
+  contentType: string;
+  records: number;
+  accepted: ExpectedEvent[];
+  rejects: ExpectedReject[];
+}
+
+const KINDS: RecordKind[] = ['policy', 'service', 'hazard'];
+const keyOf = (e: Pick<ExpectedEvent, 'insurer' | 'kind' | 'subject'>) => `${e.insurer}|${e.kind}|${e.subject}`;
+
+/**
+ * Native files for all four insurers from `libs/simulation` (policies with endorsements and cancellations, services
+ * with amendments, hazards updated and rectified; ~2 % defective records), written to `dir`, with the outcome the
+ * data standard requires for every record: the oracle. Each file is its own generator stream; a file whose records
+ * would reuse a record id of an earlier file is drawn again with the next seed, so that every (insurer, kind, subject)
+ * belongs to one file and the oracle does not depend on which file the hub happens to process first.
+ */
+export async function generateLoad(o: {
+  dir: string;
+  seed: string;
+  records: number;
+  perFile: number;
+  regionPrefixes: string[];
+}): Promise<LoadFile[]> {
+  fs.mkdirSync(o.dir, { recursive: true });
+  const files: LoadFile[] = [];
+  const owner = new Map<string, number>();
+  const perInsurer = Math.ceil(o.records / SUPPORTED_INSURERS.length);
+  for (const insurer of SUPPORTED_INSURERS) {
+    for (let n = 0, made = 0; made < perInsurer; n++) {
+      const records = Math.min(o.perFile, perInsurer - made);
+      for (let attempt = 0; ; attempt++) {
+        const sim = simulateFile({
+          insurer,
+          seed: `${o.seed}-${insurer}-${n}-${attempt}`,
+          records,
+          kind: KINDS[n % KINDS.length],
+          regionPrefixes: o.regionPrefixes,
+          defectRate: 0.02,
+          noise: 0.02,
+        });
+        const accepted: ExpectedEvent[] = [];
+        const rejects: ExpectedReject[] = [];
+        for (const out of sim.outcomes()) {
+          if (!out.ok) {
+            rejects.push({ recordIndex: out.recordIndex, code: out.code });
+            continue;
+          }
+          const e = out.event;
+          const data = e.data as unknown as Record<string, unknown>;
+          accepted.push({
+            eventId: e.id,
+            insurer: e.insurer,
+            kind: out.kind,
+            subject: e.subject,
+            version: e.sourceversion,
+            region: e.region,
+            sector: e.sector,
+            level: out.kind === 'hazard' ? (data.level as string) : null,
+            status: out.kind === 'hazard' ? (data.status as string) : null,
+          });
+        }
+        if (accepted.some((e) => owner.has(keyOf(e)))) continue;
+        const index = files.length;
+        for (const e of accepted) owner.set(keyOf(e), index);
+        const file = path.join(o.dir, `${insurer}-${n}`);
+        fs.writeFileSync(file, await sim.bytes());
+        files.push({
+          insurer,
+          file,
+          contentType: adapterFor(insurer)!.contentTypes[0],
+          records,
+          accepted,
+          rejects,
+        });
+        break;
+      }
+      made += records;
+    }
+  }
+  return files;
+}
+
+export interface UploadResult {
+  batchId: string;
+  attempts: number;
+  duplicateAnswers: number;
+}
+
+/**
+ * Uploads one file as an insurer's client would: on a connection error, a 5xx or a 429 it waits and sends the same
+ * file again. A gateway killed after it stored the file answers the retry 200 `duplicate=true` with the same batch.
+ */
+export async function uploadWithRetries(
+  gatewayUrl: string,
+  token: string,
+  f: LoadFile,
+  deadline: number,
+): Promise<UploadResult> {
+  const body = fs.readFileSync(f.file);
+  let duplicateAnswers = 0;
+  for (let attempt = 1; ; attempt++) {
+    let status = 0;
+    let text = '';
+    try {
+      const res = await fetch(`${gatewayUrl}/v1/ingest/${f.insurer}/files`, {
+        method: 'POST',
+        headers: { 'content-type': f.contentType, authorization: `Bearer ${token}` },
+        body,
+        signal: AbortSignal.timeout(120_000),
+      });
+      status = res.status;
+      text = await res.text();
+    } catch (err) {
+      text = (err as Error).message;
+    }
+    if (status === 202 || status === 200) {
+      const answer = JSON.parse(text) as { batchId: string; duplicate: boolean };
+      if (answer.duplicate) duplicateAnswers++;
+      return { batchId: answer.batchId, attempts: attempt, duplicateAnswers };
+    }
+    if (status !== 0 && status < 500 && status !== 429) {
+      throw new Error(`upload of ${path.basename(f.file)} refused: ${status} ${text.slice(0, 500)}`);
+    }
+    if (Date.now() > deadline) throw new Error(`upload of ${path.basename(f.file)} kept failing: ${status} ${text}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}

@@ -1,0 +1,138 @@
+import { type Department, referenceEntitled, referenceUrgentPlan, type RulePack, type UrgentPlan } from '@ajx/authz';
+import type { ExpectedEvent, LoadFile } from './load';
+
+/** One comparison of the oracle with what the hub holds. */
+export interface Check {
+  check: string;
+  expected: number;
+  found: number;
+  /** Expected but absent (sample). */
+  missing: string[];
+  /** Present but not expected, or present more than once (sample). */
+  extra: string[];
+}
+
+/** Compares an expected set with a found multiset: equal means every expected key exactly once and nothing else. */
+export function compare(check: string, expected: Iterable<string>, found: Iterable<string>): Check {
+  const want = new Set(expected);
+  const seen = new Map<string, number>();
+  for (const k of found) seen.set(k, (seen.get(k) ?? 0) + 1);
+  const missing: string[] = [];
+  const extra: string[] = [];
+  for (const k of want) if (!seen.has(k)) missing.push(k);
+  for (const [k, n] of seen) {
+    if (!want.has(k)) extra.push(k);
+    else if (n > 1) extra.push(`${k} ×${n}`);
+  }
+  let total = 0;
+  for (const n of seen.values()) total += n;
+  return { check, expected: want.size, found: total, missing: missing.slice(0, 5), extra: extra.slice(0, 5) };
+}
+
+export const ok = (c: Check) => c.missing.length === 0 && c.extra.length === 0 && c.expected === c.found;
+
+export interface Escalation {
+  /** insurer|subject */
+  key: string;
+  /** Departments of the tiers after the first. */
+  recipients: string[];
+}
+
+const recordKey = (e: Pick<ExpectedEvent, 'insurer' | 'kind' | 'subject'>) => `${e.kind}|${e.insurer}|${e.subject}`;
+
+/** What the hub must hold after convergence, computed from the generator's expected outcomes and the rule pack. */
+export class Oracle {
+  readonly events: ExpectedEvent[];
+  /** Latest version per record. */
+  readonly latest = new Map<string, ExpectedEvent>();
+  private readonly entitledCache = new Map<string, string[]>();
+  private readonly planCache = new Map<string, UrgentPlan>();
+
+  constructor(
+    readonly files: LoadFile[],
+    private readonly pack: RulePack,
+    private readonly departments: Department[],
+  ) {
+    this.events = files.flatMap((f) => f.accepted);
+    for (const e of this.events) {
+      const k = recordKey(e);
+      const cur = this.latest.get(k);
+      if (!cur || cur.version < e.version) this.latest.set(k, e);
+    }
+  }
+
+  entitled(e: ExpectedEvent): string[] {
+    const k = `${e.kind}|${e.region}|${e.sector}`;
+    let ids = this.entitledCache.get(k);
+    if (!ids) {
+      ids = referenceEntitled(this.pack, this.departments, {
+        kind: e.kind,
+        regionCode: e.region,
+        sector: e.sector,
+      }).map((x) => x.departmentId);
+      this.entitledCache.set(k, ids);
+    }
+    return ids;
+  }
+
+  urgentPlan(e: ExpectedEvent): UrgentPlan {
+    const k = `${e.region}|${e.sector}`;
+    let plan = this.planCache.get(k);
+    if (!plan) {
+      plan = referenceUrgentPlan(this.pack, this.departments, { regionCode: e.region, sector: e.sector });
+      this.planCache.set(k, plan);
+    }
+    return plan;
+  }
+
+  eventIds(): string[] {
+    return this.events.map((e) => e.eventId);
+  }
+
+  latestRecords(): string[] {
+    return [...this.latest.values()].map((e) => `${recordKey(e)}|${e.version}|${e.eventId}`);
+  }
+
+  /** Every department entitled to a record holds its latest version once. */
+  viewRows(): string[] {
+    const out: string[] = [];
+    for (const e of this.latest.values())
+      for (const d of this.entitled(e)) out.push(`${d}|${recordKey(e)}|${e.eventId}`);
+    return out;
+  }
+
+  /** Every version reaches each entitled department's feed once (as `new`, then `updated`). */
+  feedEntries(): string[] {
+    const out: string[] = [];
+    for (const e of this.events) for (const d of this.entitled(e)) out.push(`${d}|${e.eventId}`);
+    return out;
+  }
+
+  provinceEvents(province: string): string[] {
+    return this.events.filter((e) => e.region.startsWith(province)).map((e) => e.eventId);
+  }
+
+  rejects(batchIds: Map<string, string>): string[] {
+    return this.files.flatMap((f) => f.rejects.map((r) => `${batchIds.get(f.file)}|${r.recordIndex}|${r.code}`));
+  }
+
+  /**
+   * The urgent lane, unacknowledged: each major hazard still open at its latest version escalates through every
+   * later tier that has departments, each of them getting one `escalated` entry, and ends `exhausted`. A hazard
+   * rectified later may have been closed before or after some escalations: at most one entry per department, only
+   * to departments of its later tiers, and it is not left open.
+   */
+  escalations(): { open: Escalation[]; rectified: Escalation[] } {
+    const open: Escalation[] = [];
+    const rectified: Escalation[] = [];
+    for (const e of this.latest.values()) {
+      if (e.kind !== 'hazard' || e.level !== 'major') continue;
+      const plan = this.urgentPlan(e);
+      const tiers = [plan.county, plan.city, plan.province].filter((t) => t.length > 0);
+      const recipients = tiers.slice(1).flat();
+      const key = `${e.insurer}|${e.subject}`;
+      if (tiers.length) (e.status === 'rectified' ? rectified : open).push({ key, recipients });
+    }
+    return { open, rectified };
+  }
+}
