@@ -173,54 +173,59 @@ describe('resumable uploads and ajx publish', () => {
   const LONG = process.env.AJX_LONG_TESTS === '1';
   const RECORDS = LONG ? 1_000_000 : 100_000;
 
-  it(`publishes a ${RECORDS.toLocaleString('en')}-record backfill with bounded memory and correct counts`, async () => {
-    const file = path.join(hub.dir, `pingan-${RECORDS}.ndjson`);
-    await writeSimulated(file, 'PINGAN', `backfill-${RECORDS}`, RECORDS);
-    const size = fs.statSync(file).size;
-    const gatewayBefore = peakRss(gateway.pid);
-    let cliPeak = 0;
-    let sampler: NodeJS.Timeout | undefined;
-    const started = Date.now();
-    const res = await runCliAsync(
-      ['publish', '--insurer', 'PINGAN', '--input', file, '--url', url],
-      { AJX_TOKEN: token },
-      (pid) => {
-        sampler = setInterval(() => (cliPeak = Math.max(cliPeak, peakRss(pid))), 100);
-      },
-    );
-    clearInterval(sampler);
-    // Printed for docs/benchmarks.md (upload + every record normalised and stored), never asserted.
-    const seconds = (Date.now() - started) / 1000;
-    const { status: code, stdout, stderr } = res;
-    const gatewayPeak = peakRss(gateway.pid);
-    process.stderr.write(
-      `backfill ${RECORDS} records (${(size / MiB).toFixed(0)} MiB) in ${seconds.toFixed(0)} s ` +
-        `(${Math.round(RECORDS / seconds)} records/s, upload until the batch is complete): CLI peak RSS ${(cliPeak / MiB).toFixed(0)} MiB, ` +
-        `gateway peak RSS ${(gatewayBefore / MiB).toFixed(0)} → ${(gatewayPeak / MiB).toFixed(0)} MiB\n`,
-    );
-    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
-    const summary = JSON.parse(stdout.trim()) as {
-      batchId: string;
-      records: number;
-      accepted: number;
-      rejects: number;
-      duplicates: number;
-      complete: boolean;
-    };
-    expect(summary.records).toBe(RECORDS);
-    expect(summary.complete).toBe(true);
-    expect(summary.accepted + summary.rejects + summary.duplicates).toBe(RECORDS);
-    // A clean generated file: the only rejects possible are records whose generated id collides with an earlier
-    // version of other content (VERSION_CONFLICT); each one is in the batch's outcomes.
-    const codes = await hub.db.query<{ code: string; n: number }[]>(
-      `SELECT code, count(*)::int AS n FROM batch_outcomes WHERE batch_id = $1 AND outcome = 'rejected' GROUP BY code`,
-      [summary.batchId],
-    );
-    expect(codes.filter((c) => c.code !== 'VERSION_CONFLICT')).toEqual([]);
-    expect(codes.reduce((n, c) => n + c.n, 0)).toBe(summary.rejects);
-    // Bounded: far below the file size, whatever it is.
-    expect(cliPeak).toBeGreaterThan(0);
-    expect(cliPeak).toBeLessThan(200 * MiB);
-    expect(gatewayPeak).toBeLessThan(400 * MiB);
-  });
+  it(
+    `publishes a ${RECORDS.toLocaleString('en')}-record backfill with bounded memory and correct counts`,
+    async () => {
+      const file = path.join(hub.dir, `pingan-${RECORDS}.ndjson`);
+      await writeSimulated(file, 'PINGAN', `backfill-${RECORDS}`, RECORDS);
+      const size = fs.statSync(file).size;
+      const gatewayBefore = peakRss(gateway.pid);
+      let cliPeak = 0;
+      let sampler: NodeJS.Timeout | undefined;
+      const started = Date.now();
+      const res = await runCliAsync(
+        ['publish', '--insurer', 'PINGAN', '--input', file, '--url', url],
+        { AJX_TOKEN: token },
+        (pid) => {
+          sampler = setInterval(() => (cliPeak = Math.max(cliPeak, peakRss(pid))), 100);
+        },
+      );
+      clearInterval(sampler);
+      // Printed for docs/benchmarks.md (upload + every record normalised and stored), never asserted.
+      const seconds = (Date.now() - started) / 1000;
+      const { status: code, stdout, stderr } = res;
+      const gatewayPeak = peakRss(gateway.pid);
+      process.stderr.write(
+        `backfill ${RECORDS} records (${(size / MiB).toFixed(0)} MiB) in ${seconds.toFixed(0)} s ` +
+          `(${Math.round(RECORDS / seconds)} records/s, upload until the batch is complete): CLI peak RSS ${(cliPeak / MiB).toFixed(0)} MiB, ` +
+          `gateway peak RSS ${(gatewayBefore / MiB).toFixed(0)} → ${(gatewayPeak / MiB).toFixed(0)} MiB\n`,
+      );
+      expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+      const summary = JSON.parse(stdout.trim()) as {
+        batchId: string;
+        records: number;
+        accepted: number;
+        rejects: number;
+        duplicates: number;
+        complete: boolean;
+      };
+      expect(summary.records).toBe(RECORDS);
+      expect(summary.complete).toBe(true);
+      expect(summary.accepted + summary.rejects + summary.duplicates).toBe(RECORDS);
+      // A clean generated file: the only rejects possible are records whose generated id collides with an earlier
+      // version of other content (VERSION_CONFLICT); each one is in the batch's outcomes.
+      const codes = await hub.db.query<{ code: string; n: number }[]>(
+        `SELECT code, count(*)::int AS n FROM batch_outcomes WHERE batch_id = $1 AND outcome = 'rejected' GROUP BY code`,
+        [summary.batchId],
+      );
+      expect(codes.filter((c) => c.code !== 'VERSION_CONFLICT')).toEqual([]);
+      expect(codes.reduce((n, c) => n + c.n, 0)).toBe(summary.rejects);
+      // Bounded: far below the file size, whatever it is.
+      expect(cliPeak).toBeGreaterThan(0);
+      expect(cliPeak).toBeLessThan(200 * MiB);
+      expect(gatewayPeak).toBeLessThan(400 * MiB);
+      // Generating 1,000,000 records alone takes minutes on two cores.
+    },
+    LONG ? 30 * 60_000 : undefined,
+  );
 });
