@@ -11,7 +11,7 @@ import { type BenchStack, startBenchStack } from './support/bench-stack';
 /*
  * npm run bench:e2e [-- --records 200000 --file-records 5000 --province 33]
  * npm run bench:e2e -- --rate 1000 --duration 60          (fixed rate: latency under steady load)
- *   --heap-mb N   V8 old-space budget of each service (default 192, as deploy/docker sets it; 0 = Node's default)
+ *   --heap-mb N   V8 old-space budget of each service (default 384, as deploy/docker sets it; 0 = Node's default)
  *
  * Native files for all four insurers (realistic mix of policies, services and hazards, versions, ~2 % defects) are
  * generated first (not timed), then pushed through the gateway into a hub of its own (gateway, normaliser, router as
@@ -41,7 +41,7 @@ function parseArgs(argv: string[]): Args {
     duration: Number(get('duration', '60')),
     province: get('province', '33'),
     limit: !argv.includes('--no-limit'),
-    heapMb: Number(get('heap-mb', '192')),
+    heapMb: Number(get('heap-mb', '384')),
   };
 }
 

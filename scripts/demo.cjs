@@ -118,8 +118,8 @@ async function waitReady(svc, timeoutMs = 60000) {
 function startService(svc, i) {
   const entry = path.join(ROOT, 'dist', 'apps', svc.name, 'src', 'main.js');
   // The services' memory budget, as deployments set it (docs/benchmarks.md: RSS stays under 300 MB).
-  const heap = `--max-old-space-size=${process.env.AJX_SERVICE_HEAP_MB || 192}`;
-  const child = spawn(process.execPath, [heap, entry], {
+  const heap = [`--max-old-space-size=${process.env.AJX_SERVICE_HEAP_MB || 384}`, '--max-semi-space-size=16'];
+  const child = spawn(process.execPath, [...heap, entry], {
     env: { ...env, ...svc.env, [svc.portVar]: String(svc.port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
