@@ -7,7 +7,7 @@ import { spawnService, startService, type StartedService, testRuntime, waitFor }
 import { createHash } from 'node:crypto';
 import { AdapterConfig } from '../../../apps/adapter/src/adapter.config';
 import { adapterService } from '../../../apps/adapter/src/adapter.service-definition';
-import { SAMPLES, sampleFiles, TestHub } from '../support/hub';
+import { expectedOutputOf, sampleFiles, TestHub } from '../support/hub';
 import { provisionKafkaUsers, runCli } from '../support/kafka-users';
 
 /*
@@ -16,24 +16,9 @@ import { provisionKafkaUsers, runCli } from '../support/kafka-users';
  * is refused by the broker; a runner killed with SIGKILL mid-file and restarted publishes every record once.
  */
 
-interface Expected {
-  kind?: string;
-  type?: string;
-  subject?: string;
-  data?: { version: number };
-  reject?: string;
-  recordIndex?: number;
-}
-
 const INSURERS = ['PICC', 'PINGAN', 'CPIC', 'DADI'];
 
-function expectedOf(insurer: string, file: string): Expected[] {
-  return fs
-    .readFileSync(path.join(SAMPLES, 'expected', insurer, `${path.basename(file)}.ndjson`), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Expected);
-}
+const expectedOf = expectedOutputOf;
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 

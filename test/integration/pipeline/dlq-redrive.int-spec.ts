@@ -8,6 +8,7 @@ import { DlqRedriver, NormalizationPipeline } from '@ajx/normalization';
 import { envOf, waitFor } from '@ajx/testing';
 import { CommonConfig } from '@ajx/config';
 import { getJson, TestHub, upload } from '../support/hub';
+import { pinganHazardLine } from '../support/records';
 
 /*
  * `ajx dlq list|redrive`: rejected records are listed by batch and code; after a mapping fix a redrive turns them
@@ -29,26 +30,7 @@ describe('DLQ list and redrive', () => {
 
   it('lists rejects by batch and code and redrives them after a fix', async () => {
     // Hazards whose level uses a code the mapping does not know yet ("SEVERE"): INVALID_ENUM.
-    const line = (n: number) =>
-      JSON.stringify({
-        recordType: 'HAZARD',
-        dangerNo: `DLQ-${n}`,
-        seq: 1,
-        insured: {
-          creditCode: '91330203126771476E',
-          name: '宁波北仑化工股份有限公司',
-          areaCode: '330203',
-          industryCode: 'C2614',
-        },
-        grade: n % 2 ? 'SEVERE' : 'GENERAL',
-        category: null,
-        desc: '配电箱未接地',
-        foundTime: 1721782800000,
-        deadline: null,
-        state: 'OPEN',
-        doneTime: null,
-        bizTime: 1721782800000 + n,
-      });
+    const line = (n: number) => pinganHazardLine('DLQ', n);
     const res = await upload(hub.url(), token, 'PINGAN', `${[1, 2, 3, 4, 5, 6].map(line).join('\n')}\n`);
     const batchId = res.body.batchId as string;
     await waitFor(

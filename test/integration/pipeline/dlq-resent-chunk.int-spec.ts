@@ -2,6 +2,7 @@ import { rawTopicName, Topics } from '@ajx/contracts';
 import { EventProducer } from '@ajx/messaging';
 import { waitFor } from '@ajx/testing';
 import { getJson, TestHub, upload } from '../support/hub';
+import { pinganHazardLine } from '../support/records';
 import { readAll } from '../support/kafka-read';
 
 /*
@@ -21,26 +22,7 @@ describe('a raw chunk sent twice', () => {
   afterAll(() => hub.stop());
 
   it('leaves one DLQ entry per rejected record and the batch report as it was', async () => {
-    const line = (n: number) =>
-      JSON.stringify({
-        recordType: 'HAZARD',
-        dangerNo: `RS-${n}`,
-        seq: 1,
-        insured: {
-          creditCode: '91330203126771476E',
-          name: '宁波北仑化工股份有限公司',
-          areaCode: '330203',
-          industryCode: 'C2614',
-        },
-        grade: n % 2 ? 'SEVERE' : 'GENERAL',
-        category: null,
-        desc: '配电箱未接地',
-        foundTime: 1721782800000,
-        deadline: null,
-        state: 'OPEN',
-        doneTime: null,
-        bizTime: 1721782800000 + n,
-      });
+    const line = (n: number) => pinganHazardLine('RS', n);
     const res = await upload(hub.url(), token, 'PINGAN', `${[1, 2, 3, 4, 5, 6].map(line).join('\n')}\n`);
     expect(res.status).toBe(202);
     const batchId = res.body.batchId as string;

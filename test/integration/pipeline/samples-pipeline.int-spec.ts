@@ -6,7 +6,7 @@ import { createNormalizer, INSURER_MAPPINGS, type InsurerMapping } from '@ajx/do
 import { EventProducer } from '@ajx/messaging';
 import { NormalizationPipeline, RawReplayer } from '@ajx/normalization';
 import { waitFor } from '@ajx/testing';
-import { getJson, SAMPLES, sampleFiles, TestHub, upload } from '../support/hub';
+import { type ExpectedOutput, expectedOutputOf, getJson, sampleFiles, TestHub, upload } from '../support/hub';
 import { readAll } from '../support/kafka-read';
 
 /*
@@ -16,25 +16,11 @@ import { readAll } from '../support/kafka-read';
  * VERSION_CONFLICT, and a replay after a mapping change yields corrections.
  */
 
-interface Expected {
-  kind?: string;
-  type?: string;
-  subject?: string;
-  time?: string;
-  data?: { version: number };
-  reject?: string;
-  recordIndex?: number;
-}
+type Expected = ExpectedOutput;
 
 const INSURERS = ['PICC', 'PINGAN', 'CPIC', 'DADI'];
 
-function expectedOf(insurer: string, file: string): Expected[] {
-  return fs
-    .readFileSync(path.join(SAMPLES, 'expected', insurer, `${path.basename(file)}.ndjson`), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Expected);
-}
+const expectedOf = expectedOutputOf;
 
 describe('normaliser pipeline and canonical store', () => {
   const hub = new TestHub('pipeline', { services: ['gateway', 'normalizer'] });

@@ -195,6 +195,25 @@ export function sampleFiles(insurer: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
+/** One line of a sample's expected output (`../shared/samples/expected`): a canonical event or a reject. */
+export interface ExpectedOutput {
+  kind?: string;
+  type?: string;
+  subject?: string;
+  time?: string;
+  data?: { version: number };
+  reject?: string;
+  recordIndex?: number;
+}
+
+export function expectedOutputOf(insurer: string, file: string): ExpectedOutput[] {
+  return fs
+    .readFileSync(path.join(SAMPLES, 'expected', insurer, `${path.basename(file)}.ndjson`), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as ExpectedOutput);
+}
+
 export async function upload(
   url: string,
   token: string | null,

@@ -157,3 +157,29 @@ export async function storeCanonical(db: DataSource, events: CanonicalEvent[]): 
     resolved: [],
   });
 }
+
+/**
+ * One PINGAN hazard line (NDJSON) of the Ningbo chemical plant: odd `n` uses the level code "SEVERE", which the
+ * mapping does not know (INVALID_ENUM), even `n` is valid.
+ */
+export function pinganHazardLine(prefix: string, n: number): string {
+  return JSON.stringify({
+    recordType: 'HAZARD',
+    dangerNo: `${prefix}-${n}`,
+    seq: 1,
+    insured: {
+      creditCode: '91330203126771476E',
+      name: '宁波北仑化工股份有限公司',
+      areaCode: '330203',
+      industryCode: 'C2614',
+    },
+    grade: n % 2 ? 'SEVERE' : 'GENERAL',
+    category: null,
+    desc: '配电箱未接地',
+    foundTime: 1721782800000,
+    deadline: null,
+    state: 'OPEN',
+    doneTime: null,
+    bizTime: 1721782800000 + n,
+  });
+}
