@@ -11,6 +11,8 @@ import { planRouting, type RoutableEvent } from './route-planner';
 
 const PAGE = 500;
 const LEASE_MS = 60_000;
+/** A failed run is taken up again after this long, from its last cursor. */
+export const RETRY_MS = 5_000;
 
 /**
  * Gives a newly entitled department its history (and re-scopes everything after a rule change) from the canonical
@@ -50,7 +52,9 @@ export class ReprojectionService implements OnApplicationBootstrap, OnApplicatio
         await this.run(job, stopped);
         await this.jobs.finish(job.id);
       } catch (err) {
-        await this.jobs.finish(job.id, (err as Error).message);
+        const message = (err as Error).message;
+        this.logger.warn(`re-projection ${job.id} failed (${message}); taken up again in ${RETRY_MS} ms`);
+        await this.jobs.retryLater(job.id, message, RETRY_MS);
         throw err;
       }
     }

@@ -26,6 +26,13 @@ export async function insertPayloads(tx: EntityManager, payloads: Iterable<Paylo
     `INSERT INTO dept_payloads (payload_id, data)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(payload_id uuid, data jsonb)
      ON CONFLICT (payload_id) DO NOTHING`,
-    [jsonRows([...distinct.values()].map((p) => ({ payload_id: p.payloadId, data: p.data })))],
+    // In key order, like every writer's rows: concurrent writers wait for each other instead of deadlocking.
+    [
+      jsonRows(
+        [...distinct.values()]
+          .sort((a, b) => (a.payloadId < b.payloadId ? -1 : a.payloadId > b.payloadId ? 1 : 0))
+          .map((p) => ({ payload_id: p.payloadId, data: p.data })),
+      ),
+    ],
   );
 }

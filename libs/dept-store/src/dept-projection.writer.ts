@@ -131,8 +131,11 @@ export class DeptProjectionWriter {
       if (!changes.length) return;
       const finals = new Map<string, ViewChange>();
       for (const change of changes) finals.set(`${change.departmentId}\u0000${recordKeyOf(change)}`, change);
-      const upserts = [...finals.values()].filter((c) => c.entry !== 'withdrawn');
-      const withdrawals = [...finals.values()].filter((c) => c.entry === 'withdrawn');
+      // View rows in key order: the router's slices and re-projection jobs running at once lock them in the same
+      // order and wait for each other instead of deadlocking.
+      const ordered = [...finals.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
+      const upserts = ordered.filter((c) => c.entry !== 'withdrawn');
+      const withdrawals = ordered.filter((c) => c.entry === 'withdrawn');
       // One payload per distinct masked content (the planner shares one object per mask class of an event).
       const payloads = new Map<unknown, Payload>();
       const payloadIdOf = (c: ViewChange): string | null => {

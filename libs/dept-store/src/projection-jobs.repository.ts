@@ -55,10 +55,23 @@ export class ProjectionJobsRepository {
     );
   }
 
-  async finish(id: string, error?: string): Promise<void> {
+  /**
+   * A run that failed (a deadlock with live routing, a lost connection, PostgreSQL restarting) is taken up again
+   * after `delayMs` from its last cursor, never given up: a department without its history would be silently
+   * incomplete. Re-running a page is safe (the plan is made again from what the department holds).
+   */
+  async retryLater(id: string, error: string, delayMs: number): Promise<void> {
     await this.db.query(
-      `UPDATE projection_jobs SET status = $2, finished_at = now(), error = $3, lease_until = NULL WHERE id = $1`,
-      [id, error ? 'failed' : 'done', error ?? null],
+      `UPDATE projection_jobs SET status = 'running', error = $2, lease_until = now() + $3 * interval '1 millisecond'
+       WHERE id = $1`,
+      [id, error, delayMs],
+    );
+  }
+
+  async finish(id: string): Promise<void> {
+    await this.db.query(
+      `UPDATE projection_jobs SET status = 'done', finished_at = now(), error = NULL, lease_until = NULL WHERE id = $1`,
+      [id],
     );
   }
 
