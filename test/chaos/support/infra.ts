@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '@ajx/testing';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const localKafka = require('../../../deploy/kafka/local-kafka.cjs') as {
@@ -32,18 +33,6 @@ function pgBin(name: string): string {
   const which = spawnSync('which', [name], { encoding: 'utf8' });
   if (which.status === 0) return which.stdout.trim();
   throw new Error(`PostgreSQL 15 ${name} not found (looked in ${candidates.join(', ')} and PATH); set AJX_PG_BIN_DIR`);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function alive(pid: number): boolean {

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { simulateFile } from '@ajx/simulation';
-import { type ChildService, spawnService, waitFor } from '@ajx/testing';
+import { type ChildService, freePort, spawnService, waitFor } from '@ajx/testing';
 import { TestHub } from '../support/hub';
 import { runCliAsync } from '../support/kafka-users';
 
@@ -13,17 +12,6 @@ import { runCliAsync } from '../support/kafka-users';
  */
 
 const MiB = 1024 * 1024;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Peak resident set size of a process so far (VmHWM), bytes. */
 function peakRss(pid: number): number {

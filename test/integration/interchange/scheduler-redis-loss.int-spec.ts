@@ -4,7 +4,8 @@ import path from 'node:path';
 import { startService, type StartedService, waitFor } from '@ajx/testing';
 import { InterchangeConfig } from '../../../apps/interchange/src/interchange.config';
 import { interchangeService } from '../../../apps/interchange/src/interchange.service-definition';
-import { freePort, PrivateRedis } from '../../chaos/support/infra';
+import { freePort } from '@ajx/testing';
+import { PrivateRedis } from '../../chaos/support/infra';
 import { TestHub } from '../support/hub';
 import { interchangeEvents, provinceEventIds, SimulatorHandle, storeEvents } from '../support/interchange';
 

@@ -30,20 +30,23 @@ export interface TopicSpec {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function rawTopicName(insurer: string): string {
+/** The insurer code, checked: it becomes part of topic names and ids, which ACLs match by prefix. */
+function checkedInsurer(insurer: string): string {
   if (!INSURER_CODE_PATTERN.test(insurer)) throw new Error(`invalid insurer code ${JSON.stringify(insurer)}`);
-  return `${Topics.rawPrefix}${insurer}`;
+  return insurer;
+}
+
+export function rawTopicName(insurer: string): string {
+  return `${Topics.rawPrefix}${checkedInsurer(insurer)}`;
 }
 
 export function adapterStateTopicName(insurer: string): string {
-  if (!INSURER_CODE_PATTERN.test(insurer)) throw new Error(`invalid insurer code ${JSON.stringify(insurer)}`);
-  return `${Topics.adapterStatePrefix}${insurer}`;
+  return `${Topics.adapterStatePrefix}${checkedInsurer(insurer)}`;
 }
 
 /** The transactional id (and consumer group) prefix of an insurer's adapter: `ajx-adapter.<INSURER>`. */
 export function adapterTransactionalId(insurer: string): string {
-  if (!INSURER_CODE_PATTERN.test(insurer)) throw new Error(`invalid insurer code ${JSON.stringify(insurer)}`);
-  return `ajx-adapter.${insurer}`;
+  return `ajx-adapter.${checkedInsurer(insurer)}`;
 }
 
 /** The insurer a raw topic belongs to (the identity comes from the topic, never from a header). */
