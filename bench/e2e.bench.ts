@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { adapterFor, SUPPORTED_INSURERS } from '@ajx/domain';
+import { fileParserFor, SUPPORTED_INSURERS } from '@ajx/domain';
 import { simulateFile } from '@ajx/simulation';
 import type { Kafka } from 'kafkajs';
 import { runLimit, type LimitResult } from './limit.bench';
@@ -85,7 +85,7 @@ async function upload(stack: BenchStack, f: PreparedFile): Promise<string> {
   const res = await fetch(`${stack.gatewayUrl}/v1/ingest/${f.insurer}/files`, {
     method: 'POST',
     headers: {
-      'content-type': adapterFor(f.insurer)!.contentTypes[0],
+      'content-type': fileParserFor(f.insurer)!.contentTypes[0],
       authorization: `Bearer ${stack.tokens[f.insurer]}`,
     },
     body: fs.readFileSync(f.file),

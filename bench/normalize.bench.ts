@@ -24,8 +24,8 @@ async function child(insurer: string, mode: Mode, file: string): Promise<void> {
   const started = process.hrtime.bigint();
   let records = 0;
   if (mode === 'baseline') {
-    const { adapterFor } = await import('@ajx/domain');
-    const adapter = adapterFor(insurer)!;
+    const { fileParserFor } = await import('@ajx/domain');
+    const adapter = fileParserFor(insurer)!;
     const open = () => createReadStream(file, { highWaterMark: 256 * 1024 });
     const check = await adapter.checkContainer(open);
     if (!check.ok) throw new Error(check.message);

@@ -1,5 +1,5 @@
-export * from './adapters/insurer-adapter';
-export { byteLines, withoutCr, type ByteLine } from './adapters/byte-lines';
+export * from './parsers/insurer-file-parser';
+export { byteLines, withoutCr, type ByteLine } from './parsers/byte-lines';
 export * from './insurers/registry';
 export * from './normalizer/code-tables';
 export * from './normalizer/insurer-mapping';

@@ -8,7 +8,7 @@ import {
   parseAdapterCheckpoint,
   rawTopicName,
 } from '@ajx/contracts';
-import { adapterFor, type InsurerAdapter } from '@ajx/domain';
+import { fileParserFor, type InsurerFileParser } from '@ajx/domain';
 import { type OutgoingMessage, readTopicToEnd } from '@ajx/messaging';
 import { type Kafka, KafkaJSError, Partitioners, type Producer } from 'kafkajs';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -126,7 +126,7 @@ export class AdapterRunner {
   private readonly folder: DropFolder;
   private readonly settle: SettleTracker;
   private readonly checkpoints = new CheckpointTable();
-  private readonly adapter: InsurerAdapter | undefined;
+  private readonly adapter: InsurerFileParser | undefined;
   private producer: Producer | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -143,7 +143,7 @@ export class AdapterRunner {
     this.logger = new Logger(`AdapterRunner ${options.insurer}`);
     this.folder = new DropFolder(options.dropDir);
     this.settle = new SettleTracker(options.settleMs);
-    this.adapter = adapterFor(options.insurer);
+    this.adapter = fileParserFor(options.insurer);
   }
 
   get rawTopic(): string {

@@ -5,7 +5,7 @@ import {
   type CanonicalEvent,
   type RecordKind,
 } from '@ajx/contracts';
-import { createNormalizer, normalizeFile, adapterFor, type NormalizeFileOutcome } from '@ajx/domain';
+import { createNormalizer, normalizeFile, fileParserFor, type NormalizeFileOutcome } from '@ajx/domain';
 import fc from 'fast-check';
 import { defectsFor, RECORD_DEFECTS } from './formats/native-format';
 import { simulateFile, type SimulateFileOptions } from './simulate-file';
@@ -155,7 +155,7 @@ describe('record generator × normaliser (property tests)', () => {
 
   it('uses only reject codes of the standard', () => {
     for (const d of RECORD_DEFECTS) expect(REJECT_CODES).toContain(d);
-    expect(adapterFor('PICC')).toBeDefined();
+    expect(fileParserFor('PICC')).toBeDefined();
     expect(createNormalizer().mappingVersion('PICC')).toMatch(/^PICC-/);
   });
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RecordKind, Sector } from '@ajx/contracts';
-import { adapterFor, SUPPORTED_INSURERS } from '@ajx/domain';
+import { fileParserFor, SUPPORTED_INSURERS } from '@ajx/domain';
 import { simulateFile } from '@ajx/simulation';
 
 /** One accepted record version, as the oracle needs it. */
@@ -95,7 +95,7 @@ export async function generateLoad(o: {
         files.push({
           insurer,
           file,
-          contentType: adapterFor(insurer)!.contentTypes[0],
+          contentType: fileParserFor(insurer)!.contentTypes[0],
           records,
           accepted,
           rejects,

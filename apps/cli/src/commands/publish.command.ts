@@ -27,11 +27,11 @@ export function registerPublishCommand(program: Command): void {
     .option('--no-wait', 'do not wait for the batch report')
     .option('--timeout-s <n>', 'how long to wait for the batch report', '3600')
     .action(async (o: PublishCliOptions) => {
-      const [{ adapterFor }, { HubPublisher, PUBLISH_EXIT }] = await Promise.all([
+      const [{ fileParserFor }, { HubPublisher, PUBLISH_EXIT }] = await Promise.all([
         import('@ajx/domain'),
         import('../publish/publisher'),
       ]);
-      const adapter = adapterFor(o.insurer);
+      const adapter = fileParserFor(o.insurer);
       if (!adapter) throw new CliError(`unknown insurer ${o.insurer}`, EXIT.usage);
       if (!fs.existsSync(o.input) || !fs.statSync(o.input).isFile()) {
         throw new CliError(`--input ${o.input} is not a file`, EXIT.usage);

@@ -31,7 +31,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--defect-rate <p>', 'share of defective records', '0.05')
     .option('--rounds <n>', 'stop after n rounds (0 = until interrupted)', '0')
     .action(async (o: SimulateOptions) => {
-      const [{ simulateFile }, { adapterFor, SUPPORTED_INSURERS }] = await Promise.all([
+      const [{ simulateFile }, { fileParserFor, SUPPORTED_INSURERS }] = await Promise.all([
         import('@ajx/simulation'),
         import('@ajx/domain'),
       ]);
@@ -59,7 +59,7 @@ export function registerSimulateCommand(program: Command): void {
             noise: 0.05,
           });
           const body = await file.bytes();
-          const contentType = adapterFor(insurer)!.contentTypes[0];
+          const contentType = fileParserFor(insurer)!.contentTypes[0];
           try {
             const res = await fetch(`${o.url}/v1/ingest/${insurer}/files`, {
               method: 'POST',

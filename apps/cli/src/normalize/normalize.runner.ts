@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, openSync, statSync } from 'node:fs';
-import { adapterFor, normalizeFile, SUPPORTED_INSURERS, type NormalizeFileOutcome } from '@ajx/domain';
+import { fileParserFor, normalizeFile, SUPPORTED_INSURERS, type NormalizeFileOutcome } from '@ajx/domain';
 import { CliError, EXIT } from '../cli-error';
 import { LineWriter } from './line-writer';
 
@@ -12,8 +12,8 @@ export async function runNormalize(opts: {
   rejects?: string;
 }): Promise<NormalizeFileOutcome> {
   const insurer = opts.insurer.trim();
-  const adapter = adapterFor(insurer);
-  if (!adapter)
+  const parser = fileParserFor(insurer);
+  if (!parser)
     throw new CliError(
       `unknown insurer ${JSON.stringify(insurer)} (supported: ${SUPPORTED_INSURERS.join(', ')})`,
       EXIT.usage,
@@ -46,7 +46,7 @@ export async function runNormalize(opts: {
         onEvent: (e) => events.write(JSON.stringify(e)),
         onReject: (r) => rejects.write(JSON.stringify(r)),
       },
-      { adapter },
+      { parser },
     );
   } finally {
     await events.end(false);

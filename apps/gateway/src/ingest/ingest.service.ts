@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import busboy from 'busboy';
 import { AuditLog } from '@ajx/audit';
-import { adapterFor, type InsurerAdapter } from '@ajx/domain';
+import { fileParserFor, type InsurerFileParser } from '@ajx/domain';
 import type { Principal } from '@ajx/identity';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
@@ -80,7 +80,7 @@ export class IngestService {
     credentialId: string | null,
     auditBase: { actor: string; action: string; target: string; requestId?: string },
   ): Promise<IngestAnswer> {
-    const adapter = adapterFor(insurer);
+    const adapter = fileParserFor(insurer);
     if (!adapter) throw apiError(404, 'UNKNOWN_INSURER', `no adapter is registered for insurer ${insurer}`);
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > this.config.AJX_INGEST_MAX_BYTES) {
@@ -135,7 +135,7 @@ export class IngestService {
    */
   async acceptReceived(
     insurer: string,
-    adapter: InsurerAdapter,
+    adapter: InsurerFileParser,
     received: ReceivedUpload,
     contentType: string,
     filename: string | null,
@@ -269,7 +269,7 @@ export class IngestService {
     };
   }
 
-  private async sourceOf(req: Request, adapter: InsurerAdapter): Promise<UploadSource> {
+  private async sourceOf(req: Request, adapter: InsurerFileParser): Promise<UploadSource> {
     const header = req.headers['content-type'] ?? '';
     const type = header.split(';')[0].trim().toLowerCase();
     if (type === 'multipart/form-data') return this.multipartFile(req, adapter);
@@ -285,7 +285,7 @@ export class IngestService {
   }
 
   /** The first part named `file` of a multipart body, streamed (never buffered). */
-  private multipartFile(req: Request, adapter: InsurerAdapter): Promise<UploadSource> {
+  private multipartFile(req: Request, adapter: InsurerFileParser): Promise<UploadSource> {
     return new Promise((resolve, reject) => {
       let parser: busboy.Busboy;
       try {

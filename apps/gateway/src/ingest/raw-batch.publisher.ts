@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type RawRecord, rawTopicName } from '@ajx/contracts';
 import { rawRecordMessage } from '@ajx/ingest';
-import { adapterFor } from '@ajx/domain';
+import { fileParserFor } from '@ajx/domain';
 import { EventProducer, type OutgoingMessage } from '@ajx/messaging';
 import { MetricsRegistry } from '@ajx/observability';
 import { PollingWorker } from '@ajx/platform';
@@ -77,7 +77,7 @@ export class RawBatchPublisher implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async publish(batch: BatchRow, stopped: () => boolean): Promise<void> {
-    const adapter = adapterFor(batch.insurer);
+    const adapter = fileParserFor(batch.insurer);
     if (!adapter) throw new Error(`no adapter for ${batch.insurer}`);
     const topic = rawTopicName(batch.insurer);
     let index = 0;

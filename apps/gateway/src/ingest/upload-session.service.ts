@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { AuditLog } from '@ajx/audit';
-import { adapterFor } from '@ajx/domain';
+import { fileParserFor } from '@ajx/domain';
 import type { Principal } from '@ajx/identity';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
@@ -34,7 +34,7 @@ export class UploadSessionService {
       await this.audit.record({ ...auditBase, outcome: 'denied', details: { reason: 'not this insurer' } });
       throw apiError(403, 'FORBIDDEN', `an insurer may upload only as itself (you are ${principal.id})`);
     }
-    const adapter = adapterFor(insurer);
+    const adapter = fileParserFor(insurer);
     if (!adapter) throw apiError(404, 'UNKNOWN_INSURER', `no adapter is registered for insurer ${insurer}`);
     const type = dto.contentType.split(';')[0].trim().toLowerCase();
     if (!adapter.contentTypes.includes(type)) {
@@ -140,7 +140,7 @@ export class UploadSessionService {
         );
       }
       const tempPath = await this.store.adoptSession(uploadId);
-      const adapter = adapterFor(row.insurer)!;
+      const adapter = fileParserFor(row.insurer)!;
       try {
         answer = await this.ingest.acceptReceived(
           row.insurer,

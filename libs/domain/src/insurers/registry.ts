@@ -1,40 +1,40 @@
-import type { InsurerAdapter } from '../adapters/insurer-adapter';
+import type { InsurerFileParser } from '../parsers/insurer-file-parser';
 import type { InsurerMapping } from '../normalizer/insurer-mapping';
-import { CpicAdapter } from './cpic/cpic.adapter';
+import { CpicFileParser } from './cpic/cpic.parser';
 import { CPIC_MAPPING } from './cpic/cpic.mapping';
-import { DadiAdapter } from './dadi/dadi.adapter';
+import { DadiFileParser } from './dadi/dadi.parser';
 import { DADI_MAPPING } from './dadi/dadi.mapping';
-import { PiccAdapter } from './picc/picc.adapter';
+import { PiccFileParser } from './picc/picc.parser';
 import { PICC_MAPPING } from './picc/picc.mapping';
-import { PinganAdapter } from './pingan/pingan.adapter';
+import { PinganFileParser } from './pingan/pingan.parser';
 import { PINGAN_MAPPING } from './pingan/pingan.mapping';
 
-/** An insurer the hub supports: its container adapter and its field mapping. */
+/** An insurer the hub supports: its container parser and its field mapping. */
 export interface InsurerPlugin {
-  adapter: InsurerAdapter;
+  parser: InsurerFileParser;
   mapping: InsurerMapping;
 }
 
-/** Adding an insurer = one folder with an adapter and a mapping, and one line here. */
+/** Adding an insurer = one folder with an parser and a mapping, and one line here. */
 const PLUGINS: readonly InsurerPlugin[] = [
-  { adapter: new PiccAdapter(), mapping: PICC_MAPPING },
-  { adapter: new PinganAdapter(), mapping: PINGAN_MAPPING },
-  { adapter: new CpicAdapter(), mapping: CPIC_MAPPING },
-  { adapter: new DadiAdapter(), mapping: DADI_MAPPING },
+  { parser: new PiccFileParser(), mapping: PICC_MAPPING },
+  { parser: new PinganFileParser(), mapping: PINGAN_MAPPING },
+  { parser: new CpicFileParser(), mapping: CPIC_MAPPING },
+  { parser: new DadiFileParser(), mapping: DADI_MAPPING },
 ];
 
 for (const p of PLUGINS)
-  if (p.adapter.insurer !== p.mapping.insurer)
-    throw new Error(`insurer plugin mismatch: adapter ${p.adapter.insurer}, mapping ${p.mapping.insurer}`);
+  if (p.parser.insurer !== p.mapping.insurer)
+    throw new Error(`insurer plugin mismatch: parser ${p.parser.insurer}, mapping ${p.mapping.insurer}`);
 
-export const SUPPORTED_INSURERS: readonly string[] = PLUGINS.map((p) => p.adapter.insurer);
+export const SUPPORTED_INSURERS: readonly string[] = PLUGINS.map((p) => p.parser.insurer);
 
-const ADAPTERS = new Map(PLUGINS.map((p) => [p.adapter.insurer, p.adapter]));
+const PARSERS = new Map(PLUGINS.map((p) => [p.parser.insurer, p.parser]));
 
 export const INSURER_MAPPINGS: Readonly<Record<string, InsurerMapping>> = Object.fromEntries(
   PLUGINS.map((p) => [p.mapping.insurer, p.mapping]),
 );
 
-export function adapterFor(insurer: string): InsurerAdapter | undefined {
-  return ADAPTERS.get(insurer);
+export function fileParserFor(insurer: string): InsurerFileParser | undefined {
+  return PARSERS.get(insurer);
 }

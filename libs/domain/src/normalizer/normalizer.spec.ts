@@ -1,6 +1,6 @@
 import type { RawRecord } from '@ajx/contracts';
 import { simulateFile } from '@ajx/simulation';
-import { adapterFor } from '../insurers/registry';
+import { fileParserFor } from '../insurers/registry';
 import type { InsurerMapping } from './insurer-mapping';
 import { createNormalizer, UnknownInsurerError } from './normalizer';
 
@@ -11,7 +11,7 @@ async function rawRecords(
 ): Promise<RawRecord[]> {
   const file = simulateFile({ insurer, seed, kind, records: 60, noise: 0.5, defectRate: 0.3 });
   const out: RawRecord[] = [];
-  for await (const r of adapterFor(insurer)!.records(() => file.chunks())) out.push(r);
+  for await (const r of fileParserFor(insurer)!.records(() => file.chunks())) out.push(r);
   return out;
 }
 

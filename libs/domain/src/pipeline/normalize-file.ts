@@ -1,6 +1,6 @@
 import type { CanonicalEvent, RecordReject } from '@ajx/contracts';
-import type { InsurerAdapter, OpenBytes } from '../adapters/insurer-adapter';
-import { adapterFor } from '../insurers/registry';
+import type { InsurerFileParser, OpenBytes } from '../parsers/insurer-file-parser';
+import { fileParserFor } from '../insurers/registry';
 import { createNormalizer, type Normalizer } from '../normalizer/normalizer';
 
 export interface NormalizeFileSinks {
@@ -23,19 +23,19 @@ export async function normalizeFile(
   insurer: string,
   open: OpenBytes,
   sinks: NormalizeFileSinks,
-  options: { adapter?: InsurerAdapter; normalizer?: Normalizer } = {},
+  options: { parser?: InsurerFileParser; normalizer?: Normalizer } = {},
 ): Promise<NormalizeFileOutcome> {
-  const adapter = options.adapter ?? adapterFor(insurer);
-  if (!adapter) throw new Error(`no adapter for insurer ${JSON.stringify(insurer)}`);
+  const parser = options.parser ?? fileParserFor(insurer);
+  if (!parser) throw new Error(`no parser for insurer ${JSON.stringify(insurer)}`);
   const normalizer = options.normalizer ?? createNormalizer();
-  const check = await adapter.checkContainer(open);
+  const check = await parser.checkContainer(open);
   if (!check.ok) {
     await sinks.onReject({ recordIndex: 0, code: 'MALFORMED_FILE', message: check.message, sourceId: null });
     return { fileRejected: true, message: check.message };
   }
   let records = 0;
   let accepted = 0;
-  for await (const raw of adapter.records(open)) {
+  for await (const raw of parser.records(open)) {
     records++;
     const result = normalizer.normalize(insurer, raw);
     if (result.ok) {

@@ -46,7 +46,7 @@ const SERVICE_STATUS: Readonly<Record<string, boolean>> = { VALID: false, REVOKE
 const BOOLEANS: Readonly<Record<string, boolean>> = { true: true, false: false };
 const CURRENCIES: Readonly<Record<string, string>> = { CNY: 'CNY' };
 
-/** An element in the adapter's JSON form (see cpic.adapter.ts). */
+/** An element in the parser's JSON form (see cpic.parser.ts). */
 type El = Record<string, unknown>;
 
 /** A child element that must occur at most once, as an object (`{}` when absent or empty). */
@@ -228,7 +228,7 @@ function hazard(el: El, insurer: string): MappedRecord {
   return { kind: 'hazard', record, time };
 }
 
-/** CPIC XML records: `{<element name>: <element>}` with the element in the adapter's JSON form. */
+/** CPIC XML records: `{<element name>: <element>}` with the element in the parser's JSON form. */
 export const CPIC_MAPPING: InsurerMapping = {
   insurer: 'CPIC',
   version: 'CPIC-1.0.0',

@@ -1,4 +1,4 @@
-import { rawRecordKey } from './insurer-adapter';
+import { rawRecordKey } from './insurer-file-parser';
 
 describe('rawRecordKey', () => {
   it('is the id as the standard normalises identifiers, however the insurer wrote it', () => {

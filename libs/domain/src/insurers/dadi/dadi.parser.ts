@@ -10,9 +10,9 @@ import {
   keepOutOfRangeNumbersAsText,
   readableId,
   type ContainerCheck,
-  type InsurerAdapter,
+  type InsurerFileParser,
   type OpenBytes,
-} from '../../adapters/insurer-adapter';
+} from '../../parsers/insurer-file-parser';
 import { DADI_ENVELOPE_KEYS, DADI_ID_FIELD, DADI_RECORDS_KEY } from './dadi.format';
 
 interface Token {
@@ -227,7 +227,7 @@ class DadiReader {
   }
 }
 
-export class DadiAdapter implements InsurerAdapter {
+export class DadiFileParser implements InsurerFileParser {
   readonly insurer = 'DADI';
   readonly contentTypes = ['application/json'] as const;
 

@@ -1,4 +1,4 @@
-import { MAX_RECORD_BYTES } from './insurer-adapter';
+import { MAX_RECORD_BYTES } from './insurer-file-parser';
 
 const LF = 0x0a;
 

@@ -8,10 +8,10 @@ export type ContainerCheck = { ok: true; records: number } | { ok: false; messag
 export type OpenBytes = () => AsyncIterable<Buffer>;
 
 /**
- * An insurer's native container format. Adapters only parse: they turn the file into raw records that keep the
+ * An insurer's native container format. Parsers only parse: they turn the file into raw records that keep the
  * insurer's field names, and leave every canonical rule to the normaliser (libs/domain/src/normalizer).
  */
-export interface InsurerAdapter {
+export interface InsurerFileParser {
   /** The insurer code, e.g. `PICC`. */
   readonly insurer: string;
   /** Upload content types it accepts, e.g. `['text/csv']`. */
@@ -29,7 +29,7 @@ export class MalformedFileError extends Error {
   override readonly name = 'MalformedFileError';
 }
 
-/** Largest record an adapter buffers; a longer one is malformed (keeps memory bounded on hostile input). */
+/** Largest record an parser buffers; a longer one is malformed (keeps memory bounded on hostile input). */
 export const MAX_RECORD_BYTES = 1024 * 1024;
 
 export function malformedRecord(

@@ -8,9 +8,9 @@ import {
   nestsDeeperThan,
   readableId,
   type ContainerCheck,
-  type InsurerAdapter,
+  type InsurerFileParser,
   type OpenBytes,
-} from '../../adapters/insurer-adapter';
+} from '../../parsers/insurer-file-parser';
 import { CPIC_ENVELOPE_ATTRIBUTES, CPIC_ROOT, XML_ATTRIBUTE_PREFIX, XML_TEXT_KEY } from './cpic.format';
 
 /**
@@ -188,7 +188,7 @@ function sourceIdOf(name: string, el: XmlObject): string | null {
   return readableId(el[`${XML_ATTRIBUTE_PREFIX}id`]);
 }
 
-export class CpicAdapter implements InsurerAdapter {
+export class CpicFileParser implements InsurerFileParser {
   readonly insurer = 'CPIC';
   readonly contentTypes = ['application/xml', 'text/xml'] as const;
 

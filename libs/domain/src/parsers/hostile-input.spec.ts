@@ -1,6 +1,6 @@
-import { adapterFor } from '../insurers/registry';
+import { fileParserFor } from '../insurers/registry';
 import { createNormalizer } from '../normalizer/normalizer';
-import { keepOutOfRangeNumbersAsText, nestsDeeperThan, reviveOutOfRangeNumbers } from './insurer-adapter';
+import { keepOutOfRangeNumbersAsText, nestsDeeperThan, reviveOutOfRangeNumbers } from './insurer-file-parser';
 
 const once = (text: string) => () =>
   (async function* () {
@@ -8,11 +8,11 @@ const once = (text: string) => () =>
   })();
 
 async function first(insurer: string, text: string) {
-  for await (const r of adapterFor(insurer)!.records(once(text))) return r;
+  for await (const r of fileParserFor(insurer)!.records(once(text))) return r;
   throw new Error('no record');
 }
 
-describe('hostile input in the adapters', () => {
+describe('hostile input in the parsers', () => {
   it('measures nesting without recursion, even 100 000 levels deep', () => {
     const deep = JSON.parse(`${'['.repeat(100000)}${']'.repeat(100000)}`) as unknown;
     expect(nestsDeeperThan(deep)).toBe(true);

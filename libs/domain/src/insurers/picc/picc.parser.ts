@@ -1,15 +1,15 @@
 import type { RawRecord, RecordKind } from '@ajx/contracts';
 import { parse as parseCsv } from 'csv-parse/sync';
 import * as iconv from 'iconv-lite';
-import { byteLines, withoutCr } from '../../adapters/byte-lines';
+import { byteLines, withoutCr } from '../../parsers/byte-lines';
 import {
   MalformedFileError,
   MAX_RECORD_BYTES,
   malformedRecord,
   type ContainerCheck,
-  type InsurerAdapter,
+  type InsurerFileParser,
   type OpenBytes,
-} from '../../adapters/insurer-adapter';
+} from '../../parsers/insurer-file-parser';
 import { PICC_ENCODING, PICC_HEADERS, PICC_ID_COLUMN } from './picc.format';
 
 const QUOTE = 0x22;
@@ -205,7 +205,7 @@ async function* parsedFrames(open: OpenBytes): AsyncGenerator<ParsedFrame> {
   }
 }
 
-export class PiccAdapter implements InsurerAdapter {
+export class PiccFileParser implements InsurerFileParser {
   readonly insurer = 'PICC';
   readonly contentTypes = ['text/csv'] as const;
 

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import type { RawRecord } from '@ajx/contracts';
 import { parse } from 'csv-parse/sync';
 import * as iconv from 'iconv-lite';
-import { splitQuotedRecord } from './picc/picc.adapter';
-import { adapterFor, SUPPORTED_INSURERS } from './registry';
+import { splitQuotedRecord } from './picc/picc.parser';
+import { fileParserFor, SUPPORTED_INSURERS } from './registry';
 import { PICC_HEADERS } from './picc/picc.format';
 
 function opener(...parts: (string | Buffer)[]) {
@@ -14,10 +14,10 @@ function opener(...parts: (string | Buffer)[]) {
 }
 
 async function read(insurer: string, open: () => AsyncIterable<Buffer>) {
-  const adapter = adapterFor(insurer)!;
-  const check = await adapter.checkContainer(open);
+  const parser = fileParserFor(insurer)!;
+  const check = await parser.checkContainer(open);
   const records: RawRecord[] = [];
-  if (check.ok) for await (const r of adapter.records(open)) records.push(r);
+  if (check.ok) for await (const r of parser.records(open)) records.push(r);
   return { check, records };
 }
 
@@ -26,11 +26,11 @@ const hazardHeader = PICC_HEADERS.hazard.join(',');
 const hazardRow = (id: string, desc = '描述') =>
   `${id},1,,,91330902971540106E,舟山顺通煤业有限责任公司,330902,煤矿,一般,,${desc},2024-06-03 11:00:00,,未整改,,2024-06-03 12:00:00`;
 
-describe('adapters', () => {
+describe('parsers', () => {
   it('registers the four insurers with their content types', () => {
     expect(SUPPORTED_INSURERS).toEqual(['PICC', 'PINGAN', 'CPIC', 'DADI']);
-    expect(adapterFor('CPIC')!.contentTypes).toContain('application/xml');
-    expect(adapterFor('NOPE')).toBeUndefined();
+    expect(fileParserFor('CPIC')!.contentTypes).toContain('application/xml');
+    expect(fileParserFor('NOPE')).toBeUndefined();
   });
 
   describe('PICC (GBK CSV)', () => {

@@ -1,5 +1,5 @@
 import type { RawRecord } from '@ajx/contracts';
-import { byteLines, withoutCr } from '../../adapters/byte-lines';
+import { byteLines, withoutCr } from '../../parsers/byte-lines';
 import {
   MAX_RECORD_BYTES,
   malformedRecord,
@@ -8,9 +8,9 @@ import {
   reviveOutOfRangeNumbers,
   readableId,
   type ContainerCheck,
-  type InsurerAdapter,
+  type InsurerFileParser,
   type OpenBytes,
-} from '../../adapters/insurer-adapter';
+} from '../../parsers/insurer-file-parser';
 import { PINGAN_ID_FIELD } from './pingan.format';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -53,7 +53,7 @@ function parseLine(bytes: Buffer, oversized: boolean): Line {
 }
 
 /** PINGAN NDJSON: every line stands alone, so the container itself is always whole. */
-export class PinganAdapter implements InsurerAdapter {
+export class PinganFileParser implements InsurerFileParser {
   readonly insurer = 'PINGAN';
   readonly contentTypes = ['application/x-ndjson'] as const;
 
