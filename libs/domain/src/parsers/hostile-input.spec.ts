@@ -1,6 +1,12 @@
 import { fileParserFor } from '../insurers/registry';
 import { createNormalizer } from '../normalizer/normalizer';
-import { keepOutOfRangeNumbersAsText, nestsDeeperThan, reviveOutOfRangeNumbers } from './insurer-file-parser';
+import {
+  FORBIDDEN_FIELD_MESSAGE,
+  holdsForbiddenFieldName,
+  keepOutOfRangeNumbersAsText,
+  nestsDeeperThan,
+  reviveOutOfRangeNumbers,
+} from './insurer-file-parser';
 
 const once = (text: string) => () =>
   (async function* () {
@@ -56,5 +62,44 @@ describe('hostile input in the parsers', () => {
     const raw = await first('PINGAN', `${line}\n`);
     const result = createNormalizer().normalize('PINGAN', raw);
     expect(result).toMatchObject({ ok: false, reject: { code: 'MALFORMED_RECORD' } });
+  });
+});
+
+describe('a field named __proto__ (issue 23: a DADI record with "__proto__": null was a 500)', () => {
+  async function all(insurer: string, text: string) {
+    const parser = fileParserFor(insurer)!;
+    expect(await parser.checkContainer(once(text))).toMatchObject({ ok: true });
+    const out = [];
+    for await (const r of parser.records(once(text))) out.push(r);
+    return out;
+  }
+
+  it.each([
+    ['DADI null', '{"gsdm":"DADI","pch":"p","sj":[{"lx":"yh","__proto__":null,"yhbh":"H1"},{"lx":"yh","yhbh":"H2"}]}'],
+    ['DADI object', '{"gsdm":"DADI","pch":"p","sj":[{"lx":"yh","x":{"__proto__":{"a":1}}},{"lx":"yh","yhbh":"H2"}]}'],
+    ['DADI string', '{"gsdm":"DADI","pch":"p","sj":[{"__proto__":"x","lx":"yh"},{"lx":"yh","yhbh":"H2"}]}'],
+    ['PINGAN', '{"recordType":"HAZARD","__proto__":{"polluted":1}}\n{"recordType":"HAZARD","dangerNo":"N2"}\n'],
+    [
+      'CPIC',
+      '<AJXBatch insurer="CPIC"><Policy><__proto__>1</__proto__></Policy><Policy><PolicyNo>P2</PolicyNo></Policy></AJXBatch>',
+    ],
+  ])('%s: that record is MALFORMED_RECORD, the next one is read normally', async (label, text) => {
+    const [bad, good] = await all(label.split(' ')[0], text);
+    expect(bad.malformed?.message).toBe(FORBIDDEN_FIELD_MESSAGE);
+    expect(bad.fields).toBeNull();
+    expect(good.malformed).toBeNull();
+    expect(Object.getPrototypeOf(good.fields)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('DADI: null values inside a record are read (they crashed the record reader)', async () => {
+    const [r] = await all('DADI', '{"gsdm":"DADI","pch":"p","sj":[{"lx":"yh","yhbh":"H1","zgqx":null}]}');
+    expect(r.malformed).toBeNull();
+    expect(r.fields).toEqual({ lx: 'yh', yhbh: 'H1', zgqx: null });
+  });
+
+  it('finds the name at any depth, as an own key only', () => {
+    expect(holdsForbiddenFieldName(JSON.parse('{"a":[{"b":{"__proto__":1}}]}'))).toBe(true);
+    expect(holdsForbiddenFieldName({ a: [{ b: 1 }], proto: 2 })).toBe(false);
   });
 });

@@ -60,6 +60,25 @@ export function rawRecordKey(sourceId: string): string {
   return normalizeIdentifier(sourceId) || sourceId;
 }
 
+/**
+ * A field name no record may use: assigned to an ordinary object it would replace the object's prototype (and the
+ * field would vanish), so a record holding it is malformed, whatever the format.
+ */
+export const FORBIDDEN_FIELD_NAME = '__proto__';
+export const FORBIDDEN_FIELD_MESSAGE = `the record holds a field named "${FORBIDDEN_FIELD_NAME}", which no record may use`;
+
+/** Whether a parsed value (JSON.parse keeps `__proto__` as an own key) holds the forbidden field name anywhere. */
+export function holdsForbiddenFieldName(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (!Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, FORBIDDEN_FIELD_NAME)) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) stack.push(child);
+  }
+  return false;
+}
+
 /** Deepest nesting of objects and arrays a record may have (real records nest 3 levels; hostile ones 100 000). */
 export const MAX_RECORD_DEPTH = 32;
 

@@ -1,6 +1,8 @@
 import type { RawRecord } from '@ajx/contracts';
 import { SaxesParser } from 'saxes';
 import {
+  FORBIDDEN_FIELD_MESSAGE,
+  FORBIDDEN_FIELD_NAME,
   MalformedFileError,
   MAX_RECORD_BYTES,
   malformedRecord,
@@ -34,7 +36,10 @@ function finish(el: Building): XmlValue {
   let obj: XmlObject | null = null;
   for (const a in el.attributes) (obj ??= {})[XML_ATTRIBUTE_PREFIX + a] = el.attributes[a];
   if (el.children)
-    for (const [name, values] of el.children) (obj ??= {})[name] = values.length === 1 ? values[0] : values;
+    for (const [name, values] of el.children) {
+      // A child named like the forbidden field would replace the object's prototype; its record is rejected anyway.
+      if (name !== FORBIDDEN_FIELD_NAME) (obj ??= {})[name] = values.length === 1 ? values[0] : values;
+    }
   if (!obj) return el.text;
   if (el.text.trim()) obj[XML_TEXT_KEY] = el.text;
   return obj;
@@ -56,6 +61,7 @@ class CpicReader {
   private recordChars = 0;
   private recordUndecodable = false;
   private recordOversized = false;
+  private recordForbidden = false;
 
   /** Element depth below the root, when only checking (no record is built then). */
   private depth = 0;
@@ -127,7 +133,9 @@ class CpicReader {
       this.recordChars = 0;
       this.recordUndecodable = false;
       this.recordOversized = false;
+      this.recordForbidden = false;
     }
+    if (name === FORBIDDEN_FIELD_NAME) this.recordForbidden = true;
     this.stack.push({ name, attributes, children: null, text: '' });
     this.count(name);
     for (const k in attributes) this.count(attributes[k]);
@@ -167,6 +175,8 @@ class CpicReader {
         null,
         envelope,
       );
+    } else if (this.recordForbidden) {
+      record = malformedRecord(recordIndex, FORBIDDEN_FIELD_MESSAGE, sourceId, envelope);
     } else if (this.recordUndecodable) {
       record = malformedRecord(recordIndex, `<${el.name}> holds bytes that do not decode as UTF-8`, sourceId, envelope);
     } else if (nestsDeeperThan(value)) {

@@ -2,6 +2,8 @@ import type { RawRecord } from '@ajx/contracts';
 import Assembler from 'stream-json/Assembler';
 import { parser as jsonParser } from 'stream-json';
 import {
+  FORBIDDEN_FIELD_MESSAGE,
+  FORBIDDEN_FIELD_NAME,
   MalformedFileError,
   MAX_RECORD_BYTES,
   malformedRecord,
@@ -82,6 +84,7 @@ class DadiReader {
   private skipping = 0;
   private assembler: Assembler | null = null;
   private recordChars = 0;
+  private recordForbidden = false;
   private recordIndex = 0;
   readonly envelope: Record<string, string | null> = { gsdm: null, pch: null };
   private readonly seen = new Set<string>();
@@ -154,6 +157,7 @@ class DadiReader {
       if (OPENERS.has(t.name)) {
         this.assembler = new Assembler();
         this.recordChars = 0;
+        this.recordForbidden = false;
         this.assembler.consume(t);
         return;
       }
@@ -189,9 +193,15 @@ class DadiReader {
     if (OPENERS.has(t.name)) this.skipping = 1;
   }
 
-  private assemble(t: Token): void {
+  private assemble(token: Token): void {
+    let t = token;
     const asm = this.assembler!;
-    if (t.value !== undefined) this.recordChars += t.value.length;
+    if (typeof t.value === 'string') this.recordChars += t.value.length;
+    if (t.name === 'keyValue' && t.value === FORBIDDEN_FIELD_NAME) {
+      // Never handed to the assembler (it would replace the object's prototype); the record is malformed.
+      this.recordForbidden = true;
+      t = { name: 'keyValue', value: '' };
+    }
     if (this.recordChars <= MAX_RECORD_BYTES) asm.consume(exact(t));
     else if (OPENERS.has(t.name)) this.skipping++;
     else if (CLOSERS.has(t.name) && this.skipping) this.skipping--;
@@ -205,6 +215,8 @@ class DadiReader {
   private emit(value: unknown, oversized: boolean): void {
     const recordIndex = ++this.recordIndex;
     const envelope = this.envelope;
+    const forbidden = this.recordForbidden;
+    this.recordForbidden = false;
     if (oversized)
       return this.onRecord(
         malformedRecord(recordIndex, `record longer than ${MAX_RECORD_BYTES} characters`, null, envelope),
@@ -213,6 +225,7 @@ class DadiReader {
       return this.onRecord(
         malformedRecord(recordIndex, `element of "${DADI_RECORDS_KEY}" is not an object`, null, envelope),
       );
+    if (forbidden) return this.onRecord(malformedRecord(recordIndex, FORBIDDEN_FIELD_MESSAGE, null, envelope));
     if (nestsDeeperThan(value))
       return this.onRecord(
         malformedRecord(recordIndex, `record nests deeper than ${MAX_RECORD_DEPTH} levels`, null, envelope),

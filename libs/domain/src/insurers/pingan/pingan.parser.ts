@@ -1,6 +1,8 @@
 import type { RawRecord } from '@ajx/contracts';
 import { byteLines, withoutCr } from '../../parsers/byte-lines';
 import {
+  FORBIDDEN_FIELD_MESSAGE,
+  holdsForbiddenFieldName,
   MAX_RECORD_BYTES,
   malformedRecord,
   MAX_RECORD_DEPTH,
@@ -49,6 +51,8 @@ function parseLine(bytes: Buffer, oversized: boolean): Line {
   const fields = value as Record<string, unknown>;
   const idField = typeof fields.recordType === 'string' ? PINGAN_ID_FIELD[fields.recordType] : undefined;
   const sourceId = idField ? readableId(fields[idField]) : null;
+  if (holdsForbiddenFieldName(value))
+    return { blank: false, record: malformedRecord(0, FORBIDDEN_FIELD_MESSAGE, sourceId, envelope) };
   return { blank: false, record: { sourceId, envelope, fields, malformed: null } };
 }
 
