@@ -90,7 +90,19 @@ export class WebhookSender {
       });
       req.on('error', (err) => done({ ok: false, status: null, error: err.message }));
       req.on('close', () => clearTimeout(timer));
-      req.end(r.body);
+      // Nothing is written before the address actually connected to is checked: an address literal is connected
+      // without a lookup, and whatever the resolver said, the socket's peer is what counts.
+      req.on('socket', (socket) => {
+        const verify = () => {
+          const problem = socket.remoteAddress ? checkResolvedAddress(socket.remoteAddress, r.policy) : null;
+          if (problem) {
+            done({ ok: false, status: null, error: `refused: ${url.hostname} ${problem}` });
+            req.destroy();
+          } else req.end(r.body);
+        };
+        if (socket.remoteAddress) verify();
+        else socket.once('connect', verify);
+      });
     });
   }
 }

@@ -33,6 +33,7 @@ for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
   ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
   ['100::', 64],
   ['2001:db8::', 32],
   ['fc00::', 7],
@@ -42,22 +43,55 @@ for (const [net, prefix] of [
   NON_PUBLIC.addSubnet(net, prefix, 'ipv6');
 }
 
-/** The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`, `::ffff:102:304`), if it is one. */
-function mappedIpv4(address: string): string | null {
-  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (dotted) return dotted[1];
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (!hex) return null;
-  const [hi, lo] = [parseInt(hex[1], 16), parseInt(hex[2], 16)];
-  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+/** The eight 16-bit groups of an IPv6 address (any textual form, an embedded dotted IPv4 tail included). */
+function ipv6Groups(address: string): number[] | null {
+  let text = address.toLowerCase();
+  const zone = text.indexOf('%');
+  if (zone >= 0) text = text.slice(0, zone);
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const b = dotted.slice(1).map(Number);
+    if (b.some((x) => x > 255)) return null;
+    text = `${text.slice(0, dotted.index)}${((b[0] << 8) | b[1]).toString(16)}:${((b[2] << 8) | b[3]).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const parse = (h: string) => (h ? h.split(':').map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : NaN)) : []);
+  const head = parse(halves[0]);
+  const tail = halves.length === 2 ? parse(halves[1]) : [];
+  const fill = 8 - head.length - tail.length;
+  if (halves.length === 1 ? head.length !== 8 : fill < 1) return null;
+  const groups = [...head, ...new Array<number>(halves.length === 2 ? fill : 0).fill(0), ...tail];
+  return groups.some((g) => Number.isNaN(g)) ? null : groups;
 }
 
-/** True for loopback, private, link-local, shared, documentation, multicast and reserved addresses. */
+const dottedOf = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+
+/**
+ * The IPv4 addresses an IPv6 address stands for or routes to: IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible
+ * (`::a.b.c.d`), IPv4-translated (`::ffff:0:a.b.c.d`), NAT64 (`64:ff9b::a.b.c.d`, RFC 6052), 6to4
+ * (`2002:AABB:CCDD::`, RFC 3056) and Teredo (`2001:0::`, server and client, RFC 4380). A loopback or private IPv4
+ * address written in any of these forms is as private as the plain one.
+ */
+export function embeddedIpv4(address: string): string[] {
+  const g = ipv6Groups(address);
+  if (!g) return [];
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  const out: string[] = [];
+  if (zeros(0, 5) && (g[5] === 0xffff || (g[5] === 0 && (g[6] !== 0 || g[7] > 1)))) out.push(dottedOf(g[6], g[7]));
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) out.push(dottedOf(g[6], g[7]));
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) out.push(dottedOf(g[6], g[7]));
+  if (g[0] === 0x2002) out.push(dottedOf(g[1], g[2]));
+  if (g[0] === 0x2001 && g[1] === 0) out.push(dottedOf(g[2], g[3]), dottedOf(g[6] ^ 0xffff, g[7] ^ 0xffff));
+  return out;
+}
+
+/** True for loopback, private, link-local, shared, documentation, multicast and reserved addresses, in any form. */
 export function isNonPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
-  const v4 = family === 6 ? mappedIpv4(address) : address;
-  if (v4 !== null) return NON_PUBLIC.check(v4, 'ipv4');
+  if (family === 4) return NON_PUBLIC.check(address, 'ipv4');
+  if (embeddedIpv4(address).some((a) => NON_PUBLIC.check(a, 'ipv4'))) return true;
   return NON_PUBLIC.check(address, 'ipv6');
 }
 
@@ -75,8 +109,8 @@ function hostAllowed(host: string, allowed: readonly string[]): boolean {
  */
 export function checkWebhookUrl(raw: string, policy: WebhookUrlPolicy): UrlCheck {
   if (raw.length > 2048) return { ok: false, reason: 'the URL is longer than 2048 characters' };
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (/[\s\u0000-\u001f\u007f]/.test(raw))
+  // eslint-disable-next-line no-control-regex -- control characters (C0, DEL, C1 with NEL U+0085) are what is refused
+  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(raw))
     return { ok: false, reason: 'the URL contains whitespace or control characters' };
   let url: URL;
   try {

@@ -1,7 +1,7 @@
 import { backoffDelayMs } from './webhook-backoff';
 import { randomUUID } from 'node:crypto';
 import { verifyWebhookSignature, WebhookHeaders, WebhookReceiverGuard, webhookSignature } from './webhook-signature';
-import { checkResolvedAddress, checkWebhookUrl, isNonPublicAddress } from './webhook-url.policy';
+import { checkResolvedAddress, checkWebhookUrl, embeddedIpv4, isNonPublicAddress } from './webhook-url.policy';
 
 describe('webhook signatures', () => {
   const secret = 's3cret-s3cret-s3cret-s3cret';
@@ -112,6 +112,17 @@ describe('webhook URL policy', () => {
     ['http://169.254.169.254/latest', 'loopback and private'],
     ['http://0x7f.1/x', 'loopback and private'],
     ['http://[::ffff:127.0.0.1]/x', 'loopback and private'],
+    // Issue 23: IPv6 forms that carry a loopback or private IPv4 address, and C1 controls (NEL).
+    ['http://[::127.0.0.1]/x', 'loopback and private'],
+    ['http://[::ffff:0:7f00:1]/x', 'loopback and private'],
+    ['http://[2002:7f00:1::]/x', 'loopback and private'],
+    ['http://[2002:c0a8:101::1]/x', 'loopback and private'],
+    ['http://[64:ff9b::10.0.0.1]/x', 'loopback and private'],
+    ['http://[64:ff9b:1::8.8.8.8]/x', 'loopback and private'],
+    ['http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/x', 'loopback and private'],
+    ['http://[::a9fe:a9fe]/latest', 'loopback and private'],
+    ['https://example.com/a\u0085b', 'whitespace or control'],
+    ['https://example.com/a\u009bb', 'whitespace or control'],
   ])('refuses %s', (url, reason) => {
     const r = checkWebhookUrl(url, strict);
     expect(r.ok).toBe(false);
@@ -127,6 +138,15 @@ describe('webhook URL policy', () => {
     expect(checkWebhookUrl('https://hooks.example.gov.cn/x', listed).ok).toBe(true);
     expect(checkWebhookUrl('https://a.jn.gov.cn/x', listed).ok).toBe(true);
     expect(checkWebhookUrl('https://jn.gov.cn.evil.com/x', listed).ok).toBe(false);
+  });
+
+  it('keeps public IPv6 addresses and public IPv4 addresses in IPv6 forms public', () => {
+    for (const a of ['2606:4700:4700::1111', '::ffff:8.8.8.8', '2002:808:808::1', '2400:3200::1'])
+      expect([a, isNonPublicAddress(a)]).toEqual([a, false]);
+    expect(embeddedIpv4('2002:7f00:1::')).toEqual(['127.0.0.1']);
+    expect(embeddedIpv4('::ffff:0:7f00:1')).toEqual(['127.0.0.1']);
+    expect(embeddedIpv4('2001:0:4136:e378:8000:63bf:80ff:fffe')).toEqual(['65.54.227.120', '127.0.0.1']);
+    expect(embeddedIpv4('2606:4700::1')).toEqual([]);
   });
 
   it('checks resolved addresses (no rebinding to internal hosts)', () => {
