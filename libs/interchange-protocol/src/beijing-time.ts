@@ -14,6 +14,11 @@ export function formatBeijingDateTime(instant: Date | number): string {
   return `${new Date(+instant + OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
 }
 
+/** The calendar date `days` after (negative: before) an ISO date. */
+export function addDaysToDate(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** A real calendar date written `YYYY-MM-DD`. */
 export function isIsoDate(value: string): boolean {
   const m = ISO_DATE.exec(value);

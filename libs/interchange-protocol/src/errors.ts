@@ -12,6 +12,11 @@ export const INTERCHANGE_ERROR_STATUS = {
   INVALID_MANIFEST: 400,
   INVALID_REPORT: 400,
   INVALID_CURSOR: 400,
+  /**
+   * A reconciliation report about a day that is not closed yet (today or later, Beijing) or older than the hub accepts
+   * reports for: a report re-sends the whole day.
+   */
+  DATE_OUT_OF_RANGE: 400,
   /** The batch or one of its events belongs to another province than the receiver's. */
   WRONG_PROVINCE: 400,
   /** `batchId` is not the id the protocol derives from the batch's sender, province, scope and sequence numbers. */

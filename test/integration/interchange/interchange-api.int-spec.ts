@@ -1,4 +1,5 @@
 import {
+  addDaysToDate,
   buildReconciliationReport,
   decodeCursor,
   encodeCursor,
@@ -242,6 +243,38 @@ describe('gateway interchange API and must-insure register', () => {
       expect(await pullOnly.json()).toMatchObject({ code: 'RESEND_REFUSED' });
       const sdAboutZj = await signedPost(path, report(), SD_KEY);
       expect(await sdAboutZj.json()).toMatchObject({ code: 'WRONG_PROVINCE' });
+    });
+
+    it('refuses reports of days that are not closed yet or older than the window (issue 23), re-sending nothing', async () => {
+      const today = beijingDateOf(Date.now());
+      const tooOld = addDaysToDate(today, -1 - 90 - 1);
+      const state = new InterchangeStateRepository(hub.db);
+      const before = await state.resends('zj');
+      for (const date of [today, addDaysToDate(today, 1), '2099-01-01', tooOld]) {
+        const body = JSON.stringify(
+          buildReconciliationReport({
+            date,
+            province: '33',
+            reportedAt: Date.now(),
+            cells: [
+              {
+                date,
+                insurer: 'PICC',
+                kind: 'policy',
+                expected: { count: 2, digest: 'a'.repeat(64) },
+                actual: { count: 1, digest: 'b'.repeat(64) },
+              },
+            ],
+          }),
+        );
+        const res = await signedPost(`/v1/interchange/reconciliation/${date}`, body);
+        expect([date, res.status, await res.json()]).toEqual([
+          date,
+          400,
+          expect.objectContaining({ code: 'DATE_OUT_OF_RANGE', message: expect.stringContaining(date) }),
+        ]);
+      }
+      expect(await state.resends('zj')).toEqual(before);
     });
   });
 

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AuditLog, AuditSealer } from '@ajx/audit';
 import type { Principal } from '@ajx/identity';
 import {
+  addDaysToDate,
+  beijingDateOf,
   buildPullPage,
   type DailyManifest,
   dailyManifestOf,
@@ -135,6 +137,27 @@ export class InterchangeService {
         new InterchangeError('INVALID_REPORT', 'the date of the path must be a calendar date YYYY-MM-DD', [
           { path: '/date', message: 'must be a calendar date YYYY-MM-DD' },
         ]),
+      );
+    }
+    const yesterday = addDaysToDate(beijingDateOf(Date.now()), -1);
+    const oldest = addDaysToDate(yesterday, -this.config.AJX_INTERCHANGE_RECONCILIATION_MAX_AGE_DAYS);
+    if (date > yesterday) {
+      return refuse(
+        new InterchangeError(
+          'DATE_OUT_OF_RANGE',
+          `${date} is not a closed day: reports are accepted for days up to yesterday (${yesterday}, Beijing)`,
+          [{ path: '/date', message: `must be ${yesterday} or earlier` }],
+        ),
+      );
+    }
+    if (date < oldest) {
+      return refuse(
+        new InterchangeError(
+          'DATE_OUT_OF_RANGE',
+          `${date} is more than ${this.config.AJX_INTERCHANGE_RECONCILIATION_MAX_AGE_DAYS} days before yesterday: ` +
+            `reports reach back to ${oldest} at most (an operator can re-send older days)`,
+          [{ path: '/date', message: `must be ${oldest} or later` }],
+        ),
       );
     }
     let report;
