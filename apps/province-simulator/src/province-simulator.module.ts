@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ServiceRuntimeModule } from '@ajx/platform';
 import { ControlController } from './control/control.controller';
 import { ControlService } from './control/control.service';
-import { LoopbackOnlyGuard } from './control/loopback-only.guard';
+import { LoopbackOnlyGuard } from '@ajx/platform';
 import { DeliveryLogRepository } from './database/delivery-log.repository';
 import { ProvinceSimDatabaseModule, ProvinceSimDatabaseReadiness } from './database/province-sim.database';
 import { BatchIntakeService } from './interchange/batch-intake.service';

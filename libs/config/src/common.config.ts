@@ -72,4 +72,18 @@ export class CommonConfig {
   @IsString()
   @IsNotEmpty()
   AJX_HTTP_HOST = '127.0.0.1';
+
+  /**
+   * 0: `/metrics` is served on the service's own HTTP port. Otherwise Prometheus metrics are served only on this
+   * port (on AJX_METRICS_HOST), apart from the API — e.g. a port only the monitoring network reaches.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  AJX_METRICS_PORT: number = 0;
+
+  /** Bind address of the separate metrics listener (AJX_METRICS_PORT); loopback unless monitoring needs more. */
+  @IsString()
+  @IsNotEmpty()
+  AJX_METRICS_HOST = '127.0.0.1';
 }

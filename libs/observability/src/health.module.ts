@@ -2,10 +2,12 @@ import { Controller, type DynamicModule, Get, Inject, Module, type Type } from '
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { READINESS_CHECKS, type ReadinessCheck, withTimeout } from './readiness';
+import { PublicRoute } from './route-access';
 
 const CHECK_TIMEOUT_MS = 3000;
 
 @ApiExcludeController()
+@PublicRoute()
 @Controller('health')
 export class HealthController {
   constructor(

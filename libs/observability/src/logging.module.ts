@@ -3,6 +3,28 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CommonConfig } from '@ajx/config';
 import { LoggerModule } from 'nestjs-pino';
+import { isCredentialParam, redactUrl } from './credential-url';
+
+interface SerializedRequest {
+  url?: unknown;
+  query?: unknown;
+  [key: string]: unknown;
+}
+
+/** The request as logged: credential-looking query parameters (refused by the API) never appear as given. */
+export function redactRequest(req: SerializedRequest): SerializedRequest {
+  const out = { ...req };
+  if (typeof req.url === 'string') out.url = redactUrl(req.url);
+  if (req.query && typeof req.query === 'object') {
+    out.query = Object.fromEntries(
+      Object.entries(req.query as Record<string, unknown>).map(([k, v]) => [
+        k,
+        isCredentialParam(k) ? '[REDACTED]' : v,
+      ]),
+    );
+  }
+  return out;
+}
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const QUIET_PATHS = /^\/(health|metrics)(\/|$)/;
@@ -30,7 +52,14 @@ export class LoggingModule {
               base: { service },
               genReqId: requestIdOf,
               customAttributeKeys: { reqId: 'requestId' },
-              redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-ajx-signature"]'],
+              redact: [
+                'req.headers.authorization',
+                'req.headers.cookie',
+                'req.headers["x-ajx-signature"]',
+                'res.headers["set-cookie"]',
+              ],
+              // A credential in a query string (refused by the API) is never logged as given.
+              serializers: { req: redactRequest },
               autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.test(req.url ?? '') },
             },
           }),

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { ConfigValidationError, loadConfig, type CommonConfig } from '@ajx/config';
 import { Logger } from 'nestjs-pino';
+import { closeConnectionsLeftWithUnreadBodies, hardenResponses, strictExpressAdapter } from './http-hardening';
 
 export interface ServiceDefinition<T extends CommonConfig> {
   name: string;
@@ -24,13 +25,15 @@ export async function createService<T extends CommonConfig>(
   config: T,
   opts: { listen?: boolean; logger?: boolean } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(def.module(config) as never, {
+  const app = await NestFactory.create(def.module(config) as never, strictExpressAdapter(), {
     bufferLogs: true,
     abortOnError: false,
     bodyParser: def.bodyParser ?? true,
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  hardenResponses(app);
+  closeConnectionsLeftWithUnreadBodies(app);
   await def.configure?.(app, config);
   if (def.transport) {
     app.connectMicroservice({ strategy: def.transport(app, config) }, { inheritAppConfig: true });

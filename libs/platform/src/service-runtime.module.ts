@@ -1,7 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { AppConfigModule, type CommonConfig } from '@ajx/config';
 import { KafkaReadiness, MessagingModule } from '@ajx/messaging';
-import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck } from '@ajx/observability';
+import { HealthModule, LoggingModule, MetricsModule, type ReadinessCheck, type RouteAccess } from '@ajx/observability';
 import { DatabaseModule, PostgresReadiness } from '@ajx/persistence';
 import { RedisModule, RedisReadiness } from '@ajx/redis';
 
@@ -17,6 +17,11 @@ export interface ServiceRuntimeOptions<T extends CommonConfig> {
    * exported by a global module the app imports.
    */
   readiness?: Type<ReadinessCheck>[];
+  /**
+   * Who may read `/metrics` on the service's own port (default `public`: internal services). Ignored when
+   * AJX_METRICS_PORT moves the metrics to a port of their own.
+   */
+  metricsAccess?: RouteAccess;
 }
 
 /**
@@ -29,7 +34,11 @@ export class ServiceRuntimeModule {
     const imports: (DynamicModule | Type)[] = [
       AppConfigModule.forValue(o.schema, o.config),
       LoggingModule.forService(o.name),
-      MetricsModule.forService(o.name),
+      MetricsModule.forService(o.name, {
+        serve: o.config.AJX_METRICS_PORT
+          ? { on: 'port', host: o.config.AJX_METRICS_HOST, port: o.config.AJX_METRICS_PORT }
+          : { on: 'api', access: o.metricsAccess ?? 'public' },
+      }),
     ];
     const checks: Type<ReadinessCheck>[] = [];
     if (o.uses.kafka) {

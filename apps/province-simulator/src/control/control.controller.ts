@@ -25,7 +25,7 @@ import {
   ReportDto,
   StatsDto,
 } from './control.dto';
-import { LoopbackOnlyGuard } from './loopback-only.guard';
+import { LoopbackOnlyGuard } from '@ajx/platform';
 
 /** Test and demo control of the simulator: faults, the delivery log, pulls and reports. Loopback clients only. */
 @ApiTags('control (loopback only, tests and demo)')

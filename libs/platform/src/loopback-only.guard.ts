@@ -9,15 +9,17 @@ export function isLoopback(address: string | undefined): boolean {
 }
 
 /**
- * The control API changes what the simulator does and erases its log: it answers only clients on this machine,
- * whatever address the HTTP server is bound to. (Proxy headers are ignored on purpose.)
+ * For routes that only an operator on the machine itself may call (the simulator's control API, the interchange
+ * service's status): they answer only clients on this machine, whatever address the HTTP server is bound to — the
+ * Docker image binds 0.0.0.0. (Proxy headers are ignored on purpose: a local reverse proxy would make every client
+ * look local, so do not put these routes behind one.)
  */
 @Injectable()
 export class LoopbackOnlyGuard implements CanActivate {
   canActivate(ctx: ExecutionContext): boolean {
     const req = ctx.switchToHttp().getRequest<Request>();
     if (!isLoopback(req.socket.remoteAddress)) {
-      throw new ForbiddenException('the control API answers loopback clients only');
+      throw new ForbiddenException(`${req.path} answers loopback clients only`);
     }
     return true;
   }
