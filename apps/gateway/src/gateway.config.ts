@@ -1,5 +1,5 @@
 import { WebhookTargetsConfig } from '@ajx/webhooks';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, Validate } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, Validate } from 'class-validator';
 import {
   InterchangeEndpointsConstraint,
   parseInterchangeEndpoints,
@@ -153,6 +153,47 @@ export class GatewayConfig extends WebhookTargetsConfig {
   @Min(1)
   @Max(1000)
   AJX_INTERCHANGE_MAX_RESENDS_PER_DAY: number = 5;
+
+  /**
+   * How far back (Beijing days before yesterday) a province's reconciliation report may reach; a report asks for a
+   * re-send of the whole day, so an unbounded date would let a province replay years of events.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3660)
+  AJX_INTERCHANGE_RECONCILIATION_MAX_AGE_DAYS: number = 90;
+
+  /**
+   * Who may read `/metrics` on the gateway's own port: `operator` (an operator's bearer token; the default — the
+   * gateway faces insurers and departments) or `public`. With AJX_METRICS_PORT the metrics leave the API port.
+   */
+  @IsIn(['operator', 'public'], { message: 'AJX_METRICS_ACCESS must be operator or public' })
+  AJX_METRICS_ACCESS: 'operator' | 'public' = 'operator';
+
+  /** Failed authentications an address may make per second (after the burst) before it is answered 429. */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  AJX_AUTH_FAILURES_PER_SECOND: number = 2;
+
+  /** Failed authentications an address may make at once before the per-second rate applies. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AJX_AUTH_FAILURES_BURST: number = 20;
+
+  /**
+   * Failed authentications refused while their address is throttled are summed up in one audit entry per address
+   * per this window (ms), instead of one entry each.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  AJX_AUTH_THROTTLE_SUMMARY_MS: number = 60_000;
+
+  /** Serve the OpenAPI document and its UI at /docs and /docs-json (public routes). */
+  @IsIn(['true', 'false'], { message: 'AJX_OPENAPI_DOCS must be true or false' })
+  AJX_OPENAPI_DOCS: 'true' | 'false' = 'true';
 
   /** Largest accepted must-insure register submission, bytes. */
   @IsInt()

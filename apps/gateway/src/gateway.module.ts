@@ -1,5 +1,5 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditModule } from '@ajx/audit';
 import { builtInRulePackBySpec } from '@ajx/authz';
 import { DEPARTMENT_POLICY, IdentityModule } from '@ajx/identity';
@@ -12,6 +12,8 @@ import { AdminService } from './admin/admin.service';
 import { AuditSealingService } from './audit/audit-sealing.service';
 import { AuthGuard } from './auth/auth.guard';
 import { RateLimiter } from './auth/rate-limiter';
+import { ThrottledRefusals } from './auth/throttled-refusals';
+import { JsonBodyInterceptor } from './http/json-body';
 import { GatewayConfig } from './gateway.config';
 import { BatchRepository } from './ingest/batch.repository';
 import { IngestController } from './ingest/ingest.controller';
@@ -53,6 +55,7 @@ export class GatewayModule {
           schema: GatewayConfig,
           config,
           uses: { kafka: true, postgres: true, redis: true },
+          metricsAccess: config.AJX_METRICS_ACCESS,
         }),
         AuditModule,
         IdentityModule.register({
@@ -73,7 +76,9 @@ export class GatewayModule {
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
         RateLimiter,
+        ThrottledRefusals,
         AdminService,
         AuditSealingService,
         UploadStore,

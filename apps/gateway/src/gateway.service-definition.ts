@@ -1,24 +1,11 @@
-import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, type NextFunction, type Request, type Response } from 'express';
 import { VIEW_SCHEMAS } from '@ajx/authz';
 import type { ServiceDefinition } from '@ajx/platform';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
-import { apiError } from './http/api-error';
-import { refuseNulInBody, refuseNulInUrl } from './http/nul-guard';
-
-/**
- * Bodies read by their handlers, never parsed here: uploads (streamed to disk), register submissions (streamed NDJSON)
- * and signed interchange requests (the signature covers the bytes as received).
- */
-const RAW_BODY_ROUTES = [
-  /^\/v1\/ingest\/[^/]+\/files\/?$/,
-  /^\/v1\/ingest\/uploads\/[^/]+\/?$/,
-  /^\/v1\/interchange\/register\/?$/,
-  /^\/v1\/dept\/register\/?$/,
-  /^\/v1\/interchange\/reconciliation\/[^/]+\/?$/,
-];
+import { ApiValidationPipe } from './http/api-validation.pipe';
+import { refuseNulInUrl } from './http/nul-guard';
 
 export function openApiDocument(app: INestApplication) {
   const config = new DocumentBuilder()
@@ -51,29 +38,11 @@ export function configureGateway(app: INestApplication, config: GatewayConfig): 
   const server = app.getHttpServer() as import('node:http').Server;
   server.requestTimeout = config.AJX_HTTP_REQUEST_TIMEOUT_MS;
   server.headersTimeout = Math.min(60_000, config.AJX_HTTP_REQUEST_TIMEOUT_MS);
-  const jsonBody = json({ limit: '1mb' });
+  // No body is read here: JSON bodies are parsed after authentication (JsonBodyInterceptor), the rest by handlers.
   app.use(refuseNulInUrl);
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    RAW_BODY_ROUTES.some((r) => r.test(req.path)) ? next() : jsonBody(req, res, next),
-  );
-  app.use(refuseNulInBody);
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: (errors) =>
-        apiError(
-          400,
-          'INVALID_REQUEST',
-          'the request body is invalid',
-          errors.flatMap((e) =>
-            Object.values(e.constraints ?? {}).concat(e.children?.length ? [`${e.property}: invalid`] : []),
-          ),
-        ),
-    }),
-  );
-  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  app.useGlobalPipes(new ApiValidationPipe());
+  if (config.AJX_OPENAPI_DOCS === 'true')
+    SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 }
 
 export const gatewayService: ServiceDefinition<GatewayConfig> = {

@@ -2,7 +2,6 @@ import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestj
 import type { Principal, PrincipalType } from '@ajx/identity';
 import type { AuthenticatedRequest } from './request-principal';
 
-export const PUBLIC_ROUTE = 'ajx:public';
 export const ROLES = 'ajx:roles';
 export const INTERCHANGE_SIGNED = 'ajx:interchange-signed';
 
@@ -13,9 +12,6 @@ export const INTERCHANGE_SIGNED = 'ajx:interchange-signed';
  */
 export type InterchangeSigning = 'accepted' | 'required';
 export const InterchangeSigned = (mode: InterchangeSigning = 'accepted') => SetMetadata(INTERCHANGE_SIGNED, mode);
-
-/** No credential needed (health, metrics, docs). */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /** Principal types allowed to call the route; any other authenticated principal gets 403. */
 export const Roles = (...types: PrincipalType[]) => SetMetadata(ROLES, types);

@@ -9,11 +9,13 @@ import {
   type Principal,
   type PrincipalType,
 } from '@ajx/identity';
+import { credentialParamsOf, ROUTE_ACCESS, type RouteAccess } from '@ajx/observability';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
 import { InterchangeAuthenticator } from '../interchange/interchange-authenticator';
-import { INTERCHANGE_SIGNED, type InterchangeSigning, PUBLIC_ROUTE, ROLES } from './auth.decorators';
+import { INTERCHANGE_SIGNED, type InterchangeSigning, ROLES } from './auth.decorators';
 import { RateLimiter } from './rate-limiter';
+import { ThrottledRefusals } from './throttled-refusals';
 import type { AuthenticatedRequest } from './request-principal';
 
 const REFUSAL: Record<AuthFailureReason, string> = {
@@ -25,12 +27,15 @@ const REFUSAL: Record<AuthFailureReason, string> = {
   disabled: 'the principal is disabled',
 };
 
-/** Failed authentications an address may make per second (burst 20) before it is throttled. */
-const AUTH_FAILURES_PER_SECOND = 2;
-
 /**
- * Authenticates every /v1 request (a bearer token, or on interchange routes a province's signed request), checks
- * the route's roles and the principal's rate limit. Every refusal is audited; no refusal echoes the credential.
+ * Authenticates every request to a route that is not explicitly public (deny by default: the allow-list is the
+ * `@PublicRoute()` metadata — health probes, and metrics when configured so), with a bearer token or, on interchange
+ * routes, a province's signed request; checks the route's roles and the principal's rate limit. Which routes exist
+ * does not depend on how a path is spelled (routing is case-sensitive and strict, libs/platform), and this guard
+ * does not look at the path at all. Every refusal is audited — while an address is throttled, its refusals are
+ * counted into one entry per window instead — and no refusal echoes the credential. A valid credential keeps working
+ * while its address is throttled for failures: the throttle slows guessing, not the callers who hold a token (their
+ * own rate limit applies).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -41,15 +46,27 @@ export class AuthGuard implements CanActivate {
     private readonly limiter: RateLimiter,
     private readonly config: GatewayConfig,
     private readonly interchange: InterchangeAuthenticator,
+    private readonly throttled: ThrottledRefusals,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
     const res = ctx.switchToHttp().getResponse<Response>();
-    if (!req.path.startsWith('/v1/')) return true;
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [ctx.getHandler(), ctx.getClass()])) return true;
+    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [
+      ctx.getHandler(),
+      ctx.getClass(),
+    ]);
+    if (access === 'public') return true;
     const requestId = typeof req.id === 'string' ? req.id : undefined;
     const route = `${req.method} ${req.path}`;
+    const inUrl = credentialParamsOf(req.originalUrl);
+    if (inUrl.length) {
+      throw apiError(
+        400,
+        'CREDENTIAL_IN_URL',
+        `credentials are not accepted in the URL (query parameter ${inUrl.map((n) => JSON.stringify(n)).join(', ')}): send Authorization: Bearer <token>`,
+      );
+    }
 
     const signing = this.reflector.getAllAndOverride<InterchangeSigning | undefined>(INTERCHANGE_SIGNED, [
       ctx.getHandler(),
@@ -60,10 +77,10 @@ export class AuthGuard implements CanActivate {
       ? await this.signedCaller(req, res, route, requestId)
       : await this.bearer(req, res, route, requestId);
 
-    const roles = this.reflector.getAllAndOverride<PrincipalType[] | undefined>(ROLES, [
-      ctx.getHandler(),
-      ctx.getClass(),
-    ]);
+    const roles =
+      access === 'operator'
+        ? (['operator'] as PrincipalType[])
+        : this.reflector.getAllAndOverride<PrincipalType[] | undefined>(ROLES, [ctx.getHandler(), ctx.getClass()]);
     if (roles && !roles.includes(principal.type)) {
       await this.audit.record({
         actor: principal.id,
@@ -134,7 +151,10 @@ export class AuthGuard implements CanActivate {
     }
   }
 
-  /** Audits a failed authentication and throttles the address it came from. */
+  /**
+   * Throttles the address a failed authentication came from and audits the failure — one entry each until the
+   * address is throttled, then counted into a summary entry per window (ThrottledRefusals) and answered 429.
+   */
   private async refused(
     req: AuthenticatedRequest,
     res: Response,
@@ -143,6 +163,16 @@ export class AuthGuard implements CanActivate {
     actor: string,
     details: Record<string, unknown>,
   ): Promise<void> {
+    const ip = req.ip ?? 'unknown';
+    const throttle = await this.limiter.take(
+      `authfail:${ip}`,
+      this.config.AJX_AUTH_FAILURES_PER_SECOND,
+      this.config.AJX_AUTH_FAILURES_BURST,
+    );
+    if (!throttle.allowed) {
+      this.throttled.count(ip, typeof details.reason === 'string' ? details.reason : 'error');
+      this.tooMany(res, throttle.retryAfterMs, 'too many failed authentications');
+    }
     await this.audit.record({
       actor,
       action: 'auth.refused',
@@ -151,8 +181,6 @@ export class AuthGuard implements CanActivate {
       details: { ...details, ip: req.ip ?? null },
       requestId,
     });
-    const throttle = await this.limiter.take(`authfail:${req.ip ?? 'unknown'}`, AUTH_FAILURES_PER_SECOND, 20);
-    if (!throttle.allowed) this.tooMany(res, throttle.retryAfterMs, 'too many failed authentications');
   }
 
   private tooMany(res: Response, retryAfterMs: number, message: string): never {

@@ -10,3 +10,12 @@ describe('NUL guard', () => {
     expect(holdsNul(deep)).toBe(true);
   });
 });
+
+describe('NUL guard on large bodies (issue 23: a 300 000-element array was a 500)', () => {
+  it('walks a long array without spreading it into a call', () => {
+    const long = new Array<unknown>(300_000).fill(0);
+    expect(holdsNul(long)).toBe(false);
+    long[299_999] = 'x\u0000';
+    expect(holdsNul(long)).toBe(true);
+  });
+});

@@ -29,6 +29,7 @@ import { CurrentPrincipal, RequestId, Roles } from '../auth/auth.decorators';
 import type { AuthenticatedRequest } from '../auth/request-principal';
 import { BatchReportDto, IngestAcceptedDto, IngestRejectedDto } from './dto/ingest.dto';
 import { IngestService } from './ingest.service';
+import { RawBody } from '../http/json-body';
 
 @ApiTags('ingest')
 @ApiBearerAuth()
@@ -37,6 +38,7 @@ export class IngestController {
   constructor(private readonly ingest: IngestService) {}
 
   @Post(':insurer/files')
+  @RawBody()
   @Roles('insurer')
   @ApiOperation({
     summary: 'Upload a native file',

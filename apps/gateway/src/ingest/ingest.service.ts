@@ -142,6 +142,24 @@ export class IngestService {
     credentialId: string | null,
     auditBase: { actor: string; action: string; target: string; requestId?: string },
   ): Promise<IngestAnswer> {
+    try {
+      return await this.acceptStored(insurer, adapter, received, contentType, filename, credentialId, auditBase);
+    } finally {
+      // Whatever happened (a refusal, a bug, a lost database connection), no upload stays behind in incoming/: an
+      // accepted file has been moved to its batch's place by now, anything else is removed.
+      await this.store.discard(received.tempPath);
+    }
+  }
+
+  private async acceptStored(
+    insurer: string,
+    adapter: InsurerFileParser,
+    received: ReceivedUpload,
+    contentType: string,
+    filename: string | null,
+    credentialId: string | null,
+    auditBase: { actor: string; action: string; target: string; requestId?: string },
+  ): Promise<IngestAnswer> {
     const requestId = auditBase.requestId;
     const existing = await this.batches.findBySha(insurer, received.sha256);
     if (existing) return this.duplicate(existing, received.tempPath, auditBase);

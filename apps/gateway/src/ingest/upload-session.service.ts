@@ -160,7 +160,13 @@ export class UploadSessionService {
       }
     } catch (err) {
       const current = await this.sessions.find(uploadId);
-      if (current?.status === 'completing') await this.sessions.reopen(uploadId);
+      if (current?.status === 'completing') {
+        // The session stays usable: if its bytes are gone with a failed acceptance, it starts again from byte 0
+        // (status and the next complete say so) instead of answering every retry with an error.
+        const kept = await this.store.sessionFileExists(uploadId);
+        if (!kept) await this.store.createSessionFile(uploadId);
+        await this.sessions.reopen(uploadId, kept ? undefined : 0);
+      }
       throw err;
     }
     await this.sessions.complete(uploadId, answer.body.batchId);
@@ -176,11 +182,13 @@ export class UploadSessionService {
     }
   }
 
-  /** The session, if this principal created it; another insurer's session is refused (403) and audited. */
+  /**
+   * The session, if this principal created it. Another insurer's session is answered exactly like one that does not
+   * exist (404 — no existence oracle), and audited as a denial.
+   */
   private async owned(uploadId: string, principal: Principal, action: string, requestId?: string) {
     const row = await this.sessions.find(uploadId);
-    if (!row) throw apiError(404, 'NOT_FOUND', `no upload ${uploadId}`);
-    if (principal.type !== 'insurer' || row.insurer !== principal.id) {
+    if (row && (principal.type !== 'insurer' || row.insurer !== principal.id)) {
       await this.audit.record({
         actor: principal.id,
         action,
@@ -189,8 +197,9 @@ export class UploadSessionService {
         requestId,
         details: { reason: 'not the insurer of this upload' },
       });
-      throw apiError(403, 'FORBIDDEN', `upload ${uploadId} belongs to another insurer`);
     }
+    if (!row || principal.type !== 'insurer' || row.insurer !== principal.id)
+      throw apiError(404, 'NOT_FOUND', `no upload ${uploadId}`);
     return row;
   }
 

@@ -56,6 +56,13 @@ export class UploadStore {
     return path.join(this.root, 'sessions', uploadId);
   }
 
+  async sessionFileExists(uploadId: string): Promise<boolean> {
+    return fs.promises.access(this.sessionPath(uploadId)).then(
+      () => true,
+      () => false,
+    );
+  }
+
   async createSessionFile(uploadId: string): Promise<void> {
     await fs.promises.writeFile(this.sessionPath(uploadId), Buffer.alloc(0), { flag: 'wx' });
   }

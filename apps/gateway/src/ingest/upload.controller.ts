@@ -20,6 +20,7 @@ import type { AuthenticatedRequest } from '../auth/request-principal';
 import { IngestAcceptedDto, IngestRejectedDto } from './dto/ingest.dto';
 import { CreateUploadDto, UploadOffsetConflictDto, UploadSessionDto } from './dto/upload.dto';
 import { UploadSessionService } from './upload-session.service';
+import { RawBody } from '../http/json-body';
 
 @ApiTags('ingest')
 @ApiBearerAuth()
@@ -59,6 +60,7 @@ export class UploadController {
   }
 
   @Put('uploads/:uploadId')
+  @RawBody()
   @Roles('insurer')
   @ApiOperation({
     summary: 'Append a chunk',

@@ -18,6 +18,7 @@ import { CurrentPrincipal, InterchangeSigned, RequestId, Roles } from '../auth/a
 import type { AuthenticatedRequest } from '../auth/request-principal';
 import { DailyManifestDto, InterchangeErrorDto, PullPageDto, ResendScheduledDto } from './dto/interchange.dto';
 import { InterchangeService } from './interchange.service';
+import { RawBody } from '../http/json-body';
 
 /** The protocol's signature headers (docs/interchange.md, Signing). */
 const SignatureHeaders = () =>
@@ -79,6 +80,7 @@ export class InterchangeController {
   }
 
   @Post('reconciliation/:date')
+  @RawBody()
   @HttpCode(202)
   @InterchangeSigned('required')
   @ApiOperation({

@@ -20,6 +20,7 @@ import {
   RegisterVersionsQueryDto,
 } from './dto/register.dto';
 import { RegisterService } from './register.service';
+import { RawBody } from '../http/json-body';
 
 const LINE_FORMAT =
   'NDJSON, one enterprise per line: {"uscc", "name", "regionCode" (county code), "sector", "industryCode"?, ' +
@@ -33,6 +34,7 @@ export class RegisterController {
   constructor(private readonly register: RegisterService) {}
 
   @Put('interchange/register')
+  @RawBody()
   @HttpCode(201)
   @Roles('province')
   @ApiOperation({
@@ -52,6 +54,7 @@ export class RegisterController {
   }
 
   @Put('dept/register')
+  @RawBody()
   @HttpCode(201)
   @Roles('department')
   @ApiOperation({
