@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Conformance with the data standard: every sample file of ../shared/samples (v1: policies, services, hazards) and
-# ../shared/samples-v2 (v2: accidents, claims) through `ajx normalize` (the built CLI), compared with its expected
+# ../shared/samples-v2 (v2: accidents, claims), and files of the project's own generator (every kind of both, noise,
+# defects; scripts/generate-samples.cjs), through `ajx normalize` (the built CLI), compared with their expected
 # output by ../shared/tools/conformance-check.mjs. Fails on any mismatch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +66,8 @@ check_set() {
 
 check_set v1 "$shared/samples"
 check_set v2 "$shared/samples-v2"
+node scripts/generate-samples.cjs "$out/generated" "${AJX_CONFORMANCE_SEED:-conformance}"
+check_set gen "$out/generated"
 if [ "$failed" -ne 0 ]; then
   echo "conformance: FAILED ($failed files)" >&2
   exit 1
