@@ -785,6 +785,28 @@ describe('data standard v2 mappings', () => {
     expect(outcome(run('DADI', 'accident', { sgzt: '' }))).toBe('MISSING_FIELD');
   });
 
+  it('compares periods at the canonical precision: within the same second is equal, so valid', () => {
+    const at = ms(ACCIDENT.occurredAt);
+    expect(outcome(run('PINGAN', 'accident', { occurTime: at + 900, reportTime: at + 200 }))).toBe(
+      'ajx.accident.updated',
+    );
+    expect(outcome(run('PINGAN', 'accident', { occurTime: at + 900, reportTime: at - 100 }))).toBe('INVALID_PERIOD');
+    expect(
+      outcome(
+        run('CPIC', 'accident', { OccurredAt: '2025-02-03T02:03:53.9+08:00', ReportedAt: '2025-02-02T18:03:53.2Z' }),
+      ),
+    ).toBe('ajx.accident.updated');
+    expect(outcome(run('PINGAN', 'claim', { reportTime: ms(CLAIM.filedAt) + 999, payTime: ms(CLAIM.filedAt) }))).toBe(
+      'ajx.claim.paid',
+    );
+  });
+
+  it('reads counts and versions as in v1: a JSON integer or digit text in every format', () => {
+    const r = run('PINGAN', 'accident', { deathCount: '3', seq: '2' });
+    expect(r.ok && r.event.data).toMatchObject({ deaths: 3, version: 2 });
+    expect(outcome(run('PINGAN', 'claim', { victimCount: '5.0' }))).toBe('INVALID_NUMBER');
+  });
+
   it('keeps a decision and times that do not fit the status as given', () => {
     const r = run('PICC', 'claim', { 案件状态: '已报案', 核定结论: '拒赔' });
     expect(r.ok && r.event.data).toMatchObject({ action: 'filed', decision: 'reject', paidFen: 36935600 });
