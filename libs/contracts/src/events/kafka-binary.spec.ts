@@ -1,6 +1,6 @@
 import { CloudEvent, Kafka } from 'cloudevents';
 import type { AccidentRecord, ClaimRecord, PolicyRecord } from '../canonical/canonical-record';
-import { buildCanonicalEvent, kindOfEvent } from './canonical-event';
+import { buildCanonicalEvent, CANONICAL_EVENT_TYPES, kindOfEvent } from './canonical-event';
 import { canonicalEventId } from './event-id';
 import { CanonicalEventFormatError, fromKafkaBinary, toKafkaBinary } from './kafka-binary';
 import { fromStructured, toStructured } from './structured';
@@ -124,6 +124,21 @@ describe('structured mode', () => {
 });
 
 describe('data standard v2 events (accident, claim)', () => {
+  it('adds exactly the event types of INSURER-FORMATS.md §6', () => {
+    expect(CANONICAL_EVENT_TYPES.filter((t) => /^ajx\.(accident|claim)\./.test(t))).toEqual([
+      'ajx.accident.reported',
+      'ajx.accident.updated',
+      'ajx.accident.closed',
+      'ajx.claim.filed',
+      'ajx.claim.assessed',
+      'ajx.claim.agreed',
+      'ajx.claim.paid',
+      'ajx.claim.rejected',
+      'ajx.claim.withdrawn',
+    ]);
+    expect(CANONICAL_EVENT_TYPES).toHaveLength(19);
+  });
+
   const enterprise = {
     uscc: '91330902971540106E',
     name: '舟山顺通煤业有限责任公司',
