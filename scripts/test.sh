@@ -20,7 +20,7 @@ step "typecheck"
 npm run --silent typecheck
 step "build"
 npm run --silent build
-step "conformance with the data standard (shared/samples)"
+step "conformance with the data standard (shared/samples, samples-v2, generated files)"
 scripts/conformance.sh
 step "unit tests"
 npx jest --selectProjects unit --ci

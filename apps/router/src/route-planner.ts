@@ -1,5 +1,5 @@
 import { type Entitlement, type EntitlementIndex, maskRecord, urgentPlan } from '@ajx/authz';
-import type { RecordKind, RecordOfKind, Sector } from '@ajx/contracts';
+import type { RecordKind, RecordOfKind, Sector, V1RecordKind } from '@ajx/contracts';
 import {
   type FeedEntryType,
   type HazardUrgency,
@@ -86,7 +86,8 @@ export function planRouting(
     const masked = new Map<string, unknown>();
     const viewOf = (ent: Entitlement) => {
       const k = `${ent.personal}/${ent.commercial}`;
-      if (!masked.has(k)) masked.set(k, maskRecord(e.kind, e.data, ent));
+      // Rule packs entitle v1 kinds only (authz), so only policies, services and hazards reach a mask.
+      if (!masked.has(k)) masked.set(k, maskRecord(e.kind as V1RecordKind, e.data as RecordOfKind[V1RecordKind], ent));
       return masked.get(k);
     };
     const entitledIds = new Set<string>();

@@ -120,7 +120,13 @@ const checkBatchSchema = schemaChecker<InterchangeBatch>(batchSchema);
 
 type Loose = Record<string, unknown>;
 const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
-const SUBJECT_FIELD: Record<RecordKind, string> = { policy: 'policyNo', service: 'serviceId', hazard: 'hazardId' };
+const SUBJECT_FIELD: Record<RecordKind, string> = {
+  policy: 'policyNo',
+  service: 'serviceId',
+  hazard: 'hazardId',
+  accident: 'accidentId',
+  claim: 'claimNo',
+};
 
 /**
  * Consistency of one canonical event beyond its schema: the attributes agree with each other and with `data`, the

@@ -1,6 +1,7 @@
 import {
   SECTORS,
   SERVICE_FORMS,
+  V1_RECORD_KINDS,
   SERVICE_ITEMS,
   type HazardRecord,
   type PolicyRecord,
@@ -18,13 +19,15 @@ import {
   usccCheckCharacter,
   type County,
 } from '@ajx/domain';
+import { accidentEpisodes, type SimulatedV2Record } from './accident-claim-records';
 import type { Random } from './random';
 
 /** One canonical record as the generator meant it: what normalising its native rendering must give back. */
 export type SimulatedRecord =
   | { kind: 'policy'; record: PolicyRecord; time: string }
   | { kind: 'service'; record: ServiceRecord; time: string }
-  | { kind: 'hazard'; record: HazardRecord; time: string };
+  | { kind: 'hazard'; record: HazardRecord; time: string }
+  | SimulatedV2Record;
 
 /** What a native format can express (the canonical record must stay within it). */
 export interface FormatProfile {
@@ -40,7 +43,10 @@ export interface RecordFactoryOptions {
   /** The delivering insurer (fills `insurer` and prefixes ids). */
   insurer: string;
   profile: FormatProfile;
-  /** Only these kinds (PICC files hold one kind each). */
+  /**
+   * Only these kinds (PICC files hold one kind each); default the v1 kinds. Accidents and claims (data standard v2)
+   * come only when asked for, drawn from a stream of their own, so the v1 records of a seed stay the same.
+   */
   kinds?: readonly RecordKind[];
   /** Restrict enterprises to counties whose code starts with one of these prefixes (e.g. `['33', '3708']`). */
   regionPrefixes?: readonly string[];
@@ -142,28 +148,21 @@ const CITY_SHORT = /(市|地区|自治州|盟)$/;
 /**
  * An endless, deterministic stream of realistic canonical records: per enterprise a policy (issued or renewed, some
  * endorsements, sometimes a cancellation), its accident-prevention services (with amendments or a revocation) and
- * the hazards they found (updated, some rectified) — in the order an insurer would report them.
+ * the hazards they found (updated, some rectified) — in the order an insurer would report them; when asked for,
+ * then its accidents and the claims on them (data standard v2).
  */
 export function* canonicalRecords(rng: Random, options: RecordFactoryOptions): Generator<SimulatedRecord> {
   const { insurer, profile } = options;
-  const kinds = new Set(options.kinds ?? ['policy', 'service', 'hazard']);
+  const kinds = new Set<RecordKind>(options.kinds ?? V1_RECORD_KINDS);
+  const v2 = kinds.has('accident') || kinds.has('claim') ? rng.derive('v2') : null;
   const counties: readonly County[] = options.regionPrefixes?.length
     ? COUNTIES.filter((c) => options.regionPrefixes!.some((p) => c.code.startsWith(p)))
     : COUNTIES;
   if (!counties.length) throw new Error('no county matches the region prefixes');
   const prefix = ID_PREFIX[insurer] ?? insurer;
   const insurerName = INSURER_NAMES[insurer] ?? `${insurer}财产保险股份有限公司`;
-  const ids = new Set<string>();
-  const newId = (infix: string, year: number): string => {
-    for (;;) {
-      const id = `${prefix}${infix}${year}${rng.digits(6)}`;
-      if (!ids.has(id)) {
-        ids.add(id);
-        if (ids.size > 200000) ids.clear();
-        return id;
-      }
-    }
-  };
+  const newId = idMaker(prefix, rng);
+  const v2Episode = v2 && { rng: v2, newId: idMaker(prefix, v2) };
 
   for (;;) {
     const county = rng.pick(counties);
@@ -346,8 +345,34 @@ export function* canonicalRecords(rng: Random, options: RecordFactoryOptions): G
         }
       }
     }
+    if (v2Episode)
+      out.push(
+        ...accidentEpisodes(v2Episode.rng, {
+          insurer,
+          enterprise,
+          policyNo,
+          coverageStartMs: startMs,
+          coverageEndMs: Date.parse(`${end}T00:00:00+08:00`) + DAY,
+          newId: v2Episode.newId,
+        }),
+      );
     for (const r of out) if (kinds.has(r.kind)) yield r;
   }
+}
+
+/** Record ids `<prefix><infix><year><6 digits>`, unique within the stream, drawn from `rng`. */
+function idMaker(prefix: string, rng: Random): (infix: string, year: number) => string {
+  const ids = new Set<string>();
+  return (infix, year) => {
+    for (;;) {
+      const id = `${prefix}${infix}${year}${rng.digits(6)}`;
+      if (!ids.has(id)) {
+        ids.add(id);
+        if (ids.size > 200000) ids.clear();
+        return id;
+      }
+    }
+  };
 }
 
 /** A GB/T 4754-2017 code whose sector (by the standard's table) is `sector`. */

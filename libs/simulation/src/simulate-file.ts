@@ -33,6 +33,10 @@ export interface SimulateFileOptions {
   records: number;
   /** PICC: the kind of the file (default policy). Other formats mix kinds unless `kinds` narrows them. */
   kind?: RecordKind;
+  /**
+   * The kinds a mixed file holds (default the v1 kinds: policies, services, hazards). Accidents and claims (data
+   * standard v2) are opt-in; asking for them leaves the v1 records of the same seed unchanged.
+   */
   kinds?: readonly RecordKind[];
   /** Share of records carrying exactly one defect (default 0). */
   defectRate?: number;
@@ -75,16 +79,25 @@ function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
+const CLAIM_STEPS = ['documentsCompleteAt', 'decidedAt', 'agreedAt', 'paidAt'] as const;
+
 /** Canonical-level defects are planted before rendering; the others in the rendered record. */
-function plantCanonical(sim: SimulatedRecord, defect: RecordDefect): SimulatedRecord {
+function plantCanonical(sim: SimulatedRecord, defect: RecordDefect, rng: Random): SimulatedRecord {
   const s = clone(sim);
+  const before = (dt: string, ms: number) => formatBeijingDateTime(Date.parse(dt) - ms)!;
   if (defect === 'FIELD_TOO_LONG') s.record.enterprise.name = TOO_LONG_NAME;
   if (defect === 'INVALID_PERIOD') {
     if (s.kind === 'policy') {
       const start = Date.parse(`${s.record.coverage.start}T00:00:00Z`);
       s.record.coverage.end = new Date(start - 86400000).toISOString().slice(0, 10);
     } else if (s.kind === 'service') {
-      s.record.endedAt = formatBeijingDateTime(Date.parse(s.record.startedAt) - 3600000)!;
+      s.record.endedAt = before(s.record.startedAt, 3600000);
+    } else if (s.kind === 'accident') {
+      // Reported to the authority before it happened.
+      s.record.reportedToAuthorityAt = before(s.record.occurredAt, rng.int(1, 7200) * 1000);
+    } else if (s.kind === 'claim') {
+      // A step of the claim before it was filed.
+      s.record[rng.pick(CLAIM_STEPS)] = before(s.record.filedAt, rng.int(1, 30 * 86400) * 1000);
     }
   }
   return s;
@@ -135,7 +148,7 @@ export function simulateFile(options: SimulateFileOptions): SimulatedFile {
         const allowed = defectsFor(sim.kind).filter((d) => !options.defects || options.defects.includes(d));
         if (allowed.length) defect = defectRng.pick(allowed);
       }
-      if (defect && CANONICAL_DEFECTS.has(defect)) sim = plantCanonical(sim, defect);
+      if (defect && CANONICAL_DEFECTS.has(defect)) sim = plantCanonical(sim, defect, defectRng);
       const native = format.render(sim, noise, renderRng);
       if (defect && !CANONICAL_DEFECTS.has(defect)) format.plant(native, sim, defect, defectRng);
       const text = format.serialize(native, renderRng, noise);

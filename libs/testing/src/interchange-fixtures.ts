@@ -92,6 +92,8 @@ function recordOf(kind: RecordKind, o: Required<EventFixtureOptions>): Canonical
         status: 'open',
         rectifiedAt: null,
       };
+    default:
+      throw new Error(`no interchange fixture for ${kind} records (data standard v1 kinds only)`);
   }
 }
 

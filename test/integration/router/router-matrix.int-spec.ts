@@ -1,5 +1,5 @@
 import { builtInRulePackBySpec, entitlementMatrix, maskRecord, matrixDepartmentId, MATRIX_REGIONS } from '@ajx/authz';
-import type { CanonicalEvent, RecordKind } from '@ajx/contracts';
+import type { CanonicalEvent, V1RecordKind } from '@ajx/contracts';
 import { DeptViewRepository, trustedDepartmentScope } from '@ajx/dept-store';
 import { EventProducer } from '@ajx/messaging';
 import { testDataSource, waitFor } from '@ajx/testing';
@@ -13,8 +13,8 @@ import { eventFor, publishCanonical, storeCanonical } from '../support/records';
  * tables. Then isolation by the database alone, re-scoping, and re-projection for a new department.
  */
 
-const COLLECTION: Record<RecordKind, string> = { policy: 'policies', service: 'services', hazard: 'hazards' };
-const PLURAL = (kind: RecordKind) => COLLECTION[kind];
+const COLLECTION: Record<V1RecordKind, string> = { policy: 'policies', service: 'services', hazard: 'hazards' };
+const PLURAL = (kind: V1RecordKind) => COLLECTION[kind];
 
 describe('router: authorized fan-out into department views', () => {
   const pack = builtInRulePackBySpec('default@1');
@@ -68,7 +68,7 @@ describe('router: authorized fan-out into department views', () => {
     await hub.stop();
   });
 
-  const kindOf = (e: CanonicalEvent) => e.dataschema.split(':')[2] as RecordKind;
+  const kindOf = (e: CanonicalEvent) => e.dataschema.split(':')[2] as V1RecordKind;
 
   it('gives every department exactly its entitled records, masked as specified — in the tables', async () => {
     const rows = await hub.db.query<{ department_id: string; subject: string; data: unknown }[]>(
@@ -97,7 +97,7 @@ describe('router: authorized fan-out into department views', () => {
   it('answers every department the same through the API (pages, one record, 404 outside its entitlement)', async () => {
     for (const d of matrix.departments) {
       const token = tokens.get(d.id)!;
-      for (const kind of ['policy', 'service', 'hazard'] as RecordKind[]) {
+      for (const kind of ['policy', 'service', 'hazard'] as V1RecordKind[]) {
         const subjects: string[] = [];
         let after: string | null = null;
         do {

@@ -120,10 +120,22 @@ const NAME_PATH: Record<string, string> = {
   DADI: 'qymc',
 };
 const COUNT_PATH: Record<string, Record<RecordKind, string>> = {
-  PICC: { policy: '从业人数', service: '发现隐患数', hazard: '版本' },
-  PINGAN: { policy: 'insuredCount', service: 'dangerCount', hazard: 'seq' },
-  CPIC: { policy: 'InsuredPersons', service: 'HazardsFound', hazard: '@seq' },
-  DADI: { policy: 'cyrs', service: 'yhs', hazard: 'bbh' },
+  PICC: { policy: '从业人数', service: '发现隐患数', hazard: '版本', accident: '死亡人数', claim: '涉及人数' },
+  PINGAN: {
+    policy: 'insuredCount',
+    service: 'dangerCount',
+    hazard: 'seq',
+    accident: 'deathCount',
+    claim: 'victimCount',
+  },
+  CPIC: {
+    policy: 'InsuredPersons',
+    service: 'HazardsFound',
+    hazard: '@seq',
+    accident: 'Casualties.@deaths',
+    claim: 'Victims',
+  },
+  DADI: { policy: 'cyrs', service: 'yhs', hazard: 'bbh', accident: 'swrs', claim: 'sjrs' },
 };
 
 function objectOf(insurer: string, native: Record<string, unknown>): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { RECORD_KINDS, SECTORS, type RecordKind, type Sector } from '@ajx/contracts';
+import { RECORD_KINDS, SECTORS, V1_RECORD_KINDS, type RecordKind, type Sector } from '@ajx/contracts';
 import { DEPARTMENT_LEVELS, type Department, type DepartmentLevel } from '../department/department.types';
 import { builtInRulePacks } from '../rule-pack/built-in-rule-packs';
 import { loadRulePack } from '../rule-pack/rule-pack.loader';
@@ -26,7 +26,7 @@ const randomPack: fc.Arbitrary<RulePack> = fc
     rules: fc.array(
       fc.record({
         sectors: fc.oneof(fc.constant('all' as const), nonEmptySubarray(SECTORS)),
-        records: nonEmptySubarray(RECORD_KINDS),
+        records: nonEmptySubarray(V1_RECORD_KINDS),
         personal: fc.constantFrom('visible', 'masked'),
         commercial: fc.constantFrom('visible', 'masked'),
         urgentRole: fc.constantFrom('sector', 'none'),

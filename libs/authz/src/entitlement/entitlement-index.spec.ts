@@ -65,9 +65,11 @@ describe('EntitlementIndex.entitled (default pack)', () => {
   });
 
   it('refuses scopes it cannot answer', () => {
-    expect(() => defaults.entitled({ kind: 'claim', regionCode: '330102', sector: 'fishery' } as never)).toThrow(
-      'unknown record kind or sector in scope {"kind":"claim","regionCode":"330102","sector":"fishery"}',
+    expect(() => defaults.entitled({ kind: 'incident', regionCode: '330102', sector: 'fishery' } as never)).toThrow(
+      'unknown record kind or sector in scope {"kind":"incident","regionCode":"330102","sector":"fishery"}',
     );
+    // Data standard v2 kinds are known; no rule pack entitles anyone to them yet.
+    expect(defaults.entitled({ kind: 'claim', regionCode: '330102', sector: 'fishery' })).toEqual([]);
     expect(() => defaults.entitled({ kind: 'policy', regionCode: '330102', sector: 'mining' } as never)).toThrow(
       TypeError,
     );

@@ -1,4 +1,4 @@
-import type { HazardRecord, PolicyRecord, RecordKind, RecordOfKind, ServiceRecord } from '@ajx/contracts';
+import type { HazardRecord, PolicyRecord, RecordOfKind, ServiceRecord, V1RecordKind } from '@ajx/contracts';
 import type { Visibility } from '../rule-pack/rule-pack.types';
 import type { HazardView, PolicyView, ServiceView, ViewOfKind } from '../view/department-view.types';
 import { maskCertificateNo, maskName, maskNullable, maskPhone } from './field.masks';
@@ -10,7 +10,7 @@ export interface FieldVisibility {
 }
 
 /** A member only records of that kind have (a hazard has a `policyNo` and a `serviceId` too). */
-const KIND_MARK: Readonly<Record<RecordKind, string>> = {
+const KIND_MARK: Readonly<Record<V1RecordKind, string>> = {
   policy: 'premium',
   service: 'staff',
   hazard: 'hazardId',
@@ -21,7 +21,7 @@ const KIND_MARK: Readonly<Record<RecordKind, string>> = {
  * the result), personal and commercial fields masked as the entitlement says. Applied before the view row is
  * written, so the stored row is already masked.
  */
-export function maskRecord<K extends RecordKind>(
+export function maskRecord<K extends V1RecordKind>(
   kind: K,
   record: RecordOfKind[K],
   entitlement: FieldVisibility,

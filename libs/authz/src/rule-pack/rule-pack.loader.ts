@@ -1,5 +1,5 @@
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
-import { RECORD_KINDS, SECTORS, type RecordKind, type Sector } from '@ajx/contracts';
+import { SECTORS, V1_RECORD_KINDS, type RecordKind, type Sector } from '@ajx/contracts';
 import rulePackSchema from '../../rule-packs/rule-pack.schema.json';
 import type { KindRule, RulePack, UrgentRole, Visibility } from './rule-pack.types';
 
@@ -38,7 +38,8 @@ const validateShape = new Ajv2020({ allErrors: true, strict: true, allowUnionTyp
 );
 
 const KNOWN_SECTORS: ReadonlySet<string> = new Set(SECTORS);
-const KNOWN_RECORD_KINDS: ReadonlySet<string> = new Set(RECORD_KINDS);
+// Department views (and masks) exist for the v1 kinds only, so a pack may not entitle accidents or claims yet.
+const KNOWN_RECORD_KINDS: ReadonlySet<string> = new Set(V1_RECORD_KINDS);
 
 /**
  * Validates a rule pack (JSON Schema for the structure, then the semantic rules) and returns it frozen, with

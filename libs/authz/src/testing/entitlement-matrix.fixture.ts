@@ -1,4 +1,4 @@
-import { RECORD_KINDS, SECTORS } from '@ajx/contracts';
+import { SECTORS, V1_RECORD_KINDS } from '@ajx/contracts';
 import type { Department, DepartmentLevel } from '../department/department.types';
 import type { RulePack } from '../rule-pack/rule-pack.types';
 import type { Entitlement, RecordScope, UrgentPlan } from '../entitlement/entitlement.types';
@@ -64,7 +64,7 @@ export function entitlementMatrix(pack: RulePack): EntitlementMatrix {
     })),
   );
   const regions = Object.values(MATRIX_REGIONS);
-  const scopes = RECORD_KINDS.flatMap((kind) =>
+  const scopes = V1_RECORD_KINDS.flatMap((kind) =>
     SECTORS.flatMap((sector) => regions.map((regionCode) => ({ kind, sector, regionCode }))),
   );
   return {

@@ -1,4 +1,4 @@
-import type { HazardRecord, PolicyRecord, RateFactors, RecordKind, ServiceRecord } from '@ajx/contracts';
+import type { HazardRecord, PolicyRecord, RateFactors, ServiceRecord, V1RecordKind } from '@ajx/contracts';
 
 /**
  * Department views: the canonical records as a department stores and reads them, after masking
@@ -33,4 +33,4 @@ export interface ViewOfKind {
   hazard: HazardView;
 }
 
-export type DepartmentView = ViewOfKind[RecordKind];
+export type DepartmentView = ViewOfKind[V1RecordKind];

@@ -7,7 +7,7 @@ import {
   HAZARD_STATUSES,
   POLICY_ACTIONS,
   PRIOR_YEAR_ACCIDENT_LEVELS,
-  RECORD_KINDS,
+  V1_RECORD_KINDS,
   SAFETY_CULTURE_LEVELS,
   SECTORS,
   SERVICE_ACTIONS,
@@ -16,7 +16,7 @@ import {
   STANDARDIZATION_LEVELS,
   type HazardRecord,
   type PolicyRecord,
-  type RecordKind,
+  type V1RecordKind,
   type ServiceRecord,
 } from '@ajx/contracts';
 import hazardSchema from '../../../contracts/schemas/hazard.v1.schema.json';
@@ -25,7 +25,7 @@ import serviceSchema from '../../../contracts/schemas/service.v1.schema.json';
 import { maskRecord } from '../mask/record.mask';
 import { VIEW_SCHEMAS } from './view-schemas';
 
-const CANONICAL_SCHEMAS: Record<RecordKind, object> = {
+const CANONICAL_SCHEMAS: Record<V1RecordKind, object> = {
   policy: policySchema,
   service: serviceSchema,
   hazard: hazardSchema,
@@ -50,7 +50,7 @@ function setAt(root: object, path: string, value: unknown): void {
 
 describe('VIEW_SCHEMAS', () => {
   it('have their own ids', () => {
-    for (const kind of RECORD_KINDS) expect(VIEW_SCHEMAS[kind].$id).toBe(`urn:ajx:${kind}-view:v1`);
+    for (const kind of V1_RECORD_KINDS) expect(VIEW_SCHEMAS[kind].$id).toBe(`urn:ajx:${kind}-view:v1`);
   });
 
   it('are the canonical schemas with exactly the masked fields relaxed', () => {
@@ -164,8 +164,8 @@ const visibility = fc.record({
 });
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-const canonicalValidators = Object.fromEntries(RECORD_KINDS.map((k) => [k, ajv.compile(CANONICAL_SCHEMAS[k])]));
-const viewValidators = Object.fromEntries(RECORD_KINDS.map((k) => [k, ajv.compile(VIEW_SCHEMAS[k])]));
+const canonicalValidators = Object.fromEntries(V1_RECORD_KINDS.map((k) => [k, ajv.compile(CANONICAL_SCHEMAS[k])]));
+const viewValidators = Object.fromEntries(V1_RECORD_KINDS.map((k) => [k, ajv.compile(VIEW_SCHEMAS[k])]));
 const codePoints = (s: string) => Array.from(s);
 
 describe('maskRecord over random canonical records', () => {

@@ -1,10 +1,17 @@
 /**
- * Canonical records of data standard v1 (shared/formats/INSURER-FORMATS.md), mirroring
+ * Canonical records of the data standard (shared/formats/INSURER-FORMATS.md: v1 §1, v2 §6), mirroring
  * libs/contracts/schemas/*.schema.json (copies of shared/contracts, checked equal in the tests).
  */
 
-export const RECORD_KINDS = ['policy', 'service', 'hazard'] as const;
+/** The record kinds of data standard v1: policy 保单, accident-prevention service 事故预防服务, hazard 隐患. */
+export const V1_RECORD_KINDS = ['policy', 'service', 'hazard'] as const;
+/** The record kinds data standard v2 adds: accident 事故, claim 理赔 (INSURER-FORMATS.md §6). */
+export const V2_RECORD_KINDS = ['accident', 'claim'] as const;
+/** Every canonical record kind the hub normalises. */
+export const RECORD_KINDS = [...V1_RECORD_KINDS, ...V2_RECORD_KINDS] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
+export type V1RecordKind = (typeof V1_RECORD_KINDS)[number];
+export type V2RecordKind = (typeof V2_RECORD_KINDS)[number];
 
 export const SECTORS = [
   'coal_mining',
@@ -55,6 +62,44 @@ export const HAZARD_LEVELS = ['general', 'major'] as const;
 export type HazardLevel = (typeof HAZARD_LEVELS)[number];
 export const HAZARD_STATUSES = ['open', 'rectifying', 'rectified'] as const;
 export type HazardStatus = (typeof HAZARD_STATUSES)[number];
+
+/** GB 6441 事故类别, in the standard's order (category number n is index n − 1). */
+export const ACCIDENT_CATEGORIES = [
+  'struck_by_object',
+  'vehicle',
+  'machinery',
+  'lifting',
+  'electrocution',
+  'drowning',
+  'burn',
+  'fire',
+  'fall_from_height',
+  'collapse',
+  'roof_fall',
+  'water_inrush',
+  'blasting',
+  'explosive_blast',
+  'gas_explosion',
+  'boiler_explosion',
+  'vessel_explosion',
+  'other_explosion',
+  'poisoning_asphyxiation',
+  'other_injury',
+] as const;
+export type AccidentCategory = (typeof ACCIDENT_CATEGORIES)[number];
+/** 《生产安全事故报告和调查处理条例》第三条, lowest first. */
+export const ACCIDENT_GRADES = ['general', 'larger', 'major', 'especially_major'] as const;
+export type AccidentGrade = (typeof ACCIDENT_GRADES)[number];
+export const ACCIDENT_STATUSES = ['open', 'closed'] as const;
+export type AccidentStatus = (typeof ACCIDENT_STATUSES)[number];
+export const ACCIDENT_ACTIONS = ['reported', 'updated', 'closed'] as const;
+export type AccidentAction = (typeof ACCIDENT_ACTIONS)[number];
+
+/** A claim's status is its action (INSURER-FORMATS.md §6 "claim status → action"). */
+export const CLAIM_ACTIONS = ['filed', 'assessed', 'agreed', 'paid', 'rejected', 'withdrawn'] as const;
+export type ClaimAction = (typeof CLAIM_ACTIONS)[number];
+export const CLAIM_DECISIONS = ['accept', 'reject'] as const;
+export type ClaimDecision = (typeof CLAIM_DECISIONS)[number];
 
 /** `YYYY-MM-DD` */
 export type IsoDate = string;
@@ -139,15 +184,61 @@ export interface HazardRecord {
   rectifiedAt: BeijingDateTime | null;
 }
 
-export type CanonicalRecord = PolicyRecord | ServiceRecord | HazardRecord;
+/** 事故 (data standard v2). */
+export interface AccidentRecord {
+  accidentId: string;
+  insurer: string;
+  action: AccidentAction;
+  version: number;
+  policyNo: string | null;
+  enterprise: Enterprise;
+  occurredAt: BeijingDateTime;
+  location: string | null;
+  category: AccidentCategory;
+  grade: AccidentGrade;
+  deaths: number;
+  seriousInjuries: number;
+  minorInjuries: number;
+  directLossFen: number | null;
+  description: string;
+  status: AccidentStatus;
+  /** 向主管部门报告的时间. */
+  reportedToAuthorityAt: BeijingDateTime | null;
+}
+
+/** 理赔 (data standard v2). */
+export interface ClaimRecord {
+  claimNo: string;
+  insurer: string;
+  action: ClaimAction;
+  version: number;
+  policyNo: string;
+  accidentId: string | null;
+  enterprise: Enterprise;
+  /** 报案时间. */
+  filedAt: BeijingDateTime;
+  documentsCompleteAt: BeijingDateTime | null;
+  decidedAt: BeijingDateTime | null;
+  decision: ClaimDecision | null;
+  agreedAt: BeijingDateTime | null;
+  paidAt: BeijingDateTime | null;
+  claimedFen: number;
+  agreedFen: number | null;
+  paidFen: number | null;
+  victims: number;
+}
+
+export type CanonicalRecord = PolicyRecord | ServiceRecord | HazardRecord | AccidentRecord | ClaimRecord;
 
 export interface RecordOfKind {
   policy: PolicyRecord;
   service: ServiceRecord;
   hazard: HazardRecord;
+  accident: AccidentRecord;
+  claim: ClaimRecord;
 }
 
-/** The record's subject (policyNo / serviceId / hazardId). */
+/** The record's subject (policyNo / serviceId / hazardId / accidentId / claimNo). */
 export function subjectOf(kind: RecordKind, record: CanonicalRecord): string {
   switch (kind) {
     case 'policy':
@@ -156,5 +247,9 @@ export function subjectOf(kind: RecordKind, record: CanonicalRecord): string {
       return (record as ServiceRecord).serviceId;
     case 'hazard':
       return (record as HazardRecord).hazardId;
+    case 'accident':
+      return (record as AccidentRecord).accidentId;
+    case 'claim':
+      return (record as ClaimRecord).claimNo;
   }
 }

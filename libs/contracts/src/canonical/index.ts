@@ -1,3 +1,4 @@
 export * from './canonical-record';
 export * from './reject-codes';
 export * from './canonical.validator';
+export * from './schema-history';

@@ -1,6 +1,11 @@
 import {
+  ACCIDENT_ACTIONS,
+  CLAIM_ACTIONS,
+  HAZARD_ACTIONS,
+  POLICY_ACTIONS,
   RECORD_KINDS,
   SECTORS,
+  SERVICE_ACTIONS,
   subjectOf,
   type CanonicalRecord,
   type RecordKind,
@@ -59,6 +64,20 @@ export function eventSourceOf(insurer: string): string {
 export function eventTypeOf(kind: RecordKind, action: string): string {
   return `${EVENT_TYPE_PREFIX}${kind}.${action}`;
 }
+
+/** The actions of each kind: the `<action>` of `ajx.<kind>.<action>`. */
+export const ACTIONS_OF_KIND: Readonly<Record<RecordKind, readonly string[]>> = {
+  policy: POLICY_ACTIONS,
+  service: SERVICE_ACTIONS,
+  hazard: HAZARD_ACTIONS,
+  accident: ACCIDENT_ACTIONS,
+  claim: CLAIM_ACTIONS,
+};
+
+/** Every canonical event type, data standard v1 and v2 (`ajx.accident.*`, `ajx.claim.*`). */
+export const CANONICAL_EVENT_TYPES: readonly string[] = RECORD_KINDS.flatMap((k) =>
+  ACTIONS_OF_KIND[k].map((a) => eventTypeOf(k, a)),
+);
 
 const KIND_BY_DATASCHEMA = new Map<string, RecordKind>(RECORD_KINDS.map((k) => [dataschemaOf(k), k]));
 const KIND_SET: ReadonlySet<string> = new Set(RECORD_KINDS);

@@ -1,6 +1,6 @@
 import { CloudEvent, Kafka } from 'cloudevents';
-import type { PolicyRecord } from '../canonical/canonical-record';
-import { buildCanonicalEvent, kindOfEvent } from './canonical-event';
+import type { AccidentRecord, ClaimRecord, PolicyRecord } from '../canonical/canonical-record';
+import { buildCanonicalEvent, CANONICAL_EVENT_TYPES, kindOfEvent } from './canonical-event';
 import { canonicalEventId } from './event-id';
 import { CanonicalEventFormatError, fromKafkaBinary, toKafkaBinary } from './kafka-binary';
 import { fromStructured, toStructured } from './structured';
@@ -96,7 +96,8 @@ describe('canonical CloudEvents', () => {
     ['an id that is not the derived one', (h: Record<string, string>) => (h.ce_id = 'x')],
     ['a region that disagrees with the data', (h: Record<string, string>) => (h.ce_region = '330903')],
     ['a time that is not canonical', (h: Record<string, string>) => (h.ce_time = '2024-04-14T04:46:13Z')],
-    ['an unknown dataschema', (h: Record<string, string>) => (h.ce_dataschema = 'urn:ajx:claim:v1')],
+    ['an unknown dataschema', (h: Record<string, string>) => (h.ce_dataschema = 'urn:ajx:incident:v1')],
+    ['the dataschema of another kind', (h: Record<string, string>) => (h.ce_dataschema = 'urn:ajx:claim:v1')],
   ])('refuses a message with %s', (_what, spoil) => {
     const msg = toKafkaBinary(event);
     spoil(msg.headers);
@@ -119,5 +120,86 @@ describe('structured mode', () => {
     expect(() => fromStructured({ ...event, sourceversion: '0' })).toThrow(CanonicalEventFormatError);
     expect(() => fromStructured({ ...event, data: { ...event.data, version: 2 } })).toThrow(/sourceversion/);
     expect(() => fromStructured('[]')).toThrow(CanonicalEventFormatError);
+  });
+});
+
+describe('data standard v2 events (accident, claim)', () => {
+  it('adds exactly the event types of INSURER-FORMATS.md §6', () => {
+    expect(CANONICAL_EVENT_TYPES.filter((t) => /^ajx\.(accident|claim)\./.test(t))).toEqual([
+      'ajx.accident.reported',
+      'ajx.accident.updated',
+      'ajx.accident.closed',
+      'ajx.claim.filed',
+      'ajx.claim.assessed',
+      'ajx.claim.agreed',
+      'ajx.claim.paid',
+      'ajx.claim.rejected',
+      'ajx.claim.withdrawn',
+    ]);
+    expect(CANONICAL_EVENT_TYPES).toHaveLength(19);
+  });
+
+  const enterprise = {
+    uscc: '91330902971540106E',
+    name: '舟山顺通煤业有限责任公司',
+    regionCode: '330902',
+    sector: 'coal_mining',
+  } as const;
+  const accident: AccidentRecord = {
+    accidentId: 'PICCSG2024582174',
+    insurer: 'PICC',
+    action: 'closed',
+    version: 3,
+    policyNo: 'PICCAZ2023042729',
+    enterprise,
+    occurredAt: '2025-02-03T02:03:53+08:00',
+    location: '舟山市定海区施工现场',
+    category: 'boiler_explosion',
+    grade: 'general',
+    deaths: 0,
+    seriousInjuries: 2,
+    minorInjuries: 5,
+    directLossFen: 146560000,
+    description: '检修时设备意外启动造成手部挤伤',
+    status: 'closed',
+    reportedToAuthorityAt: '2025-02-03T02:42:53+08:00',
+  };
+  const claim: ClaimRecord = {
+    claimNo: 'PICCPA2025631703',
+    insurer: 'PICC',
+    action: 'rejected',
+    version: 2,
+    policyNo: 'PICCAZ2023159125',
+    accidentId: null,
+    enterprise,
+    filedAt: '2024-09-20T07:40:00+08:00',
+    documentsCompleteAt: '2024-09-26T07:40:00+08:00',
+    decidedAt: '2024-10-29T07:40:00+08:00',
+    decision: 'reject',
+    agreedAt: null,
+    paidAt: null,
+    claimedFen: 73765500,
+    agreedFen: null,
+    paidFen: null,
+    victims: 7,
+  };
+
+  it.each([
+    ['accident', accident, 'ajx.accident.closed', 'PICCSG2024582174'],
+    ['claim', claim, 'ajx.claim.rejected', 'PICCPA2025631703'],
+  ] as const)('builds and round-trips an %s event', (kind, data, type, subject) => {
+    const e = buildCanonicalEvent('PICC', kind, data, '2025-03-31T02:03:53+08:00');
+    expect(e).toMatchObject({ type, subject, dataschema: `urn:ajx:${kind}:v1`, sourceversion: data.version });
+    expect(e.id).toBe(canonicalEventId('PICC', kind, subject, data.version));
+    expect(kindOfEvent(e)).toBe(kind);
+    const msg = toKafkaBinary(e);
+    expect(fromKafkaBinary(msg.headers, msg.value)).toEqual(e);
+    expect(fromStructured(toStructured(e))).toEqual(e);
+  });
+
+  it('refuses a claim whose type is not its status', () => {
+    const msg = toKafkaBinary(buildCanonicalEvent('PICC', 'claim', claim, '2024-10-29T07:40:00+08:00'));
+    msg.headers.ce_type = 'ajx.claim.paid';
+    expect(() => fromKafkaBinary(msg.headers, msg.value)).toThrow(/ce_type/);
   });
 });

@@ -121,7 +121,7 @@ describe('parsers', () => {
 
     it('turns elements into JSON keeping CPIC names, counting unknown children as records', async () => {
       const xml = doc(
-        '<Service id="S1" seq="1"><Summary><![CDATA[a<b]]></Summary><Staff><Person cert="C1">甲</Person><Person>乙</Person></Staff><Location/></Service><Claim no="1"/><Policy action="NEW"><PolicyNo>P1</PolicyNo></Policy>',
+        '<Service id="S1" seq="1"><Summary><![CDATA[a<b]]></Summary><Staff><Person cert="C1">甲</Person><Person>乙</Person></Staff><Location/></Service><Invoice no="1"/><Policy action="NEW"><PolicyNo>P1</PolicyNo></Policy>',
       );
       const { check, records } = await read('CPIC', opener(xml.slice(0, 40), xml.slice(40)));
       expect(check).toEqual({ ok: true, records: 3 });
@@ -139,7 +139,7 @@ describe('parsers', () => {
           },
         },
       });
-      expect(records[1].fields).toEqual({ Claim: { '@no': '1' } });
+      expect(records[1].fields).toEqual({ Invoice: { '@no': '1' } });
       expect(records[2].sourceId).toBe('P1');
     });
 

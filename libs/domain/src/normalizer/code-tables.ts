@@ -1,3 +1,12 @@
+import {
+  ACCIDENT_CATEGORIES,
+  type AccidentAction,
+  type AccidentCategory,
+  type AccidentGrade,
+  type AccidentStatus,
+  type ClaimAction,
+  type ClaimDecision,
+} from '@ajx/contracts';
 import type {
   ADVANCED_UNIT_LEVELS,
   HazardLevel,
@@ -77,4 +86,67 @@ export function serviceActionOf(revoked: boolean, version: number): 'recorded' |
 /** Hazard action: rectified if the status says so, else reported at version 1 and updated after. */
 export function hazardActionOf(status: HazardStatus, version: number): 'reported' | 'updated' | 'rectified' {
   return status === 'rectified' ? 'rectified' : version === 1 ? 'reported' : 'updated';
+}
+
+// ---- data standard v2 (INSURER-FORMATS.md §6) ------------------------------------------------------------------
+
+/** GB 6441 事故类别 by Chinese name (PICC, CPIC); aliases after the primary name. */
+export const ACCIDENT_CATEGORY_NAMES: Readonly<Record<string, AccidentCategory>> = {
+  物体打击: 'struck_by_object',
+  车辆伤害: 'vehicle',
+  机械伤害: 'machinery',
+  起重伤害: 'lifting',
+  触电: 'electrocution',
+  淹溺: 'drowning',
+  灼烫: 'burn',
+  火灾: 'fire',
+  高处坠落: 'fall_from_height',
+  坍塌: 'collapse',
+  冒顶片帮: 'roof_fall',
+  透水: 'water_inrush',
+  放炮: 'blasting',
+  火药爆炸: 'explosive_blast',
+  瓦斯爆炸: 'gas_explosion',
+  锅炉爆炸: 'boiler_explosion',
+  容器爆炸: 'vessel_explosion',
+  其它爆炸: 'other_explosion',
+  其他爆炸: 'other_explosion',
+  中毒和窒息: 'poisoning_asphyxiation',
+  中毒窒息: 'poisoning_asphyxiation',
+  其它伤害: 'other_injury',
+  其他伤害: 'other_injury',
+};
+
+/** GB 6441 事故类别 by number (PINGAN `accidentType`, DADI `sglb`): n → the n-th category, 1–20. */
+export const ACCIDENT_CATEGORY_NUMBERS: Readonly<Record<string, AccidentCategory>> = Object.fromEntries(
+  ACCIDENT_CATEGORIES.map((c, i) => [String(i + 1), c]),
+);
+
+/** 事故等级 (《生产安全事故报告和调查处理条例》第三条) by Chinese name (PICC, CPIC). */
+export const ACCIDENT_GRADE_NAMES: Readonly<Record<string, AccidentGrade>> = {
+  一般: 'general',
+  较大: 'larger',
+  重大: 'major',
+  特别重大: 'especially_major',
+};
+
+/** PICC `事故状态`. */
+export const ACCIDENT_STATUS_NAMES: Readonly<Record<string, AccidentStatus>> = { 处理中: 'open', 已结案: 'closed' };
+
+/** Claim status (= action) by Chinese name (PICC `案件状态`). */
+export const CLAIM_STATUS_NAMES: Readonly<Record<string, ClaimAction>> = {
+  已报案: 'filed',
+  已核定: 'assessed',
+  已达成协议: 'agreed',
+  已赔付: 'paid',
+  已拒赔: 'rejected',
+  已撤案: 'withdrawn',
+};
+
+/** 核定结论 by Chinese name (PICC `核定结论`, CPIC `Decision`). */
+export const CLAIM_DECISION_NAMES: Readonly<Record<string, ClaimDecision>> = { 赔付: 'accept', 拒赔: 'reject' };
+
+/** Accident action: closed if the status says so, else reported at version 1 and updated after. */
+export function accidentActionOf(status: AccidentStatus, version: number): AccidentAction {
+  return status === 'closed' ? 'closed' : version === 1 ? 'reported' : 'updated';
 }

@@ -60,7 +60,7 @@ describe('normaliser', () => {
     };
     const n = createNormalizer({ mappings: { PICC: pinned } });
     expect(n.mappingVersion('PICC')).toBe('PICC-test');
-    expect(n.mappingVersion('DADI')).toBe('DADI-1.0.0');
+    expect(n.mappingVersion('DADI')).toBe('DADI-2.0.0');
     expect(() =>
       n.normalize('NOPE', { recordIndex: 1, sourceId: null, envelope: {}, fields: {}, malformed: null }),
     ).toThrow(UnknownInsurerError);
@@ -74,10 +74,28 @@ describe('normaliser', () => {
       fields,
       malformed: null,
     });
-    expect(normalizer.normalize('PINGAN', raw({ recordType: 'CLAIM' }))).toMatchObject({
+    expect(normalizer.normalize('PINGAN', raw({ recordType: 'INVOICE' }))).toMatchObject({
       reject: { code: 'MALFORMED_RECORD' },
     });
     expect(normalizer.normalize('DADI', raw({ lx: 'pc' }))).toMatchObject({ reject: { code: 'MALFORMED_RECORD' } });
-    expect(normalizer.normalize('CPIC', raw({ Claim: {} }))).toMatchObject({ reject: { code: 'MALFORMED_RECORD' } });
+    expect(normalizer.normalize('CPIC', raw({ Invoice: {} }))).toMatchObject({ reject: { code: 'MALFORMED_RECORD' } });
+  });
+
+  it('knows the record types of data standard v2 (an empty one misses fields, it is not an unknown type)', () => {
+    const raw = (fields: Record<string, unknown>, envelope: Record<string, string | null> = {}): RawRecord => ({
+      recordIndex: 1,
+      sourceId: null,
+      envelope: { gsdm: 'DADI', insurer: 'CPIC', ...envelope },
+      fields,
+      malformed: null,
+    });
+    const missing = { ok: false, reject: { code: 'MISSING_FIELD' } };
+    for (const recordType of ['ACCIDENT', 'CLAIM'])
+      expect(normalizer.normalize('PINGAN', raw({ recordType }))).toMatchObject(missing);
+    for (const lx of ['sg', 'lp']) expect(normalizer.normalize('DADI', raw({ lx }))).toMatchObject(missing);
+    for (const element of ['Accident', 'Claim'])
+      expect(normalizer.normalize('CPIC', raw({ [element]: {} }))).toMatchObject(missing);
+    for (const kind of ['accident', 'claim'])
+      expect(normalizer.normalize('PICC', raw({}, { kind }))).toMatchObject(missing);
   });
 });

@@ -1,6 +1,8 @@
 import { RecordRejection } from '../normalizer/record-rejection';
 import {
   adjustmentPct,
+  checkAccidentReport,
+  checkClaimTimes,
   checkCoveragePeriod,
   checkServicePeriod,
   coded,
@@ -11,7 +13,9 @@ import {
   fen,
   identifier,
   integer,
+  jsonIntegerCode,
   name,
+  numericCode,
   phone,
   regionFromCode,
   regionFromName,
@@ -264,6 +268,60 @@ describe('canonical values (data standard v1)', () => {
       expect(revisitOf(null, null, null, 'r')).toBeNull();
       expect(code(() => revisitOf(null, true, null, 'r'))).toBe('MISSING_FIELD');
       expect(code(() => revisitOf(null, null, '好', 'r'))).toBe('MISSING_FIELD');
+    });
+  });
+
+  describe('data standard v2 (§6)', () => {
+    const TABLE = { '1': 'one', '2': 'two', '20': 'twenty' };
+
+    it('reads coded numbers that must be JSON integers (PINGAN accidentType)', () => {
+      expect(jsonIntegerCode(20, 'f', TABLE)).toBe('twenty');
+      expect(jsonIntegerCode(null, 'f', TABLE)).toBeNull();
+      expect(jsonIntegerCode('', 'f', TABLE)).toBeNull();
+      expect(code(() => jsonIntegerCode(undefined, 'f', TABLE, true))).toBe('MISSING_FIELD');
+      for (const bad of ['1', ' 1', 1.5, 3, 0, false, {}])
+        expect(code(() => jsonIntegerCode(bad, 'f', TABLE))).toBe('INVALID_ENUM');
+    });
+
+    it('reads coded numbers written as integers or digit strings with leading zeros (DADI)', () => {
+      expect([numericCode(1, 'f', TABLE), numericCode('02', 'f', TABLE), numericCode(' 0020 ', 'f', TABLE)]).toEqual([
+        'one',
+        'two',
+        'twenty',
+      ]);
+      expect(numericCode('', 'f', TABLE)).toBeNull();
+      expect(code(() => numericCode('  ', 'f', TABLE, true))).toBe('MISSING_FIELD');
+      for (const bad of ['0', '', '1.0', '-1', '1e1', '１', 1.5, true, [1], '123456789012345678901'])
+        if (bad !== '') expect([bad, code(() => numericCode(bad, 'f', TABLE))]).toEqual([bad, 'INVALID_ENUM']);
+    });
+
+    it('accepts a report to the authority at or after the accident, never before', () => {
+      const at = '2025-02-03T02:03:53+08:00';
+      expect(code(() => checkAccidentReport(at, null))).toBe('ok');
+      expect(code(() => checkAccidentReport(at, at))).toBe('ok');
+      expect(code(() => checkAccidentReport(at, '2025-02-03T02:03:52+08:00'))).toBe('INVALID_PERIOD');
+    });
+
+    it('accepts no step of a claim before it was filed (equal is valid)', () => {
+      const filedAt = '2025-02-05T20:03:53+08:00';
+      const none = { documentsCompleteAt: null, decidedAt: null, agreedAt: null, paidAt: null };
+      expect(code(() => checkClaimTimes({ filedAt, ...none }))).toBe('ok');
+      expect(code(() => checkClaimTimes({ filedAt, ...none, paidAt: filedAt }))).toBe('ok');
+      // Steps out of order among themselves are a supervision matter, not a reject.
+      expect(
+        code(() =>
+          checkClaimTimes({
+            filedAt,
+            ...none,
+            decidedAt: '2025-03-01T00:00:00+08:00',
+            documentsCompleteAt: '2025-04-01T00:00:00+08:00',
+          }),
+        ),
+      ).toBe('ok');
+      for (const step of ['documentsCompleteAt', 'decidedAt', 'agreedAt', 'paidAt'])
+        expect(code(() => checkClaimTimes({ filedAt, ...none, [step]: '2025-02-05T20:03:52+08:00' }))).toBe(
+          'INVALID_PERIOD',
+        );
     });
   });
 });

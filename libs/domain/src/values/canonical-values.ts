@@ -1,4 +1,4 @@
-import type { Sector } from '@ajx/contracts';
+import type { ClaimRecord, Sector } from '@ajx/contracts';
 import { REGIONS, type RegionTable } from '../reference/regions';
 import { DADI_SECTOR_CODES, sectorByIndustryCode, sectorByName } from '../reference/sectors';
 import { isValidUscc } from '../reference/uscc';
@@ -123,6 +123,68 @@ export function coded<T>(v: unknown, field: string, table: Readonly<Record<strin
   if (!key) return required ? missing(field) : null;
   if (!Object.prototype.hasOwnProperty.call(table, key))
     reject('INVALID_ENUM', `${field}: ${show(t)} is not one of ${Object.keys(table).join('|')}`);
+  return table[key];
+}
+
+/**
+ * A v2 coded number that must be a JSON integer (PINGAN `accidentType`): a string is INVALID_ENUM, an empty one null
+ * (INSURER-FORMATS.md §6 "coded numbers").
+ */
+export function jsonIntegerCode<T>(v: unknown, field: string, table: Readonly<Record<string, T>>, required: true): T;
+export function jsonIntegerCode<T>(
+  v: unknown,
+  field: string,
+  table: Readonly<Record<string, T>>,
+  required?: boolean,
+): T | null;
+export function jsonIntegerCode<T>(
+  v: unknown,
+  field: string,
+  table: Readonly<Record<string, T>>,
+  required = false,
+): T | null {
+  if (v === null || v === undefined || v === '') return required ? missing(field) : null;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v))
+    return reject('INVALID_ENUM', `${field}: ${show(v)} is not a code (a JSON integer)`);
+  return lookUpNumber(v, field, table);
+}
+
+const DIGIT_CODE = /^\d+$/;
+
+/**
+ * A v2 coded number written as a JSON integer or a string of digits, leading zeros allowed (DADI `sglb`, `sgdj`,
+ * `sgzt`, `ajzt`, `hdjl`); the string is trimmed like every coded value, an empty one is null.
+ */
+export function numericCode<T>(v: unknown, field: string, table: Readonly<Record<string, T>>, required: true): T;
+export function numericCode<T>(
+  v: unknown,
+  field: string,
+  table: Readonly<Record<string, T>>,
+  required?: boolean,
+): T | null;
+export function numericCode<T>(
+  v: unknown,
+  field: string,
+  table: Readonly<Record<string, T>>,
+  required = false,
+): T | null {
+  if (v === null || v === undefined) return required ? missing(field) : null;
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) return reject('INVALID_ENUM', `${field}: ${show(v)} is not an integer code`);
+    return lookUpNumber(v, field, table);
+  }
+  if (typeof v !== 'string') return reject('INVALID_ENUM', `${field}: ${show(v)} is not a code`);
+  const s = v.trim();
+  if (!s) return required ? missing(field) : null;
+  if (!DIGIT_CODE.test(s)) return reject('INVALID_ENUM', `${field}: ${show(v)} is not a code (digits)`);
+  const digits = s.replace(/^0+(?=\d)/, '');
+  return lookUpNumber(digits.length > 15 ? Number.NaN : Number(digits), field, table, v);
+}
+
+function lookUpNumber<T>(n: number, field: string, table: Readonly<Record<string, T>>, raw: unknown = n): T {
+  const key = String(n);
+  if (!Number.isSafeInteger(n) || !Object.prototype.hasOwnProperty.call(table, key))
+    return reject('INVALID_ENUM', `${field}: ${show(raw)} is not one of ${Object.keys(table).join('|')}`);
   return table[key];
 }
 
@@ -328,4 +390,27 @@ export function revisitOf(
     return null;
   }
   return { at, satisfied, note };
+}
+
+/** 向主管部门报告: never before the accident happened (equal is valid). */
+export function checkAccidentReport(occurredAt: string, reportedToAuthorityAt: string | null): void {
+  if (reportedToAuthorityAt !== null && reportedToAuthorityAt < occurredAt)
+    reject(
+      'INVALID_PERIOD',
+      `reported to the authority (${reportedToAuthorityAt}) before the accident occurred (${occurredAt})`,
+    );
+}
+
+const CLAIM_STEPS = ['documentsCompleteAt', 'decidedAt', 'agreedAt', 'paidAt'] as const;
+
+/**
+ * No step of a claim before it was filed (报案; equal is valid). Nothing else is checked between the steps, amounts,
+ * decision and status: those are supervision findings, never rejects (INSURER-FORMATS.md §6 "periods").
+ */
+export function checkClaimTimes(claim: Pick<ClaimRecord, 'filedAt' | (typeof CLAIM_STEPS)[number]>): void {
+  for (const step of CLAIM_STEPS) {
+    const at = claim[step];
+    if (at !== null && at < claim.filedAt)
+      reject('INVALID_PERIOD', `${step} ${at} is before the claim was filed (${claim.filedAt})`);
+  }
 }

@@ -1,5 +1,10 @@
 import {
+  ACCIDENT_CATEGORY_NAMES,
+  ACCIDENT_GRADE_NAMES,
+  ACCIDENT_STATUS_NAMES,
   ADVANCED_UNIT_NAMES,
+  CLAIM_DECISION_NAMES,
+  CLAIM_STATUS_NAMES,
   HAZARD_STATUS_NAMES,
   PRIOR_YEAR_ACCIDENT_NAMES,
   PROVIDER_KIND_NAMES,
@@ -20,6 +25,11 @@ export const CHINESE = {
   form: SERVICE_FORM_NAMES,
   providerKind: PROVIDER_KIND_NAMES,
   status: HAZARD_STATUS_NAMES,
+  accidentCategory: ACCIDENT_CATEGORY_NAMES,
+  accidentGrade: ACCIDENT_GRADE_NAMES,
+  accidentStatus: ACCIDENT_STATUS_NAMES,
+  claimStatus: CLAIM_STATUS_NAMES,
+  claimDecision: CLAIM_DECISION_NAMES,
 };
 
 const cache = new WeakMap<object, Record<string, string[]>>();

@@ -55,6 +55,22 @@ const PATHS: Record<RecordKind, Record<string, string>> = {
   policy: { id: 'PolicyNo', enum: '@action', date: 'Period.@from', amount: 'Premium.#text', count: 'InsuredPersons' },
   service: { id: '@id', enum: 'Form', date: 'Start', amount: 'Cost', count: 'HazardsFound' },
   hazard: { id: '@id', enum: 'Status', date: 'DiscoveredAt', amount: '', count: '@seq' },
+  accident: { id: '@id', enum: 'Grade', date: 'OccurredAt', amount: 'DirectLoss', count: 'Casualties.@deaths' },
+  claim: { id: '@id', enum: '@status', date: 'FiledAt', amount: 'Amounts.@claimed', count: 'Victims' },
+};
+
+/** A v2 value that must not be empty, besides the id and the business time (MISSING_FIELD). */
+const REQUIRED_V2: Record<'accident' | 'claim', readonly string[]> = {
+  accident: ['Description', 'Category', 'Casualties.@minor', '@status', '@seq'],
+  claim: ['PolicyNo', 'FiledAt', 'Amounts.@claimed', 'Victims', 'Insured.CreditCode'],
+};
+const CLAIM_STATUS = {
+  filed: 'FILED',
+  assessed: 'ASSESSED',
+  agreed: 'AGREED',
+  paid: 'PAID',
+  rejected: 'REJECTED',
+  withdrawn: 'WITHDRAWN',
 };
 
 function escapeText(s: string): string {
@@ -168,6 +184,52 @@ export const CPIC_FORMAT: NativeFormat<{ kind: RecordKind; name: string; el: El 
       el.BizTime = isoAt(sim.time, rng);
       return { kind: 'service', name: 'Service', el };
     }
+    if (sim.kind === 'accident') {
+      const r = sim.record;
+      const el: El = {
+        '@id': noise.id(r.accidentId),
+        '@seq': String(r.version),
+        '@status': r.status.toUpperCase(),
+        PolicyNo: noise.id(r.policyNo) ?? '',
+        Insured: insured(sim, noise, rng),
+        OccurredAt: isoAt(r.occurredAt, rng),
+        Location: noise.text(r.location) ?? '',
+        Category: noise.coded(anyChinese(CHINESE.accidentCategory, r.category, rng)),
+        Grade: noise.coded(chinese(CHINESE.accidentGrade, r.grade)),
+        Casualties: {
+          '@deaths': String(r.deaths),
+          '@serious': String(r.seriousInjuries),
+          '@minor': String(r.minorInjuries),
+        },
+      };
+      if (r.directLossFen !== null) el.DirectLoss = yuanText(r.directLossFen, rng, true);
+      el.Description = noise.text(r.description);
+      el.ReportedAt = isoAt(r.reportedToAuthorityAt, rng);
+      el.BizTime = isoAt(sim.time, rng);
+      return { kind: 'accident', name: 'Accident', el };
+    }
+    if (sim.kind === 'claim') {
+      const r = sim.record;
+      const money = (fen: number | null) => (fen === null ? '' : yuanText(fen, rng, true));
+      const el: El = {
+        '@id': noise.id(r.claimNo),
+        '@seq': String(r.version),
+        '@status': CLAIM_STATUS[r.action],
+        PolicyNo: noise.id(r.policyNo),
+        AccidentId: noise.id(r.accidentId) ?? '',
+        Insured: insured(sim, noise, rng),
+        FiledAt: isoAt(r.filedAt, rng),
+        DocumentsCompleteAt: isoAt(r.documentsCompleteAt, rng),
+        DecidedAt: isoAt(r.decidedAt, rng),
+        Decision: r.decision === null ? '' : noise.coded(chinese(CHINESE.claimDecision, r.decision)),
+        AgreedAt: isoAt(r.agreedAt, rng),
+        PaidAt: isoAt(r.paidAt, rng),
+        Amounts: { '@claimed': money(r.claimedFen), '@agreed': money(r.agreedFen), '@paid': money(r.paidFen) },
+        Victims: String(r.victims),
+        BizTime: isoAt(sim.time, rng),
+      };
+      return { kind: 'claim', name: 'Claim', el };
+    }
     const r = sim.record;
     const el: El = {
       '@id': noise.id(r.hazardId),
@@ -192,9 +254,13 @@ export const CPIC_FORMAT: NativeFormat<{ kind: RecordKind; name: string; el: El 
     const path = PATHS[native.kind];
     switch (defect) {
       case 'MALFORMED_RECORD':
-        native.name = rng.pick(['Claim', 'Endorsement']);
+        native.name = rng.pick(['Invoice', 'Endorsement']);
         return;
       case 'MISSING_FIELD':
+        if (native.kind === 'accident' || native.kind === 'claim') {
+          setPath(el, rng.pick([path.id, 'BizTime', ...REQUIRED_V2[native.kind]]), '');
+          return;
+        }
         setPath(el, rng.chance(0.5) ? path.id : 'BizTime', '');
         return;
       case 'INVALID_USCC':
@@ -207,7 +273,9 @@ export const CPIC_FORMAT: NativeFormat<{ kind: RecordKind; name: string; el: El 
         setPath(el, 'Insured.Industry', rng.pick(['互联网', '养殖业']));
         return;
       case 'INVALID_ENUM':
-        setPath(el, path.enum, native.kind === 'policy' ? 'DELETE' : '未知');
+        if (native.kind === 'accident' && rng.chance(0.5)) setPath(el, rng.pick(['Category', 'Grade']), '特大');
+        else if (native.kind === 'claim' && rng.chance(0.5)) setPath(el, 'Decision', '部分赔付');
+        else setPath(el, path.enum, native.kind === 'policy' ? 'DELETE' : '未知');
         return;
       case 'INVALID_DATE':
         setPath(

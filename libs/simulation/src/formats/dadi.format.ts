@@ -1,4 +1,4 @@
-import type { RecordKind } from '@ajx/contracts';
+import { ACCIDENT_CATEGORIES, type RecordKind } from '@ajx/contracts';
 import { DADI_SECTOR_CODES, REGION_SUCCESSION } from '@ajx/domain';
 import { ALL_SECTORS } from '../canonical-records';
 import type { Random } from '../random';
@@ -23,6 +23,9 @@ const ITEMS = [
 ];
 const FORMS = ['onsite', 'remote', 'centralized', 'other'];
 const STATUS = { open: 0, rectifying: 1, rectified: 2 };
+const GRADE = { general: 1, larger: 2, major: 3, especially_major: 4 };
+const CLAIM_STATUS = { filed: 1, assessed: 2, agreed: 3, paid: 4, rejected: 5, withdrawn: 6 };
+const DECISION = { accept: 1, reject: 2 };
 const SECTOR_CODE = Object.fromEntries(Object.entries(DADI_SECTOR_CODES).map(([code, sector]) => [sector, code]));
 const RETIRED_BY_SUCCESSOR = new Map<string, string[]>();
 for (const s of REGION_SUCCESSION) {
@@ -55,7 +58,20 @@ const ROLES: Record<RecordKind, Record<string, string>> = {
   policy: { id: 'bdh', enum: 'ywlx', date: 'qbrq', amount: 'bf', count: 'cyrs' },
   service: { id: 'fwbh', enum: 'fwxs', date: 'kssj', amount: 'fwfy', count: 'yhs' },
   hazard: { id: 'yhbh', enum: 'zgzt', date: 'fxsj', amount: '', count: 'bbh' },
+  accident: { id: 'sgbh', enum: 'sgdj', date: 'fssj', amount: 'zjss', count: 'swrs' },
+  claim: { id: 'pah', enum: 'ajzt', date: 'basj', amount: 'spje', count: 'sjrs' },
 };
+
+/** A v2 field that must not be empty, besides the id and the business time (MISSING_FIELD). */
+const REQUIRED_V2: Record<'accident' | 'claim', readonly string[]> = {
+  accident: ['sgjg', 'sglb', 'qsrs', 'sgzt', 'fssj'],
+  claim: ['bdh', 'basj', 'spje', 'sjrs', 'ajzt'],
+};
+
+/** A v2 coded number as DADI writes it: a JSON integer or a string of digits, sometimes with leading zeros. */
+function codeNumber(n: number, rng: Random): number | string {
+  return rng.chance(0.5) ? n : rng.chance(0.8) ? String(n) : String(n).padStart(rng.int(2, 3), '0');
+}
 
 /** DADI: one legacy JSON document, codes as numbers or strings, retired region codes, yuan strings. */
 export const DADI_FORMAT: NativeFormat<{ kind: RecordKind; obj: Obj | string }> = {
@@ -149,6 +165,57 @@ export const DADI_FORMAT: NativeFormat<{ kind: RecordKind; obj: Obj | string }> 
         },
       };
     }
+    if (sim.kind === 'accident') {
+      const r = sim.record;
+      return {
+        kind: 'accident',
+        obj: {
+          lx: 'sg',
+          sgbh: noise.id(r.accidentId),
+          bbh: numOrString(r.version, rng),
+          sgzt: codeNumber(r.status === 'open' ? 0 : 1, rng),
+          bdh: noise.id(r.policyNo) ?? '',
+          ...common,
+          fssj: dateTime(r.occurredAt, rng),
+          fsdd: noise.text(r.location) ?? '',
+          sglb: codeNumber(ACCIDENT_CATEGORIES.indexOf(r.category) + 1, rng),
+          sgdj: codeNumber(GRADE[r.grade], rng),
+          swrs: numOrString(r.deaths, rng),
+          zsrs: numOrString(r.seriousInjuries, rng),
+          qsrs: numOrString(r.minorInjuries, rng),
+          zjss: money(r.directLossFen, rng),
+          sgjg: noise.text(r.description),
+          bgsj: dateTime(r.reportedToAuthorityAt, rng),
+          ywsj: dateTime(sim.time, rng),
+        },
+      };
+    }
+    if (sim.kind === 'claim') {
+      const r = sim.record;
+      return {
+        kind: 'claim',
+        obj: {
+          lx: 'lp',
+          pah: noise.id(r.claimNo),
+          bbh: numOrString(r.version, rng),
+          ajzt: codeNumber(CLAIM_STATUS[r.action], rng),
+          bdh: noise.id(r.policyNo),
+          sgbh: noise.id(r.accidentId) ?? '',
+          ...common,
+          basj: dateTime(r.filedAt, rng),
+          zlqqsj: dateTime(r.documentsCompleteAt, rng),
+          hdsj: dateTime(r.decidedAt, rng),
+          hdjl: r.decision === null ? '' : codeNumber(DECISION[r.decision], rng),
+          xysj: dateTime(r.agreedAt, rng),
+          pfsj: dateTime(r.paidAt, rng),
+          spje: money(r.claimedFen, rng),
+          xyje: money(r.agreedFen, rng),
+          pfje: money(r.paidFen, rng),
+          sjrs: numOrString(r.victims, rng),
+          ywsj: dateTime(sim.time, rng),
+        },
+      };
+    }
     const r = sim.record;
     return {
       kind: 'hazard',
@@ -181,6 +248,10 @@ export const DADI_FORMAT: NativeFormat<{ kind: RecordKind; obj: Obj | string }> 
         else o.lx = 'pc';
         return;
       case 'MISSING_FIELD':
+        if (native.kind === 'accident' || native.kind === 'claim') {
+          o[rng.pick([roles.id, 'ywsj', ...REQUIRED_V2[native.kind]])] = '';
+          return;
+        }
         o[rng.chance(0.5) ? roles.id : 'ywsj'] = '';
         return;
       case 'INVALID_USCC':
@@ -193,7 +264,11 @@ export const DADI_FORMAT: NativeFormat<{ kind: RecordKind; obj: Obj | string }> 
         o.hydm = rng.pick(['16', '00', 42, 'A1']);
         return;
       case 'INVALID_ENUM':
-        o[roles.enum] = rng.pick(['9', 'XX', 7]);
+        // sgdj 0 is a policy's "no accident", never an accident's grade.
+        if (native.kind === 'accident' && rng.chance(0.5))
+          o[rng.pick(['sgdj', 'sglb'])] = rng.pick([0, '00', '2.0', 21]);
+        else if (native.kind === 'claim' && rng.chance(0.5)) o.hdjl = rng.pick([0, 3, '1.0']);
+        else o[roles.enum] = rng.pick(['9', 'XX', 7]);
         return;
       case 'INVALID_DATE':
         o[roles.date] =

@@ -18,6 +18,14 @@ const ROLES: Record<RecordKind, Record<string, string>> = {
   policy: { id: '保单号', enum: '记录类型', date: '保险起期', amount: '保费(元)', count: '从业人数' },
   service: { id: '服务编号', enum: '服务形式', date: '开始时间', amount: '服务费用(元)', count: '发现隐患数' },
   hazard: { id: '隐患编号', enum: '整改状态', date: '发现时间', amount: '', count: '版本' },
+  accident: { id: '事故编号', enum: '事故等级', date: '发生时间', amount: '直接经济损失(元)', count: '死亡人数' },
+  claim: { id: '赔案号', enum: '案件状态', date: '报案时间', amount: '索赔金额(元)', count: '涉及人数' },
+};
+
+/** A v2 field that must not be empty, besides the id and the business time (MISSING_FIELD). */
+const REQUIRED_V2: Record<'accident' | 'claim', readonly string[]> = {
+  accident: ['事故经过', '事故类别', '轻伤人数', '发生时间'],
+  claim: ['保单号', '报案时间', '索赔金额(元)', '涉及人数'],
 };
 
 function csvCell(value: string, rng: Random, noise: Noise): string {
@@ -104,6 +112,54 @@ export const PICC_FORMAT: NativeFormat<{ kind: RecordKind; row: Row; extraColumn
         },
       };
     }
+    if (sim.kind === 'accident') {
+      const r = sim.record;
+      return {
+        kind: 'accident',
+        row: {
+          ...common,
+          事故编号: noise.id(r.accidentId)!,
+          版本: String(r.version),
+          事故状态: noise.coded(chinese(CHINESE.accidentStatus, r.status)),
+          保单号: noise.id(r.policyNo) ?? '',
+          发生时间: dateTime(r.occurredAt),
+          事故地点: noise.text(r.location) ?? '',
+          事故类别: noise.coded(anyChinese(CHINESE.accidentCategory, r.category, rng)),
+          事故等级: noise.coded(chinese(CHINESE.accidentGrade, r.grade)),
+          死亡人数: String(r.deaths),
+          重伤人数: String(r.seriousInjuries),
+          轻伤人数: String(r.minorInjuries),
+          '直接经济损失(元)': r.directLossFen === null ? '' : yuanText(r.directLossFen, rng, true),
+          事故经过: noise.text(r.description)!,
+          报告时间: dateTime(r.reportedToAuthorityAt),
+        },
+      };
+    }
+    if (sim.kind === 'claim') {
+      const r = sim.record;
+      const money = (fen: number | null) => (fen === null ? '' : yuanText(fen, rng, true));
+      return {
+        kind: 'claim',
+        row: {
+          ...common,
+          赔案号: noise.id(r.claimNo)!,
+          版本: String(r.version),
+          案件状态: noise.coded(chinese(CHINESE.claimStatus, r.action)),
+          保单号: noise.id(r.policyNo)!,
+          事故编号: noise.id(r.accidentId) ?? '',
+          报案时间: dateTime(r.filedAt),
+          资料齐全时间: dateTime(r.documentsCompleteAt),
+          核定时间: dateTime(r.decidedAt),
+          核定结论: r.decision === null ? '' : noise.coded(chinese(CHINESE.claimDecision, r.decision)),
+          达成协议时间: dateTime(r.agreedAt),
+          赔付时间: dateTime(r.paidAt),
+          '索赔金额(元)': money(r.claimedFen),
+          '协议金额(元)': money(r.agreedFen),
+          '赔付金额(元)': money(r.paidFen),
+          涉及人数: String(r.victims),
+        },
+      };
+    }
     const r = sim.record;
     return {
       kind: 'hazard',
@@ -132,6 +188,10 @@ export const PICC_FORMAT: NativeFormat<{ kind: RecordKind; row: Row; extraColumn
         native.extraColumn = true;
         return;
       case 'MISSING_FIELD':
+        if (native.kind === 'accident' || native.kind === 'claim') {
+          row[rng.pick([roles.id, '业务时间', ...REQUIRED_V2[native.kind]])] = '';
+          return;
+        }
         row[rng.chance(0.5) ? roles.id : '业务时间'] = '';
         return;
       case 'INVALID_USCC':
@@ -144,7 +204,9 @@ export const PICC_FORMAT: NativeFormat<{ kind: RecordKind; row: Row; extraColumn
         row['行业类别'] = rng.pick(['互联网', '金融', '餐饮']);
         return;
       case 'INVALID_ENUM':
-        row[roles.enum] = '作废';
+        if (native.kind === 'accident' && rng.chance(0.5)) row['事故类别'] = rng.pick(['特大爆炸', '9']);
+        else if (native.kind === 'claim' && rng.chance(0.5)) row['核定结论'] = '部分赔付';
+        else row[roles.enum] = native.kind === 'accident' ? '特大' : '作废';
         return;
       case 'INVALID_DATE':
         row[roles.date] =

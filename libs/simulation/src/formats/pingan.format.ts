@@ -1,4 +1,4 @@
-import type { RecordKind } from '@ajx/contracts';
+import { ACCIDENT_CATEGORIES, type RecordKind } from '@ajx/contracts';
 import { SECTORS_WITHOUT_DUST } from '../canonical-records';
 import type { Random } from '../random';
 import { breakUscc } from './picc.format';
@@ -20,6 +20,7 @@ const TYPES = {
 };
 const MODES = { onsite: 'ONSITE', remote: 'REMOTE', centralized: 'CENTRAL', other: 'OTHER' };
 const STATES = { open: 'OPEN', rectifying: 'DOING', rectified: 'DONE' };
+const GRADES = { general: 'GENERAL', larger: 'LARGER', major: 'MAJOR', especially_major: 'EXTRA' };
 
 /** Epoch ms of a canonical datetime, with milliseconds the standard truncates. */
 const ms = (dt: string | null, rng: Random): number | null => (dt === null ? null : epochOf(dt) + rng.int(0, 999));
@@ -31,6 +32,14 @@ const ROLES: Record<RecordKind, Record<string, string>> = {
   policy: { id: 'policyNo', enum: 'bizType', date: 'startDate', amount: 'premiumFen', count: 'insuredCount' },
   service: { id: 'serviceNo', enum: 'mode', date: 'start', amount: 'feeFen', count: 'dangerCount' },
   hazard: { id: 'dangerNo', enum: 'state', date: 'foundTime', amount: '', count: 'seq' },
+  accident: { id: 'accidentNo', enum: 'grade', date: 'occurTime', amount: 'directLossFen', count: 'deathCount' },
+  claim: { id: 'claimNo', enum: 'state', date: 'reportTime', amount: 'claimFen', count: 'victimCount' },
+};
+
+/** A v2 field that must not be empty, besides the id and the business time (MISSING_FIELD). */
+const REQUIRED_V2: Record<'accident' | 'claim', readonly string[]> = {
+  accident: ['desc', 'accidentType', 'seriousInjuryCount', 'occurTime', 'state'],
+  claim: ['policyNo', 'reportTime', 'claimFen', 'victimCount', 'seq'],
 };
 
 /** PINGAN: NDJSON, UTF-8, epoch milliseconds, fen, GB/T 4754 industry codes. */
@@ -125,6 +134,57 @@ export const PINGAN_FORMAT: NativeFormat<{ kind: RecordKind; obj: Obj; broken?: 
         },
       };
     }
+    if (sim.kind === 'accident') {
+      const r = sim.record;
+      return {
+        kind: 'accident',
+        obj: {
+          recordType: 'ACCIDENT',
+          accidentNo: noise.id(r.accidentId),
+          seq: r.version,
+          state: r.status.toUpperCase(),
+          policyNo: noise.id(r.policyNo),
+          insured,
+          occurTime: ms(r.occurredAt, rng),
+          place: noise.text(r.location),
+          accidentType: ACCIDENT_CATEGORIES.indexOf(r.category) + 1,
+          grade: GRADES[r.grade],
+          deathCount: r.deaths,
+          seriousInjuryCount: r.seriousInjuries,
+          minorInjuryCount: r.minorInjuries,
+          directLossFen: r.directLossFen,
+          desc: noise.text(r.description),
+          reportTime: ms(r.reportedToAuthorityAt, rng),
+          bizTime,
+        },
+      };
+    }
+    if (sim.kind === 'claim') {
+      const r = sim.record;
+      return {
+        kind: 'claim',
+        obj: {
+          recordType: 'CLAIM',
+          claimNo: noise.id(r.claimNo),
+          seq: r.version,
+          state: r.action.toUpperCase(),
+          policyNo: noise.id(r.policyNo),
+          accidentNo: noise.id(r.accidentId),
+          insured,
+          reportTime: ms(r.filedAt, rng),
+          docsCompleteTime: ms(r.documentsCompleteAt, rng),
+          decideTime: ms(r.decidedAt, rng),
+          decision: r.decision?.toUpperCase() ?? null,
+          agreeTime: ms(r.agreedAt, rng),
+          payTime: ms(r.paidAt, rng),
+          claimFen: r.claimedFen,
+          agreedFen: r.agreedFen,
+          paidFen: r.paidFen,
+          victimCount: r.victims,
+          bizTime,
+        },
+      };
+    }
     const r = sim.record;
     return {
       kind: 'hazard',
@@ -153,9 +213,15 @@ export const PINGAN_FORMAT: NativeFormat<{ kind: RecordKind; obj: Obj; broken?: 
     switch (defect) {
       case 'MALFORMED_RECORD':
         if (rng.chance(0.5)) native.broken = true;
-        else o.recordType = 'CLAIM';
+        else o.recordType = 'INVOICE';
         return;
       case 'MISSING_FIELD':
+        if (native.kind === 'accident' || native.kind === 'claim') {
+          const field = rng.pick([roles.id, 'bizTime', ...REQUIRED_V2[native.kind]]);
+          if (rng.chance(0.5)) deletePath(o, field);
+          else o[field] = field === 'accidentType' || field === 'state' ? '' : null;
+          return;
+        }
         if (rng.chance(0.5)) deletePath(o, roles.id);
         else o.bizTime = null;
         return;
@@ -169,7 +235,10 @@ export const PINGAN_FORMAT: NativeFormat<{ kind: RecordKind; obj: Obj; broken?: 
         setPath(o, 'insured.industryCode', rng.pick(['XX12', 'C1', 'Z99', '']) || 'c2614');
         return;
       case 'INVALID_ENUM':
-        o[roles.enum] = 'UNKNOWN';
+        // accidentType must be a JSON integer: its digits as a string are not a code.
+        if (native.kind === 'accident' && rng.chance(0.5)) o.accidentType = rng.pick([String(o.accidentType), 0, 21]);
+        else if (native.kind === 'claim' && rng.chance(0.5)) o.decision = 'PARTIAL';
+        else o[roles.enum] = 'UNKNOWN';
         return;
       case 'INVALID_DATE':
         o[roles.date] = rng.pick(['2024-01-01', 1.5e12 + 0.5, '1700000000000']);

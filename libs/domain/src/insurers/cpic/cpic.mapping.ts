@@ -1,6 +1,19 @@
-import type { HazardRecord, PolicyAction, PolicyRecord, ServiceRecord } from '@ajx/contracts';
+import type {
+  AccidentRecord,
+  AccidentStatus,
+  ClaimAction,
+  ClaimRecord,
+  HazardRecord,
+  PolicyAction,
+  PolicyRecord,
+  ServiceRecord,
+} from '@ajx/contracts';
 import {
+  ACCIDENT_CATEGORY_NAMES,
+  ACCIDENT_GRADE_NAMES,
+  accidentActionOf,
   ADVANCED_UNIT_NAMES,
+  CLAIM_DECISION_NAMES,
   HAZARD_LEVEL_NAMES,
   HAZARD_STATUS_NAMES,
   hazardActionOf,
@@ -17,6 +30,8 @@ import { reject } from '../../normalizer/record-rejection';
 import {
   MAX_NAME_LENGTH,
   adjustmentPct,
+  checkAccidentReport,
+  checkClaimTimes,
   checkCoveragePeriod,
   checkServicePeriod,
   coded,
@@ -45,6 +60,15 @@ const POLICY_ACTIONS: Readonly<Record<string, PolicyAction>> = {
 const SERVICE_STATUS: Readonly<Record<string, boolean>> = { VALID: false, REVOKED: true };
 const BOOLEANS: Readonly<Record<string, boolean>> = { true: true, false: false };
 const CURRENCIES: Readonly<Record<string, string>> = { CNY: 'CNY' };
+const ACCIDENT_STATUS: Readonly<Record<string, AccidentStatus>> = { OPEN: 'open', CLOSED: 'closed' };
+const CLAIM_STATUS: Readonly<Record<string, ClaimAction>> = {
+  FILED: 'filed',
+  ASSESSED: 'assessed',
+  AGREED: 'agreed',
+  PAID: 'paid',
+  REJECTED: 'rejected',
+  WITHDRAWN: 'withdrawn',
+};
 
 /** An element in the parser's JSON form (see cpic.parser.ts). */
 type El = Record<string, unknown>;
@@ -228,10 +252,72 @@ function hazard(el: El, insurer: string): MappedRecord {
   return { kind: 'hazard', record, time };
 }
 
+function accident(el: El, insurer: string): MappedRecord {
+  const p = 'Accident';
+  const version = integer(attr(el, 'seq'), `${p}@seq`, true, 1);
+  const status = coded(attr(el, 'status'), `${p}@status`, ACCIDENT_STATUS, true);
+  const { enterprise: ent } = enterprise(el, p);
+  const casualties = child(el, 'Casualties', p);
+  const occurredAt = dateTime(textOf(el, 'OccurredAt', p), `${p}/OccurredAt`, 'iso-offset', true);
+  const reportedToAuthorityAt = dateTime(textOf(el, 'ReportedAt', p), `${p}/ReportedAt`, 'iso-offset');
+  const record: AccidentRecord = {
+    accidentId: identifier(attr(el, 'id'), `${p}@id`, true),
+    insurer,
+    action: accidentActionOf(status, version),
+    version,
+    policyNo: identifier(textOf(el, 'PolicyNo', p), `${p}/PolicyNo`),
+    enterprise: ent,
+    occurredAt,
+    location: text(textOf(el, 'Location', p), `${p}/Location`),
+    category: coded(textOf(el, 'Category', p), `${p}/Category`, ACCIDENT_CATEGORY_NAMES, true),
+    grade: coded(textOf(el, 'Grade', p), `${p}/Grade`, ACCIDENT_GRADE_NAMES, true),
+    deaths: integer(attr(casualties, 'deaths'), `${p}/Casualties@deaths`, true),
+    seriousInjuries: integer(attr(casualties, 'serious'), `${p}/Casualties@serious`, true),
+    minorInjuries: integer(attr(casualties, 'minor'), `${p}/Casualties@minor`, true),
+    // No currency attribute: amounts of v2 elements are yuan (CNY).
+    directLossFen: yuan(textOf(el, 'DirectLoss', p), `${p}/DirectLoss`),
+    description: text(textOf(el, 'Description', p), `${p}/Description`, true),
+    status,
+    reportedToAuthorityAt,
+  };
+  const time = dateTime(textOf(el, 'BizTime', p), `${p}/BizTime`, 'iso-offset', true);
+  checkAccidentReport(occurredAt, reportedToAuthorityAt);
+  return { kind: 'accident', record, time };
+}
+
+function claim(el: El, insurer: string): MappedRecord {
+  const p = 'Claim';
+  const status = coded(attr(el, 'status'), `${p}@status`, CLAIM_STATUS, true);
+  const { enterprise: ent } = enterprise(el, p);
+  const amounts = child(el, 'Amounts', p);
+  const record: ClaimRecord = {
+    claimNo: identifier(attr(el, 'id'), `${p}@id`, true),
+    insurer,
+    action: status,
+    version: integer(attr(el, 'seq'), `${p}@seq`, true, 1),
+    policyNo: identifier(textOf(el, 'PolicyNo', p), `${p}/PolicyNo`, true),
+    accidentId: identifier(textOf(el, 'AccidentId', p), `${p}/AccidentId`),
+    enterprise: ent,
+    filedAt: dateTime(textOf(el, 'FiledAt', p), `${p}/FiledAt`, 'iso-offset', true),
+    documentsCompleteAt: dateTime(textOf(el, 'DocumentsCompleteAt', p), `${p}/DocumentsCompleteAt`, 'iso-offset'),
+    decidedAt: dateTime(textOf(el, 'DecidedAt', p), `${p}/DecidedAt`, 'iso-offset', status === 'rejected'),
+    decision: coded(textOf(el, 'Decision', p), `${p}/Decision`, CLAIM_DECISION_NAMES),
+    agreedAt: dateTime(textOf(el, 'AgreedAt', p), `${p}/AgreedAt`, 'iso-offset'),
+    paidAt: dateTime(textOf(el, 'PaidAt', p), `${p}/PaidAt`, 'iso-offset', status === 'paid'),
+    claimedFen: yuan(attr(amounts, 'claimed'), `${p}/Amounts@claimed`, true),
+    agreedFen: yuan(attr(amounts, 'agreed'), `${p}/Amounts@agreed`),
+    paidFen: yuan(attr(amounts, 'paid'), `${p}/Amounts@paid`, status === 'paid'),
+    victims: integer(textOf(el, 'Victims', p), `${p}/Victims`, true),
+  };
+  const time = dateTime(textOf(el, 'BizTime', p), `${p}/BizTime`, 'iso-offset', true);
+  checkClaimTimes(record);
+  return { kind: 'claim', record, time };
+}
+
 /** CPIC XML records: `{<element name>: <element>}` with the element in the parser's JSON form. */
 export const CPIC_MAPPING: InsurerMapping = {
   insurer: 'CPIC',
-  version: 'CPIC-1.0.0',
+  version: 'CPIC-2.0.0',
   declaredInsurerKey: 'insurer',
   map(fields, _envelope, insurer) {
     const names = Object.keys(fields);
@@ -246,6 +332,10 @@ export const CPIC_MAPPING: InsurerMapping = {
         return service(el, insurer);
       case 'Hazard':
         return hazard(el, insurer);
+      case 'Accident':
+        return accident(el, insurer);
+      case 'Claim':
+        return claim(el, insurer);
       default:
         return reject('MALFORMED_RECORD', `unknown record element <${element}>`);
     }

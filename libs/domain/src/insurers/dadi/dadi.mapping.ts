@@ -1,4 +1,10 @@
 import type {
+  AccidentGrade,
+  AccidentRecord,
+  AccidentStatus,
+  ClaimAction,
+  ClaimDecision,
+  ClaimRecord,
   HazardLevel,
   HazardRecord,
   HazardStatus,
@@ -9,6 +15,8 @@ import type {
   ServiceRecord,
 } from '@ajx/contracts';
 import {
+  ACCIDENT_CATEGORY_NUMBERS,
+  accidentActionOf,
   hazardActionOf,
   serviceActionOf,
   type AdvancedUnit,
@@ -21,6 +29,8 @@ import { reject } from '../../normalizer/record-rejection';
 import {
   MAX_NAME_LENGTH,
   adjustmentPct,
+  checkAccidentReport,
+  checkClaimTimes,
   checkCoveragePeriod,
   checkServicePeriod,
   coded,
@@ -29,6 +39,7 @@ import {
   identifier,
   integer,
   name,
+  numericCode,
   phone,
   regionFromCode,
   revisitOf,
@@ -75,6 +86,24 @@ const PROVIDER_KINDS: Readonly<Record<string, 'insurer' | 'third_party'>> = { '1
 const SATISFIED: Readonly<Record<string, boolean>> = { '1': true, '0': false };
 const LEVELS: Readonly<Record<string, HazardLevel>> = { '1': 'general', '2': 'major' };
 const STATUSES: Readonly<Record<string, HazardStatus>> = { '0': 'open', '1': 'rectifying', '2': 'rectified' };
+
+// v2 codes (INSURER-FORMATS.md §6): `sgdj` on an accident is 1–4 (0 is not a grade, unlike `sgdj` on a policy).
+const ACCIDENT_GRADES: Readonly<Record<string, AccidentGrade>> = {
+  '1': 'general',
+  '2': 'larger',
+  '3': 'major',
+  '4': 'especially_major',
+};
+const ACCIDENT_STATUSES: Readonly<Record<string, AccidentStatus>> = { '0': 'open', '1': 'closed' };
+const CLAIM_STATUSES: Readonly<Record<string, ClaimAction>> = {
+  '1': 'filed',
+  '2': 'assessed',
+  '3': 'agreed',
+  '4': 'paid',
+  '5': 'rejected',
+  '6': 'withdrawn',
+};
+const DECISIONS: Readonly<Record<string, ClaimDecision>> = { '1': 'accept', '2': 'reject' };
 
 type Rec = Record<string, unknown>;
 
@@ -191,10 +220,65 @@ function hazard(r: Rec, insurer: string): MappedRecord {
   return { kind: 'hazard', record, time };
 }
 
+function accident(r: Rec, insurer: string): MappedRecord {
+  const version = integer(r.bbh, 'bbh', true, 1);
+  const status = numericCode(r.sgzt, 'sgzt', ACCIDENT_STATUSES, true);
+  const occurredAt = dateTime(r.fssj, 'fssj', 'slash', true);
+  const reportedToAuthorityAt = dateTime(r.bgsj, 'bgsj', 'slash');
+  const record: AccidentRecord = {
+    accidentId: identifier(r.sgbh, 'sgbh', true),
+    insurer,
+    action: accidentActionOf(status, version),
+    version,
+    policyNo: identifier(r.bdh, 'bdh'),
+    enterprise: enterprise(r),
+    occurredAt,
+    location: text(r.fsdd, 'fsdd'),
+    category: numericCode(r.sglb, 'sglb', ACCIDENT_CATEGORY_NUMBERS, true),
+    grade: numericCode(r.sgdj, 'sgdj', ACCIDENT_GRADES, true),
+    deaths: integer(r.swrs, 'swrs', true),
+    seriousInjuries: integer(r.zsrs, 'zsrs', true),
+    minorInjuries: integer(r.qsrs, 'qsrs', true),
+    directLossFen: yuan(r.zjss, 'zjss', false, true),
+    description: text(r.sgjg, 'sgjg', true),
+    status,
+    reportedToAuthorityAt,
+  };
+  const time = dateTime(r.ywsj, 'ywsj', 'slash', true);
+  checkAccidentReport(occurredAt, reportedToAuthorityAt);
+  return { kind: 'accident', record, time };
+}
+
+function claim(r: Rec, insurer: string): MappedRecord {
+  const status = numericCode(r.ajzt, 'ajzt', CLAIM_STATUSES, true);
+  const record: ClaimRecord = {
+    claimNo: identifier(r.pah, 'pah', true),
+    insurer,
+    action: status,
+    version: integer(r.bbh, 'bbh', true, 1),
+    policyNo: identifier(r.bdh, 'bdh', true),
+    accidentId: identifier(r.sgbh, 'sgbh'),
+    enterprise: enterprise(r),
+    filedAt: dateTime(r.basj, 'basj', 'slash', true),
+    documentsCompleteAt: dateTime(r.zlqqsj, 'zlqqsj', 'slash'),
+    decidedAt: dateTime(r.hdsj, 'hdsj', 'slash', status === 'rejected'),
+    decision: numericCode(r.hdjl, 'hdjl', DECISIONS),
+    agreedAt: dateTime(r.xysj, 'xysj', 'slash'),
+    paidAt: dateTime(r.pfsj, 'pfsj', 'slash', status === 'paid'),
+    claimedFen: yuan(r.spje, 'spje', true, true),
+    agreedFen: yuan(r.xyje, 'xyje', false, true),
+    paidFen: yuan(r.pfje, 'pfje', status === 'paid', true),
+    victims: integer(r.sjrs, 'sjrs', true),
+  };
+  const time = dateTime(r.ywsj, 'ywsj', 'slash', true);
+  checkClaimTimes(record);
+  return { kind: 'claim', record, time };
+}
+
 /** DADI legacy JSON elements of `sj`, typed by `lx`. */
 export const DADI_MAPPING: InsurerMapping = {
   insurer: 'DADI',
-  version: 'DADI-1.0.0',
+  version: 'DADI-2.0.0',
   declaredInsurerKey: 'gsdm',
   map(fields, _envelope, insurer) {
     switch (fields.lx) {
@@ -204,6 +288,10 @@ export const DADI_MAPPING: InsurerMapping = {
         return service(fields, insurer);
       case 'yh':
         return hazard(fields, insurer);
+      case 'sg':
+        return accident(fields, insurer);
+      case 'lp':
+        return claim(fields, insurer);
       default:
         return reject('MALFORMED_RECORD', `unknown record type lx=${JSON.stringify(fields.lx)}`);
     }

@@ -1,6 +1,9 @@
 import type { RecordKind } from '@ajx/contracts';
 
-/** PICC (中国人民财产保险): GBK CSV, one file per kind, recognised by its header (exactly one of these). */
+/**
+ * PICC (中国人民财产保险): GBK CSV, one file per kind, recognised by its header (exactly one of these: three in data
+ * standard v1, five in v2).
+ */
 export const PICC_HEADERS: Readonly<Record<RecordKind, readonly string[]>> = {
   policy: [
     '记录类型',
@@ -72,6 +75,49 @@ export const PICC_HEADERS: Readonly<Record<RecordKind, readonly string[]>> = {
     '整改完成时间',
     '业务时间',
   ],
+  accident: [
+    '事故编号',
+    '版本',
+    '事故状态',
+    '保单号',
+    '统一社会信用代码',
+    '企业名称',
+    '行政区划代码',
+    '行业类别',
+    '发生时间',
+    '事故地点',
+    '事故类别',
+    '事故等级',
+    '死亡人数',
+    '重伤人数',
+    '轻伤人数',
+    '直接经济损失(元)',
+    '事故经过',
+    '报告时间',
+    '业务时间',
+  ],
+  claim: [
+    '赔案号',
+    '版本',
+    '案件状态',
+    '保单号',
+    '事故编号',
+    '统一社会信用代码',
+    '企业名称',
+    '行政区划代码',
+    '行业类别',
+    '报案时间',
+    '资料齐全时间',
+    '核定时间',
+    '核定结论',
+    '达成协议时间',
+    '赔付时间',
+    '索赔金额(元)',
+    '协议金额(元)',
+    '赔付金额(元)',
+    '涉及人数',
+    '业务时间',
+  ],
 };
 
 /** The column holding each kind's record id. */
@@ -79,6 +125,8 @@ export const PICC_ID_COLUMN: Readonly<Record<RecordKind, string>> = {
   policy: '保单号',
   service: '服务编号',
   hazard: '隐患编号',
+  accident: '事故编号',
+  claim: '赔案号',
 };
 
 export const PICC_ENCODING = 'gb18030';

@@ -1,6 +1,19 @@
-import type { HazardRecord, PolicyAction, PolicyRecord, ServiceRecord } from '@ajx/contracts';
+import type {
+  AccidentRecord,
+  ClaimRecord,
+  HazardRecord,
+  PolicyAction,
+  PolicyRecord,
+  ServiceRecord,
+} from '@ajx/contracts';
 import {
+  ACCIDENT_CATEGORY_NAMES,
+  ACCIDENT_GRADE_NAMES,
+  ACCIDENT_STATUS_NAMES,
+  accidentActionOf,
   ADVANCED_UNIT_NAMES,
+  CLAIM_DECISION_NAMES,
+  CLAIM_STATUS_NAMES,
   HAZARD_LEVEL_NAMES,
   HAZARD_STATUS_NAMES,
   hazardActionOf,
@@ -17,6 +30,8 @@ import { reject } from '../../normalizer/record-rejection';
 import {
   MAX_NAME_LENGTH,
   adjustmentPct,
+  checkAccidentReport,
+  checkClaimTimes,
   checkCoveragePeriod,
   checkServicePeriod,
   coded,
@@ -168,10 +183,65 @@ function hazard(r: Row, insurer: string): MappedRecord {
   return { kind: 'hazard', record, time };
 }
 
+function accident(r: Row, insurer: string): MappedRecord {
+  const version = integer(r['版本'], '版本', true, 1);
+  const status = coded(r['事故状态'], '事故状态', ACCIDENT_STATUS_NAMES, true);
+  const occurredAt = dateTime(r['发生时间'], '发生时间', 'space', true);
+  const reportedToAuthorityAt = dateTime(r['报告时间'], '报告时间', 'space');
+  const record: AccidentRecord = {
+    accidentId: identifier(r['事故编号'], '事故编号', true),
+    insurer,
+    action: accidentActionOf(status, version),
+    version,
+    policyNo: identifier(r['保单号'], '保单号'),
+    enterprise: enterprise(r),
+    occurredAt,
+    location: text(r['事故地点'], '事故地点'),
+    category: coded(r['事故类别'], '事故类别', ACCIDENT_CATEGORY_NAMES, true),
+    grade: coded(r['事故等级'], '事故等级', ACCIDENT_GRADE_NAMES, true),
+    deaths: integer(r['死亡人数'], '死亡人数', true),
+    seriousInjuries: integer(r['重伤人数'], '重伤人数', true),
+    minorInjuries: integer(r['轻伤人数'], '轻伤人数', true),
+    directLossFen: yuan(r['直接经济损失(元)'], '直接经济损失(元)'),
+    description: text(r['事故经过'], '事故经过', true),
+    status,
+    reportedToAuthorityAt,
+  };
+  const time = dateTime(r['业务时间'], '业务时间', 'space', true);
+  checkAccidentReport(occurredAt, reportedToAuthorityAt);
+  return { kind: 'accident', record, time };
+}
+
+function claim(r: Row, insurer: string): MappedRecord {
+  const status = coded(r['案件状态'], '案件状态', CLAIM_STATUS_NAMES, true);
+  const record: ClaimRecord = {
+    claimNo: identifier(r['赔案号'], '赔案号', true),
+    insurer,
+    action: status,
+    version: integer(r['版本'], '版本', true, 1),
+    policyNo: identifier(r['保单号'], '保单号', true),
+    accidentId: identifier(r['事故编号'], '事故编号'),
+    enterprise: enterprise(r),
+    filedAt: dateTime(r['报案时间'], '报案时间', 'space', true),
+    documentsCompleteAt: dateTime(r['资料齐全时间'], '资料齐全时间', 'space'),
+    decidedAt: dateTime(r['核定时间'], '核定时间', 'space', status === 'rejected'),
+    decision: coded(r['核定结论'], '核定结论', CLAIM_DECISION_NAMES),
+    agreedAt: dateTime(r['达成协议时间'], '达成协议时间', 'space'),
+    paidAt: dateTime(r['赔付时间'], '赔付时间', 'space', status === 'paid'),
+    claimedFen: yuan(r['索赔金额(元)'], '索赔金额(元)', true),
+    agreedFen: yuan(r['协议金额(元)'], '协议金额(元)'),
+    paidFen: yuan(r['赔付金额(元)'], '赔付金额(元)', status === 'paid'),
+    victims: integer(r['涉及人数'], '涉及人数', true),
+  };
+  const time = dateTime(r['业务时间'], '业务时间', 'space', true);
+  checkClaimTimes(record);
+  return { kind: 'claim', record, time };
+}
+
 /** PICC CSV rows (Chinese column names; the kind comes from the header, in the envelope). */
 export const PICC_MAPPING: InsurerMapping = {
   insurer: 'PICC',
-  version: 'PICC-1.0.0',
+  version: 'PICC-2.0.0',
   map(fields, envelope, insurer) {
     switch (envelope.kind) {
       case 'policy':
@@ -180,6 +250,10 @@ export const PICC_MAPPING: InsurerMapping = {
         return service(fields, insurer);
       case 'hazard':
         return hazard(fields, insurer);
+      case 'accident':
+        return accident(fields, insurer);
+      case 'claim':
+        return claim(fields, insurer);
       default:
         return envelope.kind ? reject('MALFORMED_RECORD', `unknown record kind ${envelope.kind}`) : missing('kind');
     }

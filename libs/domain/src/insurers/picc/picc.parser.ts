@@ -189,6 +189,8 @@ export function splitQuotedRecord(text: string): string[] | null {
   }
 }
 
+const NOT_A_HEADER = `the header is not one of the PICC headers (${Object.keys(PICC_HEADERS).join(', ')})`;
+
 function kindOfHeader(fields: readonly string[]): RecordKind | undefined {
   return (Object.keys(PICC_HEADERS) as RecordKind[]).find(
     (k) => PICC_HEADERS[k].length === fields.length && PICC_HEADERS[k].every((h, i) => h === fields[i]),
@@ -216,7 +218,7 @@ export class PiccFileParser implements InsurerFileParser {
       if (parsed.kind === 'blank') continue;
       if (!kind) {
         kind = parsed.kind === 'fields' && !parsed.undecodable ? kindOfHeader(parsed.fields) : undefined;
-        if (!kind) return { ok: false, message: 'the header is not one of the PICC policy, service or hazard headers' };
+        if (!kind) return { ok: false, message: NOT_A_HEADER };
         continue;
       }
       records++;
@@ -235,7 +237,7 @@ export class PiccFileParser implements InsurerFileParser {
       if (parsed.kind === 'blank') continue;
       if (!kind) {
         kind = parsed.kind === 'fields' && !parsed.undecodable ? kindOfHeader(parsed.fields) : undefined;
-        if (!kind) throw new MalformedFileError('the header is not one of the PICC policy, service or hazard headers');
+        if (!kind) throw new MalformedFileError(NOT_A_HEADER);
         header = PICC_HEADERS[kind];
         idColumn = header.indexOf(PICC_ID_COLUMN[kind]);
         envelope = { kind };

@@ -1,4 +1,10 @@
 import type {
+  AccidentGrade,
+  AccidentRecord,
+  AccidentStatus,
+  ClaimAction,
+  ClaimDecision,
+  ClaimRecord,
   HazardLevel,
   HazardRecord,
   HazardStatus,
@@ -9,6 +15,8 @@ import type {
   ServiceRecord,
 } from '@ajx/contracts';
 import {
+  ACCIDENT_CATEGORY_NUMBERS,
+  accidentActionOf,
   hazardActionOf,
   serviceActionOf,
   type AdvancedUnit,
@@ -21,6 +29,8 @@ import { reject } from '../../normalizer/record-rejection';
 import {
   MAX_NAME_LENGTH,
   adjustmentPct,
+  checkAccidentReport,
+  checkClaimTimes,
   checkCoveragePeriod,
   checkServicePeriod,
   coded,
@@ -30,6 +40,7 @@ import {
   identifier,
   integer,
   jsonBoolean,
+  jsonIntegerCode,
   missing,
   name,
   phone,
@@ -88,6 +99,23 @@ const PROVIDER_TYPES: Readonly<Record<string, 'insurer' | 'third_party'>> = {
 };
 const GRADES: Readonly<Record<string, HazardLevel>> = { GENERAL: 'general', MAJOR: 'major' };
 const STATES: Readonly<Record<string, HazardStatus>> = { OPEN: 'open', DOING: 'rectifying', DONE: 'rectified' };
+
+const ACCIDENT_STATES: Readonly<Record<string, AccidentStatus>> = { OPEN: 'open', CLOSED: 'closed' };
+const ACCIDENT_GRADES: Readonly<Record<string, AccidentGrade>> = {
+  GENERAL: 'general',
+  LARGER: 'larger',
+  MAJOR: 'major',
+  EXTRA: 'especially_major',
+};
+const CLAIM_STATES: Readonly<Record<string, ClaimAction>> = {
+  FILED: 'filed',
+  ASSESSED: 'assessed',
+  AGREED: 'agreed',
+  PAID: 'paid',
+  REJECTED: 'rejected',
+  WITHDRAWN: 'withdrawn',
+};
+const DECISIONS: Readonly<Record<string, ClaimDecision>> = { ACCEPT: 'accept', REJECT: 'reject' };
 
 type Obj = Record<string, unknown>;
 
@@ -231,10 +259,68 @@ function hazard(r: Obj, insurer: string): MappedRecord {
   return { kind: 'hazard', record, time };
 }
 
+function accident(r: Obj, insurer: string): MappedRecord {
+  const version = integer(r.seq, 'seq', true, 1);
+  const status = coded(r.state, 'state', ACCIDENT_STATES, true);
+  const { enterprise } = insured(r);
+  const occurredAt = epochDateTime(r.occurTime, 'occurTime', true);
+  const reportedToAuthorityAt = epochDateTime(r.reportTime, 'reportTime');
+  const record: AccidentRecord = {
+    accidentId: identifier(r.accidentNo, 'accidentNo', true),
+    insurer,
+    action: accidentActionOf(status, version),
+    version,
+    policyNo: identifier(r.policyNo, 'policyNo'),
+    enterprise,
+    occurredAt,
+    location: text(r.place, 'place'),
+    category: jsonIntegerCode(r.accidentType, 'accidentType', ACCIDENT_CATEGORY_NUMBERS, true),
+    grade: coded(r.grade, 'grade', ACCIDENT_GRADES, true),
+    deaths: integer(r.deathCount, 'deathCount', true),
+    seriousInjuries: integer(r.seriousInjuryCount, 'seriousInjuryCount', true),
+    minorInjuries: integer(r.minorInjuryCount, 'minorInjuryCount', true),
+    directLossFen: fen(r.directLossFen, 'directLossFen'),
+    description: text(r.desc, 'desc', true),
+    status,
+    reportedToAuthorityAt,
+  };
+  const time = epochDateTime(r.bizTime, 'bizTime', true);
+  checkAccidentReport(occurredAt, reportedToAuthorityAt);
+  return { kind: 'accident', record, time };
+}
+
+function claim(r: Obj, insurer: string): MappedRecord {
+  const status = coded(r.state, 'state', CLAIM_STATES, true);
+  const { enterprise } = insured(r);
+  const record: ClaimRecord = {
+    claimNo: identifier(r.claimNo, 'claimNo', true),
+    insurer,
+    action: status,
+    version: integer(r.seq, 'seq', true, 1),
+    policyNo: identifier(r.policyNo, 'policyNo', true),
+    accidentId: identifier(r.accidentNo, 'accidentNo'),
+    enterprise,
+    // 报案 (the claim's report time), not 向主管部门报告 as on accidents.
+    filedAt: epochDateTime(r.reportTime, 'reportTime', true),
+    documentsCompleteAt: epochDateTime(r.docsCompleteTime, 'docsCompleteTime'),
+    decidedAt: epochDateTime(r.decideTime, 'decideTime', status === 'rejected'),
+    decision: coded(r.decision, 'decision', DECISIONS),
+    agreedAt: epochDateTime(r.agreeTime, 'agreeTime'),
+    paidAt: epochDateTime(r.payTime, 'payTime', status === 'paid'),
+    claimedFen: fen(r.claimFen, 'claimFen', true),
+    agreedFen: fen(r.agreedFen, 'agreedFen'),
+    paidFen: fen(r.paidFen, 'paidFen', status === 'paid'),
+    victims: integer(r.victimCount, 'victimCount', true),
+  };
+  const time = epochDateTime(r.bizTime, 'bizTime', true);
+  checkClaimTimes(record);
+  return { kind: 'claim', record, time };
+}
+
 /** PINGAN NDJSON objects, typed by `recordType`. */
 export const PINGAN_MAPPING: InsurerMapping = {
   insurer: 'PINGAN',
-  version: 'PINGAN-1.0.0',
+  version: 'PINGAN-2.0.0',
   map(fields, _envelope, insurer) {
     switch (fields.recordType) {
       case 'POLICY':
@@ -243,6 +329,10 @@ export const PINGAN_MAPPING: InsurerMapping = {
         return service(fields, insurer);
       case 'HAZARD':
         return hazard(fields, insurer);
+      case 'ACCIDENT':
+        return accident(fields, insurer);
+      case 'CLAIM':
+        return claim(fields, insurer);
       default:
         return reject('MALFORMED_RECORD', `unknown recordType ${JSON.stringify(fields.recordType)}`);
     }
