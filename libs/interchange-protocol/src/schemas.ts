@@ -1,11 +1,4 @@
-import {
-  CANONICAL_EVENT_ATTRIBUTES,
-  HAZARD_ACTIONS,
-  POLICY_ACTIONS,
-  RECORD_KINDS,
-  SECTORS,
-  SERVICE_ACTIONS,
-} from '@ajx/contracts';
+import { CANONICAL_EVENT_ATTRIBUTES, CANONICAL_EVENT_TYPES, RECORD_KINDS, SECTORS } from '@ajx/contracts';
 
 /*
  * JSON Schemas (draft-07) of the protocol's documents. They are the first check of every received document; the
@@ -22,11 +15,8 @@ export const DIGEST_PATTERN = '^[0-9a-f]{64}$';
 export const BATCH_ID_PATTERN = '^ib1-[0-9a-f]{32}$';
 const USCC_PATTERN = '^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$';
 
-export const EVENT_TYPES = [
-  ...POLICY_ACTIONS.map((a) => `ajx.policy.${a}`),
-  ...SERVICE_ACTIONS.map((a) => `ajx.service.${a}`),
-  ...HAZARD_ACTIONS.map((a) => `ajx.hazard.${a}`),
-];
+/** Every event type of the data standard (v1 and v2): accidents and claims reach the province like the rest. */
+export const EVENT_TYPES = [...CANONICAL_EVENT_TYPES];
 
 const seq = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 const isoDate = { type: 'string', format: 'iso-date' } as const;
@@ -35,7 +25,7 @@ const kind = { enum: [...RECORD_KINDS] } as const;
 const insurer = { type: 'string', pattern: INSURER_PATTERN } as const;
 const count = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 
-/** CloudEvents 1.0 structured mode, as the canonical events of data standard v1 fill it. */
+/** CloudEvents 1.0 structured mode, as the canonical events of the data standard (v1, v2) fill it. */
 export const canonicalEventSchema = {
   type: 'object',
   required: [...CANONICAL_EVENT_ATTRIBUTES, 'data'],
