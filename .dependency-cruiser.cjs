@@ -3,6 +3,8 @@ const PURE_LIBS = '^libs/(contracts|domain|authz|simulation|interchange-protocol
 const FRAMEWORK_AND_IO =
   '(^|/)node_modules/(@nestjs|typeorm|pg|pg-[a-z]+|kafkajs|ioredis|bullmq|express|nestjs-pino|pino|pino-http|prom-client)/';
 const NODE_IO = '^(fs|fs/promises|net|http|https|http2|dgram|child_process|cluster|worker_threads|dns|tls|readline)$';
+// Report rendering: no framework and no infrastructure, but it may read files (the PDF renderer reads its font).
+const REPORT_RENDERING = '^libs/report-rendering/';
 
 module.exports = {
   forbidden: [
@@ -38,6 +40,27 @@ module.exports = {
       severity: 'error',
       from: { path: PURE_LIBS, pathNot: '\\.(int-)?spec\\.ts$' },
       to: { path: '^libs/', pathNot: PURE_LIBS },
+    },
+    {
+      name: 'report-rendering-no-framework',
+      comment:
+        'report-rendering turns a report document into CSV/XLSX/PDF bytes: no framework, no Kafka/PostgreSQL/Redis (the reports service does the I/O).',
+      severity: 'error',
+      from: { path: REPORT_RENDERING, pathNot: '\\.(int-)?spec\\.ts$' },
+      to: { path: FRAMEWORK_AND_IO },
+    },
+    {
+      name: 'report-rendering-reads-files-only',
+      comment: 'Of Node I/O, report-rendering only reads files (the CJK font): no network, no processes.',
+      severity: 'error',
+      from: { path: REPORT_RENDERING, pathNot: '\\.(int-)?spec\\.ts$' },
+      to: { dependencyTypes: ['core'], path: NODE_IO, pathNot: '^(fs|fs/promises)$' },
+    },
+    {
+      name: 'report-rendering-only-imports-pure-libs',
+      severity: 'error',
+      from: { path: REPORT_RENDERING, pathNot: '\\.(int-)?spec\\.ts$' },
+      to: { path: '^libs/', pathNot: [PURE_LIBS, REPORT_RENDERING] },
     },
     {
       name: 'contracts-is-the-bottom',
