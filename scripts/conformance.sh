@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Conformance with data standard v1: every sample file of ../shared/samples through `ajx normalize` (the built CLI),
-# compared with its expected output by ../shared/tools/conformance-check.mjs. Fails on any mismatch.
+# Conformance with the shared standard, through the built CLI; fails on any mismatch:
+# - data standard v1: every sample file of ../shared/samples through `ajx normalize`, compared with its expected output
+#   by ../shared/tools/conformance-check.mjs;
+# - supervision (SUPERVISION.md): every expected-<pack>-<asOf>.ndjson of ../shared/samples/supervision*/ through
+#   `ajx supervise`, findings compared by tools/supervise-check.mjs and figures by tools/supervise-figures-check.mjs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,6 +56,54 @@ for insurer in PICC PINGAN CPIC DADI; do
   done
 done
 echo "conformance: $matched/$total records match in $files files"
+
+# Supervision: findings and figures of every pack and date of every supervision sample directory.
+supervise_check="$shared/tools/supervise-check.mjs"
+figures_check="$shared/tools/supervise-figures-check.mjs"
+runs=0
+for dir in "$samples"/supervision*/; do
+  [ -d "$dir" ] || continue
+  set_name="$(basename "$dir")"
+  if [ ! -f "$supervise_check" ] || [ ! -f "$figures_check" ]; then
+    echo "conformance: $set_name: SKIPPED — the supervision checkers are not in $shared/tools" >&2
+    break
+  fi
+  for expected in "$dir"expected-*.ndjson; do
+    [ -f "$expected" ] || continue
+    name="$(basename "$expected" .ndjson)" # expected-<pack>-<asOf>
+    rest="${name#expected-}"
+    pack="${rest%-????-??-??}"
+    as_of="${rest#"$pack"-}"
+    figures="$dir/figures-$pack-$as_of.json"
+    runs=$((runs + 1))
+    register=()
+    if [ -f "$dir/register.ndjson" ]; then register=(--register "$dir/register.ndjson"); fi
+    code=0
+    node bin/ajx.js supervise --pack "$pack@1" --as-of "$as_of" --events "$dir/events.ndjson" "${register[@]}" \
+      --findings "$out/$set_name-$rest.findings" --figures "$out/$set_name-$rest.figures" 2>"$out/$set_name-$rest.stderr" || code=$?
+    if [ "$code" -ne 0 ]; then
+      echo "conformance: $set_name/$rest: ajx supervise exited $code: $(head -c 300 "$out/$set_name-$rest.stderr")" >&2
+      failed=$((failed + 1))
+      continue
+    fi
+    status=ok
+    if ! findings_report="$(node "$supervise_check" "$expected" "$out/$set_name-$rest.findings")"; then status=MISMATCH; fi
+    if [ ! -f "$figures" ]; then
+      figures_report="no expected figures $(basename "$figures")"
+      status=MISMATCH
+    elif ! figures_report="$(node "$figures_check" "$figures" "$out/$set_name-$rest.figures")"; then
+      status=MISMATCH
+    fi
+    printf '%-16s %-28s %-9s %s; %s\n' "$set_name" "$rest" "$status" \
+      "$(printf '%s\n' "$findings_report" | tail -n 1)" "$(printf '%s\n' "$figures_report" | tail -n 1)"
+    if [ "$status" != ok ]; then
+      failed=$((failed + 1))
+      printf '%s\n%s\n' "$findings_report" "$figures_report" | sed '/ match (/d' | sed 's/^/    /'
+    fi
+  done
+done
+echo "conformance: $runs supervision runs"
+
 if [ "$failed" -ne 0 ]; then
   echo "conformance: FAILED ($failed files)" >&2
   exit 1
