@@ -158,6 +158,7 @@ export class FigureTotals {
   /** Adds (sign 1) or removes (sign −1) an enterprise's contributions. */
   apply(contributions: readonly FigureContribution[], sign: 1 | -1 = 1): void {
     for (const c of contributions) {
+      if (c.values.every((v) => v === 0)) continue; // adds nothing, and its row may not exist
       const rows = this.totals.get(c.member)!;
       let row = rows.get(c.key);
       if (!row) {

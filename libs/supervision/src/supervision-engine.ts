@@ -10,7 +10,7 @@ import type { Finding, IsoDate, SupervisionInput, SupervisionRegisterEntry } fro
 export interface FindingChanges {
   /** Findings that did not exist before (or had been resolved). */
   readonly opened: readonly Finding[];
-  /** Findings that still exist with other facts. */
+  /** Findings that still exist with other facts, attribution or message. */
   readonly updated: readonly Finding[];
   /** Findings that no longer exist: the condition stopped holding. */
   readonly resolved: readonly Finding[];
@@ -136,7 +136,7 @@ function diffFindings(
       const id = `${f.rule} ${f.key}`;
       const was = old.get(id);
       if (!was) opened.push(f);
-      else if (stableJson(was.facts) !== stableJson(f.facts) || was.message !== f.message) updated.push(f);
+      else if (stableJson(was) !== stableJson(f)) updated.push(f);
       old.delete(id);
     }
     resolved.push(...old.values());
