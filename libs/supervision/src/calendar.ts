@@ -42,8 +42,8 @@ export function dayNumber(isoDate: string): number {
   return daysFromCivil(y, c(5) * 10 + c(6), c(8) * 10 + c(9));
 }
 
-/** The `YYYY-MM-DD` date of a day number. */
-export function isoDateOf(day: number): string {
+/** Year, month (1–12) and day of a day number (H. Hinnant's civil_from_days). */
+function civilFromDays(day: number): [number, number, number] {
   const z = day + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -52,7 +52,12 @@ export function isoDateOf(day: number): string {
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+/** The `YYYY-MM-DD` date of a day number. */
+export function isoDateOf(day: number): string {
+  const [y, m, d] = civilFromDays(day);
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
@@ -84,8 +89,17 @@ export function beijingDayOf(datetime: string): number {
   return Math.floor((Date.parse(datetime) + BEIJING_OFFSET_MS) / MS_PER_DAY);
 }
 
+const quarterNames = new Map<number, string>();
+
 /** Calendar quarter `YYYYQn` of a day number. */
 export function quarterOf(day: number): string {
-  const iso = isoDateOf(day);
-  return `${iso.slice(0, 4)}Q${Math.floor((Number(iso.slice(5, 7)) - 1) / 3) + 1}`;
+  const [y, m] = civilFromDays(day);
+  const q = Math.floor((m - 1) / 3) + 1;
+  const id = y * 4 + q;
+  let name = quarterNames.get(id);
+  if (name === undefined) {
+    name = `${String(y).padStart(4, '0')}Q${q}`;
+    quarterNames.set(id, name);
+  }
+  return name;
 }

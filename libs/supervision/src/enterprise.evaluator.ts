@@ -30,6 +30,17 @@ interface PolicyView {
 /** Non-revoked services of the enterprise: `insurer␀item` → the Beijing days they ended. */
 type ServiceDays = Map<string, number[]>;
 
+/**
+ * What an evaluation derives from an enterprise's records alone (not from asOf, the register or the pack), kept
+ * until the records change: the daily full run re-evaluates every enterprise, most of them unchanged.
+ */
+interface Derived {
+  readonly revision: number;
+  readonly policies: readonly PolicyView[];
+  readonly services: ServiceDays;
+}
+const DERIVED = new WeakMap<EnterpriseRecords, Derived>();
+
 /** The days before a policy's start in which an accident counts for `priorYearAccident` (上年度). */
 const PRIOR_YEAR_DAYS = 365;
 
@@ -66,8 +77,12 @@ class EnterpriseEvaluator {
   }
 
   run(): EnterpriseEvaluation {
-    const policies = this.policies();
-    const services = this.serviceDays();
+    let derived = DERIVED.get(this.e);
+    if (derived?.revision !== this.e.revision) {
+      derived = { revision: this.e.revision, policies: this.policies(), services: this.serviceDays() };
+      DERIVED.set(this.e, derived);
+    }
+    const { policies, services } = derived;
     this.policyRules(policies, services);
     this.coverage(policies);
     this.hazards();
@@ -158,7 +173,6 @@ class EnterpriseEvaluator {
       const employees = this.employees(p);
       const insured = p.coverage.insuredHeadcount;
       const at = { key: v.key, insurer: p.insurer, uscc: p.enterprise.uscc, regionCode: region, sector };
-      const toEnterprise = { ...at, insurer: null };
 
       if (inForce) {
         if (
@@ -167,7 +181,12 @@ class EnterpriseEvaluator {
           v.end - this.asOf <= params.renewalNoticeDays &&
           !this.hasSuccessor(v, policies)
         )
-          this.add('RENEWAL_DUE', toEnterprise, { end: p.coverage.end, daysLeft: v.end - this.asOf }, p.insurer);
+          this.add(
+            'RENEWAL_DUE',
+            { ...at, insurer: null },
+            { end: p.coverage.end, daysLeft: v.end - this.asOf },
+            p.insurer,
+          );
         if (insured < employees && this.applies('PARTIAL_HEADCOUNT', region))
           this.add('PARTIAL_HEADCOUNT', at, { insured, employees, missing: employees - insured });
         if (
@@ -181,8 +200,8 @@ class EnterpriseEvaluator {
             after: insured,
             employees,
           });
-        this.contribute('headcount', [region, sector], [1, insured, employees]);
-        this.contribute('premium', [region, p.insurer], [1, p.premium.amountFen]);
+        this.contribute('headcount', region + KEY_SEPARATOR + sector, [1, insured, employees]);
+        this.contribute('premium', region + KEY_SEPARATOR + p.insurer, [1, p.premium.amountFen]);
       }
 
       if (recent) this.recentPolicyRules(v, policies, services, at);
@@ -192,11 +211,12 @@ class EnterpriseEvaluator {
         params.feeRateBp !== null && inJurisdiction(params, region)
           ? requiredFee(p.premium.amountFen, params.feeRateBp)
           : 0;
-      this.contribute(
-        'ledger',
-        [p.insurer, region, quarterOf(v.start)],
-        [p.premium.amountFen, required, p.preventionFeeFen ?? 0, 0],
-      );
+      this.contribute('ledger', p.insurer + KEY_SEPARATOR + region + KEY_SEPARATOR + quarterOf(v.start), [
+        p.premium.amountFen,
+        required,
+        p.preventionFeeFen ?? 0,
+        0,
+      ]);
 
       // service coverage
       const ended = recent && v.end < this.asOf && !(v.cancelled !== null && v.cancelled < v.end);
@@ -205,11 +225,13 @@ class EnterpriseEvaluator {
       const training = inForce && this.hasService(services, p.insurer, 'training', v.start, this.asOf);
       const risk = inForce && this.hasService(services, p.insurer, 'risk_assessment', v.start, this.asOf);
       if (ended || inForce)
-        this.contribute(
-          'serviceCoverage',
-          [p.insurer, region],
-          [ended ? 1 : 0, complete ? 1 : 0, inForce ? 1 : 0, training ? 1 : 0, risk ? 1 : 0],
-        );
+        this.contribute('serviceCoverage', p.insurer + KEY_SEPARATOR + region, [
+          ended ? 1 : 0,
+          complete ? 1 : 0,
+          inForce ? 1 : 0,
+          training ? 1 : 0,
+          risk ? 1 : 0,
+        ]);
     }
   }
 
@@ -341,10 +363,14 @@ class EnterpriseEvaluator {
       const row = [1, 0, 0, 0, 0, 0, 0, 0];
       if (this.riskDeposit) row[1] = 1;
       else row[COVERAGE_COLUMN[state]] = 1;
-      this.contribute('coverage', [reg.regionCode, reg.sector], row);
+      this.contribute('coverage', reg.regionCode + KEY_SEPARATOR + reg.sector, row);
     } else if (latestInForce) {
       const p = latestInForce.p;
-      this.contribute('coverage', [p.enterprise.regionCode, p.enterprise.sector], [0, 0, 0, 0, 0, 0, 0, 1]);
+      this.contribute(
+        'coverage',
+        p.enterprise.regionCode + KEY_SEPARATOR + p.enterprise.sector,
+        [0, 0, 0, 0, 0, 0, 0, 1],
+      );
     }
   }
 
@@ -385,7 +411,7 @@ class EnterpriseEvaluator {
             hours: Math.floor(late / MS_PER_HOUR),
           });
       }
-      this.contribute('hazards', [region, h.level], [1, h.status === 'rectified' ? 1 : 0, overdue]);
+      this.contribute('hazards', region + KEY_SEPARATOR + h.level, [1, h.status === 'rectified' ? 1 : 0, overdue]);
     }
   }
 
@@ -428,11 +454,14 @@ class EnterpriseEvaluator {
           reportedLate = 1;
         }
       }
-      this.contribute(
-        'accidents',
-        [region, a.grade],
-        [1, a.deaths, a.seriousInjuries, a.minorInjuries, a.directLossFen ?? 0, reportedLate],
-      );
+      this.contribute('accidents', region + KEY_SEPARATOR + a.grade, [
+        1,
+        a.deaths,
+        a.seriousInjuries,
+        a.minorInjuries,
+        a.directLossFen ?? 0,
+        reportedLate,
+      ]);
     }
   }
 
@@ -476,20 +505,16 @@ class EnterpriseEvaluator {
       }
       const paid = c.action === 'paid';
       const settled = paid || c.action === 'rejected' || c.action === 'withdrawn';
-      this.contribute(
-        'claims',
-        [c.insurer, region],
-        [
-          1,
-          paid ? 1 : 0,
-          c.action === 'rejected' ? 1 : 0,
-          c.action === 'withdrawn' ? 1 : 0,
-          settled ? 0 : 1,
-          paid ? (c.paidFen ?? 0) : 0,
-          decisionLate,
-          paymentLate,
-        ],
-      );
+      this.contribute('claims', c.insurer + KEY_SEPARATOR + region, [
+        1,
+        paid ? 1 : 0,
+        c.action === 'rejected' ? 1 : 0,
+        c.action === 'withdrawn' ? 1 : 0,
+        settled ? 0 : 1,
+        paid ? (c.paidFen ?? 0) : 0,
+        decisionLate,
+        paymentLate,
+      ]);
     }
   }
 
@@ -513,7 +538,7 @@ class EnterpriseEvaluator {
       if (s.action === 'revoked' || !s.costFen) continue;
       this.contribute(
         'ledger',
-        [s.insurer, s.enterprise.regionCode, quarterOf(beijingDayOf(s.endedAt))],
+        s.insurer + KEY_SEPARATOR + s.enterprise.regionCode + KEY_SEPARATOR + quarterOf(beijingDayOf(s.endedAt)),
         [0, 0, 0, s.costFen],
       );
     }
@@ -556,8 +581,8 @@ class EnterpriseEvaluator {
     } as Finding);
   }
 
-  private contribute(member: FigureMember, key: readonly string[], values: readonly number[]): void {
-    this.contributions.push({ member, key: key.join(KEY_SEPARATOR), values });
+  private contribute(member: FigureMember, key: string, values: readonly number[]): void {
+    this.contributions.push({ member, key, values });
   }
 }
 

@@ -1,4 +1,3 @@
-import { stableJson } from '@ajx/contracts';
 import { compareCodePoints } from './code-point';
 import { evaluateEnterprise, type EnterpriseEvaluation } from './enterprise.evaluator';
 import { FigureTotals, type Figures } from './figures';
@@ -60,47 +59,48 @@ export class SupervisionEngine {
   /** Evaluates every enterprise on asOf (start-up, the daily run), starting the figures afresh. */
   evaluateAll(asOf: IsoDate): FindingChanges {
     this.current = asOf;
-    const before = this.evaluations.size > 0 ? new Map(this.evaluations) : null;
-    this.evaluations.clear();
+    const first = this.evaluations.size === 0;
+    const changes = new ChangeCollector();
     this.totals = new FigureTotals();
     for (const uscc of this.state.usccs()) {
       const evaluation = evaluateEnterprise(this.state.enterprise(uscc), asOf, this.params);
+      if (!first) changes.compare(this.evaluations.get(uscc)?.findings, evaluation.findings);
       this.evaluations.set(uscc, evaluation);
       this.totals.apply(evaluation.contributions);
     }
-    if (!before) return { opened: [...this.findings()], updated: [], resolved: [] };
-    const usccs = new Set([...before.keys(), ...this.evaluations.keys()]);
-    return diffFindings(
-      usccs,
-      (u) => before.get(u)?.findings,
-      (u) => this.evaluations.get(u)?.findings,
-    );
+    if (first) return { opened: this.findings(), updated: [], resolved: [] };
+    if (this.evaluations.size > this.state.enterpriseCount)
+      for (const [uscc, gone] of this.evaluations)
+        if (!this.state.enterprise(uscc)) {
+          changes.compare(gone.findings, undefined);
+          this.evaluations.delete(uscc);
+        }
+    return changes.sorted();
   }
 
   /** Re-evaluates the given enterprises on the current asOf (after `apply`), replacing their figure contributions. */
   reevaluate(usccs: Iterable<string>): FindingChanges {
     const asOf = this.current;
     if (asOf === null) throw new Error('reevaluate before evaluateAll: there is no asOf yet');
-    const before = new Map<string, readonly Finding[] | undefined>();
+    const changes = new ChangeCollector();
+    const done = new Set<string>();
     for (const uscc of usccs) {
-      if (before.has(uscc)) continue;
+      if (done.has(uscc)) continue;
+      done.add(uscc);
       const previous = this.evaluations.get(uscc);
-      before.set(uscc, previous?.findings);
       if (previous) this.totals.apply(previous.contributions, -1);
       const records = this.state.enterprise(uscc);
       if (!records) {
         this.evaluations.delete(uscc);
+        changes.compare(previous?.findings, undefined);
         continue;
       }
       const evaluation = evaluateEnterprise(records, asOf, this.params);
       this.evaluations.set(uscc, evaluation);
       this.totals.apply(evaluation.contributions);
+      changes.compare(previous?.findings, evaluation.findings);
     }
-    return diffFindings(
-      before.keys(),
-      (u) => before.get(u),
-      (u) => this.evaluations.get(u)?.findings,
-    );
+    return changes.sorted();
   }
 
   /** Every current finding, sorted by rule then key. */
@@ -122,30 +122,77 @@ export class SupervisionEngine {
   }
 }
 
-function diffFindings(
-  usccs: Iterable<string>,
-  before: (uscc: string) => readonly Finding[] | undefined,
-  after: (uscc: string) => readonly Finding[] | undefined,
-): FindingChanges {
-  const opened: Finding[] = [];
-  const updated: Finding[] = [];
-  const resolved: Finding[] = [];
-  for (const uscc of usccs) {
-    const old = new Map((before(uscc) ?? []).map((f) => [`${f.rule} ${f.key}`, f]));
-    for (const f of after(uscc) ?? []) {
+const NONE: readonly Finding[] = [];
+
+function sameKeys(a: readonly Finding[], b: readonly Finding[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].rule !== b[i].rule || a[i].key !== b[i].key) return false;
+  return true;
+}
+
+/** Same facts, attribution and message. */
+function sameFinding(a: Finding, b: Finding): boolean {
+  return (
+    a.message === b.message &&
+    a.insurer === b.insurer &&
+    a.uscc === b.uscc &&
+    a.regionCode === b.regionCode &&
+    a.sector === b.sector &&
+    sameValue(a.facts, b.facts)
+  );
+}
+
+/** Deep equality of facts (numbers, strings, null, arrays and plain objects of them). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  for (const k of keys) if (!sameValue(x[k], y[k])) return false;
+  return true;
+}
+
+/** Collects the changes between enterprises' previous and current findings. */
+class ChangeCollector {
+  private readonly opened: Finding[] = [];
+  private readonly updated: Finding[] = [];
+  private readonly resolved: Finding[] = [];
+
+  compare(was: readonly Finding[] = NONE, now: readonly Finding[] = NONE): void {
+    if (was.length === 0) {
+      for (const f of now) this.opened.push(f);
+      return;
+    }
+    if (sameKeys(was, now)) {
+      // the usual case: the same findings in the same order (an evaluation lists them deterministically)
+      for (let i = 0; i < now.length; i++) if (!sameFinding(was[i], now[i])) this.updated.push(now[i]);
+      return;
+    }
+    const old = new Map(was.map((f) => [`${f.rule} ${f.key}`, f]));
+    for (const f of now) {
       const id = `${f.rule} ${f.key}`;
-      const was = old.get(id);
-      if (!was) opened.push(f);
-      else if (stableJson(was) !== stableJson(f)) updated.push(f);
+      const previous = old.get(id);
+      if (!previous) this.opened.push(f);
+      else if (!sameFinding(previous, f)) this.updated.push(f);
       old.delete(id);
     }
-    resolved.push(...old.values());
+    for (const f of old.values()) this.resolved.push(f);
   }
-  return {
-    opened: opened.sort(compareFindings),
-    updated: updated.sort(compareFindings),
-    resolved: resolved.sort(compareFindings),
-  };
+
+  sorted(): FindingChanges {
+    return {
+      opened: this.opened.sort(compareFindings),
+      updated: this.updated.sort(compareFindings),
+      resolved: this.resolved.sort(compareFindings),
+    };
+  }
 }
 
 /** Evaluates everything once (what `ajx supervise` does). */

@@ -23,8 +23,8 @@ export interface RecordEntry<K extends SupervisedKind = SupervisedKind> {
   latest: SupervisedRecordOfKind[K];
   /** The next lower version received (HEADCOUNT_REDUCED), or null. */
   previous: SupervisedRecordOfKind[K] | null;
-  /** Every version received once; a version received again counts for nothing (the first received stays). */
-  readonly versions: Set<number>;
+  /** Every version received (a handful): a version received again counts for nothing (the first received stays). */
+  readonly versions: number[];
   earliestAcceptance: Acceptance | null;
 }
 
@@ -37,6 +37,8 @@ export interface EnterpriseRecords {
   readonly accident: Map<string, RecordEntry<'accident'>>;
   readonly claim: Map<string, RecordEntry<'claim'>>;
   register: SupervisionRegisterEntry | null;
+  /** Raised on every change of the enterprise's records or register entry (lets evaluations reuse what they derived). */
+  revision: number;
 }
 
 /**
@@ -97,16 +99,18 @@ export class SupervisionState {
         key,
         latest: input.record,
         previous: null,
-        versions: new Set([input.record.version]),
+        versions: [input.record.version],
         earliestAcceptance: acceptance,
       };
       records.set(key, created);
-      (this.enterpriseOf(uscc)[input.kind] as Map<string, RecordEntry>).set(key, created);
+      const e = this.enterpriseOf(uscc);
+      (e[input.kind] as Map<string, RecordEntry>).set(key, created);
+      e.revision++;
       return { status: 'new', touched: [uscc] };
     }
     const version = input.record.version;
-    if (entry.versions.has(version)) return { status: 'duplicate', touched: NO_ENTERPRISES };
-    entry.versions.add(version);
+    if (entry.versions.includes(version)) return { status: 'duplicate', touched: NO_ENTERPRISES };
+    entry.versions.push(version);
     if (acceptance && isEarlier(acceptance, entry.earliestAcceptance)) entry.earliestAcceptance = acceptance;
     const before = entry.latest.enterprise.uscc;
     if (version > entry.latest.version) {
@@ -114,18 +118,24 @@ export class SupervisionState {
       entry.latest = input.record;
       if (before !== uscc) {
         this.detach(before, input.kind, key);
-        (this.enterpriseOf(uscc)[input.kind] as Map<string, RecordEntry>).set(key, entry);
+        const e = this.enterpriseOf(uscc);
+        (e[input.kind] as Map<string, RecordEntry>).set(key, entry);
+        e.revision++;
         return { status: 'newer', touched: [before, uscc] };
       }
+      this.enterpriseOf(uscc).revision++;
       return { status: 'newer', touched: [uscc] };
     }
     if (entry.previous === null || version > entry.previous.version) entry.previous = input.record;
+    this.enterpriseOf(before).revision++;
     return { status: 'older', touched: [before] };
   }
 
   /** Sets (or replaces) an enterprise's register entry; returns the enterprise touched. */
   putRegisterEntry(entry: SupervisionRegisterEntry): readonly string[] {
-    this.enterpriseOf(entry.uscc).register = entry;
+    const e = this.enterpriseOf(entry.uscc);
+    e.register = entry;
+    e.revision++;
     return [entry.uscc];
   }
 
@@ -134,6 +144,7 @@ export class SupervisionState {
     const e = this.enterprises.get(uscc);
     if (!e?.register) return NO_ENTERPRISES;
     e.register = null;
+    e.revision++;
     this.dropIfEmpty(e);
     return [uscc];
   }
@@ -176,6 +187,7 @@ export class SupervisionState {
         accident: new Map(),
         claim: new Map(),
         register: null,
+        revision: 0,
       };
       this.enterprises.set(uscc, e);
     }
@@ -186,6 +198,7 @@ export class SupervisionState {
     const e = this.enterprises.get(uscc);
     if (!e) return;
     e[kind].delete(key);
+    e.revision++;
     this.dropIfEmpty(e);
   }
 
