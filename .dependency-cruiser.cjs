@@ -1,5 +1,5 @@
 /** Layer rules of the monorepo, checked in the test command (npm run lint). */
-const PURE_LIBS = '^libs/(contracts|domain|authz|simulation|interchange-protocol)/';
+const PURE_LIBS = '^libs/(contracts|domain|authz|simulation|interchange-protocol|supervision)/';
 const FRAMEWORK_AND_IO =
   '(^|/)node_modules/(@nestjs|typeorm|pg|pg-[a-z]+|kafkajs|ioredis|bullmq|express|nestjs-pino|pino|pino-http|prom-client)/';
 const NODE_IO = '^(fs|fs/promises|net|http|https|http2|dgram|child_process|cluster|worker_threads|dns|tls|readline)$';
@@ -24,7 +24,7 @@ module.exports = {
     {
       name: 'pure-libs-no-framework',
       comment:
-        'contracts, domain, authz, simulation and interchange-protocol are pure: no framework and no I/O (they run in the CLI and in every service).',
+        'contracts, domain, authz, simulation, interchange-protocol and supervision are pure: no framework and no I/O (they run in the CLI and in every service).',
       severity: 'error',
       from: { path: PURE_LIBS, pathNot: '\\.(int-)?spec\\.ts$' },
       to: { path: FRAMEWORK_AND_IO },

@@ -22,6 +22,7 @@ const aliases = [
   'interchange-store',
   'ingest',
   'report-rendering',
+  'supervision',
 ];
 const moduleNameMapper = Object.fromEntries(aliases.map((a) => [`^@ajx/${a}$`, `<rootDir>/libs/${a}/src`]));
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };

@@ -8,6 +8,7 @@ import { registerAuditCommands } from './commands/audit.command';
 import { registerDlqCommands, registerReplayCommand } from './commands/dlq.command';
 import { registerSeedCommand } from './commands/seed.command';
 import { registerSimulateCommand } from './commands/simulate.command';
+import { registerSuperviseCommand } from './commands/supervise.command';
 import { registerCredentialCommands, registerPrincipalCommands } from './commands/principals.command';
 import { CliError, EXIT } from './cli-error';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerTopicCommands(program);
   registerKafkaCommands(program);
   registerNormalizeCommand(program);
+  registerSuperviseCommand(program);
   registerPrincipalCommands(program);
   registerCredentialCommands(program);
   registerAuditCommands(program);
