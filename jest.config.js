@@ -21,6 +21,7 @@ const aliases = [
   'webhooks',
   'interchange-store',
   'ingest',
+  'ingest-store',
 ];
 const moduleNameMapper = Object.fromEntries(aliases.map((a) => [`^@ajx/${a}$`, `<rootDir>/libs/${a}/src`]));
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };

@@ -1,12 +1,13 @@
-import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditModule } from '@ajx/audit';
 import { builtInRulePackBySpec } from '@ajx/authz';
 import { DEPARTMENT_POLICY, IdentityModule } from '@ajx/identity';
 import { rulePackDepartmentPolicy } from './admin/rule-pack-department.policy';
 import { ServiceRuntimeModule } from '@ajx/platform';
-import { FeedWakeups, HazardEscalationRepository, WebhookOutboxRepository } from '@ajx/dept-store';
-import { DataSource } from 'typeorm';
+import { DeptReadModule, DeptStoreModule } from '@ajx/dept-store';
+import { IngestStoreModule } from '@ajx/ingest-store';
+import { InterchangeStoreModule } from '@ajx/interchange-store';
 import { AdminController } from './admin/admin.controller';
 import { AdminService } from './admin/admin.service';
 import { AuditSealingService } from './audit/audit-sealing.service';
@@ -15,16 +16,13 @@ import { RateLimiter } from './auth/rate-limiter';
 import { ThrottledRefusals } from './auth/throttled-refusals';
 import { JsonBodyInterceptor } from './http/json-body';
 import { GatewayConfig } from './gateway.config';
-import { BatchRepository } from './ingest/batch.repository';
 import { IngestController } from './ingest/ingest.controller';
 import { IngestService } from './ingest/ingest.service';
 import { UploadController } from './ingest/upload.controller';
-import { UploadSessionRepository } from './ingest/upload-session.repository';
 import { UploadSessionService } from './ingest/upload-session.service';
 import { RawBatchPublisher } from './ingest/raw-batch.publisher';
 import { UploadStore } from './ingest/upload-store';
 import { DeptController } from './dept/dept.controller';
-import { DeptReadDatabase } from './dept/dept-read.provider';
 import { DeptService } from './dept/dept.service';
 import { DeptWebhookService } from './dept/dept-webhook.service';
 import { FeedController } from './dept/feed.controller';
@@ -37,12 +35,6 @@ import { InterchangeController } from './interchange/interchange.controller';
 import { InterchangeService } from './interchange/interchange.service';
 import { RegisterController } from './register/register.controller';
 import { RegisterService } from './register/register.service';
-import {
-  CanonicalFeedRepository,
-  InterchangeStateRepository,
-  RegisterIntake,
-  RegisterRepository,
-} from '@ajx/interchange-store';
 
 @Module({})
 export class GatewayModule {
@@ -62,6 +54,18 @@ export class GatewayModule {
           provide: DEPARTMENT_POLICY,
           useFactory: () => rulePackDepartmentPolicy(builtInRulePackBySpec(config.AJX_RULE_PACK)),
         }),
+        IngestStoreModule,
+        DeptStoreModule,
+        // Department reads run on the API's own pool as role ajx_api: the database isolates departments.
+        DeptReadModule.forRoot({
+          connection: {
+            url: config.apiDatabaseUrl(),
+            poolSize: config.AJX_DATABASE_POOL_SIZE,
+            applicationName: 'ajx-gateway-dept',
+          },
+          wakeupsUrl: config.apiDatabaseUrl(),
+        }),
+        InterchangeStoreModule,
       ],
       // FeedController before DeptController: its fixed paths (feed, webhook) must win over `:collection`.
       controllers: [
@@ -82,66 +86,15 @@ export class GatewayModule {
         AdminService,
         AuditSealingService,
         UploadStore,
-        BatchRepository,
         RawBatchPublisher,
         IngestService,
-        UploadSessionRepository,
         UploadSessionService,
-        {
-          provide: DeptReadDatabase,
-          inject: [GatewayConfig],
-          useFactory: async (c: GatewayConfig) => {
-            const read = new DeptReadDatabase(c);
-            await read.connect();
-            return read;
-          },
-        },
         DeptService,
-        {
-          provide: WebhookOutboxRepository,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new WebhookOutboxRepository(db),
-        },
-        {
-          provide: HazardEscalationRepository,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new HazardEscalationRepository(db),
-        },
-        {
-          provide: FeedWakeups,
-          inject: [GatewayConfig],
-          useFactory: async (c: GatewayConfig) => {
-            const logger = new Logger(FeedWakeups.name);
-            const w = new FeedWakeups(c.apiDatabaseUrl(), (m) => logger.warn(m));
-            await w.start();
-            return w;
-          },
-        },
         FeedService,
         FeedStreamService,
         DeptWebhookService,
         HazardAckService,
         InterchangeAuthenticator,
-        {
-          provide: CanonicalFeedRepository,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new CanonicalFeedRepository(db),
-        },
-        {
-          provide: InterchangeStateRepository,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new InterchangeStateRepository(db),
-        },
-        {
-          provide: RegisterRepository,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new RegisterRepository(db),
-        },
-        {
-          provide: RegisterIntake,
-          inject: [RegisterRepository],
-          useFactory: (r: RegisterRepository) => new RegisterIntake(r),
-        },
         InterchangeService,
         RegisterService,
       ],

@@ -1,10 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  CanonicalSnapshotRepository,
-  DeptProjectionWriter,
-  ProjectionJobsRepository,
-  type ProjectionJob,
-} from '@ajx/dept-store';
+import { CanonicalStoreRepository } from '@ajx/canonical-store';
+import { DeptProjectionWriter, ProjectionJobsRepository, type ProjectionJob } from '@ajx/dept-store';
 import { PollingWorker } from '@ajx/platform';
 import { DepartmentDirectory } from './department-directory.service';
 import { planRouting, type RoutableEvent } from './route-planner';
@@ -25,7 +21,7 @@ export class ReprojectionService implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     private readonly jobs: ProjectionJobsRepository,
-    private readonly snapshot: CanonicalSnapshotRepository,
+    private readonly canonical: CanonicalStoreRepository,
     private readonly writer: DeptProjectionWriter,
     private readonly directory: DepartmentDirectory,
   ) {}
@@ -67,7 +63,7 @@ export class ReprojectionService implements OnApplicationBootstrap, OnApplicatio
     let cursor = job.cursor;
     let projected = 0;
     do {
-      const { records, next } = await this.snapshot.page(
+      const { records, next } = await this.canonical.latestRecords(
         grant
           ? { regionPrefix: grant.regionPrefix, kinds: grant.records, sectors: grant.allSectors ? null : grant.sectors }
           : {},

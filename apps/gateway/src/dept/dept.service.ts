@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '@ajx/audit';
 import type { RecordKind } from '@ajx/contracts';
-import { departmentScopeOf, type ViewCursor, type ViewRow } from '@ajx/dept-store';
+import { departmentScopeOf, DeptViewRepository, type ViewCursor, type ViewRow } from '@ajx/dept-store';
 import type { Principal } from '@ajx/identity';
 import { apiError } from '../http/api-error';
-import { DeptReadDatabase } from './dept-read.provider';
 import type { DeptPageDto, DeptQueryDto, DeptRecordDto } from './dto/dept.dto';
 
 function toDto(r: ViewRow): DeptRecordDto {
@@ -47,14 +46,14 @@ export function decodeViewCursor(s: string): ViewCursor {
 @Injectable()
 export class DeptService {
   constructor(
-    private readonly read: DeptReadDatabase,
+    private readonly views: DeptViewRepository,
     private readonly audit: AuditLog,
   ) {}
 
   async page(principal: Principal, kind: RecordKind, q: DeptQueryDto, requestId?: string): Promise<DeptPageDto> {
     const scope = departmentScopeOf(principal);
     const limit = q.limit ?? 100;
-    const rows = await this.read.views.page(
+    const rows = await this.views.page(
       scope,
       kind,
       {
@@ -88,7 +87,7 @@ export class DeptService {
     insurer: string | undefined,
     requestId?: string,
   ): Promise<DeptRecordDto> {
-    const rows = await this.read.views.bySubject(departmentScopeOf(principal), kind, subject, insurer);
+    const rows = await this.views.bySubject(departmentScopeOf(principal), kind, subject, insurer);
     const outcome = rows.length === 1 ? 'ok' : 'denied';
     await this.audit.record({
       actor: principal.id,

@@ -4,6 +4,7 @@ import { AuditLog } from '@ajx/audit';
 import {
   deliveryOrder,
   departmentScopeOf,
+  DeptFeedRepository,
   encodeFeedCursor,
   type FeedPosition,
   feedEntryView,
@@ -13,7 +14,6 @@ import {
 import type { Principal } from '@ajx/identity';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
-import { DeptReadDatabase } from './dept-read.provider';
 import { feedPositionOf } from './feed.service';
 
 /** Entries read per poll; a full window is followed by the next one at once. */
@@ -38,7 +38,7 @@ export class FeedStreamService implements BeforeApplicationShutdown {
   private readonly open = new Set<OpenStream>();
 
   constructor(
-    private readonly read: DeptReadDatabase,
+    private readonly feed: DeptFeedRepository,
     private readonly wakeups: FeedWakeups,
     private readonly audit: AuditLog,
     private readonly config: GatewayConfig,
@@ -118,7 +118,7 @@ export class FeedStreamService implements BeforeApplicationShutdown {
     let sent = 0;
     try {
       while (!closed) {
-        const w = await this.read.feed.window(scope, position.seq, position.ahead, {
+        const w = await this.feed.window(scope, position.seq, position.ahead, {
           urgent: MAX_AHEAD - position.ahead.length,
           inOrder: WINDOW,
         });

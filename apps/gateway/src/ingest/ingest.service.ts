@@ -8,7 +8,7 @@ import { fileParserFor, type InsurerFileParser } from '@ajx/domain';
 import type { Principal } from '@ajx/identity';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
-import { BatchRepository, type BatchRow } from './batch.repository';
+import { BatchOutcomeRepository, type BatchRow, IngestBatchRepository } from '@ajx/ingest-store';
 import type { BatchReportDto, IngestAcceptedDto } from './dto/ingest.dto';
 import { RawBatchPublisher } from './raw-batch.publisher';
 import { type ReceivedUpload, UploadStore, UploadTimeoutError, UploadTooLargeError } from './upload-store';
@@ -38,7 +38,8 @@ export class IngestService {
   constructor(
     private readonly config: GatewayConfig,
     private readonly store: UploadStore,
-    private readonly batches: BatchRepository,
+    private readonly batches: IngestBatchRepository,
+    private readonly outcomes: BatchOutcomeRepository,
     private readonly publisher: RawBatchPublisher,
     private readonly audit: AuditLog,
   ) {}
@@ -250,8 +251,8 @@ export class IngestService {
       throw apiError(404, 'NOT_FOUND', `no batch ${batchId}`);
     }
     const [counts, rejects] = await Promise.all([
-      this.batches.outcomeCounts(batchId),
-      this.batches.rejects(batchId, rejectsAfter, limit + 1),
+      this.outcomes.counts(batchId),
+      this.outcomes.rejects(batchId, rejectsAfter, limit + 1),
     ]);
     await this.audit.record({
       actor: principal.id,

@@ -7,7 +7,7 @@ import { MetricsRegistry } from '@ajx/observability';
 import { PollingWorker } from '@ajx/platform';
 import { Counter } from 'prom-client';
 import { GatewayConfig } from '../gateway.config';
-import { BatchRepository, type BatchRow } from './batch.repository';
+import { type BatchRow, IngestBatchRepository } from '@ajx/ingest-store';
 import { UploadStore } from './upload-store';
 
 const CHUNK = 1000;
@@ -31,7 +31,7 @@ export class RawBatchPublisher implements OnApplicationBootstrap, OnApplicationS
   private readonly published: Counter;
 
   constructor(
-    private readonly batches: BatchRepository,
+    private readonly batches: IngestBatchRepository,
     private readonly store: UploadStore,
     private readonly producer: EventProducer,
     private readonly config: GatewayConfig,

@@ -9,7 +9,7 @@ import { apiError } from '../http/api-error';
 import { parseContentRange } from './content-range';
 import type { CreateUploadDto, UploadSessionDto } from './dto/upload.dto';
 import { type IngestAnswer, IngestService } from './ingest.service';
-import { UploadSessionRepository, type UploadSessionRow } from './upload-session.repository';
+import { UploadSessionRepository, type UploadSessionRow } from '@ajx/ingest-store';
 import { ChunkLengthError, UploadStore } from './upload-store';
 
 /**
