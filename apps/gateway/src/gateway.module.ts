@@ -1,40 +1,23 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { AuditModule } from '@ajx/audit';
-import { builtInRulePackBySpec } from '@ajx/authz';
-import { DEPARTMENT_POLICY, IdentityModule } from '@ajx/identity';
-import { rulePackDepartmentPolicy } from './admin/rule-pack-department.policy';
+import { DeptReadModule } from '@ajx/dept-store';
 import { ServiceRuntimeModule } from '@ajx/platform';
-import { DeptReadModule, DeptStoreModule } from '@ajx/dept-store';
-import { IngestStoreModule } from '@ajx/ingest-store';
-import { InterchangeStoreModule } from '@ajx/interchange-store';
-import { AdminController } from './admin/admin.controller';
-import { AdminService } from './admin/admin.service';
-import { AuditSealingService } from './audit/audit-sealing.service';
-import { AuthGuard } from './auth/auth.guard';
-import { RateLimiter } from './auth/rate-limiter';
-import { ThrottledRefusals } from './auth/throttled-refusals';
-import { JsonBodyInterceptor } from './http/json-body';
+import { AdminModule } from './admin/admin.module';
+import { AuditSealingModule } from './audit/audit-sealing.module';
+import { AuthModule } from './auth/auth.module';
+import { DeptModule } from './dept/dept.module';
 import { GatewayConfig } from './gateway.config';
-import { IngestController } from './ingest/ingest.controller';
-import { IngestService } from './ingest/ingest.service';
-import { UploadController } from './ingest/upload.controller';
-import { UploadSessionService } from './ingest/upload-session.service';
-import { RawBatchPublisher } from './ingest/raw-batch.publisher';
-import { UploadStore } from './ingest/upload-store';
-import { DeptController } from './dept/dept.controller';
-import { DeptService } from './dept/dept.service';
-import { DeptWebhookService } from './dept/dept-webhook.service';
-import { FeedController } from './dept/feed.controller';
-import { FeedStreamService } from './dept/feed-stream.service';
-import { FeedService } from './dept/feed.service';
-import { HazardAckService } from './dept/hazard-ack.service';
-import { NotificationsAdminController } from './admin/notifications-admin.controller';
-import { InterchangeAuthenticator } from './interchange/interchange-authenticator';
-import { InterchangeController } from './interchange/interchange.controller';
-import { InterchangeService } from './interchange/interchange.service';
-import { RegisterController } from './register/register.controller';
-import { RegisterService } from './register/register.service';
+import { HttpModule } from './http/http.module';
+import { IngestModule } from './ingest/ingest.module';
+import { InterchangePullModule } from './interchange/interchange-pull.module';
+import { RegisterModule } from './register/register.module';
+
+/**
+ * The gateway: the service runtime, the connections the features share, the HTTP edge and authentication, then one
+ * module per feature. A feature module owns its controllers, services and DTOs (`<feature>/`, `<feature>/dto/`) and
+ * imports the store modules it reads (libs/*-store). Add a feature by adding its module to FEATURES; their order is
+ * the order their routes are registered (and listed in the OpenAPI document).
+ */
+const FEATURES = [AdminModule, IngestModule, DeptModule, InterchangePullModule, RegisterModule];
 
 @Module({})
 export class GatewayModule {
@@ -49,13 +32,6 @@ export class GatewayModule {
           uses: { kafka: true, postgres: true, redis: true },
           metricsAccess: config.AJX_METRICS_ACCESS,
         }),
-        AuditModule,
-        IdentityModule.register({
-          provide: DEPARTMENT_POLICY,
-          useFactory: () => rulePackDepartmentPolicy(builtInRulePackBySpec(config.AJX_RULE_PACK)),
-        }),
-        IngestStoreModule,
-        DeptStoreModule,
         // Department reads run on the API's own pool as role ajx_api: the database isolates departments.
         DeptReadModule.forRoot({
           connection: {
@@ -65,38 +41,10 @@ export class GatewayModule {
           },
           wakeupsUrl: config.apiDatabaseUrl(),
         }),
-        InterchangeStoreModule,
-      ],
-      // FeedController before DeptController: its fixed paths (feed, webhook) must win over `:collection`.
-      controllers: [
-        AdminController,
-        NotificationsAdminController,
-        IngestController,
-        UploadController,
-        FeedController,
-        DeptController,
-        InterchangeController,
-        RegisterController,
-      ],
-      providers: [
-        { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
-        RateLimiter,
-        ThrottledRefusals,
-        AdminService,
-        AuditSealingService,
-        UploadStore,
-        RawBatchPublisher,
-        IngestService,
-        UploadSessionService,
-        DeptService,
-        FeedService,
-        FeedStreamService,
-        DeptWebhookService,
-        HazardAckService,
-        InterchangeAuthenticator,
-        InterchangeService,
-        RegisterService,
+        HttpModule,
+        AuthModule,
+        AuditSealingModule,
+        ...FEATURES,
       ],
     };
   }

@@ -5,37 +5,20 @@ import {
   departmentScopeOf,
   DeptWebhookReadRepository,
   encodeFeedCursor,
-  type WebhookDelivery,
   WebhookOutboxRepository,
 } from '@ajx/dept-store';
 import type { Principal } from '@ajx/identity';
 import { checkWebhookUrl } from '@ajx/webhooks';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
-import type {
-  DeliveriesPageDto,
-  DeliveriesQueryDto,
-  WebhookConfigDto,
-  WebhookDeliveryDto,
-  WebhookDto,
+import {
+  type DeliveriesPageDto,
+  type DeliveriesQueryDto,
+  deliveryDto,
+  type WebhookConfigDto,
+  type WebhookDto,
 } from './dto/feed.dto';
 import { feedPositionOf } from './feed.service';
-
-export function deliveryDto(d: WebhookDelivery): WebhookDeliveryDto {
-  return {
-    id: d.id,
-    seq: d.seq,
-    cursor: encodeFeedCursor({ seq: d.seq, ahead: [] }, d.departmentId),
-    urgent: d.urgent,
-    state: d.state,
-    attempts: d.attempts,
-    nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
-    lastStatus: d.lastStatus,
-    lastError: d.lastError,
-    createdAt: d.createdAt.toISOString(),
-    finishedAt: d.finishedAt?.toISOString() ?? null,
-  };
-}
 
 /** The URL as written to the audit log: no query string (it may carry the receiver's own token). */
 function auditedUrl(url: URL): string {

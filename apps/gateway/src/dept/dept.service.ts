@@ -4,7 +4,14 @@ import type { RecordKind } from '@ajx/contracts';
 import { departmentScopeOf, DeptViewRepository, type ViewCursor, type ViewRow } from '@ajx/dept-store';
 import type { Principal } from '@ajx/identity';
 import { apiError } from '../http/api-error';
-import type { DeptPageDto, DeptQueryDto, DeptRecordDto } from './dto/dept.dto';
+import { type DeptPageDto, type DeptQueryDto, type DeptRecordDto, KIND_PATHS, type KindPath } from './dto/dept.dto';
+
+/** The record kind of a collection path (`policies` → policy); 404 for any other path. */
+function kindOf(path: string): RecordKind {
+  const kind = KIND_PATHS[path as KindPath] as (typeof KIND_PATHS)[KindPath] | undefined;
+  if (!kind) throw apiError(404, 'NOT_FOUND', `no such collection ${path}; use policies, services or hazards`);
+  return kind;
+}
 
 function toDto(r: ViewRow): DeptRecordDto {
   return {
@@ -50,7 +57,8 @@ export class DeptService {
     private readonly audit: AuditLog,
   ) {}
 
-  async page(principal: Principal, kind: RecordKind, q: DeptQueryDto, requestId?: string): Promise<DeptPageDto> {
+  async page(principal: Principal, collection: string, q: DeptQueryDto, requestId?: string): Promise<DeptPageDto> {
+    const kind = kindOf(collection);
     const scope = departmentScopeOf(principal);
     const limit = q.limit ?? 100;
     const rows = await this.views.page(
@@ -82,11 +90,14 @@ export class DeptService {
 
   async get(
     principal: Principal,
-    kind: RecordKind,
+    collection: string,
     subject: string,
     insurer: string | undefined,
     requestId?: string,
   ): Promise<DeptRecordDto> {
+    if (insurer !== undefined && !/^[A-Z][A-Z0-9_]{1,31}$/.test(insurer))
+      throw apiError(400, 'INVALID_QUERY', 'insurer must be an insurer code');
+    const kind = kindOf(collection);
     const rows = await this.views.bySubject(departmentScopeOf(principal), kind, subject, insurer);
     const outcome = rows.length === 1 ? 'ok' : 'denied';
     await this.audit.record({

@@ -18,7 +18,7 @@ import {
 import { CanonicalFeed, type InterchangeEndpoint, InterchangeStateRepository } from '@ajx/interchange-store';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
-import { protocolError } from './interchange-authenticator';
+import { protocolError } from '../http/protocol-error';
 
 /** The province a province principal stands for (`330000` → `33`). */
 export function provinceOf(principal: Principal): string {
