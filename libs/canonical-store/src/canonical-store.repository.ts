@@ -1,4 +1,3 @@
-import type { RecordKind, Sector } from '@ajx/contracts';
 import { BatchOutcomeRepository } from '@ajx/ingest-store';
 import { jsonRows, returningRows, type TransactionalQueryable } from '@ajx/persistence';
 import { Inject, Injectable } from '@nestjs/common';
@@ -15,23 +14,10 @@ import {
 import { DlqRepository } from './dlq.repository';
 
 /** The columns of a canonical event as every reader gets it (one row shape: {@link StoredCanonicalEvent}). */
-interface EventRow {
-  seq: string;
-  accepted_date: string;
-  accepted_at: Date;
-  revision: number;
-  event_id: string;
-  insurer: string;
-  kind: RecordKind;
-  subject: string;
-  version: number;
-  type: string;
-  uscc: string;
-  region: string;
-  sector: Sector;
-  business_time: string;
-  data: unknown;
-}
+type EventRow = Pick<
+  StoredCanonicalEvent,
+  'revision' | 'insurer' | 'kind' | 'subject' | 'version' | 'type' | 'uscc' | 'region' | 'sector' | 'data'
+> & { seq: string; accepted_date: string; accepted_at: Date; event_id: string; business_time: string };
 
 const EVENT_COLUMNS = (e: string) =>
   `${e}.seq, ${e}.accepted_date::text AS accepted_date, ${e}.accepted_at, ${e}.revision, ${e}.event_id, ${e}.insurer,

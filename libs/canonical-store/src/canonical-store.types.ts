@@ -25,24 +25,12 @@ export interface StoredEvent {
  * A canonical event as every reader of the store sees it (the interchange's feed, re-projection): the stored event
  * with its commit-ordered `seq`, its Beijing day of acceptance and its revision (> 0 once corrected).
  */
-export interface StoredCanonicalEvent {
+export interface StoredCanonicalEvent extends Omit<StoredEvent, 'sector' | 'contentHash' | 'batchId' | 'recordIndex'> {
   seq: number;
   /** Beijing date (YYYY-MM-DD) on which the hub accepted the record. */
   acceptedDate: string;
-  acceptedAt: Date;
   revision: number;
-  eventId: string;
-  insurer: string;
-  kind: RecordKind;
-  subject: string;
-  version: number;
-  type: string;
-  uscc: string;
-  region: string;
   sector: Sector;
-  /** The event's `time` (business time). */
-  businessTime: string;
-  data: unknown;
 }
 
 /** Which records a page of the latest state covers (absent: all). */
