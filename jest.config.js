@@ -24,6 +24,7 @@ const aliases = [
   'report-rendering',
   'supervision',
   'supervision-store',
+  'ingest-store',
 ];
 const moduleNameMapper = Object.fromEntries(aliases.map((a) => [`^@ajx/${a}$`, `<rootDir>/libs/${a}/src`]));
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
