@@ -5,3 +5,4 @@ export * from './supervision-figures.repository';
 export * from './supervision-targets.repository';
 export * from './supervision-runs.repository';
 export * from './supervision-store.module';
+export * from './supervision-jobs';

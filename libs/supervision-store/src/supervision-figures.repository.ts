@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { jsonRows } from '@ajx/persistence';
-import { FIGURE_MEMBERS, type FigureContribution, type FigureMember } from '@ajx/supervision';
+import { FIGURE_MEMBERS, KEY_SEPARATOR, type FigureContribution, type FigureMember } from '@ajx/supervision';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { JurisdictionScope } from './jurisdiction-scope';
 
 type Queryable = Pick<EntityManager, 'query'> | Pick<DataSource, 'query'>;
+
+/** Key columns are joined by `|` in the table (PostgreSQL text cannot hold the library's U+0000 separator). */
+const STORED_SEPARATOR = '|';
+const storedKey = (key: string) => key.split(KEY_SEPARATOR).join(STORED_SEPARATOR);
+const libraryKey = (key: string) => key.split(STORED_SEPARATOR).join(KEY_SEPARATOR);
 
 /** The most value columns a member has. */
 const MAX_VALUES = Math.max(...Object.values(FIGURE_MEMBERS).map((m) => m.values.length));
@@ -48,7 +53,7 @@ export class SupervisionFiguresRepository {
           rows.map((r) => ({
             uscc: r.uscc,
             member: r.member,
-            key: r.key,
+            key: storedKey(r.key),
             county: r.county,
             sector: r.sector,
             vals: r.values,
@@ -66,10 +71,10 @@ export class SupervisionFiguresRepository {
   /** Rows summed over the enterprises a department's scope covers, read on `db` (the API role: RLS applies). */
   async sumsInScope(db: DataSource, scope: JurisdictionScope): Promise<SummedRow[]> {
     return db.transaction(async (tx) => {
-      await tx.query(
-        `SELECT set_config('ajx.region_prefix', $1, true), set_config('ajx.sectors', $2, true)`,
-        [scope.regionPrefix, scope.sectors === '*' ? '*' : scope.sectors.join(',')],
-      );
+      await tx.query(`SELECT set_config('ajx.region_prefix', $1, true), set_config('ajx.sectors', $2, true)`, [
+        scope.regionPrefix,
+        scope.sectors === '*' ? '*' : scope.sectors.join(','),
+      ]);
       return this.sumsOn(tx, scope.regionPrefix, scope.sectors);
     });
   }
@@ -84,7 +89,7 @@ export class SupervisionFiguresRepository {
     );
     return rows.map((r) => ({
       member: r.member,
-      key: r.key,
+      key: libraryKey(r.key),
       values: FIGURE_MEMBERS[r.member].values.map((_, i) => Number(r[`v${i + 1}`] ?? 0)),
     }));
   }

@@ -130,6 +130,14 @@ export interface FindingListFilter {
 export class SupervisionFindingsRepository {
   constructor(private readonly db: DataSource) {}
 
+  /** Every enterprise with an open finding. */
+  async enterprisesWithOpenFindings(): Promise<string[]> {
+    const rows = await this.db.query<{ uscc: string }[]>(
+      `SELECT DISTINCT uscc FROM supervision_findings WHERE state = 'open'`,
+    );
+    return rows.map((r) => r.uscc);
+  }
+
   /** The stored findings with these ids (any state). */
   async byIds(tx: Queryable, ids: readonly string[]): Promise<Map<string, StoredFinding>> {
     if (!ids.length) return new Map();
@@ -333,6 +341,19 @@ export class SupervisionFindingsRepository {
       [limit],
     );
     return rows.map(storedFindingOf);
+  }
+
+  /** What happened in each of these finding versions (from the history). */
+  async lastChanges(versions: readonly { findingId: string; version: number }[]): Promise<Map<string, FindingChange>> {
+    if (!versions.length) return new Map();
+    const rows = await this.db.query<{ finding_id: string; change: FindingChange }[]>(
+      `SELECT h.finding_id, h.change
+         FROM supervision_finding_history h
+         JOIN jsonb_to_recordset($1::jsonb) AS v(finding_id uuid, version int)
+           ON h.finding_id = v.finding_id AND h.version = v.version`,
+      [jsonRows(versions.map((v) => ({ finding_id: v.findingId, version: v.version })))],
+    );
+    return new Map(rows.map((r) => [r.finding_id, r.change]));
   }
 
   async markPublished(published: readonly { findingId: string; version: number }[]): Promise<void> {

@@ -17,6 +17,7 @@ export interface SupervisionRun {
   updated: number | null;
   resolved: number | null;
   error: string | null;
+  registerVersion: number | null;
 }
 
 interface RunDbRow {
@@ -31,6 +32,7 @@ interface RunDbRow {
   updated: number | null;
   resolved: number | null;
   error: string | null;
+  register_version: number | null;
 }
 
 const runOf = (r: RunDbRow): SupervisionRun => ({
@@ -45,6 +47,7 @@ const runOf = (r: RunDbRow): SupervisionRun => ({
   updated: r.updated,
   resolved: r.resolved,
   error: r.error,
+  registerVersion: r.register_version,
 });
 
 /** `supervision_runs`: every full evaluation, when and why it ran, and what it changed. */
@@ -52,11 +55,13 @@ const runOf = (r: RunDbRow): SupervisionRun => ({
 export class SupervisionRunsRepository {
   constructor(private readonly db: DataSource) {}
 
-  async start(reason: RunReason, asOf: string, requestedBy: string): Promise<number> {
+  /** Records a run starting, with the register version it evaluates against. */
+  async start(reason: RunReason, asOf: string, requestedBy: string, registerVersion: number | null): Promise<number> {
     const [r] = await returningRows<{ run_id: string }>(
       this.db,
-      `INSERT INTO supervision_runs (reason, as_of, requested_by) VALUES ($1, $2, $3) RETURNING run_id`,
-      [reason, asOf, requestedBy],
+      `INSERT INTO supervision_runs (reason, as_of, requested_by, register_version) VALUES ($1, $2, $3, $4)
+       RETURNING run_id`,
+      [reason, asOf, requestedBy, registerVersion],
     );
     return Number(r.run_id);
   }
@@ -87,11 +92,11 @@ export class SupervisionRunsRepository {
     return rows.map(runOf);
   }
 
-  /** The date of the last full evaluation that finished without error, if any. */
-  async lastCompletedAsOf(): Promise<string | null> {
+  /** The last full evaluation that finished without error, if any. */
+  async lastCompleted(): Promise<SupervisionRun | null> {
     const rows = await this.db.query<RunDbRow[]>(
       `SELECT * FROM supervision_runs WHERE finished_at IS NOT NULL AND error IS NULL ORDER BY run_id DESC LIMIT 1`,
     );
-    return rows[0] ? runOf(rows[0]).asOf : null;
+    return rows[0] ? runOf(rows[0]) : null;
   }
 }

@@ -65,10 +65,10 @@ export class SupervisionTargetsRepository {
         set_by: string;
         set_at: Date;
       }[]
-    >(
-      `SELECT * FROM supervision_targets WHERE year = $1 AND city LIKE $2 || '%' ORDER BY city, scope, scope_id`,
-      [year, cityPrefix],
-    );
+    >(`SELECT * FROM supervision_targets WHERE year = $1 AND city LIKE $2 || '%' ORDER BY city, scope, scope_id`, [
+      year,
+      cityPrefix,
+    ]);
     return rows.map((r) => ({
       year: r.year,
       city: r.city,

@@ -104,6 +104,12 @@ export class SupervisionVersionsRepository {
     }));
   }
 
+  /** Every enterprise the service holds records of. */
+  async enterprises(): Promise<string[]> {
+    const rows = await this.db.query<{ uscc: string }[]>(`SELECT DISTINCT uscc FROM supervision_versions`);
+    return rows.map((r) => r.uscc);
+  }
+
   /** Versions held (a figure for metrics and runs). */
   async count(): Promise<number> {
     const [r] = await this.db.query<{ n: string }[]>(`SELECT count(*) AS n FROM supervision_versions`);

@@ -106,6 +106,7 @@ export class Supervision1795393600000 implements MigrationInterface {
         reason       text NOT NULL,
         as_of        date NOT NULL,
         requested_by text NOT NULL,
+        register_version integer,
         started_at   timestamptz NOT NULL DEFAULT now(),
         finished_at  timestamptz,
         enterprises  integer,
