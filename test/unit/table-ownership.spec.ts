@@ -49,6 +49,7 @@ const OWNERS: Record<string, readonly string[]> = {
     'supervision_findings',
     'supervision_finding_history',
     'supervision_figures',
+    'supervision_coverage_snapshots',
     'supervision_targets',
     'supervision_runs',
   ],

@@ -1,4 +1,4 @@
-export * from './jurisdiction-scope';
+export * from './supervision-scope';
 export * from './supervision-versions.repository';
 export * from './supervision-findings.repository';
 export * from './supervision-figures.repository';
@@ -6,3 +6,4 @@ export * from './supervision-targets.repository';
 export * from './supervision-runs.repository';
 export * from './supervision-store.module';
 export * from './supervision-jobs';
+export * from './supervision-read.repository';

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { jsonRows } from '@ajx/persistence';
 import { FIGURE_MEMBERS, KEY_SEPARATOR, type FigureContribution, type FigureMember } from '@ajx/supervision';
-import { DataSource, type EntityManager } from 'typeorm';
-import type { JurisdictionScope } from './jurisdiction-scope';
+import { DataSource } from 'typeorm';
 
-type Queryable = Pick<EntityManager, 'query'> | Pick<DataSource, 'query'>;
+import type { Queryable } from './supervision-findings.repository';
 
 /** Key columns are joined by `|` in the table (PostgreSQL text cannot hold the library's U+0000 separator). */
 const STORED_SEPARATOR = '|';
@@ -63,24 +62,37 @@ export class SupervisionFiguresRepository {
     );
   }
 
-  /** Rows summed over every enterprise (trusted callers: reports, operators). */
-  async sums(regionPrefix = '', sectors: readonly string[] | '*' = '*'): Promise<SummedRow[]> {
-    return this.sumsOn(this.db, regionPrefix, sectors);
-  }
-
-  /** Rows summed over the enterprises a department's scope covers, read on `db` (the API role: RLS applies). */
-  async sumsInScope(db: DataSource, scope: JurisdictionScope): Promise<SummedRow[]> {
-    return db.transaction(async (tx) => {
-      await tx.query(`SELECT set_config('ajx.region_prefix', $1, true), set_config('ajx.sectors', $2, true)`, [
-        scope.regionPrefix,
-        scope.sectors === '*' ? '*' : scope.sectors.join(','),
-      ]);
-      return this.sumsOn(tx, scope.regionPrefix, scope.sectors);
+  /** Keeps the coverage figures of every county and sector as of a date (a full evaluation just covered them all). */
+  async snapshotCoverage(asOf: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(`DELETE FROM supervision_coverage_snapshots WHERE as_of = $1`, [asOf]);
+      await tx.query(
+        `INSERT INTO supervision_coverage_snapshots (as_of, county, sector, vals)
+         SELECT $1, county, sector, ARRAY[${Array.from({ length: FIGURE_MEMBERS.coverage.values.length }, (_, i) => `sum(vals[${i + 1}])`).join(', ')}]::bigint[]
+           FROM supervision_figures WHERE member = 'coverage' GROUP BY county, sector`,
+        [asOf],
+      );
     });
   }
 
-  private async sumsOn(db: Queryable, regionPrefix: string, sectors: readonly string[] | '*'): Promise<SummedRow[]> {
-    const rows = await db.query<({ member: FigureMember; key: string } & Record<string, string | null>)[]>(
+  /** Coverage rows of a past date from the snapshots (trusted callers: reports). */
+  coverageOn(asOf: string, regionPrefix = '', sectors: readonly string[] | '*' = '*'): Promise<SummedRow[]> {
+    return coverageSnapshot(this.db, asOf, regionPrefix, sectors);
+  }
+
+  /** Rows summed over the enterprises of a region and sectors (trusted callers: reports, operators). */
+  sums(regionPrefix = '', sectors: readonly string[] | '*' = '*'): Promise<SummedRow[]> {
+    return sumFigures(this.db, regionPrefix, sectors);
+  }
+}
+
+/** Figure rows summed over the enterprises of a region prefix and sectors (`*`: all). */
+export async function sumFigures(
+  db: Queryable,
+  regionPrefix: string,
+  sectors: readonly string[] | '*',
+): Promise<SummedRow[]> {
+  const rows = await db.query<({ member: FigureMember; key: string } & Record<string, string | null>)[]>(
       `SELECT member, key, ${SUM_COLUMNS}
          FROM supervision_figures
         WHERE county LIKE $1 || '%' AND ($2::text[] IS NULL OR sector = ANY($2::text[]))
@@ -92,5 +104,23 @@ export class SupervisionFiguresRepository {
       key: libraryKey(r.key),
       values: FIGURE_MEMBERS[r.member].values.map((_, i) => Number(r[`v${i + 1}`] ?? 0)),
     }));
-  }
+}
+
+/** The coverage rows of a snapshot date within a region prefix and sectors (none when no snapshot was taken then). */
+export async function coverageSnapshot(
+  db: Queryable,
+  asOf: string,
+  regionPrefix: string,
+  sectors: readonly string[] | '*',
+): Promise<SummedRow[]> {
+  const rows = await db.query<{ county: string; sector: string; vals: string[] }[]>(
+    `SELECT county, sector, vals::text[] AS vals FROM supervision_coverage_snapshots
+      WHERE as_of = $1 AND county LIKE $2 || '%' AND ($3::text[] IS NULL OR sector = ANY($3::text[]))`,
+    [asOf, regionPrefix, sectors === '*' ? null : sectors],
+  );
+  return rows.map((r) => ({
+    member: 'coverage',
+    key: `${r.county}${KEY_SEPARATOR}${r.sector}`,
+    values: r.vals.map(Number),
+  }));
 }

@@ -3,7 +3,7 @@ import { jsonRows, returningRows } from '@ajx/persistence';
 import type { Finding, Severity } from '@ajx/supervision';
 import { DataSource, type EntityManager } from 'typeorm';
 
-type Queryable = Pick<EntityManager, 'query'> | Pick<DataSource, 'query'>;
+export type Queryable = Pick<EntityManager, 'query'> | Pick<DataSource, 'query'>;
 
 export type FindingState = 'open' | 'resolved';
 export type FindingReviewDecision = 'confirmed' | 'dismissed';
@@ -119,6 +119,65 @@ export interface FindingListFilter {
   since?: Date;
   after?: { updatedAt: Date; findingId: string };
   limit: number;
+}
+
+/** Findings by filter, least recently changed first (`after` pages forward). */
+export async function listFindings(db: Queryable, filter: FindingListFilter): Promise<StoredFinding[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.insurer !== undefined) add('insurer = ?', filter.insurer);
+  if (filter.rule !== undefined) add('rule = ?', filter.rule);
+  if (filter.state !== undefined) add('state = ?', filter.state);
+  if (filter.region !== undefined) add(`region LIKE ? || '%'`, filter.region);
+  if (filter.sector !== undefined) add('sector = ?', filter.sector);
+  if (filter.uscc !== undefined) add('uscc = ?', filter.uscc);
+  if (filter.since !== undefined) add('updated_at >= ?', filter.since);
+  if (filter.after) {
+    params.push(filter.after.updatedAt, filter.after.findingId);
+    where.push(`(updated_at, finding_id) > ($${params.length - 1}, $${params.length}::uuid)`);
+  }
+  params.push(filter.limit);
+  const rows = await db.query<FindingDbRow[]>(
+    `SELECT * FROM supervision_findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY updated_at, finding_id LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map(storedFindingOf);
+}
+
+/** Confirmed findings of the given rules, attributed to an insurer, reviewed in a Beijing year within a region. */
+export async function confirmedFindings(
+  db: Queryable,
+  rules: readonly string[],
+  year: number,
+  regionPrefix: string,
+): Promise<StoredFinding[]> {
+  const rows = await db.query<FindingDbRow[]>(
+    `SELECT * FROM supervision_findings
+      WHERE review = 'confirmed' AND rule = ANY($1::text[]) AND insurer IS NOT NULL
+        AND extract(year FROM reviewed_at AT TIME ZONE 'Asia/Shanghai') = $2
+        AND region LIKE $3 || '%'
+      ORDER BY insurer, reviewed_at, finding_id`,
+    [rules, year, regionPrefix],
+  );
+  return rows.map(storedFindingOf);
+}
+
+export async function findingById(db: Queryable, findingId: string): Promise<StoredFinding | null> {
+  const rows = await db.query<FindingDbRow[]>(`SELECT * FROM supervision_findings WHERE finding_id = $1`, [findingId]);
+  return rows[0] ? storedFindingOf(rows[0]) : null;
+}
+
+export async function findingHistory(db: Queryable, findingId: string): Promise<FindingHistoryEntry[]> {
+  return db.query<FindingHistoryEntry[]>(
+    `SELECT version, change, at, actor, state, facts, message, reason
+       FROM supervision_finding_history WHERE finding_id = $1 ORDER BY version`,
+    [findingId],
+  );
 }
 
 /**
@@ -279,59 +338,12 @@ export class SupervisionFindingsRepository {
     });
   }
 
-  async find(findingId: string): Promise<StoredFinding | null> {
-    const rows = await this.db.query<FindingDbRow[]>(`SELECT * FROM supervision_findings WHERE finding_id = $1`, [
-      findingId,
-    ]);
-    return rows[0] ? storedFindingOf(rows[0]) : null;
+  find(findingId: string): Promise<StoredFinding | null> {
+    return findingById(this.db, findingId);
   }
 
-  async history(findingId: string): Promise<FindingHistoryEntry[]> {
-    const rows = await this.db.query<
-      {
-        version: number;
-        change: FindingChange;
-        at: Date;
-        actor: string;
-        state: FindingState;
-        facts: Record<string, unknown>;
-        message: string;
-        reason: string | null;
-      }[]
-    >(
-      `SELECT version, change, at, actor, state, facts, message, reason
-         FROM supervision_finding_history WHERE finding_id = $1 ORDER BY version`,
-      [findingId],
-    );
-    return rows;
-  }
-
-  /** Findings by filter, most recently changed last (a cursor pages forward). */
-  async list(filter: FindingListFilter): Promise<StoredFinding[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.insurer !== undefined) add('insurer = ?', filter.insurer);
-    if (filter.rule !== undefined) add('rule = ?', filter.rule);
-    if (filter.state !== undefined) add('state = ?', filter.state);
-    if (filter.region !== undefined) add(`region LIKE ? || '%'`, filter.region);
-    if (filter.sector !== undefined) add('sector = ?', filter.sector);
-    if (filter.uscc !== undefined) add('uscc = ?', filter.uscc);
-    if (filter.since !== undefined) add('updated_at >= ?', filter.since);
-    if (filter.after) {
-      params.push(filter.after.updatedAt, filter.after.findingId);
-      where.push(`(updated_at, finding_id) > ($${params.length - 1}, $${params.length}::uuid)`);
-    }
-    params.push(filter.limit);
-    const rows = await this.db.query<FindingDbRow[]>(
-      `SELECT * FROM supervision_findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY updated_at, finding_id LIMIT $${params.length}`,
-      params,
-    );
-    return rows.map(storedFindingOf);
+  history(findingId: string): Promise<FindingHistoryEntry[]> {
+    return findingHistory(this.db, findingId);
   }
 
   /** Findings whose latest version has not been published yet (the outbox). */
@@ -366,16 +378,8 @@ export class SupervisionFindingsRepository {
     );
   }
 
-  /** Confirmed findings of the given rules reviewed in a Beijing year, optionally within a region (violation ladder). */
-  async confirmed(rules: readonly string[], year: number, regionPrefix = ''): Promise<StoredFinding[]> {
-    const rows = await this.db.query<FindingDbRow[]>(
-      `SELECT * FROM supervision_findings
-        WHERE review = 'confirmed' AND rule = ANY($1::text[]) AND insurer IS NOT NULL
-          AND extract(year FROM reviewed_at AT TIME ZONE 'Asia/Shanghai') = $2
-          AND region LIKE $3 || '%'
-        ORDER BY insurer, reviewed_at, finding_id`,
-      [rules, year, regionPrefix],
-    );
-    return rows.map(storedFindingOf);
+  /** Confirmed findings of the given rules reviewed in a Beijing year within a region (trusted: reports). */
+  confirmed(rules: readonly string[], year: number, regionPrefix = ''): Promise<StoredFinding[]> {
+    return confirmedFindings(this.db, rules, year, regionPrefix);
   }
 }

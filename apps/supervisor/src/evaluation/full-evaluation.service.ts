@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { RegisterRepository } from '@ajx/interchange-store';
 import {
   type RunReason,
+  SupervisionFiguresRepository,
   SupervisionFindingsRepository,
   SupervisionRunsRepository,
   SupervisionVersionsRepository,
@@ -29,6 +30,7 @@ export class FullEvaluationService {
     private readonly findings: SupervisionFindingsRepository,
     private readonly register: RegisterRepository,
     private readonly runs: SupervisionRunsRepository,
+    private readonly figures: SupervisionFiguresRepository,
     private readonly clock: SupervisionClock,
     private readonly publisher: FindingsPublisher,
     private readonly metrics: SupervisorMetrics,
@@ -58,6 +60,7 @@ export class FullEvaluationService {
         total.resolved += o.resolved;
         if (o.opened + o.updated + o.resolved > 0) this.publisher.kick();
       }
+      await this.figures.snapshotCoverage(asOf);
       await this.runs.finish(runId, total);
       this.metrics.fullRuns.inc({ reason, outcome: 'ok' });
       this.metrics.changes.inc({ change: 'opened' }, total.opened);

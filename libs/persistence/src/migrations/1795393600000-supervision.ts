@@ -87,6 +87,17 @@ export class Supervision1795393600000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX supervision_figures_county ON supervision_figures (county text_pattern_ops, member)`);
 
+    // The coverage figures at each full evaluation (summed per county and sector): week-over-week changes and the
+    // coverage of a past date for the reports, without evaluating the past again.
+    await q.query(`
+      CREATE TABLE supervision_coverage_snapshots (
+        as_of   date NOT NULL,
+        county  text NOT NULL,
+        sector  text NOT NULL,
+        vals    bigint[] NOT NULL,
+        PRIMARY KEY (as_of, county, sector)
+      )`);
+
     await q.query(`
       CREATE TABLE supervision_targets (
         year          integer NOT NULL CHECK (year BETWEEN 2000 AND 2100),
@@ -129,11 +140,42 @@ export class Supervision1795393600000 implements MigrationInterface {
                OR sector = ANY (string_to_array(current_setting('ajx.sectors', true), ',')))
         )`);
     await q.query(`GRANT SELECT ON supervision_figures TO ajx_api`);
+    await q.query(`ALTER TABLE supervision_coverage_snapshots ENABLE ROW LEVEL SECURITY`);
+    await q.query(`ALTER TABLE supervision_coverage_snapshots FORCE ROW LEVEL SECURITY`);
+    await q.query(`
+      CREATE POLICY supervision_coverage_snapshots_jurisdiction ON supervision_coverage_snapshots
+        USING (
+          current_setting('ajx.region_prefix', true) IS NOT NULL
+          AND county LIKE current_setting('ajx.region_prefix', true) || '%'
+          AND (current_setting('ajx.sectors', true) = '*'
+               OR sector = ANY (string_to_array(current_setting('ajx.sectors', true), ',')))
+        )`);
+    await q.query(`GRANT SELECT ON supervision_coverage_snapshots TO ajx_api`);
+
+    // Findings: a department reads those of its jurisdiction and sectors (the same rule that routes them to its
+    // feed), an insurer those attributed to it; the history follows its finding.
+    await q.query(`ALTER TABLE supervision_findings ENABLE ROW LEVEL SECURITY`);
+    await q.query(`ALTER TABLE supervision_findings FORCE ROW LEVEL SECURITY`);
+    await q.query(`
+      CREATE POLICY supervision_findings_scope ON supervision_findings
+        USING (
+          (current_setting('ajx.region_prefix', true) IS NOT NULL
+           AND region LIKE current_setting('ajx.region_prefix', true) || '%'
+           AND (current_setting('ajx.sectors', true) = '*'
+                OR sector = ANY (string_to_array(current_setting('ajx.sectors', true), ','))))
+          OR (insurer IS NOT NULL AND insurer = current_setting('ajx.insurer', true))
+        )`);
+    await q.query(`ALTER TABLE supervision_finding_history ENABLE ROW LEVEL SECURITY`);
+    await q.query(`ALTER TABLE supervision_finding_history FORCE ROW LEVEL SECURITY`);
+    await q.query(`
+      CREATE POLICY supervision_finding_history_scope ON supervision_finding_history
+        USING (EXISTS (SELECT 1 FROM supervision_findings f WHERE f.finding_id = supervision_finding_history.finding_id))`);
+    await q.query(`GRANT SELECT ON supervision_findings, supervision_finding_history TO ajx_api`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(
-      `DROP TABLE supervision_runs, supervision_targets, supervision_figures, supervision_finding_history,
+      `DROP TABLE supervision_runs, supervision_targets, supervision_coverage_snapshots, supervision_figures, supervision_finding_history,
                   supervision_findings, supervision_versions`,
     );
   }
