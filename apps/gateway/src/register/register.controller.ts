@@ -24,7 +24,7 @@ import { RawBody } from '../http/json-body';
 
 const LINE_FORMAT =
   'NDJSON, one enterprise per line: {"uscc", "name", "regionCode" (county code), "sector", "industryCode"?, ' +
-  '"employeeCount"?, "address"?, "note"?}. Every line is checked (USCC check character, current county code within ' +
+  '"employeeCount"?, "address"?, "note"?, "alternative"? ("risk_deposit" or null)}. Every line is checked (USCC check character, current county code within ' +
   'the scope, sector); one invalid line refuses the whole submission (422 with every problem by line).';
 
 @ApiTags('register')

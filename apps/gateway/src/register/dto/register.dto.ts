@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { SECTORS } from '@ajx/contracts';
+import { REGISTER_ALTERNATIVES } from '@ajx/interchange-store';
 
 export class RegisterQueryDto {
   @ApiPropertyOptional({ description: 'region code or prefix (e.g. 3301 for a city)', example: '330106' })
@@ -66,6 +67,14 @@ export class RegisterEntryDto {
   @ApiProperty({ nullable: true, type: Number }) employeeCount!: number | null;
   @ApiProperty({ nullable: true, type: String }) address!: string | null;
   @ApiProperty({ nullable: true, type: String }) note!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: REGISTER_ALTERNATIVES,
+    description:
+      'the alternative to insurance the enterprise chose: `risk_deposit` (安全生产风险抵押金); null: it must be insured',
+  })
+  alternative!: string | null;
   @ApiProperty({ description: 'the version the entry comes from' }) version!: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'when it became current' })
   updatedAt!: Date | null;
