@@ -3,3 +3,4 @@ export * from './noise';
 export * from './canonical-records';
 export * from './formats/native-format';
 export * from './simulate-file';
+export * from './supervision-scenario';
