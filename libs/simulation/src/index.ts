@@ -4,3 +4,4 @@ export * from './canonical-records';
 export * from './formats/native-format';
 export * from './simulate-file';
 export * from './supervision-scenario';
+export * from './scenario-files';
