@@ -75,7 +75,7 @@ describe('ajx simulate --scenario through the gateway', () => {
     const run = await simulate([
       '--scenario',
       ...['--today', TODAY, '--seed', 'it', '--per-county', '8', '--rounds', String(TICKS), '--interval-ms', '0'],
-      ...['--register-as', '3708=sc-jn-emergency,3301=sc-hz-emergency', '--noise', '0.1'],
+      ...['--register-as', '3708=sc-jn-emergency,3301=sc-hz-emergency', '--noise', '0.1', '--rejects-every', '2'],
     ]);
     expect(run).toEqual({ code: 0, err: expect.stringContaining(`${TICKS} ticks after the history`) as unknown });
     expect(run.err).toContain('register 3708: version 1 by sc-jn-emergency');
@@ -85,14 +85,19 @@ describe('ajx simulate --scenario through the gateway', () => {
     await waitFor(
       async () => {
         const [{ n }] = await hub.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM batch_outcomes`);
-        return n >= delivered;
+        return n >= delivered + 3;
       },
-      { timeoutMs: 120_000, what: `${delivered} outcomes` },
+      { timeoutMs: 120_000, what: `${delivered + 3} outcomes` },
     );
     const outcomes = await hub.db.query<{ outcome: string; n: number }[]>(
-      `SELECT outcome, count(*)::int AS n FROM batch_outcomes GROUP BY outcome`,
+      `SELECT outcome, count(*)::int AS n FROM batch_outcomes GROUP BY outcome ORDER BY outcome`,
     );
-    expect(outcomes).toEqual([{ outcome: 'normalized', n: delivered }]);
+    // Every scenario record normalised; the three defective ones sent on purpose after tick 1 rejected.
+    expect(outcomes).toEqual([
+      { outcome: 'normalized', n: delivered },
+      { outcome: 'rejected', n: 3 },
+    ]);
+    expect(run.err).toMatch(/tick 1: \w+ also sent 3 defective \w+ records \(expect rejects [A-Z_, ]+\)/);
 
     // The register as the hub answers it, the alternative included.
     const register = [];

@@ -17,6 +17,7 @@ interface SimulateOptions {
   perCounty: string;
   registerAs: string;
   noise: string;
+  rejectsEvery: string;
 }
 
 const KINDS = ['policy', 'service', 'hazard'] as const;
@@ -70,6 +71,11 @@ export function registerSimulateCommand(program: Command): void {
       '3708=jn-emergency,3301=hz-emergency',
     )
     .option('--noise <p>', 'scenario: how often values are written the way real files do (the hub undoes it)', '0.05')
+    .option(
+      '--rejects-every <n>',
+      'scenario: every n-th tick an insurer also sends 3 defective records (0 = never)',
+      '10',
+    )
     .action(async (o: SimulateOptions) => {
       let tokens: SeedTokens;
       try {
@@ -168,12 +174,14 @@ async function runScenario(o: SimulateOptions, tokens: SeedTokens, stopped: () =
       intervalMs: count('--interval-ms', o.intervalMs, 0),
       rounds: count('--rounds', o.rounds, 0),
       noise: Number(o.noise),
+      rejectsEvery: count('--rejects-every', o.rejectsEvery, 0),
       log,
       stopped,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     });
     log(
       `ajx simulate: ${outcome.ticks} ticks after the history, ${outcome.records} records in ${outcome.files} files` +
+        (outcome.defective ? `, ${outcome.defective} defective on purpose` : '') +
         (outcome.refused ? `, ${outcome.refused} refused uploads` : ''),
     );
     if (outcome.refused) process.exitCode = EXIT.failure;

@@ -51,8 +51,8 @@ export class GatewayUploader {
   }
 
   /** `POST /v1/ingest/{insurer}/files`: an insurer delivers a native file. */
-  async uploadFile(f: ScenarioFile, label: string): Promise<UploadAnswer> {
-    const what = `${f.insurer}${f.kind ? ` ${f.kind}` : ''} file of the ${label} (${f.records.length} records)`;
+  async uploadFile(f: Omit<ScenarioFile, 'records'>, label: string): Promise<UploadAnswer> {
+    const what = `${f.insurer}${f.kind ? ` ${f.kind}` : ''} file of the ${label}`;
     return this.send<UploadAnswer>(what, `/v1/ingest/${f.insurer}/files`, {
       method: 'POST',
       headers: { authorization: `Bearer ${this.tokenOf(f.insurer)}`, 'content-type': f.contentType },

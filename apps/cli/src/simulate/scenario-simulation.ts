@@ -1,7 +1,10 @@
+import { fileParserFor } from '@ajx/domain';
 import {
+  NATIVE_FORMATS,
   plantedAfter,
   scenarioExtraTick,
   scenarioFiles,
+  simulateFile,
   supervisionScenario,
   type ScenarioCity,
   type ScenarioRecord,
@@ -24,6 +27,8 @@ export interface ScenarioSimulationOptions {
   /** Ticks after the history (0: until stopped; the planned ticks, then extra ones). */
   rounds: number;
   noise: number;
+  /** Every n-th tick an insurer also sends a few defective records, which the hub rejects to the DLQ (0: never). */
+  rejectsEvery: number;
   log: (line: string) => void;
   stopped: () => boolean;
   sleep: (ms: number) => Promise<void>;
@@ -35,6 +40,8 @@ export interface ScenarioSimulationOutcome {
   records: number;
   /** Live uploads the gateway refused (the register and the history stop the run instead). */
   refused: number;
+  /** Defective records sent on purpose (each one rejected by the normaliser, none a canonical record). */
+  defective: number;
 }
 
 const countBy = (xs: readonly string[]) =>
@@ -57,7 +64,7 @@ export async function runScenarioSimulation(o: ScenarioSimulationOptions): Promi
   });
   describe(s, o.log);
   const gateway = new GatewayUploader(o.url, o.tokenOf);
-  const outcome: ScenarioSimulationOutcome = { ticks: 0, files: 0, records: 0, refused: 0 };
+  const outcome: ScenarioSimulationOutcome = { ticks: 0, files: 0, records: 0, refused: 0, defective: 0 };
 
   for (const city of s.regions) {
     const principal = o.registerPrincipals[city];
@@ -77,6 +84,7 @@ export async function runScenarioSimulation(o: ScenarioSimulationOptions): Promi
     const records = planned ? s.ticks[n] : scenarioExtraTick(s, n - s.ticks.length).records;
     try {
       await deliver(gateway, s, records, `tick ${n}`, o, outcome);
+      if (o.rejectsEvery > 0 && (n + 1) % o.rejectsEvery === 0) await deliverDefects(gateway, s, n, o, outcome);
     } catch (err) {
       if (!(err instanceof UploadRefusedError)) throw err;
       outcome.refused++;
@@ -113,6 +121,49 @@ async function deliver(
     sent.push(`${f.insurer}${f.kind ? `/${f.kind}` : ''} ${answer.records}`);
   }
   o.log(`${label}: ${records.length} records in ${files.length} files (${sent.join(', ')})`);
+}
+
+const DEFECT_KINDS = ['policy', 'service', 'hazard', 'accident', 'claim'] as const;
+
+/**
+ * A small file of records that each carry one defect of the data standard (a bad USCC, a missing field, an end
+ * before the start …): the hub must reject every one of them (DLQ) and take nothing from them, so the planted
+ * findings stay as they are.
+ */
+async function deliverDefects(
+  gateway: GatewayUploader,
+  s: SupervisionScenario,
+  n: number,
+  o: ScenarioSimulationOptions,
+  outcome: ScenarioSimulationOutcome,
+): Promise<void> {
+  const insurers = Object.keys(NATIVE_FORMATS);
+  const turn = Math.floor(n / o.rejectsEvery);
+  const insurer = insurers[turn % insurers.length];
+  const kind = DEFECT_KINDS[turn % DEFECT_KINDS.length];
+  const file = simulateFile({
+    insurer,
+    seed: `${String(s.seed)}:${s.today}:defects:${n}`,
+    records: 3,
+    kind,
+    kinds: [kind],
+    defectRate: 1,
+    regionPrefixes: s.regions,
+  });
+  const codes = [...file.outcomes()].map((x) => (x.ok ? 'accepted' : x.code));
+  await gateway.uploadFile(
+    {
+      insurer,
+      kind: NATIVE_FORMATS[insurer].mixedKinds ? null : kind,
+      contentType: fileParserFor(insurer)!.contentTypes[0],
+      file,
+    },
+    `tick ${n} (defects)`,
+  );
+  outcome.defective += codes.length;
+  o.log(
+    `tick ${n}: ${insurer} also sent ${codes.length} defective ${kind} records (expect rejects ${codes.join(', ')})`,
+  );
 }
 
 function describe(s: SupervisionScenario, log: (line: string) => void): void {
