@@ -70,6 +70,14 @@ module.exports = {
       to: { path: '^libs/(?!contracts/)' },
     },
     {
+      name: 'services-and-repositories-no-http',
+      comment:
+        'Services take plain values and repositories do I/O on stores: neither sees a request or a response. HTTP stays at the edge (controllers, guards, interceptors, apps/gateway/src/http).',
+      severity: 'error',
+      from: { path: '\\.(service|repository)\\.ts$' },
+      to: { path: '(^|/)node_modules/(express|@types/express|busboy)/' },
+    },
+    {
       name: 'testing-only-in-tests',
       severity: 'error',
       from: { path: '^(apps|libs)/', pathNot: ['^libs/testing/', '\\.(int-)?spec\\.ts$'] },

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, Matches, ValidateIf } from 'class-validator';
+import { IntSetting, IsPort } from './settings';
 
 const toList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string'
@@ -18,9 +19,7 @@ export class CommonConfig {
   AJX_KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
 
   /** Consumer group session timeout: how long a dead member holds its partitions before they move. */
-  @IsInt()
-  @Min(6000)
-  @Max(300000)
+  @IntSetting(6000, 300000)
   AJX_KAFKA_SESSION_TIMEOUT_MS: number = 30000;
 
   /**
@@ -54,9 +53,7 @@ export class CommonConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'AJX_DATABASE_URL must be a postgres:// URL' })
   AJX_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/ajx';
 
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IntSetting(1, 200)
   AJX_DATABASE_POOL_SIZE: number = 10;
 
   @Matches(/^rediss?:\/\//, { message: 'AJX_REDIS_URL must be a redis:// URL' })
@@ -77,9 +74,7 @@ export class CommonConfig {
    * 0: `/metrics` is served on the service's own HTTP port. Otherwise Prometheus metrics are served only on this
    * port (on AJX_METRICS_HOST), apart from the API — e.g. a port only the monitoring network reaches.
    */
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsPort()
   AJX_METRICS_PORT: number = 0;
 
   /** Bind address of the separate metrics listener (AJX_METRICS_PORT); loopback unless monitoring needs more. */

@@ -1,6 +1,7 @@
 import type { Sector } from '@ajx/contracts';
 import { returningRows } from '@ajx/persistence';
-import type { DataSource, QueryRunner } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type QueryRunner } from 'typeorm';
 import type { RegisterAlternative, RegisterEntry, RegisterScope } from './register-entry';
 
 export type RegisterSource = 'province' | 'department';
@@ -195,6 +196,7 @@ export class RegisterSubmission {
 }
 
 /** SQL of the must-insure register: submissions (versioned at commit), their entries, the current register. */
+@Injectable()
 export class RegisterRepository {
   constructor(private readonly db: DataSource) {}
 

@@ -1,4 +1,5 @@
 import { uuidV5 } from '../events/event-id';
+import type { EncodedMessage, ReceivedMessage } from './kafka-message';
 
 /** Namespace of the batch ids the insurer adapters derive from their files. */
 export const ADAPTER_BATCH_ID_NAMESPACE = '3b0f3c5e-2f0a-4f6e-9a59-7c1d2b8e4a10';
@@ -71,4 +72,15 @@ export function parseAdapterCheckpoint(value: Buffer | string): AdapterCheckpoin
     startedAt: typeof c.startedAt === 'string' ? c.startedAt : '',
     updatedAt: typeof c.updatedAt === 'string' ? c.updatedAt : '',
   };
+}
+
+/** The checkpoint's message on `ajx.adapter-state.v1.<INSURER>`: key = the file's SHA-256, value = the JSON. */
+export function encodeAdapterCheckpointMessage(c: AdapterCheckpoint): EncodedMessage {
+  return { key: c.sha256, value: JSON.stringify(c), headers: {} };
+}
+
+/** Inverse of {@link encodeAdapterCheckpointMessage}; throws AdapterCheckpointFormatError when it is not one. */
+export function decodeAdapterCheckpointMessage(m: ReceivedMessage): AdapterCheckpoint {
+  if (m.value === null) throw new AdapterCheckpointFormatError('adapter checkpoint message has no value');
+  return parseAdapterCheckpoint(m.value);
 }

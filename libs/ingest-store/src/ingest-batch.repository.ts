@@ -1,6 +1,7 @@
 import { returningRows } from '@ajx/persistence';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { BatchOutcomeRepository } from './batch-outcome.repository';
 
 export type BatchStatus = 'accepted' | 'published' | 'rejected';
 
@@ -21,26 +22,16 @@ export interface BatchRow {
   published_at: Date | null;
 }
 
-export interface OutcomeCounts {
-  normalized: number;
-  duplicate: number;
-  rejected: number;
-  lastAt: Date | null;
-}
-
-export interface RejectRow {
-  record_index: number;
-  code: string;
-  message: string;
-  source_id: string | null;
-}
-
 const UNIQUE_VIOLATION = '23505';
 
-/** All SQL of ingest batches and their per-record outcomes. */
+/** All SQL of ingest_batches: uploads (the stored file, publishing progress and lease). */
 @Injectable()
-export class BatchRepository {
-  constructor(private readonly db: DataSource) {}
+export class IngestBatchRepository {
+  private readonly outcomes: BatchOutcomeRepository;
+
+  constructor(private readonly db: DataSource) {
+    this.outcomes = new BatchOutcomeRepository(db);
+  }
 
   async findBySha(insurer: string, sha256: Buffer): Promise<BatchRow | null> {
     const rows = await this.db.query<BatchRow[]>(
@@ -92,12 +83,7 @@ export class BatchRepository {
             b.requestId,
           ],
         );
-        if (b.reject) {
-          await tx.query(
-            `INSERT INTO batch_outcomes (batch_id, record_index, outcome, code, message) VALUES ($1, 0, 'rejected', $2, $3)`,
-            [b.batchId, b.reject.code, b.reject.message],
-          );
-        }
+        if (b.reject) await this.outcomes.recordFileReject(tx, b.batchId, b.reject.code, b.reject.message);
       });
       return true;
     } catch (err) {
@@ -137,28 +123,6 @@ export class BatchRepository {
       `UPDATE ingest_batches SET status = 'published', published = $2, published_at = now(), publish_lease_until = NULL
        WHERE batch_id = $1 AND status = 'accepted'`,
       [batchId, published],
-    );
-  }
-
-  async outcomeCounts(batchId: string): Promise<OutcomeCounts> {
-    const rows = await this.db.query<{ outcome: string; n: number; last_at: Date }[]>(
-      `SELECT outcome, count(*)::int AS n, max(at) AS last_at FROM batch_outcomes
-       WHERE batch_id = $1 AND record_index > 0 GROUP BY outcome`,
-      [batchId],
-    );
-    const counts: OutcomeCounts = { normalized: 0, duplicate: 0, rejected: 0, lastAt: null };
-    for (const r of rows) {
-      if (r.outcome === 'normalized' || r.outcome === 'duplicate' || r.outcome === 'rejected') counts[r.outcome] = r.n;
-      if (!counts.lastAt || r.last_at > counts.lastAt) counts.lastAt = r.last_at;
-    }
-    return counts;
-  }
-
-  async rejects(batchId: string, afterIndex: number, limit: number): Promise<RejectRow[]> {
-    return this.db.query<RejectRow[]>(
-      `SELECT record_index, code, message, source_id FROM batch_outcomes
-       WHERE batch_id = $1 AND outcome = 'rejected' AND record_index > $2 ORDER BY record_index LIMIT $3`,
-      [batchId, afterIndex, limit],
     );
   }
 }

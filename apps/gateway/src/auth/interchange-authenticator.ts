@@ -1,4 +1,4 @@
-import { HttpException, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { PrincipalService, type Principal } from '@ajx/identity';
 import {
@@ -14,14 +14,10 @@ import { REDIS } from '@ajx/redis';
 import type Redis from 'ioredis';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
+import { protocolError } from '../http/protocol-error';
 
 /** Largest signed interchange body the gateway reads (reconciliation reports). */
 export const MAX_SIGNED_BODY_BYTES = 1024 * 1024;
-
-/** An interchange protocol refusal as an HTTP answer: `{statusCode, code, message, retryable, problems?}`. */
-export function protocolError(err: InterchangeError): HttpException {
-  return new HttpException({ statusCode: err.status, ...err.toBody() }, err.status);
-}
 
 async function readBody(req: Request, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);

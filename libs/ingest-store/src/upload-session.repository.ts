@@ -17,7 +17,7 @@ export interface UploadSessionRow {
   expires_at: Date;
 }
 
-/** All SQL of resumable upload sessions. */
+/** All SQL of upload_sessions: resumable uploads. */
 @Injectable()
 export class UploadSessionRepository {
   constructor(private readonly db: DataSource) {}

@@ -1,0 +1,28 @@
+import { IsInt, Matches, Max, Min } from 'class-validator';
+
+/**
+ * Setting validators more than one service declares, so that each is defined once. Each applies its constraints in
+ * the order the same decorators would be written above the property (validation reports them the same way).
+ */
+function all(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => {
+    for (const d of decorators) d(target, key);
+  };
+}
+
+/** An integer setting of at least `min` (and at most `max`). */
+export const IntSetting = (min: number, max?: number): PropertyDecorator =>
+  max === undefined ? all(Min(min), IsInt()) : all(Max(max), Min(min), IsInt());
+
+/** A TCP port, 0–65535. */
+export const IsPort = (): PropertyDecorator => IntSetting(0, 65535);
+
+/** The deployment's rule pack, `<id>@<version>` of a built-in pack (default@1, jining@1). */
+export const IsRulePackSpec = (): PropertyDecorator =>
+  Matches(/^[a-z][a-z0-9_-]*@\d+$/, { message: 'AJX_RULE_PACK must be <id>@<version>, e.g. default@1' });
+
+/** This hub deployment's name in the interchange protocol (`sender` of batches, pull pages and manifests). */
+export const IsInterchangeSender = (): PropertyDecorator =>
+  Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+    message: 'AJX_INTERCHANGE_SENDER must be lower-case letters, digits, ".", "_" or "-" (1–64)',
+  });
