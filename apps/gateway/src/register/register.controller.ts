@@ -25,7 +25,7 @@ import { Upload } from '../http/upload-body';
 
 const LINE_FORMAT =
   'NDJSON, one enterprise per line: {"uscc", "name", "regionCode" (county code), "sector", "industryCode"?, ' +
-  '"employeeCount"?, "address"?, "note"?}. Every line is checked (USCC check character, current county code within ' +
+  '"employeeCount"?, "address"?, "note"?, "alternative"? ("risk_deposit" or null)}. Every line is checked (USCC check character, current county code within ' +
   'the scope, sector); one invalid line refuses the whole submission (422 with every problem by line).';
 
 @ApiTags('register')

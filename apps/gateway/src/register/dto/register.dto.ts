@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Min } from 'class-validator';
 import { SECTORS } from '@ajx/contracts';
+import { REGISTER_ALTERNATIVES } from '@ajx/interchange-store';
 import { PageLimit } from '../../http/page-limit';
 
 export class RegisterQueryDto {
@@ -57,6 +58,14 @@ export class RegisterEntryDto {
   @ApiProperty({ nullable: true, type: Number }) employeeCount!: number | null;
   @ApiProperty({ nullable: true, type: String }) address!: string | null;
   @ApiProperty({ nullable: true, type: String }) note!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: REGISTER_ALTERNATIVES,
+    description:
+      'the alternative to insurance the enterprise chose: `risk_deposit` (安全生产风险抵押金); null: it must be insured',
+  })
+  alternative!: string | null;
   @ApiProperty({ description: 'the version the entry comes from' }) version!: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'when it became current' })
   updatedAt!: Date | null;
