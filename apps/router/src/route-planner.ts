@@ -1,4 +1,11 @@
-import { type Entitlement, type EntitlementIndex, maskRecord, urgentPlan } from '@ajx/authz';
+import {
+  type Entitlement,
+  type EntitlementIndex,
+  type FindingViewData,
+  maskFinding,
+  maskRecord,
+  urgentPlan,
+} from '@ajx/authz';
 import type { RecordKind, RecordOfKind, Sector, V1RecordKind } from '@ajx/contracts';
 import {
   type FeedEntryType,
@@ -11,7 +18,10 @@ import {
   type ViewChange,
 } from '@ajx/dept-store';
 
-/** A canonical record version as the router sees it (from the topic, or from the store when re-projecting). */
+/**
+ * A canonical record version (from the topic, or from the store when re-projecting), or a supervision finding's
+ * version (kind `finding`, from `ajx.findings.v1`), as the router sees it.
+ */
 export interface RoutableEvent extends RecordKey {
   version: number;
   eventId: string;
@@ -20,7 +30,7 @@ export interface RoutableEvent extends RecordKey {
   region: string;
   sector: Sector;
   businessTime: string;
-  data: RecordOfKind[RecordKind];
+  data: RecordOfKind[RecordKind] | FindingViewData;
   correction: boolean;
   acceptedAt: Date | null;
 }
@@ -40,14 +50,23 @@ export type PlanMode =
 
 /** The status a department filters on: hazard rectification status, policy in force or cancelled, service valid or revoked. */
 export function statusOf(e: Pick<RoutableEvent, 'kind' | 'action' | 'data'>): string {
+  if (e.kind === 'finding') return (e.data as FindingViewData).state as string;
   if (e.kind === 'hazard') return (e.data as RecordOfKind['hazard']).status;
   if (e.kind === 'policy') return e.action === 'cancelled' ? 'cancelled' : 'active';
   return e.action === 'revoked' ? 'revoked' : 'valid';
 }
 
+/** The class a department filters on: a hazard's level; a finding's rule. */
 function levelOf(e: RoutableEvent): string | null {
+  if (e.kind === 'finding') return (e.data as FindingViewData).rule;
   return e.kind === 'hazard' ? (e.data as RecordOfKind['hazard']).level : null;
 }
+
+/**
+ * Findings go to the departments entitled to the enterprise's policies — every department kind that supervises the
+ * enterprise's sector in its jurisdiction (SUPERVISION.md, Findings: the same rules as records).
+ */
+const ENTITLEMENT_KIND = (kind: RoutableEvent['kind']): RecordKind => (kind === 'finding' ? 'policy' : kind);
 
 /**
  * Decides, per event and department, what changes: a department entitled now gets the version unless it holds the
@@ -81,13 +100,19 @@ export function planRouting(
     }
     let holders = holdings.get(key);
     if (!holders) holdings.set(key, (holders = new Map<string, Holding>()));
-    const entitled = index.entitled({ kind: e.kind, regionCode: e.region, sector: e.sector });
+    const entitled = index.entitled({ kind: ENTITLEMENT_KIND(e.kind), regionCode: e.region, sector: e.sector });
     const urgent = urgentTier(e, index);
     const masked = new Map<string, unknown>();
     const viewOf = (ent: Entitlement) => {
       const k = `${ent.personal}/${ent.commercial}`;
-      // Rule packs entitle v1 kinds only (authz), so only policies, services and hazards reach a mask.
-      if (!masked.has(k)) masked.set(k, maskRecord(e.kind as V1RecordKind, e.data as RecordOfKind[V1RecordKind], ent));
+      if (!masked.has(k))
+        masked.set(
+          k,
+          e.kind === 'finding'
+            ? maskFinding(e.data as FindingViewData, ent)
+            : // Rule packs entitle v1 kinds only (authz), so only policies, services and hazards reach a record mask.
+              maskRecord(e.kind as V1RecordKind, e.data as RecordOfKind[V1RecordKind], ent),
+        );
       return masked.get(k);
     };
     const entitledIds = new Set<string>();

@@ -36,7 +36,9 @@ export class SupervisionService {
       outcome = await this.evaluation.receive(versions, this.clock.today(), 'system:supervisor');
     } catch (err) {
       // The transport retries the batch; say why here (its retry log only sees what the framework hands back).
-      this.logger.error(`evaluating a batch of ${versions.length} versions failed: ${(err as Error).stack ?? String(err)}`);
+      this.logger.error(
+        `evaluating a batch of ${versions.length} versions failed: ${(err as Error).stack ?? String(err)}`,
+      );
       throw err;
     } finally {
       stop();

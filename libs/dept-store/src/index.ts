@@ -13,3 +13,4 @@ export * from './webhook-outbox.repository';
 export * from './feed-entry.view';
 export * from './dept-payload';
 export * from './dept-store.module';
+export * from './view-kind';

@@ -93,17 +93,17 @@ export async function sumFigures(
   sectors: readonly string[] | '*',
 ): Promise<SummedRow[]> {
   const rows = await db.query<({ member: FigureMember; key: string } & Record<string, string | null>)[]>(
-      `SELECT member, key, ${SUM_COLUMNS}
+    `SELECT member, key, ${SUM_COLUMNS}
          FROM supervision_figures
         WHERE county LIKE $1 || '%' AND ($2::text[] IS NULL OR sector = ANY($2::text[]))
         GROUP BY member, key`,
-      [regionPrefix, sectors === '*' ? null : sectors],
-    );
-    return rows.map((r) => ({
-      member: r.member,
-      key: libraryKey(r.key),
-      values: FIGURE_MEMBERS[r.member].values.map((_, i) => Number(r[`v${i + 1}`] ?? 0)),
-    }));
+    [regionPrefix, sectors === '*' ? null : sectors],
+  );
+  return rows.map((r) => ({
+    member: r.member,
+    key: libraryKey(r.key),
+    values: FIGURE_MEMBERS[r.member].values.map((_, i) => Number(r[`v${i + 1}`] ?? 0)),
+  }));
 }
 
 /** The coverage rows of a snapshot date within a region prefix and sectors (none when no snapshot was taken then). */

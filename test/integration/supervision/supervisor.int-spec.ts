@@ -241,9 +241,7 @@ describe('supervision service', () => {
          SELECT key, i, sum(v)::text AS v FROM supervision_figures, unnest(vals) WITH ORDINALITY u(v, i)
           WHERE member = 'coverage' GROUP BY key, i) s GROUP BY key`,
     );
-    expect(coverage).toEqual([
-      { key: '370811|hazardous_chemicals', vals: ['3', '0', '2', '1', '0', '0', '0', '0'] },
-    ]);
+    expect(coverage).toEqual([{ key: '370811|hazardous_chemicals', vals: ['3', '0', '2', '1', '0', '0', '0', '0'] }]);
   });
 
   it('resolves RENEWAL_DUE when the renewal arrives, and opens nothing twice when the topic is read again', async () => {

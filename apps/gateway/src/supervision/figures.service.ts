@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { AuditLog } from '@ajx/audit';
 import type { Principal } from '@ajx/identity';
 import { type Figures, FigureTotals, inJurisdiction } from '@ajx/supervision';
-import { type ScopedRead, type SummedRow, SupervisionReadRepository, SupervisionRunsRepository } from '@ajx/supervision-store';
+import {
+  type ScopedRead,
+  type SummedRow,
+  SupervisionReadRepository,
+  SupervisionRunsRepository,
+} from '@ajx/supervision-store';
 import type { FiguresDto } from './dto/figures.dto';
 import { SupervisionScopes } from './supervision-scope.service';
 

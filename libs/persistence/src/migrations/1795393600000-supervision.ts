@@ -16,6 +16,12 @@ export class Supervision1795393600000 implements MigrationInterface {
   name = 'Supervision1795393600000';
 
   async up(q: QueryRunner): Promise<void> {
+    // Department views hold findings too (kind `finding`, routed from ajx.findings.v1 like records).
+    await q.query(`ALTER TABLE dept_views DROP CONSTRAINT dept_views_kind_check`);
+    await q.query(
+      `ALTER TABLE dept_views ADD CONSTRAINT dept_views_kind_check
+         CHECK (kind IN ('policy', 'service', 'hazard', 'accident', 'claim', 'finding'))`,
+    );
     await q.query(`
       CREATE TABLE supervision_versions (
         insurer     text NOT NULL,
@@ -174,6 +180,12 @@ export class Supervision1795393600000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DELETE FROM dept_views WHERE kind = 'finding'`);
+    await q.query(`ALTER TABLE dept_views DROP CONSTRAINT dept_views_kind_check`);
+    await q.query(
+      `ALTER TABLE dept_views ADD CONSTRAINT dept_views_kind_check
+         CHECK (kind IN ('policy', 'service', 'hazard', 'accident', 'claim'))`,
+    );
     await q.query(
       `DROP TABLE supervision_runs, supervision_targets, supervision_coverage_snapshots, supervision_figures, supervision_finding_history,
                   supervision_findings, supervision_versions`,

@@ -46,7 +46,7 @@ export class FeedEntryDto {
   })
   entry!: string;
   @ApiProperty({ description: 'a major hazard of the urgent lane' }) urgent!: boolean;
-  @ApiProperty({ enum: ['policy', 'service', 'hazard'] }) kind!: string;
+  @ApiProperty({ enum: ['policy', 'service', 'hazard', 'accident', 'claim', 'finding'] }) kind!: string;
   @ApiProperty() insurer!: string;
   @ApiProperty({ description: 'policyNo / serviceId / hazardId' }) subject!: string;
   @ApiProperty() version!: number;

@@ -5,12 +5,18 @@ export class FiguresDto {
   @ApiProperty({ description: 'the Beijing date the figures are evaluated on' }) asOf!: string;
   @ApiProperty({ example: 'jining@1' }) pack!: string;
   @ApiProperty({ description: 'the department the figures are scoped to' }) scope!: string;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'county, sector: registered, riskDeposit, insured, uninsured, lapsed, surrendered, pending, unregisteredInsured, rate' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description:
+      'county, sector: registered, riskDeposit, insured, uninsured, lapsed, surrendered, pending, unregisteredInsured, rate',
+  })
   coverage!: object[];
   @ApiProperty({
     type: 'array',
     items: { type: 'object' },
-    description: 'coverage of the same rows 7 days before asOf (from the daily snapshots; empty before a week of history)',
+    description:
+      'coverage of the same rows 7 days before asOf (from the daily snapshots; empty before a week of history)',
   })
   coverageWeekBefore!: object[];
   @ApiProperty({ type: 'array', items: { type: 'object' } }) headcount!: object[];

@@ -35,7 +35,10 @@ export class FindingQueryDto {
   @Matches(/^[0-9A-HJ-NPQRTUWXY]{18}$/, { message: 'uscc must be 18 characters of the GB 32100 alphabet' })
   uscc?: string;
 
-  @ApiPropertyOptional({ description: 'only findings changed at or after this instant', example: '2026-12-01T00:00:00+08:00' })
+  @ApiPropertyOptional({
+    description: 'only findings changed at or after this instant',
+    example: '2026-12-01T00:00:00+08:00',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   since?: string;
@@ -51,7 +54,10 @@ export class FindingQueryDto {
 }
 
 export class FindingReviewDto {
-  @ApiProperty({ description: 'why the finding is confirmed or dismissed (kept with the finding and audited)', example: '经核实,企业已补充参保人员名单' })
+  @ApiProperty({
+    description: 'why the finding is confirmed or dismissed (kept with the finding and audited)',
+    example: '经核实,企业已补充参保人员名单',
+  })
   @IsString()
   @Length(2, 2000)
   reason!: string;
@@ -68,7 +74,10 @@ export class FindingDto {
   @ApiProperty({ format: 'uuid', description: 'stable id of (rule, key)' }) id!: string;
   @ApiProperty({ enum: SUPERVISION_RULE_IDS }) rule!: string;
   @ApiProperty({ description: 'the rule in Chinese', example: '未全员参保' }) title!: string;
-  @ApiProperty({ description: 'insurer/policyNo, insurer/hazardId … or the enterprise uscc', example: 'PICC/PICCAZ2023000001' })
+  @ApiProperty({
+    description: 'insurer/policyNo, insurer/hazardId … or the enterprise uscc',
+    example: 'PICC/PICCAZ2023000001',
+  })
   key!: string;
   @ApiProperty({ enum: ['info', 'warning', 'violation'] }) severity!: string;
   @ApiProperty({ enum: ['open', 'resolved'] }) state!: string;
@@ -77,7 +86,11 @@ export class FindingDto {
   @ApiProperty() uscc!: string;
   @ApiProperty() regionCode!: string;
   @ApiProperty({ enum: SECTORS }) sector!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the numbers that show the breach (SUPERVISION.md)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'the numbers that show the breach (SUPERVISION.md)',
+  })
   facts!: Record<string, unknown>;
   @ApiProperty({ description: 'a Chinese sentence explaining it with its numbers' }) message!: string;
   @ApiProperty() openedAt!: string;

@@ -61,8 +61,7 @@ export class TargetProgressDto {
   @ApiProperty({ nullable: true, type: Number }) insuredTarget!: number | null;
   @ApiProperty({ description: 'enterprises with a policy in force (on asOf)' }) insured!: number;
   @ApiProperty({ nullable: true, type: Number, description: 'insured / target, 4 decimals' }) insuredProgress!:
-    | number
-    | null;
+    number | null;
   @ApiProperty({ nullable: true, type: Number }) premiumTargetFen!: number | null;
   @ApiProperty({ description: 'premium of the policies in force (on asOf), fen' }) premiumFen!: number;
   @ApiProperty({ nullable: true, type: Number }) premiumProgress!: number | null;
