@@ -76,7 +76,7 @@ describe('supervision API and feeds', () => {
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as any) : null };
+    return { status: res.status, body: text ? JSON.parse(text) : null };
   };
   const findingsOf = async (token: string) =>
     (await getJson(`${hub.url()}/v1/dept/findings?limit=500`, token)).body.items as Finding[];

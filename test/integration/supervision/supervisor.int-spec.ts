@@ -1,5 +1,4 @@
 import { builtInRulePackBySpec } from '@ajx/authz';
-import { type CanonicalEvent } from '@ajx/contracts';
 import { Random, randomUscc } from '@ajx/simulation';
 import { readRegisterEntry, readSupervisionEvent, supervise, supervisionParameters } from '@ajx/supervision';
 import { type StartedService, startService, waitFor } from '@ajx/testing';
@@ -138,7 +137,7 @@ describe('supervision service', () => {
         sourceversion: e.version,
         data: e.data,
         ajxacceptedat: e.accepted_at.toISOString(),
-      } as CanonicalEvent & { ajxacceptedat: string }),
+      }),
     );
     const register = (
       await hub.db.query<{ uscc: string; region: string; sector: string; employee_count: number | null }[]>(

@@ -92,7 +92,7 @@ export class EnterpriseProfileService {
       uscc,
       name: entry?.name ?? nameOf(latest),
       region: { code: regionCode, name: countyByCode(regionCode)?.name ?? null },
-      sector: { code: sector, name: SECTOR_NAMES[sector as keyof typeof SECTOR_NAMES]?.[0] ?? null },
+      sector: { code: sector, name: SECTOR_NAMES[sector]?.[0] ?? null },
       register: entry
         ? {
             uscc: entry.uscc,

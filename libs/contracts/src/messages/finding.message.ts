@@ -65,9 +65,8 @@ export function decodeFindingMessage(m: ReceivedMessage): FindingMessage {
   const fail = (field: string, what: string): never => {
     throw new FindingMessageFormatError(`${field}: ${what}`);
   };
-  const str = (f: string) => (typeof o[f] === 'string' && o[f] !== '' ? (o[f] as string) : fail(f, 'a string'));
-  const nullableStr = (f: string) =>
-    o[f] === null || typeof o[f] === 'string' ? (o[f] as string | null) : fail(f, 'a string or null');
+  const str = (f: string) => (typeof o[f] === 'string' && o[f] !== '' ? o[f] : fail(f, 'a string'));
+  const nullableStr = (f: string) => (o[f] === null || typeof o[f] === 'string' ? o[f] : fail(f, 'a string or null'));
   if (!UUID.test(str('findingId'))) fail('findingId', 'a UUID');
   if (!Number.isSafeInteger(o.version) || (o.version as number) < 1) fail('version', 'a positive integer');
   if (!(FINDING_CHANGES as readonly unknown[]).includes(o.change)) fail('change', FINDING_CHANGES.join(' | '));
