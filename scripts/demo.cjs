@@ -30,7 +30,7 @@ const env = {
   AJX_REDIS_URL: process.env.AJX_REDIS_URL || 'redis://127.0.0.1:6379',
   AJX_REDIS_PREFIX: process.env.AJX_REDIS_PREFIX || 'ajx-demo',
   AJX_LOG_LEVEL: process.env.AJX_LOG_LEVEL || 'info',
-  AJX_RULE_PACK: process.env.AJX_RULE_PACK || 'jining@1',
+  AJX_RULE_PACK: process.env.AJX_RULE_PACK || 'jining@2',
   // The demo's webhook receivers run on this machine (loopback); production keeps private targets refused.
   AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS || 'true',
   AJX_AUDIT_KEY_FILE: process.env.AJX_AUDIT_KEY_FILE || path.join(DEMO_DIR, 'audit-key.pem'),
