@@ -250,12 +250,15 @@ async function printViews() {
     await client.connect();
     const { rows } = await client.query(
       `SELECT department_id, count(*) FILTER (WHERE kind = 'policy') AS policies, count(*) FILTER (WHERE kind = 'service') AS services,
-              count(*) FILTER (WHERE kind = 'hazard') AS hazards, count(*) FILTER (WHERE urgent) AS urgent
+              count(*) FILTER (WHERE kind = 'hazard') AS hazards, count(*) FILTER (WHERE kind = 'accident') AS accidents,
+              count(*) FILTER (WHERE kind = 'claim') AS claims, count(*) FILTER (WHERE urgent) AS urgent
        FROM dept_views GROUP BY department_id ORDER BY department_id`,
     );
-    say('department views (policies / services / hazards / urgent):');
+    say('department views (policies / services / hazards / accidents / claims / urgent):');
     for (const r of rows)
-      say(`  ${r.department_id.padEnd(28)} ${r.policies} / ${r.services} / ${r.hazards} / ${r.urgent}`);
+      say(
+        `  ${r.department_id.padEnd(28)} ${r.policies} / ${r.services} / ${r.hazards} / ${r.accidents} / ${r.claims} / ${r.urgent}`,
+      );
   } catch (err) {
     say(`could not read the views: ${err.message}`);
   } finally {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { RECORD_KINDS, type RecordKind } from '@ajx/contracts';
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../cli-error';
 import type { SeedTokens } from './seed.command';
@@ -11,13 +12,26 @@ interface SimulateOptions {
   regions: string;
   defectRate: string;
   rounds: string;
+  kinds: string;
 }
 
-const KINDS = ['policy', 'service', 'hazard'] as const;
+/** The kinds to generate: a comma-separated list of record kinds, each known. */
+function parseKinds(list: string): RecordKind[] {
+  const kinds = list.split(',').map((k) => k.trim());
+  const unknown = kinds.filter((k) => !(RECORD_KINDS as readonly string[]).includes(k));
+  if (unknown.length || !kinds.length)
+    throw new CliError(
+      `--kinds: unknown record kind ${unknown.join(', ')} (known: ${RECORD_KINDS.join(', ')})`,
+      EXIT.usage,
+    );
+  return kinds as RecordKind[];
+}
 
 /**
  * Simulated insurers for the demo: every interval each insurer uploads a freshly generated native file (realistic
- * records of the given regions, a few defective) to the gateway with its own token, as an insurer's IT would.
+ * records of the given regions, a few defective) to the gateway with its own token, as an insurer's IT would. By
+ * default the files hold every kind of data standard v2 — policies, services, hazards, accidents (a few of them
+ * urgent) and claims in every state; PICC, one kind per file, goes through the kinds round by round.
  */
 export function registerSimulateCommand(program: Command): void {
   program
@@ -30,6 +44,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--regions <prefixes>', 'region code prefixes of the enterprises', '3708,3301')
     .option('--defect-rate <p>', 'share of defective records', '0.05')
     .option('--rounds <n>', 'stop after n rounds (0 = until interrupted)', '0')
+    .option('--kinds <list>', 'record kinds to generate', RECORD_KINDS.join(','))
     .action(async (o: SimulateOptions) => {
       const [{ simulateFile }, { fileParserFor, SUPPORTED_INSURERS }] = await Promise.all([
         import('@ajx/simulation'),
@@ -41,6 +56,7 @@ export function registerSimulateCommand(program: Command): void {
       } catch (err) {
         throw new CliError(`cannot read ${o.tokens}: ${(err as Error).message}`, EXIT.usage);
       }
+      const kinds = parseKinds(o.kinds);
       const insurers = SUPPORTED_INSURERS.filter((i) => tokens[i]);
       if (!insurers.length) throw new CliError(`no insurer token in ${o.tokens}`, EXIT.usage);
       const rounds = Number(o.rounds);
@@ -53,7 +69,8 @@ export function registerSimulateCommand(program: Command): void {
             insurer,
             seed: `${Date.now()}-${insurer}-${round}`,
             records: Number(o.records),
-            kind: KINDS[round % KINDS.length],
+            kind: kinds[round % kinds.length],
+            kinds,
             regionPrefixes: o.regions.split(',').map((s) => s.trim()),
             defectRate: Number(o.defectRate),
             noise: 0.05,
