@@ -102,7 +102,7 @@ export class FeedController {
     summary: 'Acknowledge a major hazard of the urgent lane, optionally with a note (处置意见): its escalation stops',
   })
   @ApiOkResponse({ type: AcknowledgementDto })
-  acknowledgeHazard(
+  acknowledge(
     @Param('subject') subject: string,
     @Query() q: AckQueryDto,
     @Body() body: AckBodyDto,
