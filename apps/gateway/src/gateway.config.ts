@@ -86,7 +86,7 @@ export class GatewayConfig extends WebhookTargetsConfig {
 
   /** The deployment's rule pack (departments are validated against its kinds). */
   @IsRulePackSpec()
-  AJX_RULE_PACK = 'default@1';
+  AJX_RULE_PACK = 'default@2';
 
   /** Department feed streams (SSE): how often a stream polls when no commit woke it. */
   @IntSetting(50, 60000)

@@ -4,9 +4,9 @@ export class RouterConfig extends CommonConfig {
   @IsPort()
   AJX_ROUTER_PORT: number = 3002;
 
-  /** The deployment's rule pack, `<id>@<version>` of a built-in pack (default@1, jining@1). */
+  /** The deployment's rule pack, `<id>@<version>` of a built-in pack (default@2, jining@2; @1: data standard v1 only). */
   @IsRulePackSpec()
-  AJX_RULE_PACK = 'default@1';
+  AJX_RULE_PACK = 'default@2';
 
   @IntSetting(1, 64)
   AJX_ROUTER_CONCURRENCY: number = 12;

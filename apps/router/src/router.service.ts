@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type CanonicalEvent, decodeCanonicalEventMessage, kindOfEvent } from '@ajx/contracts';
+import { type CanonicalEvent, kindOfEvent, type RecordKind } from '@ajx/contracts';
 import { DeptProjectionWriter } from '@ajx/dept-store';
-import type { ConsumedMessage, MessageBatch } from '@ajx/messaging';
+import { CanonicalEventReader, type MessageBatch } from '@ajx/messaging';
 import { MetricsRegistry } from '@ajx/observability';
 import { Counter, Histogram } from 'prom-client';
 import { DepartmentDirectory } from './department-directory.service';
-import { planRouting, type RoutableEvent } from './route-planner';
+import { KIND_ROUTING, planRouting, type RoutableEvent } from './route-planner';
 
 export function routableOf(e: CanonicalEvent, correction: boolean, acceptedAt: Date | null): RoutableEvent {
   return {
@@ -25,12 +25,17 @@ export function routableOf(e: CanonicalEvent, correction: boolean, acceptedAt: D
   };
 }
 
-/** Routes one slice of canonical events into the entitled departments' views and feeds. */
+/** The kinds the router has routing rules for: every other event on the topic is skipped (schema evolution). */
+export const ROUTED_KINDS = Object.keys(KIND_ROUTING) as RecordKind[];
+
+/**
+ * Routes one slice of canonical events into the entitled departments' views and feeds. Events of a kind or schema
+ * version it does not know (a later standard's) are skipped, counted and logged, never retried: the slice commits.
+ */
 @Injectable()
 export class RouterService {
-  private readonly logger = new Logger(RouterService.name);
   private readonly changes: Counter;
-  private readonly invalid: Counter;
+  private readonly reader: CanonicalEventReader;
   private readonly visible: Histogram;
 
   constructor(
@@ -44,10 +49,11 @@ export class RouterService {
       labelNames: ['entry'],
       registers: [metrics],
     });
-    this.invalid = new Counter({
-      name: 'ajx_router_invalid_events_total',
-      help: 'Canonical messages that could not be decoded',
-      registers: [metrics],
+    this.reader = new CanonicalEventReader({
+      consumer: 'router',
+      kinds: ROUTED_KINDS,
+      metrics,
+      logger: new Logger(RouterService.name),
     });
     this.visible = new Histogram({
       name: 'ajx_router_accept_to_visible_seconds',
@@ -58,7 +64,10 @@ export class RouterService {
   }
 
   async handle(batch: MessageBatch): Promise<void> {
-    const events = batch.messages.flatMap((m) => this.decode(m));
+    const events = batch.messages.flatMap((m) => {
+      const read = this.reader.read(m);
+      return read ? [routableOf(read.event, read.correction, read.acceptedAt)] : [];
+    });
     const keys = events.map((e) => ({ kind: e.kind, insurer: e.insurer, subject: e.subject }));
     const [routed, holdings] = await Promise.all([this.writer.routed(keys), this.writer.holdings(keys)]);
     const plan = planRouting(events, routed, holdings, this.directory.index);
@@ -66,19 +75,5 @@ export class RouterService {
     for (const c of plan.changes) this.changes.inc({ entry: c.entry });
     const now = Date.now();
     for (const e of events) if (e.acceptedAt) this.visible.observe((now - e.acceptedAt.getTime()) / 1000);
-  }
-
-  private decode(m: ConsumedMessage): RoutableEvent[] {
-    try {
-      const { event, correction, acceptedAt } = decodeCanonicalEventMessage(m);
-      return [routableOf(event, correction, acceptedAt)];
-    } catch (err) {
-      // Canonical messages are written by the normaliser only; an unreadable one is a bug, not input to reject.
-      this.invalid.inc();
-      this.logger.error(
-        `skipping unreadable canonical message ${m.topic}[${m.partition}]@${m.offset}: ${(err as Error).message}`,
-      );
-      return [];
-    }
   }
 }

@@ -17,9 +17,9 @@ export const IntSetting = (min: number, max?: number): PropertyDecorator =>
 /** A TCP port, 0–65535. */
 export const IsPort = (): PropertyDecorator => IntSetting(0, 65535);
 
-/** The deployment's rule pack, `<id>@<version>` of a built-in pack (default@1, jining@1). */
+/** The deployment's rule pack, `<id>@<version>` of a built-in pack (default@2, jining@2; default@1, jining@1 for v1). */
 export const IsRulePackSpec = (): PropertyDecorator =>
-  Matches(/^[a-z][a-z0-9_-]*@\d+$/, { message: 'AJX_RULE_PACK must be <id>@<version>, e.g. default@1' });
+  Matches(/^[a-z][a-z0-9_-]*@\d+$/, { message: 'AJX_RULE_PACK must be <id>@<version>, e.g. default@2' });
 
 /** This hub deployment's name in the interchange protocol (`sender` of batches, pull pages and manifests). */
 export const IsInterchangeSender = (): PropertyDecorator =>

@@ -5,14 +5,14 @@ import { DeptFeedRepository } from './dept-feed.repository';
 import { DeptProjectionWriter } from './dept-projection.writer';
 import { DeptViewRepository } from './dept-view.repository';
 import { FeedWakeups } from './feed-wakeups';
-import { HazardEscalationRepository } from './hazard-escalation.repository';
+import { UrgentEscalationRepository } from './urgent-escalation.repository';
 import { ProjectionJobsRepository } from './projection-jobs.repository';
 import { DeptWebhookReadRepository, WebhookOutboxRepository } from './webhook-outbox.repository';
 
 const SERVICE_REPOSITORIES = [
   DeptProjectionWriter,
   ProjectionJobsRepository,
-  HazardEscalationRepository,
+  UrgentEscalationRepository,
   WebhookOutboxRepository,
 ];
 

@@ -8,7 +8,7 @@ export * from './feed-cursor';
 export * from './feed-sequence';
 export * from './feed-wakeups';
 export * from './dept-feed.repository';
-export * from './hazard-escalation.repository';
+export * from './urgent-escalation.repository';
 export * from './webhook-outbox.repository';
 export * from './feed-entry.view';
 export * from './dept-payload';

@@ -180,6 +180,8 @@ export class TestHub {
 }
 
 export const SAMPLES = path.resolve(__dirname, '../../../../shared/samples');
+/** Data standard v2 samples: accidents and claims of the four insurers. */
+export const SAMPLES_V2 = path.resolve(__dirname, '../../../../shared/samples-v2');
 export const CONTENT_TYPES: Record<string, string> = {
   PICC: 'text/csv',
   PINGAN: 'application/x-ndjson',
@@ -187,8 +189,8 @@ export const CONTENT_TYPES: Record<string, string> = {
   DADI: 'application/json',
 };
 
-export function sampleFiles(insurer: string): string[] {
-  const dir = path.join(SAMPLES, insurer);
+export function sampleFiles(insurer: string, root = SAMPLES): string[] {
+  const dir = path.join(root, insurer);
   return fs
     .readdirSync(dir)
     .sort()
@@ -201,14 +203,14 @@ export interface ExpectedOutput {
   type?: string;
   subject?: string;
   time?: string;
-  data?: { version: number };
+  data?: { version: number; [field: string]: unknown };
   reject?: string;
   recordIndex?: number;
 }
 
-export function expectedOutputOf(insurer: string, file: string): ExpectedOutput[] {
+export function expectedOutputOf(insurer: string, file: string, root = SAMPLES): ExpectedOutput[] {
   return fs
-    .readFileSync(path.join(SAMPLES, 'expected', insurer, `${path.basename(file)}.ndjson`), 'utf8')
+    .readFileSync(path.join(root, 'expected', insurer, `${path.basename(file)}.ndjson`), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as ExpectedOutput);

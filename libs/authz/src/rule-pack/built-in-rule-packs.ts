@@ -1,5 +1,7 @@
 import defaultPackJson from '../../rule-packs/default.v1.json';
+import defaultPackV2Json from '../../rule-packs/default.v2.json';
 import jiningPackJson from '../../rule-packs/jining.v1.json';
+import jiningPackV2Json from '../../rule-packs/jining.v2.json';
 import { loadRulePack } from './rule-pack.loader';
 import type { RulePack } from './rule-pack.types';
 
@@ -7,10 +9,14 @@ let builtIn: readonly RulePack[] | undefined;
 
 /**
  * The packs shipped with the hub (`libs/authz/rule-packs/*.json`), validated on first use: `default@1` (the matrix
- * of DESIGN.md) and `jining@1` (济宁, from 济安字〔2013〕13号). A deployment may load its own with `loadRulePack`.
+ * of DESIGN.md) and `jining@1` (济宁, from 济安字〔2013〕13号) for the records of data standard v1, and their second
+ * versions `default@2` and `jining@2`, which add accidents and claims (v2). A deployment may load its own with
+ * `loadRulePack`.
  */
 export function builtInRulePacks(): readonly RulePack[] {
-  builtIn ??= Object.freeze([loadRulePack(defaultPackJson), loadRulePack(jiningPackJson)]);
+  builtIn ??= Object.freeze(
+    [defaultPackJson, defaultPackV2Json, jiningPackJson, jiningPackV2Json].map((json) => loadRulePack(json)),
+  );
   return builtIn;
 }
 
