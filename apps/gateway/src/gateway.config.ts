@@ -1,3 +1,4 @@
+import { pgConnectionFor, type PgConnection } from '@ajx/persistence';
 import { WebhookTargetsConfig } from '@ajx/webhooks';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, Validate } from 'class-validator';
 import {
@@ -107,6 +108,11 @@ export class GatewayConfig extends WebhookTargetsConfig {
   @Matches(/^(postgres(ql)?:\/\/.*)?$/, { message: 'AJX_API_DATABASE_URL must be a postgres:// URL' })
   AJX_API_DATABASE_URL = '';
 
+  /** A file holding `ajx_api`'s password (first line); `ajx db migrate` sets the role's password from the same file. */
+  @IsOptional()
+  @IsString()
+  AJX_API_DATABASE_PASSWORD_FILE = '';
+
   /** The deployment's rule pack (departments are validated against its kinds). */
   @Matches(/^[a-z][a-z0-9_-]*@\d+$/, { message: 'AJX_RULE_PACK must be <id>@<version>, e.g. default@1' })
   AJX_RULE_PACK = 'default@1';
@@ -204,6 +210,16 @@ export class GatewayConfig extends WebhookTargetsConfig {
     let list = parsedEndpoints.get(this);
     if (!list) parsedEndpoints.set(this, (list = parseInterchangeEndpoints(this.AJX_INTERCHANGE_ENDPOINTS)));
     return list;
+  }
+
+  /** The department API's connection: its URL with `ajx_api`'s password from its file, and the service's TLS settings. */
+  apiConnection(): PgConnection {
+    return pgConnectionFor(
+      this,
+      this.apiDatabaseUrl(),
+      this.AJX_API_DATABASE_PASSWORD_FILE,
+      'AJX_API_DATABASE_PASSWORD_FILE',
+    );
   }
 
   apiDatabaseUrl(): string {

@@ -112,7 +112,7 @@ export class GatewayModule {
           inject: [GatewayConfig],
           useFactory: async (c: GatewayConfig) => {
             const logger = new Logger(FeedWakeups.name);
-            const w = new FeedWakeups(c.apiDatabaseUrl(), (m) => logger.warn(m));
+            const w = new FeedWakeups(c.apiConnection(), (m) => logger.warn(m));
             await w.start();
             return w;
           },

@@ -1,6 +1,7 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { AuditModule } from '@ajx/audit';
 import { DeptFeedRepository, FeedWakeups, HazardEscalationRepository, WebhookOutboxRepository } from '@ajx/dept-store';
+import { pgConnection } from '@ajx/persistence';
 import { ServiceRuntimeModule } from '@ajx/platform';
 import { DataSource } from 'typeorm';
 import { EscalationScheduler } from './escalation.scheduler';
@@ -39,7 +40,7 @@ export class NotifierModule {
           inject: [NotifierConfig],
           useFactory: async (c: NotifierConfig) => {
             const logger = new Logger(FeedWakeups.name);
-            const w = new FeedWakeups(c.AJX_DATABASE_URL, (m) => logger.warn(m));
+            const w = new FeedWakeups(pgConnection(c), (m) => logger.warn(m));
             await w.start();
             return w;
           },

@@ -54,6 +54,13 @@ export class CommonConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'AJX_DATABASE_URL must be a postgres:// URL' })
   AJX_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/ajx';
 
+  /**
+   * A file holding the password of AJX_DATABASE_URL's user (first line; a Docker/Kubernetes secret); it replaces any
+   * password in the URL, so the URL itself can be kept in plain configuration.
+   */
+  @IsString()
+  AJX_DATABASE_PASSWORD_FILE = '';
+
   @IsInt()
   @Min(1)
   @Max(200)
@@ -61,6 +68,10 @@ export class CommonConfig {
 
   @Matches(/^rediss?:\/\//, { message: 'AJX_REDIS_URL must be a redis:// URL' })
   AJX_REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** A file holding the Redis password (`requirepass` or the ACL user's); it replaces any password in the URL. */
+  @IsString()
+  AJX_REDIS_PASSWORD_FILE = '';
 
   /** Prefix of every Redis key and BullMQ queue of this deployment. */
   @Matches(/^[a-zA-Z0-9:_-]+$/, { message: 'AJX_REDIS_PREFIX may hold letters, digits, ":", "_" and "-" only' })

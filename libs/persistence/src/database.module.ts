@@ -4,6 +4,7 @@ import { CommonConfig } from '@ajx/config';
 import { type ReadinessCheck } from '@ajx/observability';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source';
+import { pgConnection } from './pg-connection';
 
 @Injectable()
 export class PostgresReadiness implements ReadinessCheck {
@@ -25,7 +26,7 @@ export class PostgresReadiness implements ReadinessCheck {
     TypeOrmModule.forRootAsync({
       inject: [CommonConfig],
       useFactory: (config: CommonConfig) => ({
-        ...dataSourceOptions({ url: config.AJX_DATABASE_URL, poolSize: config.AJX_DATABASE_POOL_SIZE }),
+        ...dataSourceOptions({ ...pgConnection(config), poolSize: config.AJX_DATABASE_POOL_SIZE }),
         autoLoadEntities: true,
         retryAttempts: 3,
         retryDelay: 1000,

@@ -3,3 +3,4 @@ export * from './database.module';
 export { MIGRATIONS } from './migrations';
 export * from './database-admin';
 export * from './sql';
+export * from './pg-connection';

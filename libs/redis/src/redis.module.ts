@@ -1,9 +1,20 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { CommonConfig } from '@ajx/config';
+import { CommonConfig, readSecretFile } from '@ajx/config';
 import { type ReadinessCheck } from '@ajx/observability';
 import Redis, { type RedisOptions } from 'ioredis';
 
 export const REDIS = Symbol('REDIS');
+
+/**
+ * The process's Redis connection from its config: AJX_REDIS_URL, the password from AJX_REDIS_PASSWORD_FILE (replacing
+ * any in the URL) and, for a `rediss://` URL, TLS.
+ */
+export function redisConnectionOptions(config: CommonConfig): RedisOptions {
+  const options = redisOptions(config.AJX_REDIS_URL);
+  if (config.AJX_REDIS_PASSWORD_FILE)
+    options.password = readSecretFile('AJX_REDIS_PASSWORD_FILE', config.AJX_REDIS_PASSWORD_FILE);
+  return options;
+}
 
 /** Connection options shared by the app's own client and BullMQ (which needs maxRetriesPerRequest null). */
 export function redisOptions(url: string): RedisOptions {
@@ -46,7 +57,7 @@ class RedisLifecycle implements OnApplicationShutdown {
       provide: REDIS,
       inject: [CommonConfig],
       useFactory: (config: CommonConfig) =>
-        new Redis({ ...redisOptions(config.AJX_REDIS_URL), keyPrefix: `${config.AJX_REDIS_PREFIX}:` }),
+        new Redis({ ...redisConnectionOptions(config), keyPrefix: `${config.AJX_REDIS_PREFIX}:` }),
     },
     RedisReadiness,
     RedisLifecycle,

@@ -18,7 +18,7 @@ export class DeptReadDatabase implements OnApplicationShutdown {
   constructor(config: GatewayConfig) {
     this.db = new DataSource(
       dataSourceOptions({
-        url: config.apiDatabaseUrl(),
+        ...config.apiConnection(),
         poolSize: config.AJX_DATABASE_POOL_SIZE,
         applicationName: 'ajx-gateway-dept',
       }),
