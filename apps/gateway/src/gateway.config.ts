@@ -9,6 +9,17 @@ import {
 
 const parsedEndpoints = new WeakMap<GatewayConfig, InterchangeEndpoint[]>();
 
+const PROXY_ITEM = String.raw`(?:loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(?:\/\d{1,3})?)`;
+const TRUST_PROXY = new RegExp(String.raw`^(?:|false|\d{1,2}|${PROXY_ITEM}(?:\s*,\s*${PROXY_ITEM})*)$`);
+
+/** AJX_TRUST_PROXY as Express's `trust proxy` value. */
+export function trustProxySetting(value: string): boolean | number | string[] {
+  const v = value.trim();
+  if (v === '' || v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim());
+}
+
 export class GatewayConfig extends WebhookTargetsConfig {
   @IsInt()
   @Min(0)
@@ -196,6 +207,18 @@ export class GatewayConfig extends WebhookTargetsConfig {
   @Min(100)
   @Max(3_600_000)
   AJX_AUTH_THROTTLE_SUMMARY_MS: number = 60_000;
+
+  /**
+   * Which peers are trusted reverse proxies (Express `trust proxy`): empty or `false` — none, the client is the TCP
+   * peer; a number — that many proxies in front; or a comma-separated list of addresses, CIDR subnets and the names
+   * `loopback`, `linklocal`, `uniquelocal`. The client address found through them is what the failed-authentication
+   * throttle and the audit log see. `true` (trust any peer) is refused: a client could then choose its own address.
+   */
+  @Matches(TRUST_PROXY, {
+    message:
+      'AJX_TRUST_PROXY must be empty, false, a number of proxies, or a comma-separated list of addresses, subnets, loopback, linklocal, uniquelocal (not true)',
+  })
+  AJX_TRUST_PROXY = '';
 
   /** Serve the OpenAPI document and its UI at /docs and /docs-json (public routes). */
   @IsIn(['true', 'false'], { message: 'AJX_OPENAPI_DOCS must be true or false' })

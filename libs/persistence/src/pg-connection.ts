@@ -1,5 +1,5 @@
 import type { PeerCertificate } from 'node:tls';
-import { type CommonConfig, urlWithPasswordFile } from '@ajx/config';
+import { type CommonConfig, readPemFile, urlWithPasswordFile } from '@ajx/config';
 
 /** The TLS options given to `pg` (and through TypeORM): a subset of node's `tls.connect` options both accept. */
 export interface PgTls {
@@ -35,7 +35,27 @@ export function pgConnectionFor(
   passwordFile: string,
   passwordVariable: string,
 ): PgConnection {
-  return { url: urlWithPasswordFile(passwordVariable, url, passwordFile), ssl: false };
+  return { url: urlWithPasswordFile(passwordVariable, url, passwordFile), ssl: pgTlsOptions(config) };
+}
+
+/**
+ * AJX_DATABASE_SSL_MODE and its files as `pg`'s TLS options, with libpq's meaning of each mode: `require` encrypts
+ * without verifying; `verify-ca` verifies the chain only; `verify-full` the chain and that the certificate names the
+ * host of the URL (node's default check).
+ */
+export function pgTlsOptions(config: CommonConfig): false | PgTls {
+  const mode = config.AJX_DATABASE_SSL_MODE;
+  if (mode === 'disable') return false;
+  const files: Pick<PgTls, 'ca' | 'cert' | 'key'> = {};
+  if (config.AJX_DATABASE_SSL_CA_FILE)
+    files.ca = readPemFile('AJX_DATABASE_SSL_CA_FILE', config.AJX_DATABASE_SSL_CA_FILE);
+  if (config.AJX_DATABASE_SSL_CERT_FILE) {
+    files.cert = readPemFile('AJX_DATABASE_SSL_CERT_FILE', config.AJX_DATABASE_SSL_CERT_FILE);
+    files.key = readPemFile('AJX_DATABASE_SSL_KEY_FILE', config.AJX_DATABASE_SSL_KEY_FILE);
+  }
+  if (mode === 'require') return { ...files, rejectUnauthorized: false };
+  if (mode === 'verify-ca') return { ...files, rejectUnauthorized: true, checkServerIdentity: () => undefined };
+  return { ...files, rejectUnauthorized: true };
 }
 
 /** Options of a single `pg.Client` (tools, LISTEN connections). */
