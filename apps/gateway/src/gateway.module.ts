@@ -4,6 +4,7 @@ import { AuditModule } from '@ajx/audit';
 import { builtInRulePackBySpec } from '@ajx/authz';
 import { DEPARTMENT_POLICY, IdentityModule } from '@ajx/identity';
 import { rulePackDepartmentPolicy } from './admin/rule-pack-department.policy';
+import { MetricsRegistry } from '@ajx/observability';
 import { ServiceRuntimeModule } from '@ajx/platform';
 import { FeedWakeups, HazardEscalationRepository, WebhookOutboxRepository } from '@ajx/dept-store';
 import { DataSource } from 'typeorm';
@@ -89,9 +90,9 @@ export class GatewayModule {
         UploadSessionService,
         {
           provide: DeptReadDatabase,
-          inject: [GatewayConfig],
-          useFactory: async (c: GatewayConfig) => {
-            const read = new DeptReadDatabase(c);
+          inject: [GatewayConfig, MetricsRegistry],
+          useFactory: async (c: GatewayConfig, metrics: MetricsRegistry) => {
+            const read = new DeptReadDatabase(c, metrics);
             await read.connect();
             return read;
           },

@@ -288,6 +288,19 @@ export class HazardEscalationRepository {
     });
   }
 
+  /**
+   * Open escalations whose tier has been waiting longer than `afterMs + graceMs`: timers that should have fired and
+   * did not (no notifier running, or one failing). Counted for monitoring.
+   */
+  async countOverdue(afterMs: number, graceMs: number): Promise<number> {
+    const rows = await this.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM hazard_escalations
+        WHERE state = 'open' AND tier_started_at <= now() - ($1::bigint + $2::bigint) * interval '1 millisecond'`,
+      [afterMs, graceMs],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   async get(insurer: string, subject: string): Promise<HazardEscalation | null> {
     const [row] = await this.db.query<EscalationRow[]>(
       `SELECT * FROM hazard_escalations WHERE insurer = $1 AND subject = $2`,

@@ -1,10 +1,11 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommonConfig } from '@ajx/config';
-import { type ReadinessCheck } from '@ajx/observability';
+import { MetricsRegistry, type ReadinessCheck } from '@ajx/observability';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source';
 import { pgConnection } from './pg-connection';
+import { registerPoolMetrics } from './pool-metrics';
 
 @Injectable()
 export class PostgresReadiness implements ReadinessCheck {
@@ -16,6 +17,14 @@ export class PostgresReadiness implements ReadinessCheck {
     // A service on a database without its schema is not ready: it would fail on first write.
     if (await this.dataSource.showMigrations())
       throw new Error('database has pending migrations (run: ajx db migrate)');
+  }
+}
+
+/** Exports the service pool's connections and size (`ajx_db_pool_*{pool="service"}`). */
+@Injectable()
+export class ServicePoolMetrics {
+  constructor(dataSource: DataSource, metrics: MetricsRegistry) {
+    registerPoolMetrics(metrics, 'service', dataSource);
   }
 }
 
@@ -33,7 +42,7 @@ export class PostgresReadiness implements ReadinessCheck {
       }),
     }),
   ],
-  providers: [PostgresReadiness],
+  providers: [PostgresReadiness, ServicePoolMetrics],
   exports: [PostgresReadiness],
 })
 export class DatabaseModule {}

@@ -4,3 +4,4 @@ export { MIGRATIONS } from './migrations';
 export * from './database-admin';
 export * from './sql';
 export * from './pg-connection';
+export * from './pool-metrics';

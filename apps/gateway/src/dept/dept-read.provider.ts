@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DeptFeedRepository, DeptViewRepository, DeptWebhookReadRepository } from '@ajx/dept-store';
-import { dataSourceOptions } from '@ajx/persistence';
+import { MetricsRegistry } from '@ajx/observability';
+import { dataSourceOptions, registerPoolMetrics } from '@ajx/persistence';
 import { DataSource } from 'typeorm';
 import { GatewayConfig } from '../gateway.config';
 
@@ -15,7 +16,7 @@ export class DeptReadDatabase implements OnApplicationShutdown {
   readonly feed: DeptFeedRepository;
   readonly webhooks: DeptWebhookReadRepository;
 
-  constructor(config: GatewayConfig) {
+  constructor(config: GatewayConfig, metrics: MetricsRegistry) {
     this.db = new DataSource(
       dataSourceOptions({
         ...config.apiConnection(),
@@ -23,6 +24,7 @@ export class DeptReadDatabase implements OnApplicationShutdown {
         applicationName: 'ajx-gateway-dept',
       }),
     );
+    registerPoolMetrics(metrics, 'api', this.db);
     this.views = new DeptViewRepository(this.db);
     this.feed = new DeptFeedRepository(this.db);
     this.webhooks = new DeptWebhookReadRepository(this.db);
