@@ -19,9 +19,7 @@ export interface CliContext {
 
 export async function withContext<T>(run: (ctx: CliContext) => Promise<T>): Promise<T> {
   const config = cliConfig();
-  const db = new DataSource(
-    dataSourceOptions({ ...pgConnection(config), poolSize: 2, applicationName: 'ajx-cli' }),
-  );
+  const db = new DataSource(dataSourceOptions({ ...pgConnection(config), poolSize: 2, applicationName: 'ajx-cli' }));
   await db.initialize();
   try {
     const auditRepo = new AuditRepository(db);

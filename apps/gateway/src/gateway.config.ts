@@ -1,6 +1,20 @@
 import { pgConnectionFor, type PgConnection } from '@ajx/persistence';
 import { WebhookTargetsConfig } from '@ajx/webhooks';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, Validate } from 'class-validator';
+import fs from 'node:fs';
+import { deploymentRulePack, type RulePack } from '@ajx/authz';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  Validate,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import {
   InterchangeEndpointsConstraint,
   parseInterchangeEndpoints,
@@ -8,6 +22,30 @@ import {
 } from '@ajx/interchange-store';
 
 const parsedEndpoints = new WeakMap<GatewayConfig, InterchangeEndpoint[]>();
+
+const readText = (file: string) => fs.readFileSync(file, 'utf8');
+const rulePacks = new WeakMap<object, RulePack>();
+
+/** AJX_RULE_PACK_FILE is checked when the configuration is loaded, so a bad pack stops the process at start-up. */
+@ValidatorConstraint({ name: 'rulePackFile' })
+class RulePackFileConstraint implements ValidatorConstraintInterface {
+  private problem = '';
+
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string' || value === '') return true;
+    try {
+      deploymentRulePack('default@1', value, readText);
+      return true;
+    } catch (err) {
+      this.problem = (err as Error).message;
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return this.problem;
+  }
+}
 
 const PROXY_ITEM = String.raw`(?:loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(?:\/\d{1,3})?)`;
 const TRUST_PROXY = new RegExp(String.raw`^(?:|false|\d{1,2}|${PROXY_ITEM}(?:\s*,\s*${PROXY_ITEM})*)$`);
@@ -127,6 +165,21 @@ export class GatewayConfig extends WebhookTargetsConfig {
   /** The deployment's rule pack (departments are validated against its kinds). */
   @Matches(/^[a-z][a-z0-9_-]*@\d+$/, { message: 'AJX_RULE_PACK must be <id>@<version>, e.g. default@1' })
   AJX_RULE_PACK = 'default@1';
+
+  /**
+   * A custom rule pack (JSON, `libs/authz/rule-packs/rule-pack.schema.json`) instead of the built-in AJX_RULE_PACK;
+   * validated at start-up (schema and semantic rules), every problem named. The router and the gateway must be given
+   * the same pack.
+   */
+  @Validate(RulePackFileConstraint)
+  AJX_RULE_PACK_FILE = '';
+
+  /** The deployment's rule pack (read once). */
+  rulePack(): RulePack {
+    let pack = rulePacks.get(this);
+    if (!pack) rulePacks.set(this, (pack = deploymentRulePack(this.AJX_RULE_PACK, this.AJX_RULE_PACK_FILE, readText)));
+    return pack;
+  }
 
   /** Department feed streams (SSE): how often a stream polls when no commit woke it. */
   @IsInt()

@@ -1,7 +1,6 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditModule } from '@ajx/audit';
-import { builtInRulePackBySpec } from '@ajx/authz';
 import { DEPARTMENT_POLICY, IdentityModule } from '@ajx/identity';
 import { rulePackDepartmentPolicy } from './admin/rule-pack-department.policy';
 import { MetricsRegistry } from '@ajx/observability';
@@ -61,7 +60,7 @@ export class GatewayModule {
         AuditModule,
         IdentityModule.register({
           provide: DEPARTMENT_POLICY,
-          useFactory: () => rulePackDepartmentPolicy(builtInRulePackBySpec(config.AJX_RULE_PACK)),
+          useFactory: () => rulePackDepartmentPolicy(config.rulePack()),
         }),
       ],
       // FeedController before DeptController: its fixed paths (feed, webhook) must win over `:collection`.
