@@ -36,6 +36,8 @@ export interface HubOptions {
   normalizer?: Partial<NormalizerConfig>;
   router?: Partial<RouterConfig>;
   notifier?: Partial<NotifierConfig>;
+  /** A database of the test's own (already migrated) instead of a copy of the run's template. */
+  databaseUrl?: string;
 }
 
 /**
@@ -96,7 +98,7 @@ export class TestHub {
         dlqRetentionMs: 86_400_000,
       }),
     );
-    this.databaseUrl = await createTestDatabase();
+    this.databaseUrl = this.options.databaseUrl ?? (await createTestDatabase());
     this.db = await testDataSource(this.databaseUrl);
     const audit = new AuditLog(new AuditRepository(this.db));
     const identity = new IdentityRepository(this.db);
