@@ -8,6 +8,7 @@ import { registerAuditCommands } from './commands/audit.command';
 import { registerDlqCommands, registerReplayCommand } from './commands/dlq.command';
 import { registerSeedCommand } from './commands/seed.command';
 import { registerSimulateCommand } from './commands/simulate.command';
+import { registerPrivacyCommands } from './commands/privacy.command';
 import { registerCredentialCommands, registerPrincipalCommands } from './commands/principals.command';
 import { CliError, EXIT } from './cli-error';
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerSeedCommand(program);
   registerSimulateCommand(program);
   registerPublishCommand(program);
+  registerPrivacyCommands(program);
   return program;
 }
 

@@ -13,3 +13,4 @@ export * from './hazard-escalation.repository';
 export * from './webhook-outbox.repository';
 export * from './feed-entry.view';
 export * from './dept-payload';
+export * from './dept-personal-data.repository';

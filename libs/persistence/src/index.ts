@@ -5,3 +5,4 @@ export * from './database-admin';
 export * from './sql';
 export * from './pg-connection';
 export * from './pool-metrics';
+export * from './personal-data.sql';

@@ -12,6 +12,7 @@ import { NormalizerConfig } from '../../../apps/normalizer/src/normalizer.config
 import { NotifierConfig } from '../../../apps/notifier/src/notifier.config';
 import { RouterConfig } from '../../../apps/router/src/router.config';
 import { buildProgram } from '../../../apps/cli/src/program';
+import { RetentionConfig } from '../../../apps/cli/src/privacy/retention.config';
 import {
   type ComposeService,
   composeSchemaErrors,
@@ -73,6 +74,13 @@ describe('docker-compose.yml', () => {
     for (const infra of ['kafka', 'postgres', 'redis']) expect(compose.services[infra]).toBeDefined();
     expect(commandText(compose.services.setup)).toMatch(/ajx\.js db migrate .*ajx\.js topics ensure/);
     expect(commandText(compose.services.seed)).toContain('ajx.js seed --file deploy/demo/seed.json');
+    expect(commandText(compose.services.retention)).toContain('ajx.js retention run --every-hours 24');
+  });
+
+  it('runs the retention job where the gateway keeps its uploads (their recorded paths must resolve)', () => {
+    const uploadDir = environmentOf(compose.services.gateway).AJX_UPLOAD_DIR;
+    const mount = (compose.services.retention.volumes ?? []).map((v) => v.split(':')).find(([, t]) => t === uploadDir);
+    expect(mount?.[0]).toBe('uploads');
   });
 
   it('starts each AJX service after the migrations, and the migrations after healthy infrastructure', () => {
@@ -92,7 +100,8 @@ describe('docker-compose.yml', () => {
 
   it.each(ajxServices.map(([name]) => name))('%s: its environment passes its configuration class', (name) => {
     const service = compose.services[name];
-    const schema = APP_CONFIGS[appOf(service) ?? ''] ?? CommonConfig;
+    // The command line reads the common settings and, for topics and retention, the retention periods.
+    const schema = APP_CONFIGS[appOf(service) ?? ''] ?? RetentionConfig;
     const env = environmentOf(service);
     // Every AJX_ variable is one the process reads (a misspelt name would silently fall back to its default).
     const known = new Set(Object.keys(new schema()));

@@ -10,6 +10,7 @@ import { DeptPayloads1795392700000 } from './1795392700000-dept-payloads';
 import { LeanCanonicalRecords1795392800000 } from './1795392800000-lean-canonical-records';
 import { UploadSessions1795392900000 } from './1795392900000-upload-sessions';
 import { RecordKindsV21795393000000 } from './1795393000000-record-kinds-v2';
+import { PersonalData1795393100000 } from './1795393100000-personal-data';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   LeanCanonicalRecords1795392800000,
   UploadSessions1795392900000,
   RecordKindsV21795393000000,
+  PersonalData1795393100000,
 ];
