@@ -9,6 +9,7 @@ import { registerDlqCommands, registerReplayCommand } from './commands/dlq.comma
 import { registerSeedCommand } from './commands/seed.command';
 import { registerSimulateCommand } from './commands/simulate.command';
 import { registerPrivacyCommands } from './commands/privacy.command';
+import { registerBackupCommands } from './commands/backup.command';
 import { registerCredentialCommands, registerPrincipalCommands } from './commands/principals.command';
 import { CliError, EXIT } from './cli-error';
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerSimulateCommand(program);
   registerPublishCommand(program);
   registerPrivacyCommands(program);
+  registerBackupCommands(program);
   return program;
 }
 

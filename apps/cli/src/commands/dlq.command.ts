@@ -73,7 +73,9 @@ export function registerDlqCommands(program: Command): void {
           const result = await new DlqRedriver(new DlqRepository(ctx.db), pipeline).redrive(filter);
           printJson(result);
           process.stderr.write(
-            `redriven ${result.attempted}: ${result.normalized} normalised, ${result.rejected} still rejected\n`,
+            `redriven ${result.attempted}: ${result.normalized} normalised, ${result.rejected} still rejected` +
+              (result.purged ? `, ${result.purged} skipped (raw bytes removed by retention or erasure)` : '') +
+              '\n',
           );
         }),
       );
