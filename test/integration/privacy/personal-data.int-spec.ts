@@ -56,6 +56,13 @@ describe('personal data: erasure and retention', () => {
         department: { kind: 'emergency', level: 'province', regionCode: region },
       });
     }
+    // The router projects the new departments' (empty) histories before the records come (docs/reliability.md).
+    await waitFor(
+      async () =>
+        (await hub.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM projection_jobs WHERE status = 'done'`))[0]
+          .n === 2,
+      { timeoutMs: 60_000, what: 'projection of the departments' },
+    );
     for (const file of files) {
       const res = await upload(hub.url(), insurerToken, 'PICC', fs.readFileSync(file), CONTENT_TYPES.PICC);
       expect(res.status).toBe(202);
