@@ -100,6 +100,11 @@ describe('metrics: catalogue, alert rules, dashboards against the real services'
       },
       { timeoutMs: 60_000, what: 'normaliser lag 0' },
     );
+    // The gateway seals the audit log every 500 ms here.
+    await waitFor(
+      async () => /^ajx_audit_last_seal_timestamp_seconds\{service="gateway"\} [1-9]/m.test(await (await fetch(`${services.gateway.url}/metrics`)).text()),
+      { timeoutMs: 30_000, what: 'a seal' },
+    ); // prettier-ignore
     for (const [name, s] of Object.entries(services)) scraped.set(name, await (await fetch(`${s.url}/metrics`)).text());
   });
   afterAll(async () => {
