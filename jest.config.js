@@ -21,6 +21,9 @@ const aliases = [
   'webhooks',
   'interchange-store',
   'ingest',
+  'report-rendering',
+  'supervision',
+  'ingest-store',
 ];
 const moduleNameMapper = Object.fromEntries(aliases.map((a) => [`^@ajx/${a}$`, `<rootDir>/libs/${a}/src`]));
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };

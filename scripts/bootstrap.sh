@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the project needs from its own files: npm packages (exact, from package-lock.json) and the
-# Kafka broker's jars from Maven Central (cached outside git). Idempotent and quick when nothing changed.
+# Installs what the project needs from its own files: npm packages (exact, from package-lock.json), the Kafka
+# broker's jars from Maven Central (cached outside git), and from Debian the CJK font the PDF reports embed
+# (fonts-noto-cjk) plus the PDF tools their tests use (poppler-utils). Idempotent and quick when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,26 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt
   echo "bootstrap: installing npm packages" >&2
   npm install --no-audit --no-fund --loglevel=error >&2
   touch "$stamp"
+fi
+
+# PDF reports (libs/report-rendering) embed Noto Sans CJK SC from Debian's fonts-noto-cjk; their tests read the PDFs
+# back with pdftotext/pdftoppm/pdffonts (poppler-utils). See docs/reports.md.
+report_font="${AJX_REPORT_FONT_FILE:-/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc}"
+if [ ! -f "$report_font" ] || ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 \
+  || ! command -v pdffonts >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: installing fonts-noto-cjk and poppler-utils (Debian packages)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends fonts-noto-cjk poppler-utils >&2
+  else
+    echo "bootstrap: PDF reports need the font file $report_font and pdftotext/pdftoppm/pdffonts;" \
+      "install the Debian packages fonts-noto-cjk and poppler-utils" \
+      "(sudo apt-get install --no-install-recommends fonts-noto-cjk poppler-utils)," \
+      "or set AJX_REPORT_FONT_FILE and AJX_REPORT_FONT_FAMILY to another CJK font" >&2
+    exit 1
+  fi
+  [ -f "$report_font" ] || { echo "bootstrap: $report_font is still missing after installing fonts-noto-cjk" >&2; exit 1; }
 fi
 
 node deploy/kafka/local-kafka.cjs fetch

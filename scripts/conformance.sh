@@ -2,7 +2,9 @@
 # Conformance with the data standard: every sample file of ../shared/samples (v1: policies, services, hazards) and
 # ../shared/samples-v2 (v2: accidents, claims), and files of the project's own generator (every kind of both, noise,
 # defects; scripts/generate-samples.cjs), through `ajx normalize` (the built CLI), compared with their expected
-# output by ../shared/tools/conformance-check.mjs. Fails on any mismatch.
+# output by ../shared/tools/conformance-check.mjs; and supervision (SUPERVISION.md): every expected-<pack>-<asOf>.ndjson of
+# ../shared/samples/supervision*/ through `ajx supervise`, findings compared by tools/supervise-check.mjs and figures by
+# tools/supervise-figures-check.mjs. Fails on any mismatch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,6 +70,53 @@ check_set v1 "$shared/samples"
 check_set v2 "$shared/samples-v2"
 node scripts/generate-samples.cjs "$out/generated" "${AJX_CONFORMANCE_SEED:-conformance}"
 check_set gen "$out/generated"
+
+# Supervision: findings and figures of every pack and date of every supervision sample directory.
+supervise_check="$shared/tools/supervise-check.mjs"
+figures_check="$shared/tools/supervise-figures-check.mjs"
+runs=0
+for dir in "$shared"/samples/supervision*/; do
+  [ -d "$dir" ] || continue
+  set_name="$(basename "$dir")"
+  if [ ! -f "$supervise_check" ] || [ ! -f "$figures_check" ]; then
+    echo "conformance: $set_name: SKIPPED — the supervision checkers are not in $shared/tools" >&2
+    break
+  fi
+  for expected in "$dir"expected-*.ndjson; do
+    [ -f "$expected" ] || continue
+    name="$(basename "$expected" .ndjson)" # expected-<pack>-<asOf>
+    rest="${name#expected-}"
+    pack="${rest%-????-??-??}"
+    as_of="${rest#"$pack"-}"
+    figures="$dir/figures-$pack-$as_of.json"
+    runs=$((runs + 1))
+    register=()
+    if [ -f "$dir/register.ndjson" ]; then register=(--register "$dir/register.ndjson"); fi
+    code=0
+    node bin/ajx.js supervise --pack "$pack@1" --as-of "$as_of" --events "$dir/events.ndjson" "${register[@]}" \
+      --findings "$out/$set_name-$rest.findings" --figures "$out/$set_name-$rest.figures" 2>"$out/$set_name-$rest.stderr" || code=$?
+    if [ "$code" -ne 0 ]; then
+      echo "conformance: $set_name/$rest: ajx supervise exited $code: $(head -c 300 "$out/$set_name-$rest.stderr")" >&2
+      failed=$((failed + 1))
+      continue
+    fi
+    status=ok
+    if ! findings_report="$(node "$supervise_check" "$expected" "$out/$set_name-$rest.findings")"; then status=MISMATCH; fi
+    if [ ! -f "$figures" ]; then
+      figures_report="no expected figures $(basename "$figures")"
+      status=MISMATCH
+    elif ! figures_report="$(node "$figures_check" "$figures" "$out/$set_name-$rest.figures")"; then
+      status=MISMATCH
+    fi
+    printf '%-16s %-28s %-9s %s; %s\n' "$set_name" "$rest" "$status" \
+      "$(printf '%s\n' "$findings_report" | tail -n 1)" "$(printf '%s\n' "$figures_report" | tail -n 1)"
+    if [ "$status" != ok ]; then
+      failed=$((failed + 1))
+      printf '%s\n%s\n' "$findings_report" "$figures_report" | sed '/ match (/d' | sed 's/^/    /'
+    fi
+  done
+done
+echo "conformance: $runs supervision runs"
 if [ "$failed" -ne 0 ]; then
   echo "conformance: FAILED ($failed files)" >&2
   exit 1

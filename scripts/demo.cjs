@@ -210,7 +210,10 @@ async function main() {
   say(
     `tokens of every demo principal: ${path.relative(ROOT, TOKENS)} (e.g. curl -H "Authorization: Bearer <token>" http://127.0.0.1:3000/v1/dept/hazards)`,
   );
-  say('API docs: http://127.0.0.1:3000/docs — simulated insurers start uploading now. Ctrl-C stops the demo.');
+  say(
+    'API docs: http://127.0.0.1:3000/docs — the simulated departments and insurers start now (register, history, ' +
+      "then today's activity). Ctrl-C stops the demo.",
+  );
   say(
     `interchange: Zhejiang's provincial system (simulator, http://127.0.0.1:${PROVINCE_SIM_PORT}/control/stats) ` +
       `receives province 33 in real time; status at http://127.0.0.1:${INTERCHANGE_PORT}/interchange/status`,
@@ -219,21 +222,33 @@ async function main() {
   setInterval(() => void printViews().then(printInterchange), 15000).unref();
 }
 
-/** Simulated insurers: generated native files uploaded through the gateway with each insurer's token. */
+/**
+ * Simulated insurers playing the supervision scenario (docs/supervision.md "The demo's scenario"): the Jining and
+ * Hangzhou emergency departments submit the must-insure register, the four insurers deliver the history, then
+ * today's activity every 5 s, through the gateway with each principal's token. The scenario is built around today
+ * in Beijing with a seed of the day (AJX_DEMO_TODAY and AJX_DEMO_SEED reproduce another one): on another day the
+ * demo adds that day's scenario instead of re-sending yesterday's records with other content.
+ */
 function startInsurers() {
+  const today = process.env.AJX_DEMO_TODAY || new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+  const seed = process.env.AJX_DEMO_SEED || `demo-${today}`;
+  say(`supervision scenario: seed ${seed}, today ${today}`);
   const child = spawn(
     process.execPath,
     [
       path.join(ROOT, 'bin', 'ajx.js'),
       'simulate',
+      '--scenario',
       '--url',
       'http://127.0.0.1:3000',
       '--tokens',
       TOKENS,
+      '--today',
+      today,
+      '--seed',
+      seed,
       '--interval-ms',
       '5000',
-      '--records',
-      '50',
     ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );

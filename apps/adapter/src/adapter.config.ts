@@ -1,5 +1,5 @@
-import { CommonConfig } from '@ajx/config';
-import { IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+import { CommonConfig, IntSetting, IsPort } from '@ajx/config';
+import { IsNotEmpty, IsString, Matches } from 'class-validator';
 
 export class AdapterConfig extends CommonConfig {
   /** The insurer this adapter publishes for (its Kafka user may write only `ajx.raw.v1.<INSURER>`). */
@@ -11,26 +11,18 @@ export class AdapterConfig extends CommonConfig {
   @IsNotEmpty({ message: 'AJX_ADAPTER_DROP_DIR is required' })
   AJX_ADAPTER_DROP_DIR = '';
 
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsPort()
   AJX_ADAPTER_PORT: number = 3005;
 
   /** A file is taken once its size and modification time stayed unchanged this long. */
-  @IsInt()
-  @Min(0)
-  @Max(3_600_000)
+  @IntSetting(0, 3_600_000)
   AJX_ADAPTER_SETTLE_MS: number = 2000;
 
   /** How often the drop folder is scanned. */
-  @IsInt()
-  @Min(50)
-  @Max(600_000)
+  @IntSetting(50, 600_000)
   AJX_ADAPTER_POLL_MS: number = 1000;
 
   /** Records per Kafka transaction (each transaction also commits the file's checkpoint). */
-  @IsInt()
-  @Min(1)
-  @Max(10000)
+  @IntSetting(1, 10000)
   AJX_ADAPTER_CHUNK_RECORDS: number = 1000;
 }

@@ -10,6 +10,7 @@ import { registerSeedCommand } from './commands/seed.command';
 import { registerSimulateCommand } from './commands/simulate.command';
 import { registerPrivacyCommands } from './commands/privacy.command';
 import { registerBackupCommands } from './commands/backup.command';
+import { registerSuperviseCommand } from './commands/supervise.command';
 import { registerCredentialCommands, registerPrincipalCommands } from './commands/principals.command';
 import { CliError, EXIT } from './cli-error';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerTopicCommands(program);
   registerKafkaCommands(program);
   registerNormalizeCommand(program);
+  registerSuperviseCommand(program);
   registerPrincipalCommands(program);
   registerCredentialCommands(program);
   registerAuditCommands(program);

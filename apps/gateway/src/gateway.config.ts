@@ -1,51 +1,13 @@
-import { pgConnectionFor, type PgConnection } from '@ajx/persistence';
-import { WebhookTargetsConfig } from '@ajx/webhooks';
 import fs from 'node:fs';
 import { deploymentRulePack, type RulePack } from '@ajx/authz';
-import {
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  Validate,
-  ValidatorConstraint,
-  type ValidatorConstraintInterface,
-} from 'class-validator';
-import {
-  InterchangeEndpointsConstraint,
-  parseInterchangeEndpoints,
-  type InterchangeEndpoint,
-} from '@ajx/interchange-store';
-
-const parsedEndpoints = new WeakMap<GatewayConfig, InterchangeEndpoint[]>();
+import { IntSetting, IsInterchangeSender, IsPort, IsRulePackFile, IsRulePackSpec } from '@ajx/config';
+import { pgConnectionFor, type PgConnection } from '@ajx/persistence';
+import { WebhookTargetsConfig } from '@ajx/webhooks';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, Validate } from 'class-validator';
+import { InterchangeEndpointsConstraint, configuredEndpoints, type InterchangeEndpoint } from '@ajx/interchange-store';
 
 const readText = (file: string) => fs.readFileSync(file, 'utf8');
 const rulePacks = new WeakMap<object, RulePack>();
-
-/** AJX_RULE_PACK_FILE is checked when the configuration is loaded, so a bad pack stops the process at start-up. */
-@ValidatorConstraint({ name: 'rulePackFile' })
-class RulePackFileConstraint implements ValidatorConstraintInterface {
-  private problem = '';
-
-  validate(value: unknown): boolean {
-    if (typeof value !== 'string' || value === '') return true;
-    try {
-      deploymentRulePack('default@1', value, readText);
-      return true;
-    } catch (err) {
-      this.problem = (err as Error).message;
-      return false;
-    }
-  }
-
-  defaultMessage(): string {
-    return this.problem;
-  }
-}
 
 const PROXY_ITEM = String.raw`(?:loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(?:\/\d{1,3})?)`;
 const TRUST_PROXY = new RegExp(String.raw`^(?:|false|\d{1,2}|${PROXY_ITEM}(?:\s*,\s*${PROXY_ITEM})*)$`);
@@ -59,9 +21,7 @@ export function trustProxySetting(value: string): boolean | number | string[] {
 }
 
 export class GatewayConfig extends WebhookTargetsConfig {
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsPort()
   AJX_GATEWAY_PORT: number = 3000;
 
   /** Where uploaded files are kept (shared storage when several gateways run). */
@@ -70,38 +30,30 @@ export class GatewayConfig extends WebhookTargetsConfig {
   AJX_UPLOAD_DIR = 'var/uploads';
 
   /** Largest file of a resumable upload session (`/v1/ingest/{insurer}/uploads`), bytes. */
-  @IsInt()
-  @Min(1024)
+  @IntSetting(1024)
   AJX_UPLOAD_SESSION_MAX_BYTES: number = 16 * 1024 * 1024 * 1024;
 
   /** Largest chunk of an upload session (one PUT), bytes. */
-  @IsInt()
-  @Min(1024)
-  @Max(1024 * 1024 * 1024)
+  @IntSetting(1024, 1024 * 1024 * 1024)
   AJX_UPLOAD_CHUNK_MAX_BYTES: number = 64 * 1024 * 1024;
 
   /** How long an unfinished upload session may be resumed. */
-  @IsInt()
-  @Min(1)
-  @Max(24 * 30)
+  @IntSetting(1, 24 * 30)
   AJX_UPLOAD_SESSION_TTL_HOURS: number = 24;
 
   /** Largest accepted upload body, bytes. */
-  @IsInt()
-  @Min(1024)
+  @IntSetting(1024)
   AJX_INGEST_MAX_BYTES: number = 512 * 1024 * 1024;
 
   /** Largest accepted single record (its raw JSON form), bytes. */
-  @IsInt()
-  @Min(256)
+  @IntSetting(256)
   AJX_INGEST_MAX_RECORD_BYTES: number = 256 * 1024;
 
   /**
    * A request (headers and body) must arrive within this time; a slow upload is cut off (slowloris protection).
    * Large files need a fast enough link or chunked uploads.
    */
-  @IsInt()
-  @Min(1000)
+  @IntSetting(1000)
   AJX_HTTP_REQUEST_TIMEOUT_MS: number = 300_000;
 
   /**
@@ -109,30 +61,23 @@ export class GatewayConfig extends WebhookTargetsConfig {
    * 408 UPLOAD_TIMEOUT (a client trickling bytes holds no upload slot longer). The smaller of this and
    * AJX_HTTP_REQUEST_TIMEOUT_MS wins.
    */
-  @IsInt()
-  @Min(1000)
+  @IntSetting(1000)
   AJX_INGEST_BODY_TIMEOUT_MS: number = 120_000;
 
   /** Uploads one insurer may have in flight on one gateway instance (429 UPLOADS_IN_FLIGHT beyond). */
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntSetting(1, 1000)
   AJX_INGEST_UPLOADS_PER_INSURER: number = 4;
 
   /** Accepted uploads published to Kafka at the same time (per gateway instance). */
-  @IsInt()
-  @Min(1)
-  @Max(32)
+  @IntSetting(1, 32)
   AJX_PUBLISH_CONCURRENCY: number = 4;
 
   /** Requests per second each principal may make on average … */
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   AJX_RATE_LIMIT_PER_SECOND: number = 20;
 
   /** … and in a burst. */
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   AJX_RATE_LIMIT_BURST: number = 40;
 
   /** Ed25519 private key (PEM) that signs the audit chain; kept outside the database. */
@@ -145,8 +90,7 @@ export class GatewayConfig extends WebhookTargetsConfig {
   @IsString()
   AJX_AUDIT_ANCHOR_FILE = '';
 
-  @IsInt()
-  @Min(100)
+  @IntSetting(100)
   AJX_AUDIT_SEAL_INTERVAL_MS: number = 2000;
 
   /**
@@ -163,7 +107,7 @@ export class GatewayConfig extends WebhookTargetsConfig {
   AJX_API_DATABASE_PASSWORD_FILE = '';
 
   /** The deployment's rule pack (departments are validated against its kinds). */
-  @Matches(/^[a-z][a-z0-9_-]*@\d+$/, { message: 'AJX_RULE_PACK must be <id>@<version>, e.g. default@1' })
+  @IsRulePackSpec()
   AJX_RULE_PACK = 'default@1';
 
   /**
@@ -171,7 +115,7 @@ export class GatewayConfig extends WebhookTargetsConfig {
    * validated at start-up (schema and semantic rules), every problem named. The router and the gateway must be given
    * the same pack.
    */
-  @Validate(RulePackFileConstraint)
+  @IsRulePackFile((file) => deploymentRulePack('default@1', file, readText))
   AJX_RULE_PACK_FILE = '';
 
   /** The deployment's rule pack (read once). */
@@ -182,27 +126,19 @@ export class GatewayConfig extends WebhookTargetsConfig {
   }
 
   /** Department feed streams (SSE): how often a stream polls when no commit woke it. */
-  @IsInt()
-  @Min(50)
-  @Max(60000)
+  @IntSetting(50, 60000)
   AJX_FEED_STREAM_POLL_MS: number = 2000;
 
   /** A comment line is sent this often on an idle stream (keeps proxies from closing it). */
-  @IsInt()
-  @Min(100)
-  @Max(300000)
+  @IntSetting(100, 300000)
   AJX_FEED_STREAM_HEARTBEAT_MS: number = 15000;
 
   /** Open streams one department may have on one gateway instance (429 beyond). */
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntSetting(1, 1000)
   AJX_FEED_STREAMS_PER_DEPARTMENT: number = 4;
 
   /** This hub deployment's name in the interchange protocol (`sender` of pull pages and manifests). */
-  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
-    message: 'AJX_INTERCHANGE_SENDER must be lower-case letters, digits, ".", "_" or "-" (1–64)',
-  })
+  @IsInterchangeSender()
   AJX_INTERCHANGE_SENDER = 'ajx-hub';
 
   /**
@@ -213,24 +149,18 @@ export class GatewayConfig extends WebhookTargetsConfig {
   AJX_INTERCHANGE_ENDPOINTS = '[]';
 
   /** Signature timestamp window of the interchange routes, seconds. */
-  @IsInt()
-  @Min(1)
-  @Max(3600)
+  @IntSetting(1, 3600)
   AJX_INTERCHANGE_TOLERANCE_S: number = 300;
 
   /** How many reconciliation re-sends of one day a province may ask for per endpoint. */
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntSetting(1, 1000)
   AJX_INTERCHANGE_MAX_RESENDS_PER_DAY: number = 5;
 
   /**
    * How far back (Beijing days before yesterday) a province's reconciliation report may reach; a report asks for a
    * re-send of the whole day, so an unbounded date would let a province replay years of events.
    */
-  @IsInt()
-  @Min(1)
-  @Max(3660)
+  @IntSetting(1, 3660)
   AJX_INTERCHANGE_RECONCILIATION_MAX_AGE_DAYS: number = 90;
 
   /**
@@ -241,24 +171,18 @@ export class GatewayConfig extends WebhookTargetsConfig {
   AJX_METRICS_ACCESS: 'operator' | 'public' = 'operator';
 
   /** Failed authentications an address may make per second (after the burst) before it is answered 429. */
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @IntSetting(1, 100_000)
   AJX_AUTH_FAILURES_PER_SECOND: number = 2;
 
   /** Failed authentications an address may make at once before the per-second rate applies. */
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @IntSetting(1, 1_000_000)
   AJX_AUTH_FAILURES_BURST: number = 20;
 
   /**
    * Failed authentications refused while their address is throttled are summed up in one audit entry per address
    * per this window (ms), instead of one entry each.
    */
-  @IsInt()
-  @Min(100)
-  @Max(3_600_000)
+  @IntSetting(100, 3_600_000)
   AJX_AUTH_THROTTLE_SUMMARY_MS: number = 60_000;
 
   /**
@@ -278,14 +202,11 @@ export class GatewayConfig extends WebhookTargetsConfig {
   AJX_OPENAPI_DOCS: 'true' | 'false' = 'true';
 
   /** Largest accepted must-insure register submission, bytes. */
-  @IsInt()
-  @Min(1024)
+  @IntSetting(1024)
   AJX_REGISTER_MAX_BYTES: number = 256 * 1024 * 1024;
 
   interchangeEndpoints(): InterchangeEndpoint[] {
-    let list = parsedEndpoints.get(this);
-    if (!list) parsedEndpoints.set(this, (list = parseInterchangeEndpoints(this.AJX_INTERCHANGE_ENDPOINTS)));
-    return list;
+    return configuredEndpoints(this);
   }
 
   /** The department API's connection: its URL with `ajx_api`'s password from its file, and the service's TLS settings. */

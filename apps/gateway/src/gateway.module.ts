@@ -1,52 +1,38 @@
-import { type DynamicModule, Logger, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { AuditModule } from '@ajx/audit';
-import { DEPARTMENT_POLICY, IdentityModule } from '@ajx/identity';
-import { rulePackDepartmentPolicy } from './admin/rule-pack-department.policy';
+import { type DynamicModule, Injectable, Module } from '@nestjs/common';
+import { DeptReadConnection, DeptReadModule } from '@ajx/dept-store';
 import { MetricsRegistry } from '@ajx/observability';
+import { registerPoolMetrics } from '@ajx/persistence';
 import { ServiceRuntimeModule } from '@ajx/platform';
-import { FeedWakeups, HazardEscalationRepository, WebhookOutboxRepository } from '@ajx/dept-store';
-import { DataSource } from 'typeorm';
-import { AdminController } from './admin/admin.controller';
-import { AdminService } from './admin/admin.service';
-import { AuditSealingService } from './audit/audit-sealing.service';
-import { AuthGuard } from './auth/auth.guard';
-import { RateLimiter } from './auth/rate-limiter';
-import { ThrottledRefusals } from './auth/throttled-refusals';
-import { JsonBodyInterceptor } from './http/json-body';
+import { AdminModule } from './admin/admin.module';
+import { AuditSealingModule } from './audit/audit-sealing.module';
+import { AuthModule } from './auth/auth.module';
+import { DeptModule } from './dept/dept.module';
 import { GatewayConfig } from './gateway.config';
-import { BatchRepository } from './ingest/batch.repository';
-import { IngestController } from './ingest/ingest.controller';
-import { IngestService } from './ingest/ingest.service';
-import { UploadController } from './ingest/upload.controller';
-import { UploadSessionRepository } from './ingest/upload-session.repository';
-import { UploadSessionService } from './ingest/upload-session.service';
-import { RawBatchPublisher } from './ingest/raw-batch.publisher';
-import { UploadStore } from './ingest/upload-store';
-import { DeptController } from './dept/dept.controller';
-import { DeptReadDatabase } from './dept/dept-read.provider';
-import { DeptService } from './dept/dept.service';
-import { DeptWebhookService } from './dept/dept-webhook.service';
-import { FeedController } from './dept/feed.controller';
-import { FeedStreamService } from './dept/feed-stream.service';
-import { FeedService } from './dept/feed.service';
-import { HazardAckService } from './dept/hazard-ack.service';
-import { NotificationsAdminController } from './admin/notifications-admin.controller';
-import { InterchangeAuthenticator } from './interchange/interchange-authenticator';
-import { InterchangeController } from './interchange/interchange.controller';
-import { InterchangeService } from './interchange/interchange.service';
-import { RegisterController } from './register/register.controller';
-import { RegisterService } from './register/register.service';
-import {
-  CanonicalFeedRepository,
-  InterchangeStateRepository,
-  RegisterIntake,
-  RegisterRepository,
-} from '@ajx/interchange-store';
+import { HttpModule } from './http/http.module';
+import { IngestModule } from './ingest/ingest.module';
+import { InterchangePullModule } from './interchange/interchange-pull.module';
+import { RegisterModule } from './register/register.module';
+
+/**
+ * The gateway: the service runtime, the connections the features share, the HTTP edge and authentication, then one
+ * module per feature. A feature module owns its controllers, services and DTOs (`<feature>/`, `<feature>/dto/`) and
+ * imports the store modules it reads (libs/*-store). Add a feature by adding its module to FEATURES; their order is
+ * the order their routes are registered (and listed in the OpenAPI document).
+ */
+const FEATURES = [AdminModule, IngestModule, DeptModule, InterchangePullModule, RegisterModule];
+
+/** The department API's own pool in the pool metrics (`ajx_db_pool_*{pool="api"}`), beside the service pool. */
+@Injectable()
+class ApiPoolMetrics {
+  constructor(read: DeptReadConnection, metrics: MetricsRegistry) {
+    registerPoolMetrics(metrics, 'api', read.db);
+  }
+}
 
 @Module({})
 export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
+    const api = config.apiConnection();
     return {
       module: GatewayModule,
       imports: [
@@ -57,94 +43,18 @@ export class GatewayModule {
           uses: { kafka: true, postgres: true, redis: true },
           metricsAccess: config.AJX_METRICS_ACCESS,
         }),
-        AuditModule,
-        IdentityModule.register({
-          provide: DEPARTMENT_POLICY,
-          useFactory: () => rulePackDepartmentPolicy(config.rulePack()),
+        // Department reads run on the API's own pool as role ajx_api (its password from its file, the service's
+        // TLS settings): the database isolates departments.
+        DeptReadModule.forRoot({
+          connection: { ...api, poolSize: config.AJX_DATABASE_POOL_SIZE, applicationName: 'ajx-gateway-dept' },
+          wakeups: api,
         }),
+        HttpModule,
+        AuthModule,
+        AuditSealingModule,
+        ...FEATURES,
       ],
-      // FeedController before DeptController: its fixed paths (feed, webhook) must win over `:collection`.
-      controllers: [
-        AdminController,
-        NotificationsAdminController,
-        IngestController,
-        UploadController,
-        FeedController,
-        DeptController,
-        InterchangeController,
-        RegisterController,
-      ],
-      providers: [
-        { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
-        RateLimiter,
-        ThrottledRefusals,
-        AdminService,
-        AuditSealingService,
-        UploadStore,
-        BatchRepository,
-        RawBatchPublisher,
-        IngestService,
-        UploadSessionRepository,
-        UploadSessionService,
-        {
-          provide: DeptReadDatabase,
-          inject: [GatewayConfig, MetricsRegistry],
-          useFactory: async (c: GatewayConfig, metrics: MetricsRegistry) => {
-            const read = new DeptReadDatabase(c, metrics);
-            await read.connect();
-            return read;
-          },
-        },
-        DeptService,
-        {
-          provide: WebhookOutboxRepository,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new WebhookOutboxRepository(db),
-        },
-        {
-          provide: HazardEscalationRepository,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new HazardEscalationRepository(db),
-        },
-        {
-          provide: FeedWakeups,
-          inject: [GatewayConfig],
-          useFactory: async (c: GatewayConfig) => {
-            const logger = new Logger(FeedWakeups.name);
-            const w = new FeedWakeups(c.apiConnection(), (m) => logger.warn(m));
-            await w.start();
-            return w;
-          },
-        },
-        FeedService,
-        FeedStreamService,
-        DeptWebhookService,
-        HazardAckService,
-        InterchangeAuthenticator,
-        {
-          provide: CanonicalFeedRepository,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new CanonicalFeedRepository(db),
-        },
-        {
-          provide: InterchangeStateRepository,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new InterchangeStateRepository(db),
-        },
-        {
-          provide: RegisterRepository,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new RegisterRepository(db),
-        },
-        {
-          provide: RegisterIntake,
-          inject: [RegisterRepository],
-          useFactory: (r: RegisterRepository) => new RegisterIntake(r),
-        },
-        InterchangeService,
-        RegisterService,
-      ],
+      providers: [ApiPoolMetrics],
     };
   }
 }

@@ -1,5 +1,6 @@
-import { CommonConfig } from '@ajx/config';
+import { CommonConfig, IntSetting, IsInterchangeSender, IsPort } from '@ajx/config';
 import {
+  configuredEndpoints,
   InterchangeEndpointsConstraint,
   isCronPattern,
   parseInterchangeEndpoints,
@@ -7,10 +8,6 @@ import {
 } from '@ajx/interchange-store';
 import { getNextMillis } from 'bullmq';
 import {
-  IsInt,
-  Matches,
-  Max,
-  Min,
   Validate,
   ValidatorConstraint,
   type ValidationArguments,
@@ -85,18 +82,12 @@ class EndpointCronsConstraint implements ValidatorConstraintInterface {
   }
 }
 
-const parsedEndpoints = new WeakMap<InterchangeConfig, InterchangeEndpoint[]>();
-
 export class InterchangeConfig extends CommonConfig {
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsPort()
   AJX_INTERCHANGE_PORT: number = 3003;
 
   /** This hub deployment's name in the protocol (`sender` of batches and manifests). */
-  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
-    message: 'AJX_INTERCHANGE_SENDER must be lower-case letters, digits, ".", "_" or "-" (1–64)',
-  })
+  @IsInterchangeSender()
   AJX_INTERCHANGE_SENDER = 'ajx-hub';
 
   /** JSON array of endpoints (see docs/interchange.md, "The hub's interchange service"). Empty: none. */
@@ -106,26 +97,18 @@ export class InterchangeConfig extends CommonConfig {
   AJX_INTERCHANGE_ENDPOINTS = '[]';
 
   /** How often an idle real-time sender looks for new events (and a sender for new re-sends). */
-  @IsInt()
-  @Min(20)
-  @Max(60000)
+  @IntSetting(20, 60000)
   AJX_INTERCHANGE_POLL_MS: number = 250;
 
   /** How often an instance that does not hold an endpoint's lock tries to take it over. */
-  @IsInt()
-  @Min(100)
-  @Max(600000)
+  @IntSetting(100, 600000)
   AJX_INTERCHANGE_STANDBY_MS: number = 2000;
 
   /** Backoff of retried deliveries: first wait, doubling up to the maximum (half of each wait jittered). */
-  @IsInt()
-  @Min(10)
-  @Max(60000)
+  @IntSetting(10, 60000)
   AJX_INTERCHANGE_RETRY_BASE_MS: number = 500;
 
-  @IsInt()
-  @Min(10)
-  @Max(3600000)
+  @IntSetting(10, 3600000)
   AJX_INTERCHANGE_RETRY_MAX_MS: number = 60000;
 
   /** When the daily manifests are sent (cron, Asia/Shanghai): every finished day not yet reconciled. */
@@ -133,15 +116,11 @@ export class InterchangeConfig extends CommonConfig {
   AJX_INTERCHANGE_MANIFEST_CRON = '30 1 * * *';
 
   /** How many past days the daily manifest job looks at. */
-  @IsInt()
-  @Min(1)
-  @Max(366)
+  @IntSetting(1, 366)
   AJX_INTERCHANGE_MANIFEST_LOOKBACK_DAYS: number = 31;
 
   /** The parsed endpoints (secret files are read once). */
   endpoints(): InterchangeEndpoint[] {
-    let list = parsedEndpoints.get(this);
-    if (!list) parsedEndpoints.set(this, (list = parseInterchangeEndpoints(this.AJX_INTERCHANGE_ENDPOINTS)));
-    return list;
+    return configuredEndpoints(this);
   }
 }

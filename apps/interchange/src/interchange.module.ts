@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '@ajx/audit';
+import { CanonicalStoreModule } from '@ajx/canonical-store';
+import { InterchangeStoreModule } from '@ajx/interchange-store';
 import { ServiceRuntimeModule } from '@ajx/platform';
 import { InterchangeMetrics } from './delivery/interchange.metrics';
 import { InterchangeSenders } from './delivery/interchange-senders.service';
@@ -22,6 +24,8 @@ export class InterchangeModule {
           uses: { kafka: false, postgres: true, redis: true },
         }),
         AuditModule,
+        CanonicalStoreModule,
+        InterchangeStoreModule,
       ],
       controllers: [StatusController],
       providers: [InterchangeMetrics, ProvinceClient, InterchangeSenders, InterchangeScheduler, StatusService],

@@ -1,21 +1,14 @@
-import { CommonConfig } from '@ajx/config';
-import { IsInt, Max, Min } from 'class-validator';
+import { CommonConfig, IntSetting, IsPort } from '@ajx/config';
 
 export class NormalizerConfig extends CommonConfig {
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsPort()
   AJX_NORMALIZER_PORT: number = 3001;
 
   /** Raw partitions processed in parallel by one normaliser process. */
-  @IsInt()
-  @Min(1)
-  @Max(64)
+  @IntSetting(1, 64)
   AJX_NORMALIZER_CONCURRENCY: number = 12;
 
   /** Most raw records handled (and written) in one step. */
-  @IsInt()
-  @Min(1)
-  @Max(10000)
+  @IntSetting(1, 10000)
   AJX_NORMALIZER_BATCH: number = 1000;
 }

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { CanonicalStoreRepository } from '@ajx/canonical-store';
+import { CanonicalStoreModule, CanonicalStoreRepository } from '@ajx/canonical-store';
 import { createNormalizer } from '@ajx/domain';
 import { EventProducer } from '@ajx/messaging';
 import { NormalizationPipeline } from '@ajx/normalization';
@@ -20,10 +20,10 @@ export class NormalizerModule {
           config,
           uses: { kafka: true, postgres: true },
         }),
+        CanonicalStoreModule,
       ],
       controllers: [RawRecordsHandler],
       providers: [
-        CanonicalStoreRepository,
         {
           provide: NormalizationPipeline,
           inject: [CanonicalStoreRepository, EventProducer],

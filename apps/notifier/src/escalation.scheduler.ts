@@ -1,7 +1,8 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '@ajx/audit';
 import { HazardEscalationRepository } from '@ajx/dept-store';
 import { MetricsRegistry } from '@ajx/observability';
+import { PollingService } from '@ajx/platform';
 import { Counter, Gauge } from 'prom-client';
 import { NotifierConfig } from './notifier.config';
 
@@ -16,10 +17,8 @@ const OVERDUE_GRACE_MS = 60_000;
  * taken with SKIP LOCKED, so each timer fires once.
  */
 @Injectable()
-export class EscalationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class EscalationScheduler extends PollingService {
   private readonly logger = new Logger(EscalationScheduler.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
   private readonly fired: Counter;
 
   constructor(
@@ -28,6 +27,7 @@ export class EscalationScheduler implements OnApplicationBootstrap, OnApplicatio
     private readonly config: NotifierConfig,
     metrics: MetricsRegistry,
   ) {
+    super(EscalationScheduler.name, config.AJX_NOTIFIER_POLL_MS, 'escalation failed');
     this.fired = new Counter({
       name: 'ajx_notifier_escalations_total',
       help: 'Major-hazard escalations fired, by tier reached (exhausted: the top tier ran out unacknowledged)',
@@ -45,22 +45,8 @@ export class EscalationScheduler implements OnApplicationBootstrap, OnApplicatio
     });
   }
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.tick(), this.config.AJX_NOTIFIER_POLL_MS);
-    this.tick();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private tick(): void {
-    if (this.running) return;
-    this.running = this.fireDue()
-      .then(() => undefined)
-      .catch((err: Error) => this.logger.error(`escalation failed: ${err.message}`))
-      .finally(() => (this.running = null));
+  protected async drain(): Promise<void> {
+    await this.fireDue();
   }
 
   /** Fires every due timer; returns how many fired. */

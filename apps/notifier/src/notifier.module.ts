@@ -1,9 +1,8 @@
-import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '@ajx/audit';
-import { DeptFeedRepository, FeedWakeups, HazardEscalationRepository, WebhookOutboxRepository } from '@ajx/dept-store';
+import { DeptReadModule, DeptStoreModule } from '@ajx/dept-store';
 import { pgConnection } from '@ajx/persistence';
 import { ServiceRuntimeModule } from '@ajx/platform';
-import { DataSource } from 'typeorm';
 import { EscalationScheduler } from './escalation.scheduler';
 import { NotifierConfig } from './notifier.config';
 import { WebhookDispatcher } from './webhook.dispatcher';
@@ -18,37 +17,11 @@ export class NotifierModule {
         // PostgreSQL only: timers and the webhook outbox live there, so Redis cannot lose or delay them.
         ServiceRuntimeModule.forService({ name: 'notifier', schema: NotifierConfig, config, uses: { postgres: true } }),
         AuditModule,
+        DeptStoreModule,
+        // The notifier is trusted code: it reads every department's feed on the service connection.
+        DeptReadModule.forRoot({ connection: 'service', wakeups: pgConnection(config) }),
       ],
-      providers: [
-        {
-          provide: HazardEscalationRepository,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new HazardEscalationRepository(db),
-        },
-        {
-          provide: WebhookOutboxRepository,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new WebhookOutboxRepository(db),
-        },
-        {
-          provide: DeptFeedRepository,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new DeptFeedRepository(db),
-        },
-        {
-          provide: FeedWakeups,
-          inject: [NotifierConfig],
-          useFactory: async (c: NotifierConfig) => {
-            const logger = new Logger(FeedWakeups.name);
-            const w = new FeedWakeups(pgConnection(c), (m) => logger.warn(m));
-            await w.start();
-            return w;
-          },
-        },
-        WebhookSender,
-        WebhookDispatcher,
-        EscalationScheduler,
-      ],
+      providers: [WebhookSender, WebhookDispatcher, EscalationScheduler],
     };
   }
 }

@@ -1,11 +1,8 @@
-import { CommonConfig } from '@ajx/config';
+import { CommonConfig, IntSetting, IsPort } from '@ajx/config';
 import { Keyring } from '@ajx/interchange-protocol';
 import {
-  IsInt,
   IsUrl,
   Matches,
-  Max,
-  Min,
   Validate,
   ValidateIf,
   ValidatorConstraint,
@@ -36,9 +33,7 @@ class KeyListConstraint implements ValidatorConstraintInterface {
 
 /** Settings of the provincial-system simulator (a stand-in for the province's own system in demos and tests). */
 export class ProvinceSimulatorConfig extends CommonConfig {
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsPort()
   AJX_PROVINCE_SIM_PORT: number = 3090;
 
   /** The province this system stands for (GB/T 2260 two-digit code, e.g. 33 Zhejiang, 37 Shandong). */
@@ -61,14 +56,11 @@ export class ProvinceSimulatorConfig extends CommonConfig {
   @Matches(/^([A-Za-z0-9._-]{1,64})?$/, { message: 'AJX_PROVINCE_SIM_HUB_KEY_ID must be a key id' })
   AJX_PROVINCE_SIM_HUB_KEY_ID = '';
 
-  @IsInt()
-  @Min(100)
-  @Max(600000)
+  @IntSetting(100, 600000)
   AJX_PROVINCE_SIM_HUB_TIMEOUT_MS: number = 10000;
 
   /** Pull from the hub every so many milliseconds (0: only when asked through the control API). */
-  @IsInt()
-  @Min(0)
+  @IntSetting(0)
   AJX_PROVINCE_SIM_PULL_INTERVAL_MS: number = 0;
 
   /** The PostgreSQL schema the simulator owns (its tables and its migrations table). */
@@ -76,18 +68,12 @@ export class ProvinceSimulatorConfig extends CommonConfig {
   AJX_PROVINCE_SIM_SCHEMA = 'province_sim';
 
   /** Signature timestamp tolerance, seconds. */
-  @IsInt()
-  @Min(1)
-  @Max(3600)
+  @IntSetting(1, 3600)
   AJX_PROVINCE_SIM_TOLERANCE_S: number = 300;
 
-  @IsInt()
-  @Min(1024)
-  @Max(256 * 1024 * 1024)
+  @IntSetting(1024, 256 * 1024 * 1024)
   AJX_PROVINCE_SIM_MAX_BODY_BYTES: number = 8 * 1024 * 1024;
 
-  @IsInt()
-  @Min(1)
-  @Max(100000)
+  @IntSetting(1, 100000)
   AJX_PROVINCE_SIM_MAX_ENTRIES: number = 1000;
 }

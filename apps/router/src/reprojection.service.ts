@@ -1,11 +1,7 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  CanonicalSnapshotRepository,
-  DeptProjectionWriter,
-  ProjectionJobsRepository,
-  type ProjectionJob,
-} from '@ajx/dept-store';
-import { PollingWorker } from '@ajx/platform';
+import { Injectable, Logger } from '@nestjs/common';
+import { CanonicalStoreRepository } from '@ajx/canonical-store';
+import { DeptProjectionWriter, ProjectionJobsRepository, type ProjectionJob } from '@ajx/dept-store';
+import { PollingService } from '@ajx/platform';
 import { DepartmentDirectory } from './department-directory.service';
 import { planRouting, type RoutableEvent } from './route-planner';
 
@@ -19,27 +15,16 @@ export const RETRY_MS = 5_000;
  * store's latest state per record. Jobs live in PostgreSQL with a lease and a cursor, so a restart resumes them.
  */
 @Injectable()
-export class ReprojectionService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReprojectionService extends PollingService {
   private readonly logger = new Logger(ReprojectionService.name);
-  private readonly worker = new PollingWorker(ReprojectionService.name, 2000, (stopped) => this.drain(stopped));
 
   constructor(
     private readonly jobs: ProjectionJobsRepository,
-    private readonly snapshot: CanonicalSnapshotRepository,
+    private readonly canonical: CanonicalStoreRepository,
     private readonly writer: DeptProjectionWriter,
     private readonly directory: DepartmentDirectory,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.worker.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.worker.stop();
-  }
-
-  kick(): void {
-    this.worker.kick();
+  ) {
+    super(ReprojectionService.name, 2000);
   }
 
   /** Runs queued jobs until none is left. */
@@ -67,7 +52,7 @@ export class ReprojectionService implements OnApplicationBootstrap, OnApplicatio
     let cursor = job.cursor;
     let projected = 0;
     do {
-      const { records, next } = await this.snapshot.page(
+      const { records, next } = await this.canonical.latestRecords(
         grant
           ? { regionPrefix: grant.regionPrefix, kinds: grant.records, sectors: grant.allSectors ? null : grant.sectors }
           : {},

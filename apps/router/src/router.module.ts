@@ -1,9 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { CanonicalSnapshotRepository, DeptProjectionWriter, ProjectionJobsRepository } from '@ajx/dept-store';
 import { AuditModule } from '@ajx/audit';
+import { CanonicalStoreModule } from '@ajx/canonical-store';
+import { DeptStoreModule } from '@ajx/dept-store';
 import { IdentityRepository } from '@ajx/identity';
 import { ServiceRuntimeModule } from '@ajx/platform';
-import { DataSource } from 'typeorm';
 import { CanonicalEventsHandler } from './canonical-events.handler';
 import { DepartmentDirectory } from './department-directory.service';
 import { ReprojectionService } from './reprojection.service';
@@ -23,29 +23,11 @@ export class RouterModule {
           uses: { kafka: true, postgres: true },
         }),
         AuditModule,
+        DeptStoreModule,
+        CanonicalStoreModule,
       ],
       controllers: [CanonicalEventsHandler],
-      providers: [
-        IdentityRepository,
-        {
-          provide: DeptProjectionWriter,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new DeptProjectionWriter(db),
-        },
-        {
-          provide: ProjectionJobsRepository,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new ProjectionJobsRepository(db),
-        },
-        {
-          provide: CanonicalSnapshotRepository,
-          inject: [DataSource],
-          useFactory: (db: DataSource) => new CanonicalSnapshotRepository(db),
-        },
-        DepartmentDirectory,
-        RouterService,
-        ReprojectionService,
-      ],
+      providers: [IdentityRepository, DepartmentDirectory, RouterService, ReprojectionService],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CanonicalHeaders, type CanonicalEvent, fromKafkaBinary, kindOfEvent } from '@ajx/contracts';
+import { type CanonicalEvent, decodeCanonicalEventMessage, kindOfEvent } from '@ajx/contracts';
 import { DeptProjectionWriter } from '@ajx/dept-store';
 import type { ConsumedMessage, MessageBatch } from '@ajx/messaging';
 import { MetricsRegistry } from '@ajx/observability';
@@ -70,15 +70,8 @@ export class RouterService {
 
   private decode(m: ConsumedMessage): RoutableEvent[] {
     try {
-      const event = fromKafkaBinary(m.headers, m.value ?? Buffer.alloc(0));
-      const accepted = Date.parse(m.headers[CanonicalHeaders.acceptedAt] ?? '');
-      return [
-        routableOf(
-          event,
-          m.headers[CanonicalHeaders.correction] === 'true',
-          Number.isFinite(accepted) ? new Date(accepted) : null,
-        ),
-      ];
+      const { event, correction, acceptedAt } = decodeCanonicalEventMessage(m);
+      return [routableOf(event, correction, acceptedAt)];
     } catch (err) {
       // Canonical messages are written by the normaliser only; an unreadable one is a bug, not input to reject.
       this.invalid.inc();

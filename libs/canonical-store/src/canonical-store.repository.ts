@@ -1,22 +1,67 @@
-import { jsonRows, returningRows } from '@ajx/persistence';
-import { Injectable } from '@nestjs/common';
+import { BatchOutcomeRepository } from '@ajx/ingest-store';
+import { jsonRows, returningRows, type TransactionalQueryable } from '@ajx/persistence';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   beijingDate,
+  type DayCell,
   type ExistingEvent,
-  storableText,
+  type LatestRecordsFilter,
+  type StoredCanonicalEvent,
   type StoredEvent,
   type StoreWrite,
 } from './canonical-store.types';
+import { DlqRepository } from './dlq.repository';
+
+/** The columns of a canonical event as every reader gets it (one row shape: {@link StoredCanonicalEvent}). */
+type EventRow = Pick<
+  StoredCanonicalEvent,
+  'revision' | 'insurer' | 'kind' | 'subject' | 'version' | 'type' | 'uscc' | 'region' | 'sector' | 'data'
+> & { seq: string; accepted_date: string; accepted_at: Date; event_id: string; business_time: string };
+
+const EVENT_COLUMNS = (e: string) =>
+  `${e}.seq, ${e}.accepted_date::text AS accepted_date, ${e}.accepted_at, ${e}.revision, ${e}.event_id, ${e}.insurer,
+   ${e}.kind, ${e}.subject, ${e}.version, ${e}.type, ${e}.uscc, ${e}.region, ${e}.sector, ${e}.business_time, ${e}.data`;
+
+function storedOf(r: EventRow): StoredCanonicalEvent {
+  return {
+    seq: Number(r.seq),
+    acceptedDate: r.accepted_date,
+    acceptedAt: r.accepted_at,
+    revision: r.revision,
+    eventId: r.event_id,
+    insurer: r.insurer,
+    kind: r.kind,
+    subject: r.subject,
+    version: r.version,
+    type: r.type,
+    uscc: r.uscc,
+    region: r.region,
+    sector: r.sector,
+    businessTime: r.business_time,
+    data: r.data,
+  };
+}
 
 /**
- * All SQL of the canonical store. Sequence numbers are taken from the `canonical` stream counter as the last step
- * of the writing transaction: the row lock serialises that step, so sequence numbers become visible in commit
- * order and a reader of `seq > cursor` never skips an event that commits late.
+ * All SQL of the canonical store (canonical_events, canonical_records, canonical_corrections and the canonical
+ * stream counter): the normaliser's writes and every read of it. Sequence numbers are taken from the `canonical`
+ * stream counter as the last step of the writing transaction: the row lock serialises that step, so sequence numbers
+ * become visible in commit order and a reader of `seq > cursor` never skips an event that commits late (ADR 0004).
+ * A correction moves an event to a new, higher `seq` with `revision > 0`, so reading after a watermark delivers it
+ * again as a correction.
+ *
+ * `db` is the service's pool, or a dedicated connection (the interchange reads on the one holding an endpoint's lock).
  */
 @Injectable()
 export class CanonicalStoreRepository {
-  constructor(private readonly db: DataSource) {}
+  private readonly outcomes: BatchOutcomeRepository;
+  private readonly dlq: DlqRepository;
+
+  constructor(@Inject(DataSource) private readonly db: TransactionalQueryable) {
+    this.outcomes = new BatchOutcomeRepository(db);
+    this.dlq = new DlqRepository(db);
+  }
 
   async existing(eventIds: readonly string[]): Promise<Map<string, ExistingEvent>> {
     const out = new Map<string, ExistingEvent>();
@@ -33,8 +78,9 @@ export class CanonicalStoreRepository {
   async write(w: StoreWrite): Promise<void> {
     if (!w.inserts.length && !w.corrections.length && !w.outcomes.length && !w.dlq.length) return;
     await this.db.transaction(async (tx) => {
-      await this.writeOutcomes(tx, w);
-      await this.writeDlq(tx, w);
+      await this.outcomes.record(tx, w.outcomes);
+      await this.dlq.record(tx, w.dlq);
+      await this.dlq.resolve(tx, w.resolved);
       const changed = w.inserts.length + w.corrections.length;
       if (changed === 0) return;
       await this.upsertRecords(tx, [...w.inserts, ...w.corrections]);
@@ -154,75 +200,118 @@ export class CanonicalStoreRepository {
     );
   }
 
-  private async writeOutcomes(tx: EntityManager, w: StoreWrite): Promise<void> {
-    if (!w.outcomes.length) return;
-    const o = w.outcomes;
-    // The first outcome of a record stands, except that a reject is replaced once the record goes through
-    // (a redrive or replay after a fix).
-    await tx.query(
-      `INSERT INTO batch_outcomes AS b (batch_id, record_index, outcome, code, message, source_id, event_id)
-       SELECT DISTINCT ON (batch_id, record_index) * FROM jsonb_to_recordset($1::jsonb)
-         AS t(batch_id uuid, record_index int, outcome text, code text, message text, source_id text, event_id uuid)
-       ON CONFLICT (batch_id, record_index) DO UPDATE SET outcome = EXCLUDED.outcome, code = EXCLUDED.code,
-         message = EXCLUDED.message, event_id = EXCLUDED.event_id, at = now()
-       WHERE b.outcome = 'rejected' AND EXCLUDED.outcome <> 'rejected'`,
-      [
-        jsonRows(
-          o.map((x) => ({
-            batch_id: x.batchId,
-            record_index: x.recordIndex,
-            outcome: x.outcome,
-            code: x.code,
-            message: storableText(x.message),
-            source_id: storableText(x.sourceId),
-            event_id: x.eventId,
-          })),
-        ),
-      ],
+  /** Up to `limit` events of the province after `afterSeq` (and at most `uptoSeq`), in seq order. */
+  async provinceEventsAfter(
+    province: string,
+    afterSeq: number,
+    limit: number,
+    uptoSeq?: number | null,
+  ): Promise<StoredCanonicalEvent[]> {
+    const rows = await this.db.query<EventRow[]>(
+      `SELECT ${EVENT_COLUMNS('e')} FROM canonical_events e
+       WHERE substr(e.region, 1, 2) = $1 AND e.seq > $2 AND ($3::bigint IS NULL OR e.seq <= $3)
+       ORDER BY substr(e.region, 1, 2), e.seq LIMIT $4`,
+      [province, afterSeq, uptoSeq ?? null, limit],
+    );
+    return rows.map(storedOf);
+  }
+
+  /** Up to `limit` events of the province accepted on `date`, after `afterSeq` and at most `uptoSeq`. */
+  async provinceDayEvents(
+    province: string,
+    date: string,
+    afterSeq: number,
+    uptoSeq: number,
+    limit: number,
+  ): Promise<StoredCanonicalEvent[]> {
+    const rows = await this.db.query<EventRow[]>(
+      `SELECT ${EVENT_COLUMNS('e')} FROM canonical_events e
+       WHERE e.accepted_date = $2::date AND substr(e.region, 1, 2) = $1 AND e.seq > $3 AND e.seq <= $4
+       ORDER BY e.accepted_date, e.seq LIMIT $5`,
+      [province, date, afterSeq, uptoSeq, limit],
+    );
+    return rows.map(storedOf);
+  }
+
+  /**
+   * The province's cells of a day: per insurer × kind the number of event ids and the digest of them (ids sorted
+   * bytewise — collation "C" — joined with newlines, SHA-256). Event ids are unique in the store.
+   */
+  async provinceDayCells(province: string, date: string): Promise<DayCell[]> {
+    return this.db.query<DayCell[]>(
+      `SELECT insurer, kind, count(*)::int AS count,
+              encode(sha256(convert_to(string_agg(event_id::text, E'\\n' ORDER BY event_id::text COLLATE "C"), 'UTF8')),
+                     'hex') AS digest
+       FROM canonical_events WHERE accepted_date = $2::date AND substr(region, 1, 2) = $1
+       GROUP BY insurer, kind ORDER BY insurer COLLATE "C", kind COLLATE "C"`,
+      [province, date],
     );
   }
 
-  private async writeDlq(tx: EntityManager, w: StoreWrite): Promise<void> {
-    if (w.dlq.length) {
-      const d = w.dlq;
-      // A record of an upload has one entry: a copy at another offset (a chunk the gateway re-sent after a crash
-      // between Kafka's ack and its progress record) is the same reject, not a second one.
-      await tx.query(
-        `INSERT INTO dlq_entries (insurer, batch_id, record_index, source_id, code, message, raw_value,
-           source_topic, source_partition, source_offset, accepted_at)
-         SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bytea[],
-           $8::text[], $9::int[], $10::bigint[], $11::timestamptz[])
-           AS t(insurer, batch_id, record_index, source_id, code, message, raw_value, source_topic, source_partition,
-             source_offset, accepted_at)
-         WHERE t.batch_id IS NULL OR t.record_index IS NULL OR NOT EXISTS (
-           SELECT 1 FROM dlq_entries e WHERE e.batch_id = t.batch_id AND e.record_index = t.record_index
-             AND (e.source_topic, e.source_partition, e.source_offset)
-               IS DISTINCT FROM (t.source_topic, t.source_partition, t.source_offset))
-         ON CONFLICT (source_topic, source_partition, source_offset) DO UPDATE SET code = EXCLUDED.code,
-           message = EXCLUDED.message, attempts = dlq_entries.attempts + 1, rejected_at = now()
-         WHERE dlq_entries.status = 'open'`,
-        [
-          d.map((x) => x.insurer),
-          d.map((x) => x.batchId),
-          d.map((x) => x.recordIndex),
-          d.map((x) => storableText(x.sourceId)),
-          d.map((x) => x.code),
-          d.map((x) => storableText(x.message)),
-          d.map((x) => x.rawValue ?? Buffer.alloc(0)),
-          d.map((x) => x.sourceTopic),
-          d.map((x) => x.sourcePartition),
-          d.map((x) => x.sourceOffset),
-          d.map((x) => x.acceptedAt),
-        ],
-      );
-    }
-    if (w.resolved.length) {
-      await tx.query(
-        `UPDATE dlq_entries d SET status = 'resolved', resolved_at = now(), resolved_event_id = r.event_id
-         FROM unnest($1::uuid[], $2::int[], $3::uuid[]) AS r(batch_id, record_index, event_id)
-         WHERE d.batch_id = r.batch_id AND d.record_index = r.record_index AND d.status = 'open'`,
-        [w.resolved.map((r) => r.batchId), w.resolved.map((r) => r.recordIndex), w.resolved.map((r) => r.eventId)],
-      );
-    }
+  /** The highest seq of the province's events of `date` (0 when there are none). */
+  async provinceDayLastSeq(province: string, date: string): Promise<number> {
+    const [row] = await this.db.query<{ last: string | null }[]>(
+      `SELECT max(seq) AS last FROM canonical_events WHERE accepted_date = $2::date AND substr(region, 1, 2) = $1`,
+      [province, date],
+    );
+    return Number(row?.last ?? 0);
+  }
+
+  /** Of the given dates, those on which the province has events. */
+  async provinceDatesWithEvents(province: string, dates: readonly string[]): Promise<string[]> {
+    if (dates.length === 0) return [];
+    const rows = await this.db.query<{ date: string }[]>(
+      `SELECT d::text AS date FROM unnest($2::date[]) AS d
+       WHERE EXISTS (SELECT 1 FROM canonical_events e WHERE e.accepted_date = d AND substr(e.region, 1, 2) = $1)
+       ORDER BY d`,
+      [province, dates],
+    );
+    return rows.map((r) => r.date);
+  }
+
+  /**
+   * Moves every stream counter `by` ahead (`ajx restore`): sequences issued after the backup, lost with it, are
+   * issued again above any cursor a reader may hold, so no reader skips them.
+   */
+  async skipSequences(by: bigint): Promise<void> {
+    await this.db.query(`UPDATE stream_counters SET last_seq = last_seq + $1`, [String(by)]);
+  }
+
+  /** The last sequence number taken in the canonical stream (committed). */
+  async lastSeq(): Promise<number> {
+    const [row] = await this.db.query<{ last_seq: string }[]>(
+      `SELECT last_seq FROM stream_counters WHERE stream = 'canonical'`,
+    );
+    return Number(row?.last_seq ?? 0);
+  }
+
+  /**
+   * Pages through the latest state of every record (the event of its current version), ordered by kind, insurer and
+   * subject; `after` is the `next` of the previous page. Re-projection reads it.
+   */
+  async latestRecords(
+    f: LatestRecordsFilter,
+    after: string | null,
+    limit: number,
+  ): Promise<{ records: StoredCanonicalEvent[]; next: string | null }> {
+    const [kind, insurer, subject] = after ? (JSON.parse(after) as string[]) : [null, null, null];
+    const rows = await this.db.query<EventRow[]>(
+      // The record's own columns where it has them (its current version), the event's for the rest.
+      `SELECT e.seq, e.accepted_date::text AS accepted_date, e.accepted_at, e.revision, r.event_id, r.insurer, r.kind,
+              r.subject, r.version, e.type, r.uscc, r.region, r.sector, e.business_time, e.data
+       FROM canonical_records r JOIN canonical_events e ON e.event_id = r.event_id
+       WHERE ($1::text IS NULL OR r.region LIKE $1 || '%')
+         AND ($2::text[] IS NULL OR r.kind = ANY($2))
+         AND ($3::text[] IS NULL OR r.sector = ANY($3))
+         AND ($4::text IS NULL OR (r.kind, r.insurer, r.subject) > ($4, $5, $6))
+       ORDER BY r.kind, r.insurer, r.subject LIMIT $7`,
+      [f.regionPrefix ?? null, f.kinds ?? null, f.sectors ?? null, kind, insurer, subject, limit],
+    );
+    const records = rows.map(storedOf);
+    const last = records[records.length - 1];
+    return {
+      records,
+      next: records.length === limit && last ? JSON.stringify([last.kind, last.insurer, last.subject]) : null,
+    };
   }
 }

@@ -1,4 +1,5 @@
-import type { RecordKind } from '@ajx/contracts';
+import type { RecordKind, Sector } from '@ajx/contracts';
+import type { RecordOutcome } from '@ajx/ingest-store';
 
 /** A canonical event as the store keeps it. */
 export interface StoredEvent {
@@ -20,22 +21,37 @@ export interface StoredEvent {
   recordIndex: number | null;
 }
 
+/**
+ * A canonical event as every reader of the store sees it (the interchange's feed, re-projection): the stored event
+ * with its commit-ordered `seq`, its Beijing day of acceptance and its revision (> 0 once corrected).
+ */
+export interface StoredCanonicalEvent extends Omit<StoredEvent, 'sector' | 'contentHash' | 'batchId' | 'recordIndex'> {
+  seq: number;
+  /** Beijing date (YYYY-MM-DD) on which the hub accepted the record. */
+  acceptedDate: string;
+  revision: number;
+  sector: Sector;
+}
+
+/** Which records a page of the latest state covers (absent: all). */
+export interface LatestRecordsFilter {
+  regionPrefix?: string;
+  kinds?: readonly RecordKind[];
+  sectors?: readonly Sector[] | null;
+}
+
+/** One reconciliation cell of a day: per insurer × kind the number of event ids and the protocol digest of them. */
+export interface DayCell {
+  insurer: string;
+  kind: RecordKind;
+  count: number;
+  digest: string;
+}
+
 export interface ExistingEvent {
   eventId: string;
   contentHash: Buffer;
   revision: number;
-}
-
-export type OutcomeKind = 'normalized' | 'duplicate' | 'rejected';
-
-export interface RecordOutcome {
-  batchId: string;
-  recordIndex: number;
-  outcome: OutcomeKind;
-  code: string | null;
-  message: string | null;
-  sourceId: string | null;
-  eventId: string | null;
 }
 
 export interface DlqEntryInput {
@@ -61,11 +77,6 @@ export interface StoreWrite {
   dlq: DlqEntryInput[];
   /** (batch, index) pairs that now have an event: their open DLQ entries are resolved. */
   resolved: { batchId: string; recordIndex: number; eventId: string }[];
-}
-
-/** Text for a metadata column (reject message, source id): PostgreSQL text cannot hold U+0000. */
-export function storableText(s: string | null): string | null {
-  return s === null ? null : s.replaceAll('\u0000', '\uFFFD');
 }
 
 /** Beijing calendar date of an instant (the day a record was accepted, for manifests). */

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { parseRawRecord, type RawRecord } from '@ajx/contracts';
+import { type Queryable, storableText } from '@ajx/persistence';
 import { DataSource } from 'typeorm';
+import type { DlqEntryInput } from './canonical-store.types';
 
 export interface DlqFilter {
   insurer?: string;
@@ -64,10 +66,56 @@ function rawRecordOrNull(value: Buffer | null): RawRecord | null {
   }
 }
 
-/** The DLQ as queryable state: what was rejected, why, and whether a redrive resolved it. */
+/** The DLQ as queryable state: what was rejected, why, and whether a redrive resolved it. All SQL of dlq_entries. */
 @Injectable()
 export class DlqRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(DataSource) private readonly db: Queryable) {}
+
+  /** Records rejects in the normaliser's transaction `tx`. */
+  async record(tx: Queryable, d: readonly DlqEntryInput[]): Promise<void> {
+    if (!d.length) return;
+    // A record of an upload has one entry: a copy at another offset (a chunk the gateway re-sent after a crash
+    // between Kafka's ack and its progress record) is the same reject, not a second one.
+    await tx.query(
+      `INSERT INTO dlq_entries (insurer, batch_id, record_index, source_id, code, message, raw_value,
+         source_topic, source_partition, source_offset, accepted_at)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bytea[],
+         $8::text[], $9::int[], $10::bigint[], $11::timestamptz[])
+         AS t(insurer, batch_id, record_index, source_id, code, message, raw_value, source_topic, source_partition,
+           source_offset, accepted_at)
+       WHERE t.batch_id IS NULL OR t.record_index IS NULL OR NOT EXISTS (
+         SELECT 1 FROM dlq_entries e WHERE e.batch_id = t.batch_id AND e.record_index = t.record_index
+           AND (e.source_topic, e.source_partition, e.source_offset)
+             IS DISTINCT FROM (t.source_topic, t.source_partition, t.source_offset))
+       ON CONFLICT (source_topic, source_partition, source_offset) DO UPDATE SET code = EXCLUDED.code,
+         message = EXCLUDED.message, attempts = dlq_entries.attempts + 1, rejected_at = now()
+       WHERE dlq_entries.status = 'open'`,
+      [
+        d.map((x) => x.insurer),
+        d.map((x) => x.batchId),
+        d.map((x) => x.recordIndex),
+        d.map((x) => storableText(x.sourceId)),
+        d.map((x) => x.code),
+        d.map((x) => storableText(x.message)),
+        d.map((x) => x.rawValue ?? Buffer.alloc(0)),
+        d.map((x) => x.sourceTopic),
+        d.map((x) => x.sourcePartition),
+        d.map((x) => x.sourceOffset),
+        d.map((x) => x.acceptedAt),
+      ],
+    );
+  }
+
+  /** Resolves the open entries of records that now have an event, in the normaliser's transaction `tx`. */
+  async resolve(tx: Queryable, resolved: readonly { batchId: string; recordIndex: number; eventId: string }[]) {
+    if (!resolved.length) return;
+    await tx.query(
+      `UPDATE dlq_entries d SET status = 'resolved', resolved_at = now(), resolved_event_id = r.event_id
+       FROM unnest($1::uuid[], $2::int[], $3::uuid[]) AS r(batch_id, record_index, event_id)
+       WHERE d.batch_id = r.batch_id AND d.record_index = r.record_index AND d.status = 'open'`,
+      [resolved.map((r) => r.batchId), resolved.map((r) => r.recordIndex), resolved.map((r) => r.eventId)],
+    );
+  }
 
   async list(f: DlqFilter): Promise<DlqEntry[]> {
     const rows = await this.db.query<Row[]>(

@@ -1,5 +1,6 @@
 import { holdsPersonalFields, redactedPersonalFields, returningRows } from '@ajx/persistence';
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 
 /** One record of the canonical store. */
 export interface RecordKey {
@@ -22,6 +23,7 @@ export interface CanonicalRedaction {
  * request or at the end of the retention period, and removal of raw DLQ bytes. Content hashes are kept, so the same
  * record delivered again is still a duplicate (and does not bring the erased values back).
  */
+@Injectable()
 export class PersonalDataRepository {
   constructor(private readonly db: DataSource) {}
 

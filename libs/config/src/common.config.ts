@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, Matches, ValidateIf } from 'class-validator';
+import { IntSetting, IsPort } from './settings';
 
 const toList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string'
@@ -25,9 +26,7 @@ export class CommonConfig {
   AJX_KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
 
   /** Consumer group session timeout: how long a dead member holds its partitions before they move. */
-  @IsInt()
-  @Min(6000)
-  @Max(300000)
+  @IntSetting(6000, 300000)
   AJX_KAFKA_SESSION_TIMEOUT_MS: number = 30000;
 
   /**
@@ -111,9 +110,7 @@ export class CommonConfig {
   @IsNotEmpty({ message: 'AJX_DATABASE_SSL_KEY_FILE is required with AJX_DATABASE_SSL_CERT_FILE' })
   AJX_DATABASE_SSL_KEY_FILE = '';
 
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IntSetting(1, 200)
   AJX_DATABASE_POOL_SIZE: number = 10;
 
   /** `rediss://` connects with TLS (the server's certificate and host name verified). */
@@ -152,9 +149,7 @@ export class CommonConfig {
    * 0: `/metrics` is served on the service's own HTTP port. Otherwise Prometheus metrics are served only on this
    * port (on AJX_METRICS_HOST), apart from the API — e.g. a port only the monitoring network reaches.
    */
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsPort()
   AJX_METRICS_PORT: number = 0;
 
   /** Bind address of the separate metrics listener (AJX_METRICS_PORT); loopback unless monitoring needs more. */

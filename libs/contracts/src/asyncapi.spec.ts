@@ -1,6 +1,6 @@
 import { fromFile, Parser } from '@asyncapi/parser';
 import { join } from 'node:path';
-import { CanonicalHeaders, DlqHeaders, RawHeaders } from './topics/headers';
+import { CanonicalHeaders, DlqHeaders, RawHeaders } from './messages';
 import { Topics } from './topics/topics';
 
 describe('docs/asyncapi.yaml', () => {

@@ -3,4 +3,4 @@ export * from './events';
 export * from './raw';
 export * from './topics';
 export * from './util';
-export * from './adapter';
+export * from './messages';

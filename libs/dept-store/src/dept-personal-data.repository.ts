@@ -1,10 +1,12 @@
 import { holdsPersonalFields, redactedPersonalFields, returningRows } from '@ajx/persistence';
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 
 /**
  * Personal data in the department copies: the payloads the views and feeds of these records point at are redacted
  * like the canonical store (masked values such as 张** included). Views and feeds keep their rows and sequences.
  */
+@Injectable()
 export class DeptPersonalDataRepository {
   constructor(private readonly db: DataSource) {}
 

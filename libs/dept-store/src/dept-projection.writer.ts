@@ -1,6 +1,7 @@
 import { jsonRows, returningRows } from '@ajx/persistence';
 import type { RecordKind } from '@ajx/contracts';
-import type { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import { insertPayloads, type Payload, payloadOf } from './dept-payload';
 import { insertFeedEntries, notifyFeed, takeFeedSequences } from './feed-sequence';
 import { type HazardUrgency, writeHazardUrgencies } from './hazard-escalation.repository';
@@ -72,8 +73,17 @@ export const recordKeyOf = (k: RecordKey) => `${k.kind}\u0000${k.insurer}\u0000$
  * taken in department-id order (no deadlocks between concurrent writers): a department's feed becomes visible in
  * commit order and its cursor never skips an entry that commits late.
  */
+@Injectable()
 export class DeptProjectionWriter {
   constructor(private readonly db: DataSource) {}
+
+  /**
+   * Moves every department's feed counter `by` ahead (`ajx restore`): entries issued after the backup, lost with it,
+   * are issued again above any cursor a department may hold, so no cursor skips them.
+   */
+  async skipFeedSequences(by: bigint): Promise<void> {
+    await this.db.query(`UPDATE dept_counters SET last_seq = last_seq + $1`, [String(by)]);
+  }
 
   /** What the router already routed, per record. */
   async routed(keys: readonly RecordKey[]): Promise<Map<string, RoutedVersion>> {

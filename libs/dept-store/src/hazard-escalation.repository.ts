@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import { insertFeedEntries, notifyFeed, takeFeedSequences } from './feed-sequence';
 
 export type UrgentTier = 'county' | 'city' | 'province';
@@ -165,6 +166,7 @@ export type AcknowledgeResult =
   | { outcome: 'acknowledged'; escalation: HazardEscalation; first: boolean };
 
 /** Escalation timers and acknowledgements of major hazards (service connection: router, notifier, gateway). */
+@Injectable()
 export class HazardEscalationRepository {
   constructor(private readonly db: DataSource) {}
 

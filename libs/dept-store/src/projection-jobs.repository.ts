@@ -1,5 +1,6 @@
 import { returningRows } from '@ajx/persistence';
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 
 export interface ProjectionJob {
   id: string;
@@ -9,6 +10,7 @@ export interface ProjectionJob {
 }
 
 /** Work queue of re-projections (a new department's history; everything after a rule change), in PostgreSQL. */
+@Injectable()
 export class ProjectionJobsRepository {
   constructor(private readonly db: DataSource) {}
 

@@ -1,5 +1,6 @@
 import { returningRows } from '@ajx/persistence';
-import type { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { DepartmentScope } from './department-scope';
 import { DepartmentScopedRepository } from './department-scoped.repository';
 
@@ -107,6 +108,7 @@ export interface DeliveryFilter {
  * Webhook endpoints and their delivery outbox (service connection: the gateway configures, the notifier delivers).
  * PostgreSQL holds every delivery's state: losing a notifier, or Redis, delays deliveries but never loses one.
  */
+@Injectable()
 export class WebhookOutboxRepository {
   constructor(private readonly db: DataSource) {}
 

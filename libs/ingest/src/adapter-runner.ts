@@ -5,7 +5,8 @@ import {
   adapterTransactionalId,
   type AdapterCheckpoint,
   AdapterCheckpointFormatError,
-  parseAdapterCheckpoint,
+  decodeAdapterCheckpointMessage,
+  encodeAdapterCheckpointMessage,
   rawTopicName,
 } from '@ajx/contracts';
 import { fileParserFor, type InsurerFileParser } from '@ajx/domain';
@@ -226,7 +227,7 @@ export class AdapterRunner {
         (m) => {
           if (!m.value) return;
           try {
-            const c = parseAdapterCheckpoint(m.value);
+            const c = decodeAdapterCheckpointMessage(m);
             if (c.insurer === this.options.insurer) this.checkpoints.apply(c);
           } catch (err) {
             if (!(err instanceof AdapterCheckpointFormatError)) throw err;
@@ -334,7 +335,7 @@ export class AdapterRunner {
         acks: -1,
         topicMessages: [
           ...(messages.length ? [{ topic: this.rawTopic, messages }] : []),
-          { topic: this.stateTopic, messages: [{ key: checkpoint.sha256, value: JSON.stringify(checkpoint) }] },
+          { topic: this.stateTopic, messages: [encodeAdapterCheckpointMessage(checkpoint)] },
         ],
       });
       await txn.commit();

@@ -91,6 +91,15 @@ export function isCronPattern(v: string): boolean {
   return (fields.length === 5 || fields.length === 6) && fields.every((f) => CRON_FIELD.test(f));
 }
 
+const configured = new WeakMap<object, InterchangeEndpoint[]>();
+
+/** A service's configured endpoints, parsed once per config object (secret files are read once). */
+export function configuredEndpoints(config: { AJX_INTERCHANGE_ENDPOINTS: string }): InterchangeEndpoint[] {
+  let list = configured.get(config);
+  if (!list) configured.set(config, (list = parseInterchangeEndpoints(config.AJX_INTERCHANGE_ENDPOINTS)));
+  return list;
+}
+
 /**
  * Reads `AJX_INTERCHANGE_ENDPOINTS`: a JSON array of
  * `{id, url, province, principal, mode, cron?, keyId, secret | secretFile, batchSize?, maxBatchBytes?, timeoutMs?}`.

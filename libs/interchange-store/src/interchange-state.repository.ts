@@ -1,6 +1,8 @@
 import type { BatchAck, BatchMode, DailyManifest, ManifestVerdict } from '@ajx/interchange-protocol';
-import { returningRows } from '@ajx/persistence';
-import type { Queryable } from './queryable';
+import { Inject, Injectable } from '@nestjs/common';
+import { CanonicalStoreRepository } from '@ajx/canonical-store';
+import { returningRows, type Queryable, type TransactionalQueryable } from '@ajx/persistence';
+import { DataSource } from 'typeorm';
 
 export interface EndpointState {
   endpointId: string;
@@ -133,8 +135,13 @@ const RESEND_COLUMNS = `id, endpoint_id, date::text AS date, attempt, status, up
  * (Redis only schedules). An endpoint's sender runs every statement on the connection that holds the endpoint's
  * advisory lock, so a sender that lost its lock (connection gone) cannot write any more.
  */
+@Injectable()
 export class InterchangeStateRepository {
-  constructor(private readonly db: Queryable) {}
+  private readonly canonical: CanonicalStoreRepository;
+
+  constructor(@Inject(DataSource) private readonly db: TransactionalQueryable) {
+    this.canonical = new CanonicalStoreRepository(db);
+  }
 
   async ensureEndpoint(endpointId: string, province: string): Promise<void> {
     await this.db.query(
@@ -167,13 +174,13 @@ export class InterchangeStateRepository {
 
   /** A scheduled run: everything committed up to now is to be sent (the sender clears the target when done). */
   async requestScheduledRun(endpointId: string): Promise<number | null> {
+    const canonicalHead = await this.canonical.lastSeq();
     const rows = await returningRows<{ scheduled_target: string }>(
       this.db,
       `UPDATE interchange_endpoints SET scheduled_requested_at = now(),
-         scheduled_target = GREATEST(COALESCE(scheduled_target, 0),
-                                     (SELECT last_seq FROM stream_counters WHERE stream = 'canonical'))
+         scheduled_target = GREATEST(COALESCE(scheduled_target, 0), $2)
        WHERE endpoint_id = $1 RETURNING scheduled_target`,
-      [endpointId],
+      [endpointId, canonicalHead],
     );
     return rows[0] ? Number(rows[0].scheduled_target) : null;
   }

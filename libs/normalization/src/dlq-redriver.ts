@@ -1,5 +1,5 @@
 import { type DlqEntry, type DlqFilter, DlqRepository } from '@ajx/canonical-store';
-import { RawHeaders } from '@ajx/contracts';
+import { rawRecordHeaders } from '@ajx/contracts';
 import type { NormalizationPipeline, PipelineSummary } from './normalization.pipeline';
 import { decodeRawMessage, type RawInput } from './raw-input';
 
@@ -11,10 +11,7 @@ export interface RedriveResult extends PipelineSummary {
 
 /** The pipeline input of a DLQ entry, as if its raw message were consumed again. */
 export function inputOfDlqEntry(e: DlqEntry & { rawValue: Buffer }): RawInput {
-  const headers: Record<string, string> = {};
-  if (e.batchId) headers[RawHeaders.batchId] = e.batchId;
-  if (e.recordIndex !== null) headers[RawHeaders.recordIndex] = String(e.recordIndex);
-  if (e.acceptedAt) headers[RawHeaders.acceptedAt] = e.acceptedAt.toISOString();
+  const headers = rawRecordHeaders(e);
   return decodeRawMessage(
     {
       topic: e.source.topic,

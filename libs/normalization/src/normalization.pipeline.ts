@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
   type CanonicalEvent,
-  CanonicalHeaders,
-  DlqHeaders,
+  encodeCanonicalEventMessage,
+  encodeDlqMessage,
   kindOfEvent,
   type RecordReject,
   stableJson,
   Topics,
-  toKafkaBinary,
 } from '@ajx/contracts';
 import {
   CanonicalStoreRepository,
@@ -112,33 +111,28 @@ export class NormalizationPipeline {
     const dlq: OutgoingMessage[] = [];
     for (const c of items) {
       if (c.kind === 'new' || c.kind === 'correction') {
-        const binary = toKafkaBinary(c.event);
-        canonical.push({
-          key: binary.key,
-          value: binary.value,
-          headers: {
-            ...binary.headers,
-            [CanonicalHeaders.acceptedAt]: c.input.acceptedAt.toISOString(),
-            ...(c.kind === 'correction' ? { [CanonicalHeaders.correction]: 'true' } : {}),
-          },
-        });
+        canonical.push(
+          encodeCanonicalEventMessage({
+            event: c.event,
+            acceptedAt: c.input.acceptedAt,
+            correction: c.kind === 'correction',
+          }),
+        );
       } else if (c.kind === 'rejected') {
-        dlq.push({
-          key: c.reject.sourceId ?? c.input.key,
-          value: c.input.value,
-          headers: {
-            [DlqHeaders.code]: c.reject.code,
-            [DlqHeaders.message]: c.reject.message,
-            [DlqHeaders.insurer]: c.input.insurer,
-            [DlqHeaders.batchId]: c.input.batchId ?? '',
-            [DlqHeaders.recordIndex]: String(c.input.recordIndex ?? ''),
-            [DlqHeaders.sourceTopic]: c.input.topic,
-            [DlqHeaders.sourcePartition]: String(c.input.partition),
-            [DlqHeaders.sourceOffset]: c.input.offset,
-            [DlqHeaders.rejectedAt]: new Date().toISOString(),
-            ...(mode.replayId ? { 'ajx-replay-id': mode.replayId } : {}),
-          },
-        });
+        dlq.push(
+          encodeDlqMessage({
+            key: c.reject.sourceId ?? c.input.key,
+            value: c.input.value,
+            code: c.reject.code,
+            message: c.reject.message,
+            insurer: c.input.insurer,
+            batchId: c.input.batchId,
+            recordIndex: c.input.recordIndex,
+            source: { topic: c.input.topic, partition: c.input.partition, offset: c.input.offset },
+            rejectedAt: new Date(),
+            replayId: mode.replayId ?? null,
+          }),
+        );
       }
     }
     await this.producer.send([

@@ -1,5 +1,16 @@
-interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+import type { EntityManager } from 'typeorm';
+
+/**
+ * What a repository needs of a connection: TypeORM's DataSource, EntityManager (a transaction) and QueryRunner (a
+ * dedicated connection, e.g. the one holding an endpoint's advisory lock) all have it.
+ */
+export interface Queryable {
+  query<T = unknown>(sql: string, parameters?: unknown[]): Promise<T>;
+}
+
+/** A connection that can also open a transaction: a DataSource, or the EntityManager of a dedicated QueryRunner. */
+export interface TransactionalQueryable extends Queryable {
+  transaction<T>(run: (tx: EntityManager) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -21,4 +32,9 @@ export async function returningRows<T>(db: Queryable, sql: string, parameters?: 
  */
 export function jsonRows(rows: readonly object[]): string {
   return JSON.stringify(rows);
+}
+
+/** Text for a metadata column (reject message, source id): PostgreSQL text cannot hold U+0000. */
+export function storableText(s: string | null): string | null {
+  return s === null ? null : s.replaceAll('\u0000', '\uFFFD');
 }

@@ -23,7 +23,7 @@ const timeOf = (ms: number): string => formatBeijingDateTime(ms)!;
 const second = (ms: number): number => Math.floor(ms / 1000) * 1000;
 
 /** The accidents a sector typically has (GB 6441); any category may still happen anywhere. */
-const TYPICAL: Readonly<Record<Sector, readonly AccidentCategory[]>> = {
+export const TYPICAL_ACCIDENTS: Readonly<Record<Sector, readonly AccidentCategory[]>> = {
   coal_mining: ['gas_explosion', 'roof_fall', 'water_inrush', 'vehicle', 'poisoning_asphyxiation'],
   non_coal_mining: ['roof_fall', 'blasting', 'collapse', 'fall_from_height', 'vehicle'],
   hazardous_chemicals: ['fire', 'other_explosion', 'poisoning_asphyxiation', 'burn', 'vessel_explosion'],
@@ -42,7 +42,7 @@ const TYPICAL: Readonly<Record<Sector, readonly AccidentCategory[]>> = {
   other: ['other_injury', 'machinery', 'struck_by_object', 'fall_from_height'],
 };
 
-const DESCRIPTIONS: Readonly<Record<AccidentCategory, string>> = {
+export const ACCIDENT_DESCRIPTIONS: Readonly<Record<AccidentCategory, string>> = {
   struck_by_object: '高处物料坠落砸伤下方作业人员',
   vehicle: '厂内叉车倒车时撞伤现场人员',
   machinery: '检修时设备意外启动造成手部挤伤',
@@ -149,7 +149,9 @@ export function accidentEpisodes(rng: Random, ctx: V2EpisodeContext): SimulatedV
 }
 
 function accidentOf(rng: Random, ctx: V2EpisodeContext, occurredMs: number): AccidentRecord {
-  const category = rng.chance(0.75) ? rng.pick(TYPICAL[ctx.enterprise.sector]) : rng.pick(ACCIDENT_CATEGORIES);
+  const category = rng.chance(0.75)
+    ? rng.pick(TYPICAL_ACCIDENTS[ctx.enterprise.sector])
+    : rng.pick(ACCIDENT_CATEGORIES);
   const { deaths, serious, minor, lossFen } = severity(rng);
   const required = requiredGrade(deaths, serious, lossFen);
   const rank = ACCIDENT_GRADES.indexOf(required);
@@ -180,7 +182,7 @@ function accidentOf(rng: Random, ctx: V2EpisodeContext, occurredMs: number): Acc
     seriousInjuries: serious,
     minorInjuries: minor,
     directLossFen: lossFen,
-    description: DESCRIPTIONS[category],
+    description: ACCIDENT_DESCRIPTIONS[category],
     status: 'open',
     reportedToAuthorityAt: reportedMs === null ? null : timeOf(reportedMs),
   };

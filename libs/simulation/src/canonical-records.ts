@@ -58,7 +58,7 @@ const SURNAMES = [
   ...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈',
 ];
 const GIVEN = [...'伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强文斌海燕玉兰鑫宇浩然子涵雨欣'];
-const FIRM_WORDS = [
+export const FIRM_WORDS = [
   '宏远',
   '金泰',
   '华通',
@@ -76,7 +76,7 @@ const FIRM_WORDS = [
   '恒达',
   '安泰',
 ];
-const SECTOR_WORDS: Record<Sector, string> = {
+export const SECTOR_WORDS: Readonly<Record<Sector, string>> = {
   coal_mining: '煤业',
   non_coal_mining: '矿业',
   hazardous_chemicals: '化工',
@@ -94,15 +94,19 @@ const SECTOR_WORDS: Record<Sector, string> = {
   dust_explosion: '木业',
   other: '实业',
 };
-const FORMS_OF_COMPANY = ['有限公司', '有限责任公司', '股份有限公司'];
-const PROVIDERS = ['山东鲁安安全技术服务有限公司', '浙江安信安全技术服务有限公司', '杭州泰安安全技术服务有限公司'];
-const INSURER_NAMES: Record<string, string> = {
+export const FORMS_OF_COMPANY = ['有限公司', '有限责任公司', '股份有限公司'];
+export const PROVIDERS = [
+  '山东鲁安安全技术服务有限公司',
+  '浙江安信安全技术服务有限公司',
+  '杭州泰安安全技术服务有限公司',
+];
+export const INSURER_NAMES: Readonly<Record<string, string>> = {
   PICC: '中国人民财产保险股份有限公司',
   PINGAN: '中国平安财产保险股份有限公司',
   CPIC: '中国太平洋财产保险股份有限公司',
   DADI: '中国大地财产保险股份有限公司',
 };
-const ID_PREFIX: Record<string, string> = { PICC: 'PICC', PINGAN: 'PA', CPIC: 'CPIC', DADI: 'DD' };
+export const ID_PREFIX: Readonly<Record<string, string>> = { PICC: 'PICC', PINGAN: 'PA', CPIC: 'CPIC', DADI: 'DD' };
 const SUMMARIES = [
   '推广视频智能监控预警系统',
   '指导企业修订应急预案并开展演练',
@@ -128,11 +132,11 @@ export function randomUscc(rng: Random, county: string): string {
   return body + usccCheckCharacter(body)!;
 }
 
-function personName(rng: Random): string {
+export function personName(rng: Random): string {
   return toSimplified(rng.pick(SURNAMES) + rng.pick(GIVEN) + (rng.chance(0.6) ? rng.pick(GIVEN) : ''));
 }
 
-function mobile(rng: Random): string {
+export function mobile(rng: Random): string {
   return rng.chance(0.8)
     ? `1${rng.pick(['3', '5', '7', '8', '9'])}${rng.digits(9)}`
     : `0${rng.pick(['537', '571', '574'])}${rng.digits(7)}`;
@@ -376,7 +380,7 @@ function idMaker(prefix: string, rng: Random): (infix: string, year: number) => 
 }
 
 /** A GB/T 4754-2017 code whose sector (by the standard's table) is `sector`. */
-function industryCodeFor(rng: Random, sector: Sector): string {
+export function industryCodeFor(rng: Random, sector: Sector): string {
   const four = (division: string) => division + rng.digits(rng.int(0, 2));
   switch (sector) {
     case 'coal_mining':

@@ -1,6 +1,7 @@
 import {
   kindOfEvent,
   RECORD_KINDS,
+  subjectOf,
   REJECT_CODES,
   V2_RECORD_KINDS,
   validateCanonicalRecord,
@@ -10,7 +11,9 @@ import {
 import { createNormalizer, normalizeFile, fileParserFor, type NormalizeFileOutcome } from '@ajx/domain';
 import fc from 'fast-check';
 import { defectsFor, RECORD_DEFECTS } from './formats/native-format';
-import { simulateFile, type SimulateFileOptions } from './simulate-file';
+import { canonicalRecords, type SimulatedRecord } from './canonical-records';
+import { Random } from './random';
+import { nativeFile, NATIVE_FORMATS, simulateFile, type SimulateFileOptions } from './simulate-file';
 
 const INSURERS = ['PICC', 'PINGAN', 'CPIC', 'DADI'] as const;
 const isV2 = (kind: RecordKind) => (V2_RECORD_KINDS as readonly string[]).includes(kind);
@@ -160,6 +163,39 @@ describe('record generator × normaliser (property tests)', () => {
     for await (const chunk of simulateFile({ insurer: 'PINGAN', seed: 1, records: 2000, chunkBytes: 16384 }).chunks())
       largest = Math.max(largest, chunk.length);
     expect(largest).toBeLessThan(64 * 1024);
+  });
+
+  it.each(INSURERS)(
+    'writes given records in %s files that normalise back to exactly them (nativeFile)',
+    async (insurer) => {
+      const format = NATIVE_FORMATS[insurer];
+      const records: SimulatedRecord[] = [];
+      for (const r of canonicalRecords(new Random(`given-${insurer}`), {
+        insurer,
+        profile: format.profile,
+        kinds: format.mixedKinds ? RECORD_KINDS : ['claim'],
+      })) {
+        records.push(r);
+        if (records.length === 60) break;
+      }
+      const file = nativeFile({ insurer, records, seed: 'given', noise: 0.3 });
+      const events: CanonicalEvent[] = [];
+      const rejects: unknown[] = [];
+      await normalizeFile(insurer, () => file.chunks(), {
+        onEvent: (e) => void events.push(e),
+        onReject: (r) => void rejects.push(r),
+      });
+      expect(rejects).toEqual([]);
+      expect(events).toEqual([...file.outcomes()].map((o) => (o.ok ? o.event : null)));
+      expect(events.map((e) => e.subject)).toEqual(records.map((r) => subjectOf(r.kind, r.record)));
+    },
+  );
+
+  it('refuses given records a native file cannot hold', () => {
+    const [policy] = canonicalRecords(new Random(1), { insurer: 'PICC', profile: NATIVE_FORMATS.PICC.profile });
+    const service = { ...policy, kind: 'service' } as SimulatedRecord;
+    expect(() => nativeFile({ insurer: 'PICC', records: [policy, service], seed: 1 })).toThrow('one kind');
+    expect(() => nativeFile({ insurer: 'DADI', records: [policy], seed: 1 })).toThrow('cannot be delivered by DADI');
   });
 
   it('uses only reject codes of the standard', () => {

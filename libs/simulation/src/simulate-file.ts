@@ -120,9 +120,7 @@ export function simulateFile(options: SimulateFileOptions): SimulatedFile {
   const kind = options.kind ?? 'policy';
   const fileOptions: FileOptions = {
     declaredInsurer: options.declaredInsurer ?? options.insurer,
-    batchNo: `SIM${String(options.seed)
-      .replace(/[^0-9A-Za-z]/g, '')
-      .slice(0, 12)}`,
+    batchNo: batchNoOf(options.seed),
     kind,
   };
   const mismatch = fileOptions.declaredInsurer !== options.insurer && ['CPIC', 'DADI'].includes(options.insurer);
@@ -170,6 +168,92 @@ export function simulateFile(options: SimulateFileOptions): SimulatedFile {
     }
   }
 
+  return { options, ...assemble(format, fileOptions, items, options.records, options) };
+}
+
+/** A native file made of records given by the caller (see {@link nativeFile}). */
+export interface NativeFile {
+  /** The file's bytes, streamed in chunks. */
+  chunks(): AsyncGenerator<Buffer>;
+  /** The expected outcome of each record in file order: the canonical event of the record as given. */
+  outcomes(): Generator<ExpectedOutcome>;
+  bytes(): Promise<Buffer>;
+}
+
+export interface NativeFileOptions {
+  /** The delivering insurer; its native format is written. */
+  insurer: string;
+  /** The canonical records to write, in file order (a PICC file holds one kind: that of `kind`). */
+  records: readonly SimulatedRecord[];
+  /** PICC: the kind of the file (default the kind of the first record). */
+  kind?: RecordKind;
+  /** Seeds how values are written (amount and date styles, noise): same seed, same bytes. */
+  seed: number | string;
+  /** As in {@link SimulateFileOptions} (default 0). */
+  noise?: number;
+  /** The batch number the file declares where the format has one (default from the seed). */
+  batchNo?: string;
+  chunkBytes?: number;
+}
+
+/**
+ * A native file of `insurer` holding exactly the given canonical records (rendered with optional noise the
+ * standard undoes): normalising it must give back the canonical event of each record. Throws for a record the
+ * format cannot express (a PICC file of another kind, a sector the format cannot name).
+ */
+export function nativeFile(options: NativeFileOptions): NativeFile {
+  const format = NATIVE_FORMATS[options.insurer];
+  if (!format) throw new Error(`no native format for insurer ${options.insurer}`);
+  const kind = options.kind ?? options.records[0]?.kind ?? 'policy';
+  for (const sim of options.records) {
+    if (!format.mixedKinds && sim.kind !== kind)
+      throw new Error(`a ${options.insurer} file holds one kind: ${sim.kind} record in a ${kind} file`);
+    if (sim.record.insurer !== options.insurer)
+      throw new Error(`a record of ${sim.record.insurer} cannot be delivered by ${options.insurer}`);
+    if (!format.profile.sectors.includes(sim.record.enterprise.sector))
+      throw new Error(`${options.insurer} files cannot name the sector ${sim.record.enterprise.sector}`);
+  }
+  const fileOptions: FileOptions = {
+    declaredInsurer: options.insurer,
+    batchNo: options.batchNo ?? batchNoOf(options.seed),
+    kind,
+  };
+  function* items(): Generator<Item> {
+    const root = new Random(options.seed);
+    const noise = new Noise(root.fork('noise'), options.noise ?? 0);
+    const renderRng = root.fork('render');
+    let i = 0;
+    for (const sim of options.records) {
+      i++;
+      const native = format.render(sim, noise, renderRng);
+      yield {
+        text: format.serialize(native, renderRng, noise),
+        outcome: {
+          recordIndex: i,
+          ok: true,
+          kind: sim.kind,
+          event: buildCanonicalEvent(options.insurer, sim.kind, sim.record, sim.time),
+        },
+      };
+    }
+  }
+  return assemble(format, fileOptions, items, options.records.length, options);
+}
+
+function batchNoOf(seed: number | string): string {
+  return `SIM${String(seed)
+    .replace(/[^0-9A-Za-z]/g, '')
+    .slice(0, 12)}`;
+}
+
+/** The bytes and outcomes of a file of `count` items in `format`, with an optional whole-file defect. */
+function assemble(
+  format: NativeFormat<unknown>,
+  fileOptions: FileOptions,
+  items: () => Generator<Item>,
+  count: number,
+  options: { fileDefect?: FileDefect; chunkBytes?: number },
+): NativeFile {
   async function* chunks(): AsyncGenerator<Buffer> {
     const limit = options.chunkBytes ?? 64 * 1024;
     let head = format.head(fileOptions);
@@ -177,7 +261,7 @@ export function simulateFile(options: SimulateFileOptions): SimulatedFile {
     let parts: string[] = [head];
     let size = head.length;
     let n = 0;
-    const cutAt = options.fileDefect === 'truncated' ? Math.max(1, Math.floor(options.records / 2)) : -1;
+    const cutAt = options.fileDefect === 'truncated' ? Math.max(1, Math.floor(count / 2)) : -1;
     for (const item of items()) {
       n++;
       if (n === cutAt) {
@@ -186,7 +270,7 @@ export function simulateFile(options: SimulateFileOptions): SimulatedFile {
         return;
       }
       parts.push(item.text);
-      if (!format.separatorBetweenOnly || n < options.records) parts.push(format.separator);
+      if (!format.separatorBetweenOnly || n < count) parts.push(format.separator);
       size += item.text.length + 1;
       if (size * 3 >= limit) {
         yield format.encode(parts.join(''));
@@ -207,7 +291,6 @@ export function simulateFile(options: SimulateFileOptions): SimulatedFile {
   }
 
   return {
-    options,
     chunks,
     outcomes,
     async bytes() {

@@ -296,6 +296,7 @@ describe('gateway interchange API and must-insure register', () => {
         regionCode: '330102',
         sector: 'machinery',
         industryCode: 'C3411',
+        alternative: 'risk_deposit',
       },
     ];
 
@@ -346,8 +347,15 @@ describe('gateway interchange API and must-insure register', () => {
       expect(v1.body.items).toEqual([
         expect.objectContaining({ uscc: '9133010600000000C5', employeeCount: 300, version: 1 }),
       ]);
+      const deposit = await getJson(`${hub.url()}/v1/register?version=1&uscc=9133010200000000FL`, tokens.ops);
+      expect(deposit.body.items).toEqual([expect.objectContaining({ alternative: 'risk_deposit', version: 1 })]);
       const page1 = await getJson(`${hub.url()}/v1/register?limit=2`, tokens.ops);
       expect(page1.body.next).toBe('9133010600000000B2');
+      // The alternative to insurance is kept and answered; null where the line had none.
+      expect(page1.body.items).toEqual([
+        expect.objectContaining({ uscc: '9133010200000000FL', alternative: 'risk_deposit', version: 1 }),
+        expect.objectContaining({ uscc: '9133010600000000B2', alternative: null, version: 2 }),
+      ]);
       const page2 = await getJson(`${hub.url()}/v1/register?limit=2&after=${page1.body.next}`, tokens.ops);
       expect(page2.body).toMatchObject({
         next: null,
@@ -376,6 +384,7 @@ describe('gateway interchange API and must-insure register', () => {
         '',
         line(zjRegister[0]),
         line({ ...zjRegister[2], regionCode: '339999' }),
+        line({ ...zjRegister[3], alternative: 'cash_deposit' }),
       ].join('\n');
       const res = await put('/v1/interchange/register', tokens.zj, body);
       expect(res.status).toBe(422);
@@ -384,7 +393,7 @@ describe('gateway interchange API and must-insure register', () => {
         details: { lines: number; invalidLines: number; errors: unknown[] };
       };
       expect(answer.code).toBe('INVALID_REGISTER');
-      expect(answer.details).toMatchObject({ lines: 8, invalidLines: 6 });
+      expect(answer.details).toMatchObject({ lines: 9, invalidLines: 7 });
       expect(answer.details.errors).toEqual([
         { line: 2, field: 'uscc', message: '9133010600000000C6 has a wrong check character (expected 5)' },
         { line: 3, field: 'regionCode', message: '370883 is outside province 33' },
@@ -393,6 +402,7 @@ describe('gateway interchange API and must-insure register', () => {
         { line: 5, field: '', message: 'is not a JSON object' },
         { line: 7, field: 'uscc', message: '9133010600000000B2 is listed on line 1 too' },
         { line: 8, field: 'regionCode', message: '339999 is not a current county-level code' },
+        { line: 9, field: 'alternative', message: 'must be "risk_deposit" or null, got "cash_deposit"' },
       ]);
       // A county department may not list enterprises outside its jurisdiction, nor a construction one other sectors.
       const outside = await put('/v1/dept/register', tokens.dept, line(zjRegister[2]));

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import { AuditRepository, AuditSigner, AuditVerifier } from '@ajx/audit';
-import { PersonalDataRepository } from '@ajx/canonical-store';
+import { ErasureLedgerRepository, PersonalDataRepository } from '@ajx/canonical-store';
 import { DeptPersonalDataRepository } from '@ajx/dept-store';
+import { IngestBatchRepository } from '@ajx/ingest-store';
 import { createKafka } from '@ajx/messaging';
 import { holdsPersonalFields } from '@ajx/persistence';
 import { testRuntime, waitFor } from '@ajx/testing';
 import { ConfigResourceTypes } from 'kafkajs';
-import { PrivacyRepository } from '../../../apps/cli/src/privacy/privacy.repository';
 import { PrivacyService } from '../../../apps/cli/src/privacy/privacy.service';
 import { RetentionConfig } from '../../../apps/cli/src/privacy/retention.config';
 import { AuditLog } from '@ajx/audit';
@@ -154,7 +154,9 @@ describe('personal data: erasure and retention', () => {
     const service = new PrivacyService(
       new PersonalDataRepository(hub.db),
       new DeptPersonalDataRepository(hub.db),
-      new PrivacyRepository(hub.db),
+      new ErasureLedgerRepository(hub.db),
+      new IngestBatchRepository(hub.db),
+      new AuditRepository(hub.db),
       new AuditLog(new AuditRepository(hub.db)),
     );
     // One more upload, whose stored file only the retention period concerns.

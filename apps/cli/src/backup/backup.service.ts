@@ -2,10 +2,13 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { CanonicalStoreRepository } from '@ajx/canonical-store';
 import type { CommonConfig } from '@ajx/config';
+import { DeptProjectionWriter } from '@ajx/dept-store';
+import { IngestBatchRepository } from '@ajx/ingest-store';
 import { type GroupOffsets, type TopicBackup, type TopicExport } from '@ajx/messaging';
-import { ensureDatabase, type PgConnection } from '@ajx/persistence';
-import { Client } from 'pg';
+import { dataSourceOptions, ensureDatabase, type PgConnection } from '@ajx/persistence';
+import { DataSource } from 'typeorm';
 
 export const BACKUP_FORMAT = 'ajx-backup/1';
 
@@ -76,33 +79,27 @@ export class BackupService {
   async backup(dir: string): Promise<BackupManifest> {
     if (fs.existsSync(dir) && fs.readdirSync(dir).length) throw new Error(`${dir} is not empty`);
     fs.mkdirSync(path.join(dir, 'uploads'), { recursive: true });
-    const client = new Client({ connectionString: this.db.url, ssl: this.db.ssl || undefined });
-    await client.connect();
+    const db = await this.open();
     try {
       // 1. What the consumers have committed.
       const groups = await this.topics.groupOffsets();
       this.log(`consumer offsets of ${Object.keys(groups).length} groups`);
       // 2. The database, one consistent snapshot (pg_dump's own transaction).
-      const { rows } = await client.query<{ now: Date }>('SELECT now()');
-      const databaseTime = rows[0].now;
+      const [{ now: databaseTime }] = await db.query<{ now: Date }[]>('SELECT now()');
       await pgTool('pg_dump', ['--format=custom', '--no-owner', `--file=${path.join(dir, 'database.dump')}`], this.db);
-      const migrations = (await client.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY id')).rows;
+      const migrations = await db.query<{ name: string }[]>('SELECT name FROM schema_migrations ORDER BY id');
       this.log('database dumped');
       // 3. The topics, up to their ends now (after the snapshot).
       const topics = await this.topics.exportTopics(path.join(dir, 'topics'));
       this.log(`${topics.length} topics exported`);
       // 4. Uploads the snapshot has not seen published: the gateway publishes them again after a restore.
-      const pending = await client.query<{ batch_id: string; upload_path: string }>(
-        `SELECT batch_id, upload_path FROM ingest_batches
-          WHERE upload_purged_at IS NULL AND (status = 'accepted' OR published_at >= $1)`,
-        [databaseTime],
-      );
+      const pending = await new IngestBatchRepository(db).uploadsUnpublishedAt(databaseTime);
       const uploads = [];
-      for (const r of pending.rows) {
-        if (!fs.existsSync(r.upload_path)) continue;
-        const file = path.join('uploads', r.batch_id);
-        fs.copyFileSync(r.upload_path, path.join(dir, file));
-        uploads.push({ batchId: r.batch_id, path: r.upload_path, file, sha256: sha256(path.join(dir, file)) });
+      for (const u of pending) {
+        if (!fs.existsSync(u.path)) continue;
+        const file = path.join('uploads', u.batchId);
+        fs.copyFileSync(u.path, path.join(dir, file));
+        uploads.push({ batchId: u.batchId, path: u.path, file, sha256: sha256(path.join(dir, file)) });
       }
       const files: Record<string, string> = { 'database.dump': sha256(path.join(dir, 'database.dump')) };
       for (const t of topics) files[`topics/${t.file}`] = sha256(path.join(dir, 'topics', t.file));
@@ -120,7 +117,7 @@ export class BackupService {
       fs.writeFileSync(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
       return manifest;
     } finally {
-      await client.end();
+      await db.destroy();
     }
   }
 
@@ -136,15 +133,14 @@ export class BackupService {
         throw new Error(`${file} does not match the manifest (damaged backup)`);
     // 1. The database, into an empty one.
     await ensureDatabase(this.db.url, this.db.ssl);
-    const client = new Client({ connectionString: this.db.url, ssl: this.db.ssl || undefined });
-    await client.connect();
+    const db = await this.open();
     try {
-      const { rows } = await client.query<{ n: number }>(
+      const [tables] = await db.query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`,
       );
-      if (rows[0].n > 0) throw new Error('the target database is not empty: restore needs a new database');
+      if (tables.n > 0) throw new Error('the target database is not empty: restore needs a new database');
       // Roles are the cluster's, not the database's: the department API's role must exist for its grants.
-      await client.query(`DO $$ BEGIN
+      await db.query(`DO $$ BEGIN
           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ajx_api') THEN
             CREATE ROLE ajx_api LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
           END IF;
@@ -161,8 +157,8 @@ export class BackupService {
         fs.copyFileSync(path.join(dir, u.file), u.path);
       }
       // 4. Sequences past anything issued before the restore (see RESTORE_SEQUENCE_GAP).
-      await client.query(`UPDATE dept_counters SET last_seq = last_seq + $1`, [String(RESTORE_SEQUENCE_GAP)]);
-      await client.query(`UPDATE stream_counters SET last_seq = last_seq + $1`, [String(RESTORE_SEQUENCE_GAP)]);
+      await new DeptProjectionWriter(db).skipFeedSequences(RESTORE_SEQUENCE_GAP);
+      await new CanonicalStoreRepository(db).skipSequences(RESTORE_SEQUENCE_GAP);
       return {
         database: decodeURIComponent(new URL(this.db.url).pathname.slice(1)),
         topics: manifest.topics.length,
@@ -170,7 +166,14 @@ export class BackupService {
         uploads: manifest.uploads.length,
       };
     } finally {
-      await client.end();
+      await db.destroy();
     }
+  }
+
+  /** One connection to the hub's database (the stores' repositories run on it). */
+  private async open(): Promise<DataSource> {
+    const db = new DataSource(dataSourceOptions({ ...this.db, poolSize: 1, applicationName: 'ajx-backup' }));
+    await db.initialize();
+    return db;
   }
 }

@@ -96,17 +96,15 @@ export function registerReplayCommand(program: Command): void {
     .action(async (o: { insurer: string; batch?: string; from?: string; to?: string }) => {
       if (!o.batch && !o.from) throw new CliError('give --batch or --from (and optionally --to)', EXIT.usage);
       const sel = { insurer: o.insurer, batchId: o.batch, from: date(o.from, 'from'), to: date(o.to, 'to') };
-      const [{ RawReplayer }, { withPipeline }] = await Promise.all([
+      const [{ RawReplayer }, { IngestBatchRepository }, { withPipeline }] = await Promise.all([
         import('@ajx/normalization'),
+        import('@ajx/ingest-store'),
         import('../cli-pipeline'),
       ]);
       await withContext((ctx) =>
         withPipeline(ctx, async ({ kafka, pipeline }) => {
           if (sel.batchId && !sel.from) {
-            const [b] = await ctx.db.query<{ accepted_at: Date }[]>(
-              `SELECT accepted_at FROM ingest_batches WHERE batch_id = $1`,
-              [sel.batchId],
-            );
+            const b = await new IngestBatchRepository(ctx.db).find(sel.batchId);
             if (!b) throw new CliError(`no batch ${sel.batchId}`, EXIT.usage);
             sel.from = b.accepted_at;
           }

@@ -5,20 +5,26 @@ import { printJson, withContext } from '../cli-lazy';
 import type { CliContext } from '../cli-context';
 
 async function privacyService(ctx: CliContext) {
-  const [{ PersonalDataRepository }, { DeptPersonalDataRepository }, { PrivacyRepository }, { PrivacyService }] =
-    await Promise.all([
-      import('@ajx/canonical-store'),
-      import('@ajx/dept-store'),
-      import('../privacy/privacy.repository'),
-      import('../privacy/privacy.service'),
-    ]);
-  const repo = new PrivacyRepository(ctx.db);
+  const [
+    { ErasureLedgerRepository, PersonalDataRepository },
+    { DeptPersonalDataRepository },
+    { IngestBatchRepository },
+    { PrivacyService },
+  ] = await Promise.all([
+    import('@ajx/canonical-store'),
+    import('@ajx/dept-store'),
+    import('@ajx/ingest-store'),
+    import('../privacy/privacy.service'),
+  ]);
+  const ledger = new ErasureLedgerRepository(ctx.db);
   return {
-    repo,
+    ledger,
     service: new PrivacyService(
       new PersonalDataRepository(ctx.db),
       new DeptPersonalDataRepository(ctx.db),
-      repo,
+      ledger,
+      new IngestBatchRepository(ctx.db),
+      ctx.auditRepo,
       ctx.audit,
     ),
   };
@@ -52,7 +58,7 @@ export function registerPrivacyCommands(program: Command): void {
     .option('--uscc <code>')
     .action(async (o: { uscc?: string }) => {
       await withContext(async (ctx) => {
-        for (const e of await (await privacyService(ctx)).repo.erasures(o.uscc)) printJson(e);
+        for (const e of await (await privacyService(ctx)).ledger.list(o.uscc)) printJson(e);
       });
     });
 

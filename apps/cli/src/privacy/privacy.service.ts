@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import type { AuditLog } from '@ajx/audit';
-import type { PersonalDataRepository } from '@ajx/canonical-store';
+import type { AuditLog, AuditRepository } from '@ajx/audit';
+import type { ErasureLedgerRepository, ErasureRecord, PersonalDataRepository } from '@ajx/canonical-store';
 import type { DeptPersonalDataRepository } from '@ajx/dept-store';
-import type { ErasureRecord, PrivacyRepository } from './privacy.repository';
+import type { IngestBatchRepository } from '@ajx/ingest-store';
 import type { RetentionConfig } from './retention.config';
 
 const DAY_MS = 86_400_000;
@@ -28,7 +28,9 @@ export class PrivacyService {
   constructor(
     private readonly canonical: PersonalDataRepository,
     private readonly dept: DeptPersonalDataRepository,
-    private readonly privacy: PrivacyRepository,
+    private readonly ledger: ErasureLedgerRepository,
+    private readonly batches: IngestBatchRepository,
+    private readonly auditEntries: AuditRepository,
     private readonly audit: AuditLog,
   ) {}
 
@@ -48,7 +50,7 @@ export class PrivacyService {
       dlqRaw,
       uploads,
     };
-    const erasure = await this.privacy.recordErasure({ uscc, reason: reason.trim(), requestedBy: actor, counts });
+    const erasure = await this.ledger.record({ uscc, reason: reason.trim(), requestedBy: actor, counts });
     await this.audit.record({
       actor,
       action: 'privacy.erasure',
@@ -77,10 +79,10 @@ export class PrivacyService {
       eventsRedacted: 0,
       correctionsRedacted: 0,
       payloadsRedacted: 0,
-      auditEntriesPastRetention: await this.privacy.auditEntriesBefore(before(config.AJX_RETENTION_AUDIT_DAYS)!),
+      auditEntriesPastRetention: await this.auditEntries.countBefore(before(config.AJX_RETENTION_AUDIT_DAYS)!),
     };
     if (dryRun) {
-      report.uploadsPurged = uploadCutoff ? (await this.privacy.uploadsToPurge({ before: uploadCutoff })).length : 0;
+      report.uploadsPurged = uploadCutoff ? (await this.batches.uploadsToPurge({ before: uploadCutoff })).length : 0;
       return report;
     }
     if (uploadCutoff) report.uploadsPurged = await this.purgeUploads({ before: uploadCutoff });
@@ -99,10 +101,10 @@ export class PrivacyService {
   /** Deletes stored upload files (a file already gone counts as deleted) and marks their batches. */
   private async purgeUploads(f: { before?: Date; batchIds?: string[] }): Promise<number> {
     if (f.batchIds && f.batchIds.length === 0) return 0;
-    const due = await this.privacy.uploadsToPurge(f);
+    const due = await this.batches.uploadsToPurge(f);
     for (const u of due) {
       fs.rmSync(u.path, { force: true });
-      await this.privacy.markUploadPurged(u.batchId);
+      await this.batches.markUploadPurged(u.batchId);
     }
     return due.length;
   }

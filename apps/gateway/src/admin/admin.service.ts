@@ -5,6 +5,7 @@ import {
   NotFoundError,
   type Principal,
   PrincipalService,
+  PRINCIPAL_TYPES,
   type PrincipalType,
 } from '@ajx/identity';
 import { apiError } from '../http/api-error';
@@ -24,8 +25,12 @@ export class AdminService {
     return { principal: PrincipalDto.of(principal), created };
   }
 
-  async list(type?: PrincipalType): Promise<PrincipalDto[]> {
-    return (await this.principals.list(type)).map((p) => PrincipalDto.of(p));
+  /** Principals, of one type when `type` names one (the query parameter as given). */
+  async list(type?: string): Promise<PrincipalDto[]> {
+    if (type !== undefined && !PRINCIPAL_TYPES.includes(type as PrincipalType)) {
+      throw apiError(400, 'INVALID_QUERY', `type must be one of ${PRINCIPAL_TYPES.join(', ')}`);
+    }
+    return (await this.principals.list(type as PrincipalType | undefined)).map((p) => PrincipalDto.of(p));
   }
 
   async get(id: string): Promise<PrincipalDto> {

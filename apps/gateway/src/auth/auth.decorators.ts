@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Principal, PrincipalType } from '@ajx/identity';
-import type { AuthenticatedRequest } from './request-principal';
+import type { AuthenticatedRequest, SignedRequest } from './request-principal';
 
 export const ROLES = 'ajx:roles';
 export const INTERCHANGE_SIGNED = 'ajx:interchange-signed';
@@ -20,6 +20,16 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
   const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
   if (!req.principal) throw new Error('CurrentPrincipal used on a route without authentication');
   return req.principal;
+});
+
+/** The endpoint whose key signed an interchange request and its body as received (undefined: a bearer token). */
+export const Signed = createParamDecorator((_: unknown, ctx: ExecutionContext): SignedRequest | undefined => {
+  return ctx.switchToHttp().getRequest<AuthenticatedRequest>().interchange;
+});
+
+/** The id of the credential the caller authenticated with (null for a signed interchange request). */
+export const CredentialId = createParamDecorator((_: unknown, ctx: ExecutionContext): string | null => {
+  return ctx.switchToHttp().getRequest<AuthenticatedRequest>().credentialId ?? null;
 });
 
 export const RequestId = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined => {

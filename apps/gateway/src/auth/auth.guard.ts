@@ -1,6 +1,5 @@
 import { type CanActivate, type ExecutionContext, HttpException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Response } from 'express';
 import { AuditLog } from '@ajx/audit';
 import {
   type Authentication,
@@ -12,7 +11,7 @@ import {
 import { credentialParamsOf, ROUTE_ACCESS, type RouteAccess } from '@ajx/observability';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
-import { InterchangeAuthenticator } from '../interchange/interchange-authenticator';
+import { InterchangeAuthenticator } from './interchange-authenticator';
 import { INTERCHANGE_SIGNED, type InterchangeSigning, ROLES } from './auth.decorators';
 import { RateLimiter } from './rate-limiter';
 import { ThrottledRefusals } from './throttled-refusals';
@@ -26,6 +25,13 @@ const REFUSAL: Record<AuthFailureReason, string> = {
   revoked: 'the credential has been revoked',
   disabled: 'the principal is disabled',
 };
+
+/** 429 with the time to wait in Retry-After (whole seconds, at least 1). */
+function tooMany(retryAfterMs: number, message: string) {
+  return apiError(429, 'RATE_LIMITED', message, undefined, {
+    'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+  });
+}
 
 /**
  * Authenticates every request to a route that is not explicitly public (deny by default: the allow-list is the
@@ -51,7 +57,6 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
-    const res = ctx.switchToHttp().getResponse<Response>();
     const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [
       ctx.getHandler(),
       ctx.getClass(),
@@ -74,8 +79,8 @@ export class AuthGuard implements CanActivate {
     ]);
     const signed = signing === 'required' || (signing === 'accepted' && req.headers['x-ajx-signature'] !== undefined);
     const principal = signed
-      ? await this.signedCaller(req, res, route, requestId)
-      : await this.bearer(req, res, route, requestId);
+      ? await this.signedCaller(req, route, requestId)
+      : await this.bearer(req, route, requestId);
 
     const roles =
       access === 'operator'
@@ -99,16 +104,11 @@ export class AuthGuard implements CanActivate {
       this.config.AJX_RATE_LIMIT_BURST,
     );
     if (!rate.allowed)
-      this.tooMany(res, rate.retryAfterMs, `rate limit of ${this.config.AJX_RATE_LIMIT_PER_SECOND}/s exceeded`);
+      throw tooMany(rate.retryAfterMs, `rate limit of ${this.config.AJX_RATE_LIMIT_PER_SECOND}/s exceeded`);
     return true;
   }
 
-  private async bearer(
-    req: AuthenticatedRequest,
-    res: Response,
-    route: string,
-    requestId: string | undefined,
-  ): Promise<Principal> {
+  private async bearer(req: AuthenticatedRequest, route: string, requestId: string | undefined): Promise<Principal> {
     const header = req.headers.authorization;
     const token = typeof header === 'string' && /^Bearer /i.test(header) ? header.slice(7).trim() : undefined;
     const auth: Authentication =
@@ -117,12 +117,13 @@ export class AuthGuard implements CanActivate {
         : await this.credentials.authenticate(token);
     if (!auth.ok) {
       const reason = auth.reason;
-      await this.refused(req, res, route, requestId, auth.principalId ?? 'anonymous', {
+      await this.refused(req, route, requestId, auth.principalId ?? 'anonymous', {
         reason,
         credentialId: auth.credentialId ?? null,
       });
-      res.setHeader('WWW-Authenticate', 'Bearer realm="ajx"');
-      throw apiError(401, 'UNAUTHENTICATED', REFUSAL[reason]);
+      throw apiError(401, 'UNAUTHENTICATED', REFUSAL[reason], undefined, {
+        'WWW-Authenticate': 'Bearer realm="ajx"',
+      });
     }
     req.principal = auth.principal;
     req.credentialId = auth.credentialId;
@@ -131,7 +132,6 @@ export class AuthGuard implements CanActivate {
 
   private async signedCaller(
     req: AuthenticatedRequest,
-    res: Response,
     route: string,
     requestId: string | undefined,
   ): Promise<Principal> {
@@ -143,7 +143,7 @@ export class AuthGuard implements CanActivate {
     } catch (err) {
       const body = err instanceof HttpException ? (err.getResponse() as { code?: string }) : null;
       const keyId = req.headers['x-ajx-key-id'];
-      await this.refused(req, res, route, requestId, 'anonymous', {
+      await this.refused(req, route, requestId, 'anonymous', {
         reason: body?.code ?? 'error',
         keyId: typeof keyId === 'string' ? keyId.slice(0, 64) : null,
       });
@@ -157,7 +157,6 @@ export class AuthGuard implements CanActivate {
    */
   private async refused(
     req: AuthenticatedRequest,
-    res: Response,
     route: string,
     requestId: string | undefined,
     actor: string,
@@ -171,7 +170,7 @@ export class AuthGuard implements CanActivate {
     );
     if (!throttle.allowed) {
       this.throttled.count(ip, typeof details.reason === 'string' ? details.reason : 'error');
-      this.tooMany(res, throttle.retryAfterMs, 'too many failed authentications');
+      throw tooMany(throttle.retryAfterMs, 'too many failed authentications');
     }
     await this.audit.record({
       actor,
@@ -181,10 +180,5 @@ export class AuthGuard implements CanActivate {
       details: { ...details, ip: req.ip ?? null },
       requestId,
     });
-  }
-
-  private tooMany(res: Response, retryAfterMs: number, message: string): never {
-    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
-    throw apiError(429, 'RATE_LIMITED', message);
   }
 }

@@ -6,6 +6,11 @@ import type { InterchangeEndpoint } from '@ajx/interchange-store';
 export interface AuthenticatedRequest extends Request {
   principal?: Principal;
   credentialId?: string;
-  /** A signed interchange request: the endpoint whose key signed it, and the body exactly as received. */
-  interchange?: { endpoint: InterchangeEndpoint; rawBody: Buffer | null };
+  interchange?: SignedRequest;
+}
+
+/** A signed interchange request: the endpoint whose key signed it, and the body exactly as received. */
+export interface SignedRequest {
+  endpoint: InterchangeEndpoint;
+  rawBody: Buffer | null;
 }

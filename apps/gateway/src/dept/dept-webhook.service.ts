@@ -3,39 +3,22 @@ import { AuditLog } from '@ajx/audit';
 import {
   type DepartmentScope,
   departmentScopeOf,
+  DeptWebhookReadRepository,
   encodeFeedCursor,
-  type WebhookDelivery,
   WebhookOutboxRepository,
 } from '@ajx/dept-store';
 import type { Principal } from '@ajx/identity';
 import { checkWebhookUrl } from '@ajx/webhooks';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
-import { DeptReadDatabase } from './dept-read.provider';
-import type {
-  DeliveriesPageDto,
-  DeliveriesQueryDto,
-  WebhookConfigDto,
-  WebhookDeliveryDto,
-  WebhookDto,
+import {
+  type DeliveriesPageDto,
+  type DeliveriesQueryDto,
+  deliveryDto,
+  type WebhookConfigDto,
+  type WebhookDto,
 } from './dto/feed.dto';
 import { feedPositionOf } from './feed.service';
-
-export function deliveryDto(d: WebhookDelivery): WebhookDeliveryDto {
-  return {
-    id: d.id,
-    seq: d.seq,
-    cursor: encodeFeedCursor({ seq: d.seq, ahead: [] }, d.departmentId),
-    urgent: d.urgent,
-    state: d.state,
-    attempts: d.attempts,
-    nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
-    lastStatus: d.lastStatus,
-    lastError: d.lastError,
-    createdAt: d.createdAt.toISOString(),
-    finishedAt: d.finishedAt?.toISOString() ?? null,
-  };
-}
 
 /** The URL as written to the audit log: no query string (it may carry the receiver's own token). */
 function auditedUrl(url: URL): string {
@@ -49,7 +32,7 @@ function auditedUrl(url: URL): string {
 @Injectable()
 export class DeptWebhookService {
   constructor(
-    private readonly read: DeptReadDatabase,
+    private readonly webhooks: DeptWebhookReadRepository,
     private readonly outbox: WebhookOutboxRepository,
     private readonly audit: AuditLog,
     private readonly config: GatewayConfig,
@@ -102,9 +85,9 @@ export class DeptWebhookService {
   }
 
   private async view(scope: DepartmentScope): Promise<WebhookDto | null> {
-    const endpoint = await this.read.webhooks.endpoint(scope);
+    const endpoint = await this.webhooks.endpoint(scope);
     if (!endpoint) return null;
-    const [inFlight] = await this.read.webhooks.deliveries(scope, { state: 'pending', limit: 1 });
+    const [inFlight] = await this.webhooks.deliveries(scope, { state: 'pending', limit: 1 });
     return {
       url: endpoint.url,
       cursor: encodeFeedCursor({ seq: endpoint.cursor, ahead: [] }, scope.departmentId),
@@ -131,7 +114,7 @@ export class DeptWebhookService {
 
   async deliveries(principal: Principal, q: DeliveriesQueryDto, requestId?: string): Promise<DeliveriesPageDto> {
     const scope = departmentScopeOf(principal);
-    const rows = await this.read.webhooks.deliveries(scope, {
+    const rows = await this.webhooks.deliveries(scope, {
       state: q.state,
       beforeSeq: q.beforeSeq,
       limit: q.limit ?? 100,

@@ -2,15 +2,8 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@ajx/identity';
 import { CurrentPrincipal, RequestId, Roles } from '../auth/auth.decorators';
-import { apiError } from '../http/api-error';
 import { DeptService } from './dept.service';
-import { DeptPageDto, DeptQueryDto, DeptRecordDto, KIND_PATHS, type KindPath } from './dto/dept.dto';
-
-function kindOf(path: string) {
-  const kind = KIND_PATHS[path as KindPath] as (typeof KIND_PATHS)[KindPath] | undefined;
-  if (!kind) throw apiError(404, 'NOT_FOUND', `no such collection ${path}; use policies, services or hazards`);
-  return kind;
-}
+import { DeptPageDto, DeptQueryDto, DeptRecordDto, KIND_PATHS } from './dto/dept.dto';
 
 @ApiTags('department')
 @ApiBearerAuth()
@@ -29,7 +22,7 @@ export class DeptController {
     @CurrentPrincipal() me: Principal,
     @RequestId() rid?: string,
   ) {
-    return this.dept.page(me, kindOf(collection), q, rid);
+    return this.dept.page(me, collection, q, rid);
   }
 
   @Get(':collection/:subject')
@@ -44,8 +37,6 @@ export class DeptController {
     @Query('insurer') insurer?: string,
     @RequestId() rid?: string,
   ) {
-    if (insurer !== undefined && !/^[A-Z][A-Z0-9_]{1,31}$/.test(insurer))
-      throw apiError(400, 'INVALID_QUERY', 'insurer must be an insurer code');
-    return this.dept.get(me, kindOf(collection), subject, insurer, rid);
+    return this.dept.get(me, collection, subject, insurer, rid);
   }
 }

@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '@ajx/audit';
 import type { RecordKind } from '@ajx/contracts';
-import { departmentScopeOf, type ViewCursor, type ViewRow } from '@ajx/dept-store';
+import { departmentScopeOf, DeptViewRepository, type ViewCursor, type ViewRow } from '@ajx/dept-store';
 import type { Principal } from '@ajx/identity';
 import { apiError } from '../http/api-error';
-import { DeptReadDatabase } from './dept-read.provider';
-import type { DeptPageDto, DeptQueryDto, DeptRecordDto } from './dto/dept.dto';
+import { type DeptPageDto, type DeptQueryDto, type DeptRecordDto, KIND_PATHS, type KindPath } from './dto/dept.dto';
+
+/** The record kind of a collection path (`policies` → policy); 404 for any other path. */
+function kindOf(path: string): RecordKind {
+  const kind = KIND_PATHS[path as KindPath] as (typeof KIND_PATHS)[KindPath] | undefined;
+  if (!kind) throw apiError(404, 'NOT_FOUND', `no such collection ${path}; use policies, services or hazards`);
+  return kind;
+}
 
 function toDto(r: ViewRow): DeptRecordDto {
   return {
@@ -47,14 +53,15 @@ export function decodeViewCursor(s: string): ViewCursor {
 @Injectable()
 export class DeptService {
   constructor(
-    private readonly read: DeptReadDatabase,
+    private readonly views: DeptViewRepository,
     private readonly audit: AuditLog,
   ) {}
 
-  async page(principal: Principal, kind: RecordKind, q: DeptQueryDto, requestId?: string): Promise<DeptPageDto> {
+  async page(principal: Principal, collection: string, q: DeptQueryDto, requestId?: string): Promise<DeptPageDto> {
+    const kind = kindOf(collection);
     const scope = departmentScopeOf(principal);
     const limit = q.limit ?? 100;
-    const rows = await this.read.views.page(
+    const rows = await this.views.page(
       scope,
       kind,
       {
@@ -83,12 +90,15 @@ export class DeptService {
 
   async get(
     principal: Principal,
-    kind: RecordKind,
+    collection: string,
     subject: string,
     insurer: string | undefined,
     requestId?: string,
   ): Promise<DeptRecordDto> {
-    const rows = await this.read.views.bySubject(departmentScopeOf(principal), kind, subject, insurer);
+    if (insurer !== undefined && !/^[A-Z][A-Z0-9_]{1,31}$/.test(insurer))
+      throw apiError(400, 'INVALID_QUERY', 'insurer must be an insurer code');
+    const kind = kindOf(collection);
+    const rows = await this.views.bySubject(departmentScopeOf(principal), kind, subject, insurer);
     const outcome = rows.length === 1 ? 'ok' : 'denied';
     await this.audit.record({
       actor: principal.id,

@@ -1,9 +1,10 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { AuditLog } from '@ajx/audit';
 import {
+  type DepartmentScope,
   deliveryOrder,
   departmentScopeOf,
+  DeptFeedRepository,
   encodeFeedCursor,
   type FeedPosition,
   feedEntryView,
@@ -13,7 +14,6 @@ import {
 import type { Principal } from '@ajx/identity';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
-import { DeptReadDatabase } from './dept-read.provider';
 import { feedPositionOf } from './feed.service';
 
 /** Entries read per poll; a full window is followed by the next one at once. */
@@ -26,11 +26,26 @@ interface OpenStream {
   finished: Promise<void>;
 }
 
+/** Where a stream starts: the client's Last-Event-ID header, or else the `after` query parameter. */
+export interface FeedStreamStart {
+  lastEventId?: string;
+  after?: string;
+}
+
+/**
+ * One open feed stream: the chunks of its `text/event-stream` body in order, which the controller writes (pulling
+ * the next chunk only when the client took the last one), and `close()` for when the client goes away.
+ */
+export interface FeedEventStream extends AsyncIterable<string> {
+  close(): void;
+}
+
 /**
  * Server-sent events of a department's feed. Each event's `id` is the stream position after it (a feed cursor), so
  * `Last-Event-ID` resumes exactly: nothing skipped, nothing repeated. Urgent entries go ahead of pending normal ones.
  * The stream reads in short transactions — woken by the writers' NOTIFY, or every AJX_FEED_STREAM_POLL_MS — and
- * never holds a transaction (or a pooled connection) between reads.
+ * never holds a transaction (or a pooled connection) between reads. An idle stream sends a comment every
+ * AJX_FEED_STREAM_HEARTBEAT_MS.
  */
 @Injectable()
 export class FeedStreamService implements BeforeApplicationShutdown {
@@ -38,7 +53,7 @@ export class FeedStreamService implements BeforeApplicationShutdown {
   private readonly open = new Set<OpenStream>();
 
   constructor(
-    private readonly read: DeptReadDatabase,
+    private readonly feed: DeptFeedRepository,
     private readonly wakeups: FeedWakeups,
     private readonly audit: AuditLog,
     private readonly config: GatewayConfig,
@@ -50,12 +65,15 @@ export class FeedStreamService implements BeforeApplicationShutdown {
     return n;
   }
 
-  async stream(principal: Principal, req: Request, res: Response, after?: string, requestId?: string): Promise<void> {
+  /**
+   * Opens a stream: checks where it starts (400 for a cursor not issued to this department) and the department's
+   * number of open streams (429 beyond AJX_FEED_STREAMS_PER_DEPARTMENT), audits it and registers it.
+   */
+  async stream(principal: Principal, from: FeedStreamStart, requestId?: string): Promise<FeedEventStream> {
     const scope = departmentScopeOf(principal);
-    const lastEventId = req.header('last-event-id');
-    const start: FeedPosition = lastEventId
-      ? feedPositionOf(lastEventId, scope.departmentId, 'Last-Event-ID')
-      : feedPositionOf(after, scope.departmentId, 'after');
+    const start: FeedPosition = from.lastEventId
+      ? feedPositionOf(from.lastEventId, scope.departmentId, 'Last-Event-ID')
+      : feedPositionOf(from.after, scope.departmentId, 'after');
     if (this.countFor(scope.departmentId) >= this.config.AJX_FEED_STREAMS_PER_DEPARTMENT) {
       await this.audit.record({
         actor: principal.id,
@@ -65,11 +83,12 @@ export class FeedStreamService implements BeforeApplicationShutdown {
         details: { reason: 'too many streams', limit: this.config.AJX_FEED_STREAMS_PER_DEPARTMENT },
         requestId,
       });
-      res.setHeader('Retry-After', '5');
       throw apiError(
         429,
         'TOO_MANY_STREAMS',
         `at most ${this.config.AJX_FEED_STREAMS_PER_DEPARTMENT} open feed streams per department`,
+        undefined,
+        { 'Retry-After': '5' },
       );
     }
     await this.audit.record({
@@ -81,86 +100,112 @@ export class FeedStreamService implements BeforeApplicationShutdown {
       requestId,
     });
 
+    return this.opened(principal, scope, start, requestId);
+  }
+
+  /** A registered stream: its chunks are produced as the controller pulls them; it ends when closed. */
+  private opened(
+    principal: Principal,
+    scope: DepartmentScope,
+    start: FeedPosition,
+    requestId: string | undefined,
+  ): FeedEventStream {
+    const departmentId = scope.departmentId;
     let closed = false;
+    let woken = false;
+    let heartbeatDue = false;
     let wake: (() => void) | null = null;
-    const poke = () => {
+    const wakeNow = () => {
       const w = wake;
       wake = null;
       w?.();
     };
+    const poke = () => {
+      woken = true;
+      wakeNow();
+    };
     const close = () => {
       closed = true;
-      poke();
+      wakeNow();
     };
     let finish = () => undefined as void;
     const stream: OpenStream = {
-      departmentId: scope.departmentId,
+      departmentId,
       close,
       finished: new Promise<void>((resolve) => (finish = resolve)),
     };
     this.open.add(stream);
-    const unsubscribe = this.wakeups.subscribe(scope.departmentId, poke);
-    req.on('close', close);
-    res.on('close', close);
-
-    res.status(200);
-    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
-    res.setHeader('cache-control', 'no-cache, no-transform');
-    res.setHeader('connection', 'keep-alive');
-    res.setHeader('x-accel-buffering', 'no');
-    res.flushHeaders();
-    res.write(`retry: 2000\n\n`);
+    const unsubscribe = this.wakeups.subscribe(departmentId, poke);
     const heartbeat = setInterval(() => {
-      if (!closed) res.write(`: keep-alive\n\n`);
+      heartbeatDue = true;
+      wakeNow();
     }, this.config.AJX_FEED_STREAM_HEARTBEAT_MS);
 
     let position = start;
     let sent = 0;
-    try {
-      while (!closed) {
-        const w = await this.read.feed.window(scope, position.seq, position.ahead, {
-          urgent: MAX_AHEAD - position.ahead.length,
-          inOrder: WINDOW,
-        });
-        const order = deliveryOrder(position, w.urgent, w.inOrder);
-        for (const d of order.deliveries) {
-          if (closed) break;
-          const ok = res.write(
-            `id: ${encodeFeedCursor(d.position, scope.departmentId)}\ndata: ${JSON.stringify(feedEntryView(d.entry, scope.departmentId))}\n\n`,
-          );
-          sent++;
-          if (!ok) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
-        }
-        position = order.position;
-        if (w.inOrder.length === WINDOW) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.config.AJX_FEED_STREAM_POLL_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-          if (closed) poke();
-        });
-      }
-    } catch (err) {
-      this.logger.error(`feed stream of ${scope.departmentId} failed: ${(err as Error).message}`);
-    } finally {
+    const pollMs = this.config.AJX_FEED_STREAM_POLL_MS;
+    const read = (p: FeedPosition) =>
+      this.feed.window(scope, p.seq, p.ahead, { urgent: MAX_AHEAD - p.ahead.length, inOrder: WINDOW });
+    const ended = async () => {
       clearInterval(heartbeat);
       unsubscribe();
-      if (!res.writableEnded) res.end();
+      await this.audit
+        .record({
+          actor: principal.id,
+          action: 'dept.feed.stream.closed',
+          target: 'feed',
+          outcome: 'ok',
+          details: { sent, last: position.seq },
+          requestId,
+        })
+        .catch((err: Error) => this.logger.error(`audit of a closed stream failed: ${err.message}`));
+      this.open.delete(stream);
+      finish();
+    };
+    const logger = this.logger;
+
+    async function* chunks(): AsyncGenerator<string> {
+      try {
+        yield `retry: 2000\n\n`;
+        while (!closed) {
+          const w = await read(position);
+          const order = deliveryOrder(position, w.urgent, w.inOrder);
+          for (const d of order.deliveries) {
+            if (closed) break;
+            sent++;
+            yield `id: ${encodeFeedCursor(d.position, departmentId)}\ndata: ${JSON.stringify(feedEntryView(d.entry, departmentId))}\n\n`;
+          }
+          position = order.position;
+          if (w.inOrder.length === WINDOW) continue;
+          // Until a commit wakes the stream or the poll interval is over; an idle stream sends heartbeats meanwhile.
+          const until = Date.now() + pollMs;
+          woken = false;
+          while (!closed && !woken) {
+            if (heartbeatDue) {
+              heartbeatDue = false;
+              yield `: keep-alive\n\n`;
+              continue;
+            }
+            const left = until - Date.now();
+            if (left <= 0) break;
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, left);
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+              if (closed || woken || heartbeatDue) wakeNow();
+            });
+          }
+        }
+      } catch (err) {
+        logger.error(`feed stream of ${departmentId} failed: ${(err as Error).message}`);
+      } finally {
+        await ended();
+      }
     }
-    await this.audit
-      .record({
-        actor: principal.id,
-        action: 'dept.feed.stream.closed',
-        target: 'feed',
-        outcome: 'ok',
-        details: { sent, last: position.seq },
-        requestId,
-      })
-      .catch((err: Error) => this.logger.error(`audit of a closed stream failed: ${err.message}`));
-    this.open.delete(stream);
-    finish();
+    const iterator = chunks();
+    return { close, [Symbol.asyncIterator]: () => iterator };
   }
 
   /** Ends every stream before the HTTP server closes (clients reconnect with Last-Event-ID to another instance). */

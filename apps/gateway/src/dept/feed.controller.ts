@@ -11,6 +11,7 @@ import {
 import type { Request, Response } from 'express';
 import type { Principal } from '@ajx/identity';
 import { CurrentPrincipal, RequestId, Roles } from '../auth/auth.decorators';
+import { writeEventStream } from '../http/event-stream';
 import { DeptWebhookService } from './dept-webhook.service';
 import {
   AckQueryDto,
@@ -54,14 +55,15 @@ export class FeedController {
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'the id of the last event received' })
   @ApiOkResponse({ description: 'an event stream: `id: <cursor>` and `data: <FeedEntry JSON>` per entry' })
-  stream(
+  async stream(
     @Query() q: FeedStreamQueryDto,
     @CurrentPrincipal() me: Principal,
     @Req() req: Request,
     @Res() res: Response,
     @RequestId() rid?: string,
-  ) {
-    return this.streams.stream(me, req, res, q.after, rid);
+  ): Promise<void> {
+    const from = { lastEventId: req.header('last-event-id'), after: q.after };
+    return writeEventStream(req, res, await this.streams.stream(me, from, rid));
   }
 
   @Put('webhook')

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditLog } from '@ajx/audit';
 import {
   decodeFeedCursor,
+  DeptFeedRepository,
   departmentScopeOf,
   encodeFeedCursor,
   FEED_START,
@@ -10,7 +11,6 @@ import {
 } from '@ajx/dept-store';
 import type { Principal } from '@ajx/identity';
 import { apiError } from '../http/api-error';
-import { DeptReadDatabase } from './dept-read.provider';
 import type { FeedPageDto, FeedQueryDto } from './dto/feed.dto';
 
 export function feedPositionOf(cursor: string | undefined, departmentId: string, what = 'after'): FeedPosition {
@@ -33,7 +33,7 @@ export function feedPositionOf(cursor: string | undefined, departmentId: string,
 @Injectable()
 export class FeedService {
   constructor(
-    private readonly read: DeptReadDatabase,
+    private readonly feed: DeptFeedRepository,
     private readonly audit: AuditLog,
   ) {}
 
@@ -42,7 +42,7 @@ export class FeedService {
     const from = feedPositionOf(q.after, scope.departmentId);
     const limit = q.limit ?? 100;
     const urgentOnly = q.urgent === 'true';
-    const rows = await this.read.feed.page(scope, { after: from.seq, exclude: from.ahead, limit, urgentOnly });
+    const rows = await this.feed.page(scope, { after: from.seq, exclude: from.ahead, limit, urgentOnly });
     await this.audit.record({
       actor: principal.id,
       action: 'dept.feed',

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '@ajx/audit';
-import { departmentScopeOf, HazardEscalationRepository } from '@ajx/dept-store';
+import { departmentScopeOf, DeptViewRepository, HazardEscalationRepository } from '@ajx/dept-store';
 import type { Principal } from '@ajx/identity';
 import { apiError } from '../http/api-error';
-import { DeptReadDatabase } from './dept-read.provider';
 import type { AcknowledgementDto } from './dto/feed.dto';
 
 /**
@@ -14,7 +13,7 @@ import type { AcknowledgementDto } from './dto/feed.dto';
 @Injectable()
 export class HazardAckService {
   constructor(
-    private readonly read: DeptReadDatabase,
+    private readonly views: DeptViewRepository,
     private readonly escalations: HazardEscalationRepository,
     private readonly audit: AuditLog,
   ) {}
@@ -26,7 +25,7 @@ export class HazardAckService {
     requestId?: string,
   ): Promise<AcknowledgementDto> {
     const scope = departmentScopeOf(principal);
-    const rows = await this.read.views.bySubject(scope, 'hazard', subject, insurer);
+    const rows = await this.views.bySubject(scope, 'hazard', subject, insurer);
     const target = `hazard:${insurer ?? rows[0]?.insurer ?? '*'}:${subject}`;
     const refuse = async (status: number, code: string, message: string, details?: unknown) => {
       await this.audit.record({

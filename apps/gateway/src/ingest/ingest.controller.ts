@@ -7,7 +7,6 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
-  Req,
   Res,
 } from '@nestjs/common';
 import {
@@ -25,17 +24,22 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '@ajx/identity';
-import { CurrentPrincipal, RequestId, Roles } from '../auth/auth.decorators';
-import type { AuthenticatedRequest } from '../auth/request-principal';
+import { CredentialId, CurrentPrincipal, RequestId, Roles } from '../auth/auth.decorators';
+import type { IncomingUpload } from '../http/incoming-upload';
+import { RawBody } from '../http/json-body';
+import { Upload } from '../http/upload-body';
+import { BatchReportService } from './batch-report.service';
 import { BatchReportDto, IngestAcceptedDto, IngestRejectedDto } from './dto/ingest.dto';
 import { IngestService } from './ingest.service';
-import { RawBody } from '../http/json-body';
 
 @ApiTags('ingest')
 @ApiBearerAuth()
 @Controller('v1/ingest')
 export class IngestController {
-  constructor(private readonly ingest: IngestService) {}
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly reports: BatchReportService,
+  ) {}
 
   @Post(':insurer/files')
   @RawBody()
@@ -73,11 +77,12 @@ export class IngestController {
   async upload(
     @Param('insurer') insurer: string,
     @CurrentPrincipal() principal: Principal,
-    @Req() req: AuthenticatedRequest,
+    @Upload() upload: IncomingUpload,
+    @CredentialId() credentialId: string | null,
     @Res({ passthrough: true }) res: Response,
     @RequestId() requestId?: string,
   ): Promise<IngestAcceptedDto> {
-    const answer = await this.ingest.accept(insurer, principal, req, res, req.credentialId ?? null, requestId);
+    const answer = await this.ingest.accept(insurer, principal, upload, credentialId, requestId);
     res.status(answer.status);
     return answer.body;
   }
@@ -95,6 +100,6 @@ export class IngestController {
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId?: string,
   ): Promise<BatchReportDto> {
-    return this.ingest.report(batchId, principal, rejectsAfter, Math.min(Math.max(limit, 1), 10000), requestId);
+    return this.reports.report(batchId, principal, rejectsAfter, Math.min(Math.max(limit, 1), 10000), requestId);
   }
 }

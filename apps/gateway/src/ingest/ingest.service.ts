@@ -1,27 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import busboy from 'busboy';
 import { AuditLog } from '@ajx/audit';
 import { fileParserFor, type InsurerFileParser } from '@ajx/domain';
 import type { Principal } from '@ajx/identity';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
-import { BatchRepository, type BatchRow } from './batch.repository';
-import type { BatchReportDto, IngestAcceptedDto } from './dto/ingest.dto';
+import { type IncomingUpload, type UploadedFile, UploadTooLargeError } from '../http/incoming-upload';
+import { type BatchRow, IngestBatchRepository } from '@ajx/ingest-store';
+import type { IngestAcceptedDto } from './dto/ingest.dto';
 import { RawBatchPublisher } from './raw-batch.publisher';
-import { type ReceivedUpload, UploadStore, UploadTimeoutError, UploadTooLargeError } from './upload-store';
+import { type ReceivedUpload, UploadStore, UploadTimeoutError } from './upload-store';
 
 export interface IngestAnswer {
   status: 200 | 202;
   body: IngestAcceptedDto;
-}
-
-interface UploadSource {
-  stream: Readable;
-  contentType: string;
-  filename: string | null;
 }
 
 /**
@@ -38,7 +30,7 @@ export class IngestService {
   constructor(
     private readonly config: GatewayConfig,
     private readonly store: UploadStore,
-    private readonly batches: BatchRepository,
+    private readonly batches: IngestBatchRepository,
     private readonly publisher: RawBatchPublisher,
     private readonly audit: AuditLog,
   ) {}
@@ -46,8 +38,7 @@ export class IngestService {
   async accept(
     insurer: string,
     principal: Principal,
-    req: Request,
-    res: Response,
+    upload: IncomingUpload,
     credentialId: string | null,
     requestId?: string,
   ): Promise<IngestAnswer> {
@@ -60,12 +51,17 @@ export class IngestService {
     const max = this.config.AJX_INGEST_UPLOADS_PER_INSURER;
     if (running >= max) {
       await this.audit.record({ ...auditBase, outcome: 'denied', details: { reason: 'uploads in flight', max } });
-      res.setHeader('Retry-After', '1');
-      throw apiError(429, 'UPLOADS_IN_FLIGHT', `${insurer} already has ${running} uploads in flight (at most ${max})`);
+      throw apiError(
+        429,
+        'UPLOADS_IN_FLIGHT',
+        `${insurer} already has ${running} uploads in flight (at most ${max})`,
+        undefined,
+        { 'Retry-After': '1' },
+      );
     }
     this.inFlight.set(insurer, running + 1);
     try {
-      return await this.acceptOwn(insurer, req, res, credentialId, auditBase);
+      return await this.acceptOwn(insurer, upload, credentialId, auditBase);
     } finally {
       const left = (this.inFlight.get(insurer) ?? 1) - 1;
       if (left > 0) this.inFlight.set(insurer, left);
@@ -75,32 +71,28 @@ export class IngestService {
 
   private async acceptOwn(
     insurer: string,
-    req: Request,
-    res: Response,
+    upload: IncomingUpload,
     credentialId: string | null,
     auditBase: { actor: string; action: string; target: string; requestId?: string },
   ): Promise<IngestAnswer> {
     const adapter = fileParserFor(insurer);
     if (!adapter) throw apiError(404, 'UNKNOWN_INSURER', `no adapter is registered for insurer ${insurer}`);
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > this.config.AJX_INGEST_MAX_BYTES) {
+    const declared = upload.length;
+    if (declared !== null && declared > this.config.AJX_INGEST_MAX_BYTES) {
       throw apiError(
         413,
         'PAYLOAD_TOO_LARGE',
         `the body is ${declared} bytes; the limit is ${this.config.AJX_INGEST_MAX_BYTES}`,
       );
     }
-    const source = await this.sourceOf(req, adapter);
+    const source = await this.fileOf(upload, adapter);
 
     let received;
     try {
       received = await this.store.receive(source.stream, this.config.AJX_INGEST_MAX_BYTES, {
         ms: this.config.AJX_INGEST_BODY_TIMEOUT_MS,
         // The request is detached, not destroyed with the stream, so the client still gets the answer.
-        onTimeout: () => {
-          req.unpipe();
-          req.pause();
-        },
+        onTimeout: () => upload.detach(),
       });
     } catch (err) {
       if (err instanceof UploadTooLargeError) {
@@ -112,8 +104,7 @@ export class IngestService {
           outcome: 'denied',
           details: { reason: 'upload timeout', received: err.received },
         });
-        res.setHeader('Connection', 'close');
-        throw apiError(408, 'UPLOAD_TIMEOUT', err.message);
+        throw apiError(408, 'UPLOAD_TIMEOUT', err.message, undefined, { Connection: 'close' });
       }
       throw err;
     }
@@ -230,67 +221,20 @@ export class IngestService {
     return { status: 200, body: { batchId, records: batch.records, status: batch.status, duplicate: true } };
   }
 
-  async report(
-    batchId: string,
-    principal: Principal,
-    rejectsAfter: number,
-    limit: number,
-    requestId?: string,
-  ): Promise<BatchReportDto> {
-    const batch = await this.batches.find(batchId);
-    // Another insurer's batch is answered exactly like a missing one.
-    if (!batch || (principal.type === 'insurer' && batch.insurer !== principal.id)) {
-      await this.audit.record({
-        actor: principal.id,
-        action: 'ingest.batch.read',
-        target: batchId,
-        outcome: 'denied',
-        requestId,
-      });
-      throw apiError(404, 'NOT_FOUND', `no batch ${batchId}`);
+  /** The file of the upload: a multipart body's "file" part, or the body itself in one of the insurer's types. */
+  private async fileOf(upload: IncomingUpload, adapter: InsurerFileParser): Promise<UploadedFile> {
+    const type = upload.contentType;
+    if (type === 'multipart/form-data') {
+      return upload.multipartFile(this.config.AJX_INGEST_MAX_BYTES, (partType) =>
+        partType !== 'application/octet-stream' && !adapter.contentTypes.includes(partType)
+          ? apiError(
+              415,
+              'UNSUPPORTED_MEDIA_TYPE',
+              `the file part is ${partType}; ${adapter.insurer} files are ${adapter.contentTypes.join(' or ')}`,
+            )
+          : null,
+      );
     }
-    const [counts, rejects] = await Promise.all([
-      this.batches.outcomeCounts(batchId),
-      this.batches.rejects(batchId, rejectsAfter, limit + 1),
-    ]);
-    await this.audit.record({
-      actor: principal.id,
-      action: 'ingest.batch.read',
-      target: batchId,
-      outcome: 'ok',
-      requestId,
-    });
-    const fileRejected = batch.status === 'rejected';
-    const done = counts.normalized + counts.duplicate + counts.rejected;
-    const complete = fileRejected || (batch.status === 'published' && done >= batch.records);
-    const page = rejects.slice(0, limit);
-    return {
-      batchId,
-      insurer: batch.insurer,
-      status: batch.status,
-      records: batch.records,
-      published: batch.published,
-      normalized: counts.normalized,
-      duplicates: counts.duplicate,
-      rejected: fileRejected ? 0 : counts.rejected,
-      complete,
-      acceptedAt: batch.accepted_at.toISOString(),
-      publishedAt: batch.published_at?.toISOString() ?? null,
-      completedAt: complete ? (counts.lastAt ?? batch.accepted_at).toISOString() : null,
-      rejects: page.map((r) => ({
-        recordIndex: r.record_index,
-        code: r.code,
-        message: r.message,
-        sourceId: r.source_id,
-      })),
-      nextRejectsAfter: rejects.length > limit ? page[page.length - 1].record_index : null,
-    };
-  }
-
-  private async sourceOf(req: Request, adapter: InsurerFileParser): Promise<UploadSource> {
-    const header = req.headers['content-type'] ?? '';
-    const type = header.split(';')[0].trim().toLowerCase();
-    if (type === 'multipart/form-data') return this.multipartFile(req, adapter);
     if (!adapter.contentTypes.includes(type)) {
       throw apiError(
         415,
@@ -299,48 +243,7 @@ export class IngestService {
       );
     }
     // Read through a pass-through so that a timed-out body can be dropped without destroying the request.
-    return { stream: req.pipe(new PassThrough()), contentType: type, filename: null };
-  }
-
-  /** The first part named `file` of a multipart body, streamed (never buffered). */
-  private multipartFile(req: Request, adapter: InsurerFileParser): Promise<UploadSource> {
-    return new Promise((resolve, reject) => {
-      let parser: busboy.Busboy;
-      try {
-        parser = busboy({
-          headers: req.headers,
-          limits: { files: 1, fields: 20, fileSize: this.config.AJX_INGEST_MAX_BYTES },
-        });
-      } catch (err) {
-        return reject(apiError(400, 'MALFORMED_MULTIPART', (err as Error).message));
-      }
-      let found = false;
-      parser.on('file', (name, stream, info) => {
-        if (name !== 'file' || found) {
-          stream.resume();
-          return;
-        }
-        found = true;
-        const partType = info.mimeType.toLowerCase();
-        if (partType !== 'application/octet-stream' && !adapter.contentTypes.includes(partType)) {
-          stream.resume();
-          return reject(
-            apiError(
-              415,
-              'UNSUPPORTED_MEDIA_TYPE',
-              `the file part is ${partType}; ${adapter.insurer} files are ${adapter.contentTypes.join(' or ')}`,
-            ),
-          );
-        }
-        stream.on('limit', () => stream.destroy(new UploadTooLargeError(this.config.AJX_INGEST_MAX_BYTES)));
-        resolve({ stream, contentType: partType, filename: info.filename ?? null });
-      });
-      parser.on('error', (err: Error) => reject(apiError(400, 'MALFORMED_MULTIPART', err.message)));
-      parser.on('close', () => {
-        if (!found) reject(apiError(400, 'MISSING_FILE', 'the multipart body has no part named "file"'));
-      });
-      req.pipe(parser);
-    });
+    return upload.bodyFile();
   }
 
   private async duplicate(

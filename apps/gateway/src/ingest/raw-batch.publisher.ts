@@ -1,13 +1,13 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type RawRecord, rawTopicName } from '@ajx/contracts';
 import { rawRecordMessage } from '@ajx/ingest';
 import { fileParserFor } from '@ajx/domain';
 import { EventProducer, type OutgoingMessage } from '@ajx/messaging';
 import { MetricsRegistry } from '@ajx/observability';
-import { PollingWorker } from '@ajx/platform';
+import { PollingService } from '@ajx/platform';
 import { Counter } from 'prom-client';
 import { GatewayConfig } from '../gateway.config';
-import { BatchRepository, type BatchRow } from './batch.repository';
+import { type BatchRow, IngestBatchRepository } from '@ajx/ingest-store';
 import { UploadStore } from './upload-store';
 
 const CHUNK = 1000;
@@ -25,18 +25,18 @@ export function rawMessage(batch: Pick<BatchRow, 'batch_id' | 'accepted_at'>, ra
  * acknowledged chunk ended; a chunk re-sent after a crash is deduplicated downstream.
  */
 @Injectable()
-export class RawBatchPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RawBatchPublisher extends PollingService {
   private readonly logger = new Logger(RawBatchPublisher.name);
-  private readonly worker = new PollingWorker(RawBatchPublisher.name, POLL_MS, (stopped) => this.drain(stopped));
   private readonly published: Counter;
 
   constructor(
-    private readonly batches: BatchRepository,
+    private readonly batches: IngestBatchRepository,
     private readonly store: UploadStore,
     private readonly producer: EventProducer,
     private readonly config: GatewayConfig,
     metrics: MetricsRegistry,
   ) {
+    super(RawBatchPublisher.name, POLL_MS);
     this.published = new Counter({
       name: 'ajx_gateway_raw_records_published_total',
       help: 'Raw records published to Kafka',
@@ -45,26 +45,8 @@ export class RawBatchPublisher implements OnApplicationBootstrap, OnApplicationS
     });
   }
 
-  onApplicationBootstrap(): void {
-    this.worker.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.worker.stop();
-  }
-
-  /** Starts a publishing round now (or right after the current one). */
-  kick(): void {
-    this.worker.kick();
-  }
-
-  /** Resolves when no publishing round is running (tests use it). */
-  idle(): Promise<void> {
-    return this.worker.idle();
-  }
-
   /** Several batches are published at once (each under its own lease), so one large file does not hold up others. */
-  private async drain(stopped: () => boolean): Promise<void> {
+  protected async drain(stopped: () => boolean): Promise<void> {
     const lane = async () => {
       for (;;) {
         if (stopped()) return;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Readable } from 'node:stream';
 import { AuditLog } from '@ajx/audit';
 import { fileParserFor } from '@ajx/domain';
 import type { Principal } from '@ajx/identity';
@@ -9,7 +9,7 @@ import { apiError } from '../http/api-error';
 import { parseContentRange } from './content-range';
 import type { CreateUploadDto, UploadSessionDto } from './dto/upload.dto';
 import { type IngestAnswer, IngestService } from './ingest.service';
-import { UploadSessionRepository, type UploadSessionRow } from './upload-session.repository';
+import { UploadSessionRepository, type UploadSessionRow } from '@ajx/ingest-store';
 import { ChunkLengthError, UploadStore } from './upload-store';
 
 /**
@@ -72,10 +72,16 @@ export class UploadSessionService {
   }
 
   /** Appends one chunk; the answer says how many bytes the session now holds. */
-  async append(uploadId: string, principal: Principal, req: Request, requestId?: string): Promise<UploadSessionDto> {
+  async append(
+    uploadId: string,
+    principal: Principal,
+    contentRange: string | undefined,
+    body: Readable,
+    requestId?: string,
+  ): Promise<UploadSessionDto> {
     const row = await this.owned(uploadId, principal, 'ingest.upload-session.append', requestId);
     this.ensureUsable(row);
-    const range = parseContentRange(req.headers['content-range']);
+    const range = parseContentRange(contentRange);
     if (typeof range === 'string') throw apiError(400, 'INVALID_CONTENT_RANGE', range);
     const size = Number(row.size);
     const received = Number(row.received);
@@ -95,7 +101,7 @@ export class UploadSessionService {
       );
     }
     try {
-      await this.store.writeChunk(uploadId, range.first, range.length, req);
+      await this.store.writeChunk(uploadId, range.first, range.length, body);
     } catch (err) {
       await this.store.truncateSession(uploadId, received);
       if (err instanceof ChunkLengthError) throw apiError(400, 'CHUNK_LENGTH_MISMATCH', err.message);

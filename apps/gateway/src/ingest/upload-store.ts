@@ -5,12 +5,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '../gateway.config';
-
-export class UploadTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`the upload exceeds ${limit} bytes`);
-  }
-}
+import { UploadTooLargeError } from '../http/incoming-upload';
 
 export class UploadTimeoutError extends Error {
   constructor(

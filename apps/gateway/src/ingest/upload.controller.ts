@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -15,12 +15,13 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '@ajx/identity';
-import { CurrentPrincipal, RequestId, Roles } from '../auth/auth.decorators';
-import type { AuthenticatedRequest } from '../auth/request-principal';
+import { CredentialId, CurrentPrincipal, RequestId, Roles } from '../auth/auth.decorators';
+import type { IncomingBody } from '../http/incoming-upload';
 import { IngestAcceptedDto, IngestRejectedDto } from './dto/ingest.dto';
 import { CreateUploadDto, UploadOffsetConflictDto, UploadSessionDto } from './dto/upload.dto';
 import { UploadSessionService } from './upload-session.service';
 import { RawBody } from '../http/json-body';
+import { ContentRange, Upload } from '../http/upload-body';
 
 @ApiTags('ingest')
 @ApiBearerAuth()
@@ -76,10 +77,11 @@ export class UploadController {
   append(
     @Param('uploadId', new ParseUUIDPipe()) uploadId: string,
     @CurrentPrincipal() principal: Principal,
-    @Req() req: AuthenticatedRequest,
+    @ContentRange() range: string | undefined,
+    @Upload() body: IncomingBody,
     @RequestId() requestId?: string,
   ): Promise<UploadSessionDto> {
-    return this.uploads.append(uploadId, principal, req, requestId);
+    return this.uploads.append(uploadId, principal, range, body.stream, requestId);
   }
 
   @Post('uploads/:uploadId/complete')
@@ -97,11 +99,11 @@ export class UploadController {
   async complete(
     @Param('uploadId', new ParseUUIDPipe()) uploadId: string,
     @CurrentPrincipal() principal: Principal,
-    @Req() req: AuthenticatedRequest,
+    @CredentialId() credentialId: string | null,
     @Res({ passthrough: true }) res: Response,
     @RequestId() requestId?: string,
   ): Promise<IngestAcceptedDto> {
-    const answer = await this.uploads.complete(uploadId, principal, req.credentialId ?? null, requestId);
+    const answer = await this.uploads.complete(uploadId, principal, credentialId, requestId);
     res.status(answer.status);
     return answer.body;
   }

@@ -1,4 +1,4 @@
-import { applyDecorators, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { applyDecorators, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -14,8 +14,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Principal } from '@ajx/identity';
-import { CurrentPrincipal, InterchangeSigned, RequestId, Roles } from '../auth/auth.decorators';
-import type { AuthenticatedRequest } from '../auth/request-principal';
+import { CurrentPrincipal, InterchangeSigned, RequestId, Roles, Signed } from '../auth/auth.decorators';
+import type { SignedRequest } from '../auth/request-principal';
 import { DailyManifestDto, InterchangeErrorDto, PullPageDto, ResendScheduledDto } from './dto/interchange.dto';
 import { InterchangeService } from './interchange.service';
 import { RawBody } from '../http/json-body';
@@ -55,12 +55,12 @@ export class InterchangeController {
   @ApiBadRequestResponse({ type: InterchangeErrorDto, description: 'INVALID_CURSOR' })
   pull(
     @CurrentPrincipal() me: Principal,
-    @Req() req: AuthenticatedRequest,
+    @Signed() signed: SignedRequest | undefined,
     @Query('after') after?: string,
     @Query('limit') limit?: string,
     @RequestId() rid?: string,
   ): Promise<PullPageDto> {
-    return this.interchange.pull(me, after, limit, req.interchange?.endpoint ?? null, rid);
+    return this.interchange.pull(me, after, limit, signed?.endpoint ?? null, rid);
   }
 
   @Get('manifests/:date')
@@ -99,9 +99,9 @@ export class InterchangeController {
   report(
     @CurrentPrincipal() me: Principal,
     @Param('date') date: string,
-    @Req() req: AuthenticatedRequest,
+    @Signed() signed: SignedRequest | undefined,
     @RequestId() rid?: string,
   ): Promise<ResendScheduledDto> {
-    return this.interchange.report(me, req.interchange!.endpoint, date, req.interchange!.rawBody!, rid);
+    return this.interchange.report(me, signed!.endpoint, date, signed!.rawBody!, rid);
   }
 }

@@ -15,10 +15,10 @@ import {
   parseReconciliationReport,
   type PullPage,
 } from '@ajx/interchange-protocol';
-import { CanonicalFeedRepository, type InterchangeEndpoint, InterchangeStateRepository } from '@ajx/interchange-store';
+import { CanonicalFeed, type InterchangeEndpoint, InterchangeStateRepository } from '@ajx/interchange-store';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
-import { protocolError } from './interchange-authenticator';
+import { protocolError } from '../http/protocol-error';
 
 /** The province a province principal stands for (`330000` → `33`). */
 export function provinceOf(principal: Principal): string {
@@ -46,7 +46,7 @@ function protocol<T>(work: () => T): T {
 export class InterchangeService {
   constructor(
     private readonly config: GatewayConfig,
-    private readonly feed: CanonicalFeedRepository,
+    private readonly feed: CanonicalFeed,
     private readonly state: InterchangeStateRepository,
     private readonly sealer: AuditSealer,
     private readonly audit: AuditLog,

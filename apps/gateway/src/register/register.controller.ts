@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Put, Query, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Put, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -9,7 +9,6 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
 import type { Principal } from '@ajx/identity';
 import { CurrentPrincipal, RequestId, Roles } from '../auth/auth.decorators';
 import {
@@ -20,11 +19,13 @@ import {
   RegisterVersionsQueryDto,
 } from './dto/register.dto';
 import { RegisterService } from './register.service';
+import type { IncomingBody } from '../http/incoming-upload';
 import { RawBody } from '../http/json-body';
+import { Upload } from '../http/upload-body';
 
 const LINE_FORMAT =
   'NDJSON, one enterprise per line: {"uscc", "name", "regionCode" (county code), "sector", "industryCode"?, ' +
-  '"employeeCount"?, "address"?, "note"?}. Every line is checked (USCC check character, current county code within ' +
+  '"employeeCount"?, "address"?, "note"?, "alternative"? ("risk_deposit" or null)}. Every line is checked (USCC check character, current county code within ' +
   'the scope, sector); one invalid line refuses the whole submission (422 with every problem by line).';
 
 @ApiTags('register')
@@ -47,10 +48,10 @@ export class RegisterController {
   @ApiUnprocessableEntityResponse({ type: RegisterRejectedDto, description: 'INVALID_REGISTER: nothing was recorded' })
   provincial(
     @CurrentPrincipal() me: Principal,
-    @Req() req: Request,
+    @Upload() body: IncomingBody,
     @RequestId() rid?: string,
   ): Promise<RegisterVersionDto> {
-    return this.register.submit(me, 'province', req, rid);
+    return this.register.submit(me, 'province', body, rid);
   }
 
   @Put('dept/register')
@@ -69,10 +70,10 @@ export class RegisterController {
   @ApiUnprocessableEntityResponse({ type: RegisterRejectedDto, description: 'INVALID_REGISTER: nothing was recorded' })
   departmental(
     @CurrentPrincipal() me: Principal,
-    @Req() req: Request,
+    @Upload() body: IncomingBody,
     @RequestId() rid?: string,
   ): Promise<RegisterVersionDto> {
-    return this.register.submit(me, 'department', req, rid);
+    return this.register.submit(me, 'department', body, rid);
   }
 
   @Get('register')

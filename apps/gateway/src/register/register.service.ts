@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import { AuditLog } from '@ajx/audit';
 import { findKindRule, jurisdictionPrefix, type RulePack } from '@ajx/authz';
 import type { Sector } from '@ajx/contracts';
@@ -15,6 +14,7 @@ import {
 } from '@ajx/interchange-store';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
+import type { IncomingBody } from '../http/incoming-upload';
 import type { RegisterPageDto, RegisterQueryDto, RegisterVersionsQueryDto } from './dto/register.dto';
 
 const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/jsonl', 'application/x-jsonlines']);
@@ -57,11 +57,10 @@ export class RegisterService {
     throw apiError(403, 'FORBIDDEN', `the register is not available to a ${p.type}`);
   }
 
-  async submit(p: Principal, source: RegisterSource, req: Request, requestId?: string): Promise<RegisterVersion> {
+  async submit(p: Principal, source: RegisterSource, body: IncomingBody, requestId?: string): Promise<RegisterVersion> {
     const scope = this.scopeOf(p);
     const auditBase = { actor: p.id, action: 'register.submit', target: `region:${scope.regionPrefix}`, requestId };
-    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (!NDJSON_TYPES.has(type)) {
+    if (!NDJSON_TYPES.has(body.contentType)) {
       throw apiError(
         415,
         'UNSUPPORTED_MEDIA_TYPE',
@@ -69,8 +68,8 @@ export class RegisterService {
       );
     }
     const max = this.config.AJX_REGISTER_MAX_BYTES;
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > max) {
+    const declared = body.length;
+    if (declared !== null && declared > max) {
       throw apiError(413, 'PAYLOAD_TOO_LARGE', `the body is ${declared} bytes; the limit is ${max}`);
     }
     try {
@@ -79,7 +78,7 @@ export class RegisterService {
         submittedBy: p.id,
         scope,
         requestId: requestId ?? null,
-        body: req as AsyncIterable<Buffer>,
+        body: body.stream as AsyncIterable<Buffer>,
         maxBytes: max,
       });
       await this.audit.record({

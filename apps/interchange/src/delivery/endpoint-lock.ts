@@ -1,4 +1,4 @@
-import type { Queryable } from '@ajx/interchange-store';
+import type { Queryable } from '@ajx/persistence';
 
 /*
  * One sender per endpoint across every instance: a session-level advisory lock held on the connection the sender

@@ -13,8 +13,9 @@ import {
   parseAck,
   parseManifestVerdict,
 } from '@ajx/interchange-protocol';
+import { CanonicalStoreRepository } from '@ajx/canonical-store';
 import {
-  CanonicalFeedRepository,
+  CanonicalFeed,
   type EndpointState,
   type InterchangeEndpoint,
   InterchangeStateRepository,
@@ -175,7 +176,7 @@ export class EndpointSender {
   private async work(runner: QueryRunner): Promise<void> {
     const { id, province } = this.endpoint;
     const state = new InterchangeStateRepository(runner.manager);
-    const feed = new CanonicalFeedRepository(runner.manager);
+    const feed = new CanonicalFeed(new CanonicalStoreRepository(runner.manager));
     await state.ensureEndpoint(id, province);
     const initial = await state.endpoint(id);
     if (initial?.haltedAt) {
@@ -205,7 +206,7 @@ export class EndpointSender {
 
   private async nextPushBatch(
     state: InterchangeStateRepository,
-    feed: CanonicalFeedRepository,
+    feed: CanonicalFeed,
     st: EndpointState,
   ): Promise<boolean> {
     const realtime = this.endpoint.mode === 'realtime';
@@ -227,7 +228,7 @@ export class EndpointSender {
 
   private async nextResendBatch(
     state: InterchangeStateRepository,
-    feed: CanonicalFeedRepository,
+    feed: CanonicalFeed,
     st: EndpointState,
   ): Promise<boolean> {
     let r = await state.nextResend(this.endpoint.id);
@@ -417,7 +418,7 @@ export class EndpointSender {
   /** Sends the manifests of finished days the push stream has fully delivered; true when it sent any. */
   private async sendManifests(
     state: InterchangeStateRepository,
-    feed: CanonicalFeedRepository,
+    feed: CanonicalFeed,
     st: EndpointState,
   ): Promise<boolean> {
     const requestedAt = st.manifestsRequestedAt!.getTime();
@@ -448,11 +449,7 @@ export class EndpointSender {
     return sent > 0;
   }
 
-  private async sendManifest(
-    state: InterchangeStateRepository,
-    feed: CanonicalFeedRepository,
-    date: string,
-  ): Promise<void> {
+  private async sendManifest(state: InterchangeStateRepository, feed: CanonicalFeed, date: string): Promise<void> {
     const manifest = dailyManifestOf({
       date,
       sender: this.settings.sender,

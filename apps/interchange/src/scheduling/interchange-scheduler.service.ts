@@ -2,7 +2,6 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { InterchangeStateRepository } from '@ajx/interchange-store';
 import { redisConnectionOptions } from '@ajx/redis';
 import { type Job, Queue, Worker } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { InterchangeSenders } from '../delivery/interchange-senders.service';
 import { InterchangeConfig, SCHEDULE_TZ } from '../interchange.config';
 
@@ -18,7 +17,6 @@ const SCHEDULED_PUSH = 'scheduled-push';
 @Injectable()
 export class InterchangeScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(InterchangeScheduler.name);
-  private readonly state: InterchangeStateRepository;
   private queue: Queue | null = null;
   private worker: Worker | null = null;
   private installing: Promise<void> | null = null;
@@ -27,10 +25,8 @@ export class InterchangeScheduler implements OnApplicationBootstrap, BeforeAppli
   constructor(
     private readonly config: InterchangeConfig,
     private readonly senders: InterchangeSenders,
-    db: DataSource,
-  ) {
-    this.state = new InterchangeStateRepository(db);
-  }
+    private readonly state: InterchangeStateRepository,
+  ) {}
 
   /**
    * Installs the schedulers and the worker without holding up the start: while Redis is away, real-time pushing goes

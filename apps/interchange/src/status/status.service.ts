@@ -1,20 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InterchangeStateRepository } from '@ajx/interchange-store';
-import { DataSource } from 'typeorm';
 import { InterchangeSenders } from '../delivery/interchange-senders.service';
 import { InterchangeConfig } from '../interchange.config';
 
 @Injectable()
 export class StatusService {
-  private readonly state: InterchangeStateRepository;
-
   constructor(
     private readonly config: InterchangeConfig,
     private readonly senders: InterchangeSenders,
-    db: DataSource,
-  ) {
-    this.state = new InterchangeStateRepository(db);
-  }
+    private readonly state: InterchangeStateRepository,
+  ) {}
 
   async get() {
     const local = new Map(this.senders.statuses().map((s) => [s.endpoint, s]));

@@ -206,3 +206,164 @@ describe('loadRulePack', () => {
     expect(problemsOf(json)).toHaveLength(4); // unknown sector; empty records + 'sector' role without hazards; dup
   });
 });
+
+describe('the supervision section', () => {
+  /** A pack whose supervision section is loosely typed, to break in the tests. */
+  const withSupervision = (json: object) => {
+    const pack = editable(json);
+    return { pack, s: pack.supervision as Record<string, unknown> & { territories: Record<string, unknown[]> } };
+  };
+
+  it('is loaded with the parameters of the packs (default: the "all" rules, no jurisdiction)', () => {
+    const d = builtInRulePack('default', 1).supervision!;
+    expect(d.jurisdiction).toBeNull();
+    expect(d.ownRules).toEqual([]);
+    expect(d.rules).toContain('UNINSURED');
+    expect(d.rules).not.toContain('OUT_OF_TERRITORY');
+    expect([d.renewalNoticeDays, d.lookbackDays, d.feeRateBp, d.requiredItems, d.territories, d.rate]).toEqual([
+      30,
+      365,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    const j = builtInRulePack('jining', 1).supervision!;
+    expect(j.jurisdiction).toBe('3708');
+    expect(j.ownRules).toEqual([
+      'HEADCOUNT_REDUCED',
+      'RENEWAL_INSURER_CHANGED',
+      'OUT_OF_TERRITORY',
+      'RATE_MISMATCH',
+      'RATE_BELOW_FLOOR',
+      'RATE_UNVERIFIABLE',
+      'FEE_UNDER_ACCRUED',
+      'SERVICE_MISSING',
+      'ACCIDENT_FACTOR_UNDERSTATED',
+    ]);
+    expect([j.feeRateBp, j.requiredItems, j.rate?.floor]).toEqual([500, ['risk_assessment', 'training'], -30]);
+    expect(j.territories?.counties.find((c) => c.code === '370811')?.insurers).toEqual(['DADI', 'PICC']);
+    expect(j.territories?.citywideInsurerSectors).toEqual([{ insurer: 'CPIC', sectors: ['construction'] }]);
+    expect(j.rate?.terms.priorYearAccident).toEqual({
+      none: -10,
+      general: 10,
+      larger: 30,
+      major: 50,
+      especially_major: 50,
+    });
+    expect(Object.isFrozen(j.territories?.counties[0].insurers)).toBe(true);
+  });
+
+  it('is optional', () => {
+    const json = editable(defaultPackJson);
+    delete json.supervision;
+    expect(loadRulePack(json).supervision).toBeNull();
+  });
+
+  it('refuses structural problems with their place', () => {
+    const { pack, s } = withSupervision(jiningPackJson);
+    s.rules = ['UNINSURED', 'UNINSURD'];
+    s.feeRateBp = 5.5;
+    s.requiredItems = ['training', 'diagnosis'];
+    (s.rate as { terms: { advancedUnit: Record<string, number> } }).terms.advancedUnit = { none: 0, city: -5 };
+    expect(problemsOf(pack)).toEqual([
+      expect.stringMatching(/^\/supervision\/rules\/1: must be equal to one of the allowed values \(UNINSURED, /),
+      '/supervision/feeRateBp: must be integer',
+      expect.stringMatching(/^\/supervision\/requiredItems\/1: must be equal to one of the allowed values \(training/),
+      "/supervision/rate/terms/advancedUnit: must have required property 'province'",
+    ]);
+  });
+
+  it.each([
+    [
+      'a rule listed twice',
+      (s: Record<string, unknown>) => (s.rules = ['UNINSURED', 'LAPSED', 'UNINSURED']),
+      "supervision.rules: rule 'UNINSURED' listed twice",
+    ],
+    [
+      'a rule in both lists',
+      (s: Record<string, unknown>) => (s.ownRules = ['LAPSED', 'OUT_OF_TERRITORY']),
+      "supervision: rule 'LAPSED' is in both rules and ownRules",
+    ],
+    [
+      'own rules without a jurisdiction',
+      (s: Record<string, unknown>) => {
+        delete s.jurisdiction;
+        delete s.territories;
+        s.ownRules = ['RATE_UNVERIFIABLE'];
+      },
+      'supervision.ownRules: own rules need a jurisdiction',
+    ],
+    [
+      'a rule without its parameter',
+      (s: Record<string, unknown>) => delete s.renewalNoticeDays,
+      'supervision: rule RENEWAL_DUE needs renewalNoticeDays',
+    ],
+    [
+      'RATE_MISMATCH without the rate table',
+      (s: Record<string, unknown>) => {
+        delete s.rate;
+        s.ownRules = ['RATE_MISMATCH'];
+      },
+      'supervision: rule RATE_MISMATCH needs rate',
+    ],
+    [
+      'a jurisdiction without the fee rate',
+      (s: Record<string, unknown>) => {
+        delete s.feeRateBp;
+        s.ownRules = ['OUT_OF_TERRITORY'];
+      },
+      'supervision: a jurisdiction needs feeRateBp',
+    ],
+    [
+      'a required item listed twice',
+      (s: Record<string, unknown>) => (s.requiredItems = ['training', 'training']),
+      "supervision.requiredItems: item 'training' listed twice",
+    ],
+    [
+      'a county outside the jurisdiction',
+      (s: Record<string, unknown> & { territories: { counties: { code: string }[] } }) =>
+        (s.territories.counties[2].code = '330106'),
+      'supervision.territories.counties[2] (330106): not within the jurisdiction 3708',
+    ],
+    [
+      'a county listed twice',
+      (s: Record<string, unknown> & { territories: { counties: { code: string }[] } }) =>
+        (s.territories.counties[4].code = '370811'),
+      'supervision.territories.counties[4] (370811): county listed twice, already at counties[0]',
+    ],
+    [
+      'an insurer listed twice for a county',
+      (s: Record<string, unknown> & { territories: { counties: { insurers: string[] }[] } }) =>
+        (s.territories.counties[0].insurers = ['DADI', 'DADI']),
+      "supervision.territories.counties[0] (370811): insurer 'DADI' listed twice",
+    ],
+    [
+      'a city-wide sector listed twice',
+      (s: Record<string, unknown> & { territories: { citywideSectors: string[] } }) =>
+        (s.territories.citywideSectors = ['machinery', 'machinery']),
+      "supervision.territories.citywideSectors: sector 'machinery' listed twice",
+    ],
+    [
+      'an insurer with city-wide sectors listed twice',
+      (s: Record<string, unknown> & { territories: { citywideInsurerSectors: unknown[] } }) =>
+        s.territories.citywideInsurerSectors.push({ insurer: 'CPIC', sectors: ['fishery'] }),
+      'supervision.territories.citywideInsurerSectors[1] (CPIC): insurer listed twice',
+    ],
+  ])('refuses %s with a specific message', (_case, change, message) => {
+    const { pack, s } = withSupervision(jiningPackJson);
+    change(s as never);
+    const problems = problemsOf(pack);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
+  });
+
+  it('refuses a territory table without a jurisdiction', () => {
+    const { pack, s } = withSupervision(jiningPackJson);
+    delete s.jurisdiction;
+    s.ownRules = [];
+    expect(problemsOf(pack)).toEqual([
+      'supervision.territories: a territory table needs a jurisdiction (the region it divides)',
+    ]);
+  });
+});

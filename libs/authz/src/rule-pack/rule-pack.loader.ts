@@ -1,7 +1,24 @@
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
-import { SECTORS, V1_RECORD_KINDS, type RecordKind, type Sector } from '@ajx/contracts';
+import {
+  SECTORS,
+  SERVICE_ITEMS,
+  V1_RECORD_KINDS,
+  type RecordKind,
+  type Sector,
+  type ServiceItem,
+} from '@ajx/contracts';
 import rulePackSchema from '../../rule-packs/rule-pack.schema.json';
-import type { KindRule, RulePack, UrgentRole, Visibility } from './rule-pack.types';
+import {
+  SUPERVISION_RULE_IDS,
+  type KindRule,
+  type RateTable,
+  type RulePack,
+  type SupervisionRuleId,
+  type SupervisionRules,
+  type TerritoryTable,
+  type UrgentRole,
+  type Visibility,
+} from './rule-pack.types';
 
 /** A rule pack that can't be used, with every problem found (not just the first). */
 export class RulePackError extends Error {
@@ -25,12 +42,33 @@ interface RawKind {
   commercial: Visibility;
   urgentRole: UrgentRole;
 }
+interface RawSupervision {
+  description?: string;
+  jurisdiction?: string;
+  rules: SupervisionRuleId[];
+  ownRules?: SupervisionRuleId[];
+  renewalNoticeDays?: number;
+  lookbackDays?: number;
+  feeRateBp?: number;
+  requiredItems?: ServiceItem[];
+  majorReportHours?: number;
+  accidentReportHours?: number;
+  claimDecisionDays?: number;
+  claimPaymentDays?: number;
+  territories?: {
+    counties: { code: string; name: string; insurers: string[] }[];
+    citywideSectors: Sector[];
+    citywideInsurerSectors: { insurer: string; sectors: Sector[] }[];
+  };
+  rate?: RateTable;
+}
 interface RawRulePack {
   id: string;
   version: number;
   name: string;
   description?: string;
   kinds: RawKind[];
+  supervision?: RawSupervision;
 }
 
 const validateShape = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile<RawRulePack>(
@@ -40,6 +78,19 @@ const validateShape = new Ajv2020({ allErrors: true, strict: true, allowUnionTyp
 const KNOWN_SECTORS: ReadonlySet<string> = new Set(SECTORS);
 // Department views (and masks) exist for the v1 kinds only, so a pack may not entitle accidents or claims yet.
 const KNOWN_RECORD_KINDS: ReadonlySet<string> = new Set(V1_RECORD_KINDS);
+const KNOWN_RULES: ReadonlySet<string> = new Set(SUPERVISION_RULE_IDS);
+const KNOWN_ITEMS: ReadonlySet<string> = new Set(SERVICE_ITEMS);
+
+/** The parameter each supervision rule reads from the pack (the others have defaults in SUPERVISION.md). */
+const RULE_PARAMETERS: Partial<Record<SupervisionRuleId, keyof RawSupervision>> = {
+  RENEWAL_DUE: 'renewalNoticeDays',
+  OUT_OF_TERRITORY: 'territories',
+  RATE_MISMATCH: 'rate',
+  RATE_BELOW_FLOOR: 'rate',
+  FEE_UNDER_ACCRUED: 'feeRateBp',
+  SERVICE_MISSING: 'requiredItems',
+  HAZARD_REPORTED_LATE: 'majorReportHours',
+};
 
 /**
  * Validates a rule pack (JSON Schema for the structure, then the semantic rules) and returns it frozen, with
@@ -49,6 +100,7 @@ export function loadRulePack(json: unknown): RulePack {
   const label = packLabel(json);
   if (!validateShape(json)) throw new RulePackError(label, (validateShape.errors ?? []).map(describeSchemaError));
   const problems = semanticProblems(json);
+  if (json.supervision) problems.push(...supervisionProblems(json.supervision));
   if (problems.length > 0) throw new RulePackError(label, problems);
   return deepFreeze({
     id: json.id,
@@ -56,6 +108,7 @@ export function loadRulePack(json: unknown): RulePack {
     name: json.name,
     description: json.description ?? null,
     kinds: json.kinds.map(toKindRule),
+    supervision: json.supervision ? toSupervisionRules(json.supervision) : null,
   });
 }
 
@@ -113,11 +166,63 @@ function semanticProblems(pack: RawRulePack): string[] {
   return problems;
 }
 
-function listProblems(at: string, what: string, values: readonly string[], known: ReadonlySet<string>): string[] {
+function supervisionProblems(s: RawSupervision): string[] {
+  const problems: string[] = [];
+  const own = s.ownRules ?? [];
+  problems.push(...listProblems('supervision.rules', 'rule', s.rules, KNOWN_RULES));
+  problems.push(...listProblems('supervision.ownRules', 'rule', own, KNOWN_RULES));
+  for (const rule of own)
+    if (s.rules.includes(rule))
+      problems.push(
+        `supervision: rule '${rule}' is in both rules and ownRules (it applies everywhere or in the jurisdiction)`,
+      );
+  if (own.length > 0 && s.jurisdiction === undefined)
+    problems.push('supervision.ownRules: own rules need a jurisdiction (the region-code prefix they apply to)');
+  for (const rule of [...s.rules, ...own]) {
+    const parameter = RULE_PARAMETERS[rule];
+    if (parameter && s[parameter] === undefined) problems.push(`supervision: rule ${rule} needs ${parameter}`);
+  }
+  if (s.jurisdiction !== undefined && s.feeRateBp === undefined)
+    problems.push("supervision: a jurisdiction needs feeRateBp (the fee ledger's requiredFen of its counties)");
+  if (s.requiredItems)
+    problems.push(...listProblems('supervision.requiredItems', 'item', s.requiredItems, KNOWN_ITEMS));
+  if (s.territories) problems.push(...territoryProblems(s.territories, s.jurisdiction));
+  return problems;
+}
+
+function territoryProblems(t: NonNullable<RawSupervision['territories']>, jurisdiction: string | undefined): string[] {
+  const problems: string[] = [];
+  if (jurisdiction === undefined)
+    problems.push('supervision.territories: a territory table needs a jurisdiction (the region it divides)');
+  const firstIndexOfCounty = new Map<string, number>();
+  t.counties.forEach((c, i) => {
+    const at = `supervision.territories.counties[${i}] (${c.code})`;
+    const seen = firstIndexOfCounty.get(c.code);
+    if (seen !== undefined) problems.push(`${at}: county listed twice, already at counties[${seen}]`);
+    else firstIndexOfCounty.set(c.code, i);
+    if (jurisdiction !== undefined && !c.code.startsWith(jurisdiction))
+      problems.push(`${at}: not within the jurisdiction ${jurisdiction}`);
+    if (c.name.trim() === '') problems.push(`${at}: name is blank`);
+    problems.push(...listProblems(at, 'insurer', c.insurers));
+  });
+  problems.push(...listProblems('supervision.territories.citywideSectors', 'sector', t.citywideSectors, KNOWN_SECTORS));
+  const firstIndexOfInsurer = new Map<string, number>();
+  t.citywideInsurerSectors.forEach((e, i) => {
+    const at = `supervision.territories.citywideInsurerSectors[${i}] (${e.insurer})`;
+    const seen = firstIndexOfInsurer.get(e.insurer);
+    if (seen !== undefined) problems.push(`${at}: insurer listed twice, already at citywideInsurerSectors[${seen}]`);
+    else firstIndexOfInsurer.set(e.insurer, i);
+    problems.push(...listProblems(at, 'sector', e.sectors, KNOWN_SECTORS));
+  });
+  return problems;
+}
+
+/** Unknown (when `known` is given) and duplicate values of a list. */
+function listProblems(at: string, what: string, values: readonly string[], known?: ReadonlySet<string>): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const v of values) {
-    if (!known.has(v)) problems.push(`${at}: unknown ${what} '${v}' (known: ${[...known].join(', ')})`);
+    if (known && !known.has(v)) problems.push(`${at}: unknown ${what} '${v}' (known: ${[...known].join(', ')})`);
     else if (seen.has(v)) problems.push(`${at}: ${what} '${v}' listed twice`);
     seen.add(v);
   }
@@ -136,6 +241,35 @@ function toKindRule(k: RawKind): KindRule {
     personal: k.personal,
     commercial: k.commercial,
     urgentRole: k.urgentRole,
+  };
+}
+
+function toSupervisionRules(s: RawSupervision): SupervisionRules {
+  const territories: TerritoryTable | null = s.territories
+    ? {
+        counties: s.territories.counties.map((c) => ({ code: c.code, name: c.name, insurers: [...c.insurers] })),
+        citywideSectors: [...s.territories.citywideSectors],
+        citywideInsurerSectors: s.territories.citywideInsurerSectors.map((e) => ({
+          insurer: e.insurer,
+          sectors: [...e.sectors],
+        })),
+      }
+    : null;
+  return {
+    description: s.description ?? null,
+    jurisdiction: s.jurisdiction ?? null,
+    rules: [...s.rules],
+    ownRules: [...(s.ownRules ?? [])],
+    renewalNoticeDays: s.renewalNoticeDays ?? null,
+    lookbackDays: s.lookbackDays ?? null,
+    feeRateBp: s.feeRateBp ?? null,
+    requiredItems: s.requiredItems ? [...s.requiredItems] : null,
+    majorReportHours: s.majorReportHours ?? null,
+    accidentReportHours: s.accidentReportHours ?? null,
+    claimDecisionDays: s.claimDecisionDays ?? null,
+    claimPaymentDays: s.claimPaymentDays ?? null,
+    territories,
+    rate: s.rate ? structuredClone(s.rate) : null,
   };
 }
 

@@ -1,39 +1,11 @@
 import { CloudEvent, Kafka } from 'cloudevents';
-import type { AccidentRecord, ClaimRecord, PolicyRecord } from '../canonical/canonical-record';
+import type { AccidentRecord, ClaimRecord } from '../canonical/canonical-record';
+import { samplePolicy as policy } from './sample-events.fixture';
 import { buildCanonicalEvent, CANONICAL_EVENT_TYPES, kindOfEvent } from './canonical-event';
 import { canonicalEventId } from './event-id';
 import { CanonicalEventFormatError, fromKafkaBinary, toKafkaBinary } from './kafka-binary';
 import { fromStructured, toStructured } from './structured';
 
-const policy: PolicyRecord = {
-  policyNo: 'PICCAZ2023042729',
-  insurer: 'PICC',
-  action: 'issued',
-  version: 0,
-  enterprise: {
-    uscc: '91330902971540106E',
-    name: '舟山顺通煤业有限责任公司',
-    regionCode: '330902',
-    sector: 'coal_mining',
-    industryCode: null,
-    employeeCount: 259,
-  },
-  contact: { name: null, phone: null },
-  coverage: {
-    start: '2023-04-01',
-    end: '2025-04-28',
-    insuredHeadcount: 259,
-    perPersonLimitFen: 80000000,
-    totalLimitFen: null,
-  },
-  premium: {
-    amountFen: 21404700,
-    adjustmentPct: 30,
-    factors: { standardization: 'level3', safetyCulture: 'none', advancedUnit: 'city', priorYearAccident: 'general' },
-  },
-  preventionFeeFen: 1070235,
-  cancelledOn: null,
-};
 const event = buildCanonicalEvent('PICC', 'policy', policy, '2024-04-14T12:46:13+08:00');
 
 describe('canonical CloudEvents', () => {

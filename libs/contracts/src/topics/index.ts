@@ -1,2 +1,1 @@
 export * from './topics';
-export * from './headers';

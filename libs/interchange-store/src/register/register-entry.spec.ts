@@ -21,6 +21,7 @@ describe('must-insure register lines', () => {
         employeeCount: null,
         address: null,
         note: null,
+        alternative: null,
       },
     });
     const full = { ...entry, industryCode: 'D4500', employeeCount: 12, address: '西湖区文三路 1 号', note: '新设' };
@@ -28,6 +29,17 @@ describe('must-insure register lines', () => {
       ok: true,
       entry: { industryCode: 'D4500', employeeCount: 12, address: '西湖区文三路 1 号', note: '新设' },
     });
+  });
+
+  it('reads the alternative to insurance: risk_deposit or null', () => {
+    const read = (alternative: unknown) => parseRegisterLine(JSON.stringify({ ...entry, alternative }), province);
+    expect(read('risk_deposit')).toMatchObject({ ok: true, entry: { alternative: 'risk_deposit' } });
+    expect(read(null)).toMatchObject({ ok: true, entry: { alternative: null } });
+    for (const other of ['deposit', 'RISK_DEPOSIT', '', true, 1, ['risk_deposit']])
+      expect(read(other)).toEqual({
+        ok: false,
+        problems: [{ field: 'alternative', message: `must be "risk_deposit" or null, got ${JSON.stringify(other)}` }],
+      });
   });
 
   it('names every problem of a line', () => {

@@ -17,7 +17,16 @@ export interface RegisterEntry {
   employeeCount: number | null;
   address: string | null;
   note: string | null;
+  /**
+   * `risk_deposit`: the enterprise chose the safety risk deposit (安全生产风险抵押金) instead of insurance (济宁 五(二),
+   * 六(二)); null: it must be insured.
+   */
+  alternative: RegisterAlternative | null;
 }
+
+/** The alternatives to insurance a register entry may name. */
+export const REGISTER_ALTERNATIVES = ['risk_deposit'] as const;
+export type RegisterAlternative = (typeof REGISTER_ALTERNATIVES)[number];
 
 /** What a submission may contain and replaces: a region prefix and, for a sector department, its sectors. */
 export interface RegisterScope {
@@ -36,7 +45,17 @@ export interface RegisterProblem {
 
 export type RegisterLineResult = { ok: true; entry: RegisterEntry } | { ok: false; problems: RegisterProblem[] };
 
-const FIELDS = new Set(['uscc', 'name', 'regionCode', 'sector', 'industryCode', 'employeeCount', 'address', 'note']);
+const FIELDS = new Set([
+  'uscc',
+  'name',
+  'regionCode',
+  'sector',
+  'industryCode',
+  'employeeCount',
+  'address',
+  'note',
+  'alternative',
+]);
 const SECTOR_SET: ReadonlySet<string> = new Set(SECTORS);
 const USCC_SHAPE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 const MAX_NAME = 200;
@@ -111,6 +130,16 @@ export function parseRegisterLine(text: string, scope: RegisterScope): RegisterL
   }
   const address = optionalText(o.address, 'address', MAX_ADDRESS, problems);
   const note = optionalText(o.note, 'note', MAX_NOTE, problems);
+  let alternative: RegisterAlternative | null = null;
+  if (o.alternative !== undefined && o.alternative !== null) {
+    if ((REGISTER_ALTERNATIVES as readonly unknown[]).includes(o.alternative))
+      alternative = o.alternative as RegisterAlternative;
+    else
+      problems.push({
+        field: 'alternative',
+        message: `must be ${REGISTER_ALTERNATIVES.map((a) => `"${a}"`).join(', ')} or null, got ${JSON.stringify(o.alternative)}`,
+      });
+  }
 
   if (problems.length) return { ok: false, problems };
   return {
@@ -124,6 +153,7 @@ export function parseRegisterLine(text: string, scope: RegisterScope): RegisterL
       employeeCount,
       address,
       note,
+      alternative,
     },
   };
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { byteLines, withoutCr } from '@ajx/domain';
 import { parseRegisterLine, type RegisterEntry, type RegisterScope } from './register-entry';
-import type { RegisterRepository, RegisterSource, RegisterVersion } from './register.repository';
+import { Injectable } from '@nestjs/common';
+import { RegisterRepository, type RegisterSource, type RegisterVersion } from './register.repository';
 
 export interface RegisterLineError {
   /** 1-based line number in the submitted body. */
@@ -49,6 +50,7 @@ async function* lines(chunks: AsyncIterable<Buffer>, maxBytes: number): AsyncGen
  * every line against the submitter's scope, and records it whole or not at all: the entries are written in one
  * transaction as they come, and the submission becomes a version only when every line is valid.
  */
+@Injectable()
 export class RegisterIntake {
   constructor(private readonly repo: RegisterRepository) {}
 

@@ -1,7 +1,8 @@
 import type { Sector } from '@ajx/contracts';
 import { returningRows } from '@ajx/persistence';
-import type { DataSource, QueryRunner } from 'typeorm';
-import type { RegisterEntry, RegisterScope } from './register-entry';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type QueryRunner } from 'typeorm';
+import type { RegisterAlternative, RegisterEntry, RegisterScope } from './register-entry';
 
 export type RegisterSource = 'province' | 'department';
 
@@ -49,6 +50,7 @@ interface EntryDbRow {
   employee_count: number | null;
   address: string | null;
   note: string | null;
+  alternative: RegisterAlternative | null;
   version: number;
   updated_at: Date | null;
 }
@@ -62,6 +64,7 @@ const rowOf = (r: EntryDbRow): RegisterRow => ({
   employeeCount: r.employee_count,
   address: r.address,
   note: r.note,
+  alternative: r.alternative,
   version: r.version,
   updatedAt: r.updated_at,
 });
@@ -109,9 +112,9 @@ export class RegisterSubmission {
     if (entries.length === 0) return;
     await this.runner.query(
       `INSERT INTO register_entries (submission_id, line, uscc, name, region, sector, industry_code, employee_count,
-         address, note)
+         address, note, alternative)
        SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
-         $9::text[], $10::text[])`,
+         $9::text[], $10::text[], $11::text[])`,
       [
         this.id,
         entries.map((e) => e.line),
@@ -123,6 +126,7 @@ export class RegisterSubmission {
         entries.map((e) => e.employeeCount),
         entries.map((e) => e.address),
         entries.map((e) => e.note),
+        entries.map((e) => e.alternative),
       ],
     );
   }
@@ -152,13 +156,13 @@ export class RegisterSubmission {
     );
     await q.query(
       `INSERT INTO register_current (uscc, submission_id, version, name, region, sector, industry_code, employee_count,
-         address, note)
-       SELECT uscc, submission_id, $2, name, region, sector, industry_code, employee_count, address, note
+         address, note, alternative)
+       SELECT uscc, submission_id, $2, name, region, sector, industry_code, employee_count, address, note, alternative
        FROM register_entries WHERE submission_id = $1
        ON CONFLICT (uscc) DO UPDATE SET submission_id = EXCLUDED.submission_id, version = EXCLUDED.version,
          name = EXCLUDED.name, region = EXCLUDED.region, sector = EXCLUDED.sector,
          industry_code = EXCLUDED.industry_code, employee_count = EXCLUDED.employee_count,
-         address = EXCLUDED.address, note = EXCLUDED.note, updated_at = now()`,
+         address = EXCLUDED.address, note = EXCLUDED.note, alternative = EXCLUDED.alternative, updated_at = now()`,
       [this.id, version],
     );
     const [row] = await returningRows<VersionDbRow>(
@@ -192,6 +196,7 @@ export class RegisterSubmission {
 }
 
 /** SQL of the must-insure register: submissions (versioned at commit), their entries, the current register. */
+@Injectable()
 export class RegisterRepository {
   constructor(private readonly db: DataSource) {}
 
@@ -234,15 +239,16 @@ export class RegisterRepository {
       AND ($5::text IS NULL OR ${t}uscc = $5) AND ($6::text IS NULL OR ${t}uscc > $6)`;
     if (f.version === undefined) {
       const rows = await this.db.query<EntryDbRow[]>(
-        `SELECT uscc, name, region, sector, industry_code, employee_count, address, note, version, updated_at
+        `SELECT uscc, name, region, sector, industry_code, employee_count, address, note, alternative, version,
+                updated_at
          FROM register_current WHERE ${where('')} ORDER BY uscc LIMIT $7`,
         params,
       );
       return rows.map(rowOf);
     }
     const rows = await this.db.query<EntryDbRow[]>(
-      `SELECT e.uscc, e.name, e.region, e.sector, e.industry_code, e.employee_count, e.address, e.note, s.version,
-              NULL::timestamptz AS updated_at
+      `SELECT e.uscc, e.name, e.region, e.sector, e.industry_code, e.employee_count, e.address, e.note,
+              e.alternative, s.version, NULL::timestamptz AS updated_at
        FROM register_entries e JOIN register_submissions s ON s.id = e.submission_id
        WHERE s.version = $8 AND ${where('e.')} ORDER BY e.uscc LIMIT $7`,
       [...params, f.version],

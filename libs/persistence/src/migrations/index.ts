@@ -11,6 +11,7 @@ import { LeanCanonicalRecords1795392800000 } from './1795392800000-lean-canonica
 import { UploadSessions1795392900000 } from './1795392900000-upload-sessions';
 import { RecordKindsV21795393000000 } from './1795393000000-record-kinds-v2';
 import { PersonalData1795393100000 } from './1795393100000-personal-data';
+import { RegisterAlternative1795393500000 } from './1795393500000-register-alternative';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   UploadSessions1795392900000,
   RecordKindsV21795393000000,
   PersonalData1795393100000,
+  RegisterAlternative1795393500000,
 ];

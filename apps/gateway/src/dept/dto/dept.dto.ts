@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { Type } from 'class-transformer';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 import { SECTORS } from '@ajx/contracts';
+import { PageLimit } from '../../http/page-limit';
 
 export const KIND_PATHS = { policies: 'policy', services: 'service', hazards: 'hazard' } as const;
 export type KindPath = keyof typeof KIND_PATHS;
@@ -55,12 +55,7 @@ export class DeptQueryDto {
   @Matches(/^[A-Za-z0-9_-]{1,512}$/, { message: 'after must be a cursor returned by this API' })
   after?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageLimit()
   limit?: number;
 }
 

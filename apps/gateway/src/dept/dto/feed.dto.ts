@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { encodeFeedCursor, type WebhookDelivery } from '@ajx/dept-store';
+import { PageLimit } from '../../http/page-limit';
 
 const CURSOR = /^[A-Za-z0-9_-]{1,1024}$/;
 const CURSOR_MESSAGE = 'after must be a cursor returned by this API';
@@ -12,12 +14,7 @@ export class FeedQueryDto {
   @Matches(CURSOR, { message: CURSOR_MESSAGE })
   after?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageLimit()
   limit?: number;
 
   @ApiPropertyOptional({
@@ -136,6 +133,23 @@ export class WebhookDeliveryDto {
   @ApiPropertyOptional({ nullable: true, format: 'date-time' }) finishedAt!: string | null;
 }
 
+/** A delivery as the API shows it (the department's and the operators' views). */
+export function deliveryDto(d: WebhookDelivery): WebhookDeliveryDto {
+  return {
+    id: d.id,
+    seq: d.seq,
+    cursor: encodeFeedCursor({ seq: d.seq, ahead: [] }, d.departmentId),
+    urgent: d.urgent,
+    state: d.state,
+    attempts: d.attempts,
+    nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
+    lastStatus: d.lastStatus,
+    lastError: d.lastError,
+    createdAt: d.createdAt.toISOString(),
+    finishedAt: d.finishedAt?.toISOString() ?? null,
+  };
+}
+
 export class WebhookDto {
   @ApiProperty() url!: string;
   @ApiProperty({ description: 'every entry up to this cursor is delivered or dead' }) cursor!: string;
@@ -160,12 +174,7 @@ export class DeliveriesQueryDto {
   @Min(1)
   beforeSeq?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageLimit()
   limit?: number;
 }
 

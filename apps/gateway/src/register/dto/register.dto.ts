@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Min } from 'class-validator';
 import { SECTORS } from '@ajx/contracts';
+import { REGISTER_ALTERNATIVES } from '@ajx/interchange-store';
+import { PageLimit } from '../../http/page-limit';
 
 export class RegisterQueryDto {
   @ApiPropertyOptional({ description: 'region code or prefix (e.g. 3301 for a city)', example: '330106' })
@@ -31,12 +33,7 @@ export class RegisterQueryDto {
   @Matches(/^[0-9A-HJ-NPQRTUWXY]{18}$/, { message: 'after must be a `next` returned by this API' })
   after?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @PageLimit(1000)
   limit?: number;
 }
 
@@ -48,12 +45,7 @@ export class RegisterVersionsQueryDto {
   @Min(1)
   before?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageLimit()
   limit?: number;
 }
 
@@ -66,6 +58,14 @@ export class RegisterEntryDto {
   @ApiProperty({ nullable: true, type: Number }) employeeCount!: number | null;
   @ApiProperty({ nullable: true, type: String }) address!: string | null;
   @ApiProperty({ nullable: true, type: String }) note!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: REGISTER_ALTERNATIVES,
+    description:
+      'the alternative to insurance the enterprise chose: `risk_deposit` (安全生产风险抵押金); null: it must be insured',
+  })
+  alternative!: string | null;
   @ApiProperty({ description: 'the version the entry comes from' }) version!: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'when it became current' })
   updatedAt!: Date | null;
