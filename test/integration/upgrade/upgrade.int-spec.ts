@@ -89,6 +89,9 @@ describe(`upgrade from ${PREVIOUS_RELEASE}`, () => {
         { id: 'upg-jn-emergency', type: 'department', name: '济宁市应急管理局', department: { kind: 'emergency', level: 'city', regionCode: '370800' } },
         'test',
       ); // prettier-ignore
+      // The router projects the new department's (empty) history before the records come (docs/reliability.md);
+      // on the second run the department's projection is long done.
+      await waitFor(async () => (await hub.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM projection_jobs WHERE department_id = 'upg-jn-emergency' AND status = 'done'`))[0].n === 1, { timeoutMs: 60_000, what: 'projection of the department' }); // prettier-ignore
       const tokens: Record<string, string> = {};
       for (const { insurer, file } of files) {
         tokens[insurer] ??= await hub.principal({ id: insurer, type: 'insurer', name: insurer });
@@ -101,7 +104,8 @@ describe(`upgrade from ${PREVIOUS_RELEASE}`, () => {
           { timeoutMs: 90_000, what: `${path.basename(file)} complete` },
         );
       }
-      // Everything routed and the audit log sealed before the services stop.
+      // Everything routed (every record's latest version) and the audit log sealed before the services stop.
+      await waitFor(async () => (await hub.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM canonical_records c LEFT JOIN route_records r USING (insurer, kind, subject) WHERE r.version IS DISTINCT FROM c.version`))[0].n === 0, { timeoutMs: 60_000, what: 'routed' }); // prettier-ignore
       await waitFor(async () => (await hub.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM audit_entries WHERE block_no IS NULL`))[0].n === 0, { timeoutMs: 30_000, what: 'audit sealed' }); // prettier-ignore
       return fs.readFileSync(hub.auditKeyFile, 'utf8');
     } finally {
