@@ -3,10 +3,12 @@ import { AuditLog } from '@ajx/audit';
 import { UrgentEscalationRepository } from '@ajx/dept-store';
 import { MetricsRegistry } from '@ajx/observability';
 import { PollingService } from '@ajx/platform';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { NotifierConfig } from './notifier.config';
 
 const BATCH = 100;
+/** A due timer fires within a poll interval; one left this much longer is overdue (a notifier is not working). */
+const OVERDUE_GRACE_MS = 60_000;
 
 /**
  * Fires escalation timers of the urgent lane (major hazards, urgent accidents). The timer is the PostgreSQL row (tier and the time that tier was
@@ -31,6 +33,15 @@ export class EscalationScheduler extends PollingService {
       help: 'Urgent-lane escalations fired, by record kind and tier reached (exhausted: the top tier ran out unacknowledged)',
       labelNames: ['kind', 'to'],
       registers: [metrics],
+    });
+    const repository = this.escalations;
+    new Gauge({
+      name: 'ajx_notifier_escalations_overdue',
+      help: 'Open urgent-lane escalations (major hazards, urgent accidents) past their deadline by more than a minute (timers that did not fire)',
+      registers: [metrics],
+      async collect() {
+        this.set(await repository.countOverdue(config.AJX_ESCALATION_AFTER_MS, OVERDUE_GRACE_MS));
+      },
     });
   }
 

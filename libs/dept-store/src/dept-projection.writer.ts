@@ -79,6 +79,14 @@ export const recordKeyOf = (k: RecordKey) => `${k.kind}\u0000${k.insurer}\u0000$
 export class DeptProjectionWriter {
   constructor(private readonly db: DataSource) {}
 
+  /**
+   * Moves every department's feed counter `by` ahead (`ajx restore`): entries issued after the backup, lost with it,
+   * are issued again above any cursor a department may hold, so no cursor skips them.
+   */
+  async skipFeedSequences(by: bigint): Promise<void> {
+    await this.db.query(`UPDATE dept_counters SET last_seq = last_seq + $1`, [String(by)]);
+  }
+
   /** What the router already routed, per record. */
   async routed(keys: readonly RecordKey[]): Promise<Map<string, RoutedVersion>> {
     const out = new Map<string, RoutedVersion>();

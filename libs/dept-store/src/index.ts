@@ -12,4 +12,5 @@ export * from './urgent-escalation.repository';
 export * from './webhook-outbox.repository';
 export * from './feed-entry.view';
 export * from './dept-payload';
+export * from './dept-personal-data.repository';
 export * from './dept-store.module';

@@ -393,6 +393,19 @@ export class UrgentEscalationRepository {
     });
   }
 
+  /**
+   * Open escalations (major hazards and urgent accidents) whose tier has been waiting longer than `afterMs + graceMs`:
+   * timers that should have fired and did not (no notifier running, or one failing). Counted for monitoring.
+   */
+  async countOverdue(afterMs: number, graceMs: number): Promise<number> {
+    const rows = await this.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM hazard_escalations
+        WHERE state = 'open' AND tier_started_at <= now() - ($1::bigint + $2::bigint) * interval '1 millisecond'`,
+      [afterMs, graceMs],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   async get(kind: UrgentKind, insurer: string, subject: string): Promise<Escalation | null> {
     const [row] = await this.db.query<EscalationRow[]>(
       `SELECT * FROM hazard_escalations WHERE kind = $1 AND insurer = $2 AND subject = $3`,

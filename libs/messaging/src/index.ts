@@ -7,3 +7,4 @@ export * from './messaging.module';
 export * from './kafka-access';
 export * from './topic-reader';
 export * from './canonical-event.reader';
+export * from './topic-backup';

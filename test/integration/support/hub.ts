@@ -36,6 +36,12 @@ export interface HubOptions {
   normalizer?: Partial<NormalizerConfig>;
   router?: Partial<RouterConfig>;
   notifier?: Partial<NotifierConfig>;
+  /** A database of the test's own (already migrated) instead of a copy of the run's template. */
+  databaseUrl?: string;
+  /** Another hub's namespace (topics, groups, Redis keys): e.g. the same deployment restored elsewhere. */
+  namespace?: TestNamespace;
+  /** A broker of the test's own instead of the run's. */
+  brokers?: string[];
 }
 
 /**
@@ -62,15 +68,16 @@ export class TestHub {
     label: string,
     private readonly options: HubOptions,
   ) {
-    this.ns = testNamespace(label);
+    this.ns = options.namespace ?? testNamespace(label);
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `ajx-hub-${label}-`));
     this.auditKeyFile = path.join(this.dir, 'audit-key.pem');
     fs.writeFileSync(this.auditKeyFile, AuditSigner.generatePem().privateKeyPem);
-    this.kafka = createKafka({ brokers: testRuntime().brokers, clientId: `test-${label}` });
+    this.kafka = createKafka({ brokers: options.brokers ?? testRuntime().brokers, clientId: `test-${label}` });
   }
 
   config<T extends CommonConfig>(schema: new () => T, overrides: Partial<T> = {}): T {
-    return testConfig(schema, this.ns, this.databaseUrl, overrides);
+    const brokers = this.options.brokers ? { AJX_KAFKA_BROKERS: this.options.brokers } : {};
+    return testConfig(schema, this.ns, this.databaseUrl, { ...brokers, ...overrides });
   }
 
   gatewayConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
@@ -96,7 +103,7 @@ export class TestHub {
         dlqRetentionMs: 86_400_000,
       }),
     );
-    this.databaseUrl = await createTestDatabase();
+    this.databaseUrl = this.options.databaseUrl ?? (await createTestDatabase());
     this.db = await testDataSource(this.databaseUrl);
     const audit = new AuditLog(new AuditRepository(this.db));
     const identity = new IdentityRepository(this.db);

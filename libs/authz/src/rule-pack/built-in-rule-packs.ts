@@ -37,3 +37,29 @@ export function builtInRulePackBySpec(spec: string): RulePack {
   if (!m) throw new Error(`rule pack ${JSON.stringify(spec)} is not of the form <id>@<version> (e.g. default@1)`);
   return builtInRulePack(m[1], Number(m[2]));
 }
+
+/**
+ * The deployment's rule pack: the file AJX_RULE_PACK_FILE names (JSON, validated like the built-in packs: schema
+ * `libs/authz/rule-packs/rule-pack.schema.json`, then the semantic rules) when given, else the built-in pack of the
+ * AJX_RULE_PACK spec. `readFile` does the I/O, so this stays pure. Errors name the file and every problem.
+ */
+export function deploymentRulePack(spec: string, file: string, readFile: (file: string) => string): RulePack {
+  if (!file) return builtInRulePackBySpec(spec);
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (err) {
+    throw new Error(`AJX_RULE_PACK_FILE ${file} cannot be read: ${(err as { code?: string }).code ?? String(err)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`AJX_RULE_PACK_FILE ${file} is not JSON: ${(err as Error).message}`);
+  }
+  try {
+    return loadRulePack(json);
+  } catch (err) {
+    throw new Error(`AJX_RULE_PACK_FILE ${file}: ${(err as Error).message}`);
+  }
+}

@@ -64,6 +64,11 @@ export interface TopicLayout {
   /** How long canonical and DLQ messages are kept; the canonical store is the long-term record. */
   canonicalRetentionMs: number;
   dlqRetentionMs: number;
+  /**
+   * How long raw insurer records (personal data included) are kept: -1 forever (replays need them), or the
+   * deployment's retention period (AJX_RETENTION_RAW_DAYS, docs/operations.md "Personal data").
+   */
+  rawRetentionMs?: number;
 }
 
 export const DEFAULT_TOPIC_LAYOUT: TopicLayout = {
@@ -80,7 +85,7 @@ export function topicSpecs(insurers: readonly string[], layout: TopicLayout = DE
     ...insurers.map((insurer) => ({
       name: rawTopicName(insurer),
       partitions: layout.rawPartitions,
-      retentionMs: -1,
+      retentionMs: layout.rawRetentionMs ?? -1,
       cleanupPolicy: 'delete' as const,
     })),
     {

@@ -10,6 +10,7 @@ import { DeptPayloads1795392700000 } from './1795392700000-dept-payloads';
 import { LeanCanonicalRecords1795392800000 } from './1795392800000-lean-canonical-records';
 import { UploadSessions1795392900000 } from './1795392900000-upload-sessions';
 import { RecordKindsV21795393000000 } from './1795393000000-record-kinds-v2';
+import { PersonalData1795393100000 } from './1795393100000-personal-data';
 import { RegisterAlternative1795393500000 } from './1795393500000-register-alternative';
 import { UrgentAccidents1795393700000 } from './1795393700000-urgent-accidents';
 
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   LeanCanonicalRecords1795392800000,
   UploadSessions1795392900000,
   RecordKindsV21795393000000,
+  PersonalData1795393100000,
   RegisterAlternative1795393500000,
   UrgentAccidents1795393700000,
 ];
