@@ -43,3 +43,21 @@ if [ ! -f "$report_font" ] || ! command -v pdftotext >/dev/null 2>&1 || ! comman
 fi
 
 node deploy/kafka/local-kafka.cjs fetch
+
+# promtool (checks and unit-tests the Prometheus alert rules in deploy/prometheus) from Debian's `prometheus` package:
+# only the binary is unpacked into the cache, so no Prometheus server is installed or started.
+prom_dir="${AJX_CACHE_DIR:-$HOME/.cache/ajx-hub}/promtool"
+if ! command -v promtool >/dev/null 2>&1 && [ ! -x "$prom_dir/promtool" ]; then
+  command -v apt-get >/dev/null 2>&1 || { echo "bootstrap: promtool is required (Debian package prometheus)" >&2; exit 1; }
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  if ! (cd "$tmp" && apt-get download prometheus >/dev/null 2>&1); then
+    [ "$(id -u)" = 0 ] || { echo "bootstrap: cannot download the Debian package prometheus (run apt-get update as root)" >&2; exit 1; }
+    apt-get update -qq >&2
+    (cd "$tmp" && apt-get download prometheus >&2)
+  fi
+  dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/x"
+  mkdir -p "$prom_dir"
+  cp "$tmp/x/usr/bin/promtool" "$prom_dir/promtool.tmp" && mv "$prom_dir/promtool.tmp" "$prom_dir/promtool"
+  echo "bootstrap: promtool $("$prom_dir/promtool" --version 2>&1 | head -1 | cut -d' ' -f3) in $prom_dir" >&2
+fi

@@ -30,7 +30,7 @@ const env = {
   AJX_REDIS_URL: process.env.AJX_REDIS_URL || 'redis://127.0.0.1:6379',
   AJX_REDIS_PREFIX: process.env.AJX_REDIS_PREFIX || 'ajx-demo',
   AJX_LOG_LEVEL: process.env.AJX_LOG_LEVEL || 'info',
-  AJX_RULE_PACK: process.env.AJX_RULE_PACK || 'jining@1',
+  AJX_RULE_PACK: process.env.AJX_RULE_PACK || 'jining@2',
   // The demo's webhook receivers run on this machine (loopback); production keeps private targets refused.
   AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS || 'true',
   AJX_AUDIT_KEY_FILE: process.env.AJX_AUDIT_KEY_FILE || path.join(DEMO_DIR, 'audit-key.pem'),
@@ -265,12 +265,15 @@ async function printViews() {
     await client.connect();
     const { rows } = await client.query(
       `SELECT department_id, count(*) FILTER (WHERE kind = 'policy') AS policies, count(*) FILTER (WHERE kind = 'service') AS services,
-              count(*) FILTER (WHERE kind = 'hazard') AS hazards, count(*) FILTER (WHERE urgent) AS urgent
+              count(*) FILTER (WHERE kind = 'hazard') AS hazards, count(*) FILTER (WHERE kind = 'accident') AS accidents,
+              count(*) FILTER (WHERE kind = 'claim') AS claims, count(*) FILTER (WHERE urgent) AS urgent
        FROM dept_views GROUP BY department_id ORDER BY department_id`,
     );
-    say('department views (policies / services / hazards / urgent):');
+    say('department views (policies / services / hazards / accidents / claims / urgent):');
     for (const r of rows)
-      say(`  ${r.department_id.padEnd(28)} ${r.policies} / ${r.services} / ${r.hazards} / ${r.urgent}`);
+      say(
+        `  ${r.department_id.padEnd(28)} ${r.policies} / ${r.services} / ${r.hazards} / ${r.accidents} / ${r.claims} / ${r.urgent}`,
+      );
   } catch (err) {
     say(`could not read the views: ${err.message}`);
   } finally {

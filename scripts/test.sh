@@ -22,6 +22,8 @@ step "build"
 npm run --silent build
 step "conformance with the data standard (shared/samples, samples-v2, generated files)"
 scripts/conformance.sh
+step "Prometheus alert rules (promtool check rules, test rules)"
+scripts/check-prometheus.sh
 step "unit tests"
 npx jest --selectProjects unit --ci
 step "integration tests (real Kafka, PostgreSQL, Redis)"

@@ -11,6 +11,10 @@
  * nothing allowed without an ACL). The loopback PLAINTEXT and CONTROLLER listeners authenticate as User:ANONYMOUS,
  * which is a super user: they exist for local development and tests only. In production the plain listener must not
  * exist (or be firewalled to the broker host) and every client uses its own SCRAM user (docs/adapters.md).
+ * --ssl-port adds a SASL_SSL listener (SCRAM-SHA-512 over TLS) and --mtls-port an SSL listener that requires a client
+ * certificate (the principal is the certificate's CN); both need --tls-ca, --tls-cert and --tls-key (PEM files: the
+ * CA clients are checked against, the broker's certificate and its unencrypted PKCS#8 key) and turn authorization on
+ * as --sasl-port does. This is how a production broker's listeners look (docs/operations.md, "TLS").
  *   node deploy/kafka/local-kafka.cjs stop   [--data-dir D]
  *   node deploy/kafka/local-kafka.cjs status [--port N]
  *
@@ -95,7 +99,34 @@ function saslProperties() {
   ];
 }
 
-function serverProperties({ port, controllerPort, saslPort, logDir, extra }) {
+/**
+ * TLS listeners' settings: the broker's key and certificate chain as a PEM keystore (written beside the config), the CA
+ * as a PEM truststore (client certificates of the mTLS listener are checked against it), SCRAM on SASL_SSL, a required
+ * client certificate on MTLS whose CN becomes the principal (`User:<CN>`).
+ */
+function tlsProperties({ tls, keystore, sslPort, mtlsPort }) {
+  fs.writeFileSync(
+    keystore,
+    `${fs.readFileSync(tls.keyFile, 'utf8').trim()}\n${fs.readFileSync(tls.certFile, 'utf8').trim()}\n`,
+    { mode: 0o600 },
+  );
+  return [
+    'ssl.keystore.type=PEM',
+    `ssl.keystore.location=${keystore}`,
+    'ssl.truststore.type=PEM',
+    `ssl.truststore.location=${path.resolve(tls.caFile)}`,
+    ...(sslPort
+      ? [
+          'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+        ]
+      : []),
+    ...(mtlsPort
+      ? ['listener.name.mtls.ssl.client.auth=required', 'ssl.principal.mapping.rules=RULE:^CN=([^,]+).*$/$1/,DEFAULT']
+      : []),
+  ];
+}
+
+function serverProperties({ port, controllerPort, saslPort, sslPort, mtlsPort, tls, keystore, logDir, extra }) {
   const listeners = [`PLAINTEXT://127.0.0.1:${port}`, `CONTROLLER://127.0.0.1:${controllerPort}`];
   const advertised = [`PLAINTEXT://127.0.0.1:${port}`];
   const protocols = ['PLAINTEXT:PLAINTEXT', 'CONTROLLER:PLAINTEXT'];
@@ -104,6 +135,19 @@ function serverProperties({ port, controllerPort, saslPort, logDir, extra }) {
     advertised.push(`SASL_PLAINTEXT://127.0.0.1:${saslPort}`);
     protocols.push('SASL_PLAINTEXT:SASL_PLAINTEXT');
   }
+  if ((sslPort || mtlsPort) && !(tls && tls.caFile && tls.certFile && tls.keyFile))
+    throw new Error('TLS listeners need the CA, the broker certificate and its key (--tls-ca, --tls-cert, --tls-key)');
+  if (sslPort) {
+    listeners.push(`SASL_SSL://127.0.0.1:${sslPort}`);
+    advertised.push(`SASL_SSL://127.0.0.1:${sslPort}`);
+    protocols.push('SASL_SSL:SASL_SSL');
+  }
+  if (mtlsPort) {
+    listeners.push(`MTLS://127.0.0.1:${mtlsPort}`);
+    advertised.push(`MTLS://127.0.0.1:${mtlsPort}`);
+    protocols.push('MTLS:SSL');
+  }
+  const secured = Boolean(saslPort || sslPort || mtlsPort);
   const lines = [
     'process.roles=broker,controller',
     'node.id=1',
@@ -113,7 +157,8 @@ function serverProperties({ port, controllerPort, saslPort, logDir, extra }) {
     'controller.listener.names=CONTROLLER',
     `listener.security.protocol.map=${protocols.join(',')}`,
     'inter.broker.listener.name=PLAINTEXT',
-    ...(saslPort ? saslProperties() : []),
+    ...(secured ? saslProperties() : []),
+    ...(sslPort || mtlsPort ? tlsProperties({ tls, keystore, sslPort, mtlsPort }) : []),
     `log.dirs=${logDir}`,
     // Single node: every internal topic has one replica.
     'offsets.topic.replication.factor=1',
@@ -173,6 +218,7 @@ function paths(dataDir) {
     stateFile: path.join(dataDir, 'broker.json'),
     output: path.join(dataDir, 'broker.out'),
     authorizerLog: path.join(dataDir, 'authorizer.log'),
+    keystore: path.join(dataDir, 'tls-keystore.pem'),
   };
 }
 
@@ -262,13 +308,26 @@ async function startBroker(opts = {}) {
   if (existing) throw new Error(`a broker is already running from ${dataDir} (pid ${existing}); stop it first`);
   const port = opts.port || (await freePort());
   const controllerPort = opts.controllerPort || (await freePort());
-  const saslPort = opts.saslPort === true || opts.saslPort === 0 ? await freePort() : Number(opts.saslPort || 0);
+  const portOf = async (v) => (v === true || v === 0 ? await freePort() : Number(v || 0));
+  const saslPort = await portOf(opts.saslPort);
+  const sslPort = await portOf(opts.sslPort);
+  const mtlsPort = await portOf(opts.mtlsPort);
   const heapMb = Number(opts.heapMb || process.env.AJX_KAFKA_HEAP_MB || 512);
   const classpath = ensureClasspath();
   fs.mkdirSync(p.logDir, { recursive: true });
   fs.writeFileSync(
     p.config,
-    serverProperties({ port, controllerPort, saslPort, logDir: p.logDir, extra: opts.extraProperties }),
+    serverProperties({
+      port,
+      controllerPort,
+      saslPort,
+      sslPort,
+      mtlsPort,
+      tls: opts.tls,
+      keystore: p.keystore,
+      logDir: p.logDir,
+      extra: opts.extraProperties,
+    }),
   );
   fs.writeFileSync(p.log4j, log4jProperties(p.authorizerLog));
   if (formatIfNew(classpath, p)) log(`formatted new storage in ${p.logDir}`);
@@ -295,9 +354,26 @@ async function startBroker(opts = {}) {
   fs.writeFileSync(p.pidFile, `${child.pid}\n`);
   const brokers = [`127.0.0.1:${port}`];
   const saslBrokers = saslPort ? [`127.0.0.1:${saslPort}`] : [];
+  const sslBrokers = sslPort ? [`127.0.0.1:${sslPort}`] : [];
+  const mtlsBrokers = mtlsPort ? [`127.0.0.1:${mtlsPort}`] : [];
   fs.writeFileSync(
     p.stateFile,
-    JSON.stringify({ pid: child.pid, port, controllerPort, saslPort, brokers, saslBrokers }, null, 2),
+    JSON.stringify(
+      {
+        pid: child.pid,
+        port,
+        controllerPort,
+        saslPort,
+        sslPort,
+        mtlsPort,
+        brokers,
+        saslBrokers,
+        sslBrokers,
+        mtlsBrokers,
+      },
+      null,
+      2,
+    ),
   );
   let exited = null;
   child.on('exit', (code, signal) => (exited = { code, signal }));
@@ -314,7 +390,20 @@ async function startBroker(opts = {}) {
     await new Promise((r) => setTimeout(r, 500));
   }
   if (!opts.foreground) child.unref();
-  return { pid: child.pid, port, controllerPort, saslPort, brokers, saslBrokers, dataDir, child };
+  return {
+    pid: child.pid,
+    port,
+    controllerPort,
+    saslPort,
+    sslPort,
+    mtlsPort,
+    brokers,
+    saslBrokers,
+    sslBrokers,
+    mtlsBrokers,
+    dataDir,
+    child,
+  };
 }
 
 /**
@@ -381,18 +470,25 @@ async function main() {
   const dataDir = args['data-dir'] || process.env.AJX_KAFKA_DATA_DIR || path.join(process.cwd(), 'var', 'kafka');
   const port = Number(args.port || process.env.AJX_KAFKA_PORT || 9092);
   const saslPort = Number(args['sasl-port'] || process.env.AJX_KAFKA_SASL_PORT || 0) || undefined;
+  const sslPort = Number(args['ssl-port'] || 0) || undefined;
+  const mtlsPort = Number(args['mtls-port'] || 0) || undefined;
+  const tls = args['tls-ca']
+    ? { caFile: args['tls-ca'], certFile: args['tls-cert'], keyFile: args['tls-key'] }
+    : undefined;
   switch (cmd) {
     case 'fetch':
       log(`classpath ready: ${ensureClasspath()}`);
       return 0;
     case 'start': {
-      const b = await startBroker({ dataDir, port, saslPort });
+      const b = await startBroker({ dataDir, port, saslPort, sslPort, mtlsPort, tls });
       log(`Kafka ${KAFKA_VERSION} ready on ${b.brokers[0]} (pid ${b.pid}, data ${b.dataDir})`);
       if (b.saslPort) log(`SASL_PLAINTEXT (SCRAM-SHA-512) listener on 127.0.0.1:${b.saslPort}`);
+      if (b.sslPort) log(`SASL_SSL (SCRAM-SHA-512 over TLS) listener on 127.0.0.1:${b.sslPort}`);
+      if (b.mtlsPort) log(`SSL listener with client certificates (mTLS) on 127.0.0.1:${b.mtlsPort}`);
       return 0;
     }
     case 'run': {
-      const b = await startBroker({ dataDir, port, saslPort, foreground: true });
+      const b = await startBroker({ dataDir, port, saslPort, sslPort, mtlsPort, tls, foreground: true });
       log(`Kafka ${KAFKA_VERSION} ready on ${b.brokers[0]} (pid ${b.pid}); Ctrl-C stops it`);
       const stop = () => b.child.kill('SIGTERM');
       process.on('SIGINT', stop);
@@ -410,7 +506,10 @@ async function main() {
       return ok ? 0 : 1;
     }
     default:
-      log('usage: local-kafka.cjs fetch|start|run|stop|status [--port N] [--sasl-port N] [--data-dir DIR]');
+      log(
+        'usage: local-kafka.cjs fetch|start|run|stop|status [--port N] [--sasl-port N] [--ssl-port N] [--mtls-port N] ' +
+          '[--tls-ca F --tls-cert F --tls-key F] [--data-dir DIR]',
+      );
       return 2;
   }
 }

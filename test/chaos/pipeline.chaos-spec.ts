@@ -21,7 +21,8 @@ import { servicePidFile, SupervisedService } from './support/supervisor';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 /*
- * The chaos suite (npm run test:chaos, docs/reliability.md). ≥ 50,000 generated records of the four insurers are
+ * The chaos suite (npm run test:chaos, docs/reliability.md). ≥ 50,000 generated records of the four insurers — every
+ * kind of data standard v2: policies, services, hazards, accidents (some urgent) and claims — are
  * uploaded through the gateway while every service is killed with SIGKILL several times at random moments and
  * Kafka, PostgreSQL and Redis are each stopped and started once — all of them private instances of this run. After
  * convergence the hub is compared with an oracle computed from the generator's expected outcomes and the rule pack:
@@ -33,7 +34,7 @@ const SEED = process.env.AJX_CHAOS_SEED ?? randomBytes(4).toString('hex');
 const RECORDS = Number(process.env.AJX_CHAOS_RECORDS ?? 50_000);
 const PER_FILE = Number(process.env.AJX_CHAOS_FILE_RECORDS ?? 2_500);
 const KILLS_PER_SERVICE = Number(process.env.AJX_CHAOS_KILLS ?? 3);
-const RULE_PACK = 'jining@1';
+const RULE_PACK = 'jining@2';
 const PROVINCE = '37';
 const SIM_KEY = 'sd-rt-2025';
 const SIM_SECRET = 'sd-realtime-shared-secret-0123456789abcdef';
@@ -310,6 +311,12 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
         `${oracle.events.length} versions of ${oracle.latest.size} records, ${rejectsExpected} rejects ` +
         `(${((Date.now() - genStart) / 1000).toFixed(1)} s)`,
     );
+    const perKind = new Map<string, number>();
+    for (const e of oracle.latest.values()) perKind.set(e.kind, (perKind.get(e.kind) ?? 0) + 1);
+    const urgentAccidents = [...oracle.latest.values()].filter((e) => e.kind === 'accident' && e.urgent).length;
+    log(
+      `records per kind: ${[...perKind].map(([k, n]) => `${k} ${n}`).join(', ')}; ${urgentAccidents} urgent accidents`,
+    );
 
     const secrets = new Map(WEBHOOK_DEPARTMENTS.map((d) => [d, `whsec-${d}-${SEED}-0123456789abcdef`]));
     receiver = new WebhookReceiver(secrets);
@@ -441,13 +448,13 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
     // Escalations: unacknowledged open major hazards reach every later tier once and end exhausted.
     const esc = oracle.escalations();
     const escalatedRows = await rows<{ k: string }>(
-      `SELECT department_id || '|' || insurer || '|' || subject AS k FROM dept_feed WHERE entry = 'escalated'`,
+      `SELECT department_id || '|' || kind || '|' || insurer || '|' || subject AS k FROM dept_feed WHERE entry = 'escalated'`,
     );
     const rectifiedKeys = new Set(esc.rectified.map((e) => e.key));
     const rectifiedAllowed = new Set(esc.rectified.flatMap((e) => e.recipients.map((d) => `${d}|${e.key}`)));
     checks.push(
       compare(
-        'escalated entries of open major hazards (each later tier once)',
+        'escalated entries of open urgent hazards and accidents (each later tier once)',
         esc.open.flatMap((e) => e.recipients.map((d) => `${d}|${e.key}`)),
         escalatedRows.map((r) => r.k).filter((k) => !rectifiedKeys.has(k.slice(k.indexOf('|') + 1))),
       ),
@@ -455,18 +462,18 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
     const rectifiedFound = escalatedRows.map((r) => r.k).filter((k) => rectifiedKeys.has(k.slice(k.indexOf('|') + 1)));
     checks.push(
       compare(
-        'escalated entries of rectified hazards (at most once, right tiers)',
+        'escalated entries of rectified hazards, closed accidents (at most once, right tiers)',
         rectifiedFound.filter((k) => rectifiedAllowed.has(k)),
         rectifiedFound,
       ),
     );
     const states = await rows<{ k: string; state: string }>(
-      `SELECT insurer || '|' || subject AS k, state FROM hazard_escalations`,
+      `SELECT kind || '|' || insurer || '|' || subject AS k, state FROM hazard_escalations`,
     );
     const stateOf = new Map(states.map((s) => [s.k, s.state]));
     checks.push(
       compare(
-        'open major hazards exhausted (unacknowledged at every tier)',
+        'open urgent hazards and accidents exhausted (unacknowledged at every tier)',
         esc.open.map((e) => `${e.key}|exhausted`),
         esc.open.map((e) => `${e.key}|${stateOf.get(e.key) ?? 'none'}`),
       ),

@@ -19,6 +19,8 @@ const OWNERS: Record<string, readonly string[]> = {
     'canonical_corrections',
     'dlq_entries',
     'stream_counters',
+    // The erasure ledger of personal data (PIPL): the requests name the canonical store's enterprises.
+    'privacy_erasures',
   ],
   'libs/ingest-store': ['ingest_batches', 'batch_outcomes', 'upload_sessions'],
   'libs/dept-store': [

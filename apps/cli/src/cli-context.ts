@@ -2,7 +2,7 @@ import os from 'node:os';
 import { AuditLog, AuditRepository } from '@ajx/audit';
 import type { CommonConfig } from '@ajx/config';
 import { CredentialService, IdentityRepository, PrincipalService } from '@ajx/identity';
-import { dataSourceOptions } from '@ajx/persistence';
+import { dataSourceOptions, pgConnection } from '@ajx/persistence';
 import { DataSource } from 'typeorm';
 import { cliConfig } from './cli-config';
 
@@ -19,9 +19,7 @@ export interface CliContext {
 
 export async function withContext<T>(run: (ctx: CliContext) => Promise<T>): Promise<T> {
   const config = cliConfig();
-  const db = new DataSource(
-    dataSourceOptions({ url: config.AJX_DATABASE_URL, poolSize: 2, applicationName: 'ajx-cli' }),
-  );
+  const db = new DataSource(dataSourceOptions({ ...pgConnection(config), poolSize: 2, applicationName: 'ajx-cli' }));
   await db.initialize();
   try {
     const auditRepo = new AuditRepository(db);

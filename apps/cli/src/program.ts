@@ -8,6 +8,8 @@ import { registerAuditCommands } from './commands/audit.command';
 import { registerDlqCommands, registerReplayCommand } from './commands/dlq.command';
 import { registerSeedCommand } from './commands/seed.command';
 import { registerSimulateCommand } from './commands/simulate.command';
+import { registerPrivacyCommands } from './commands/privacy.command';
+import { registerBackupCommands } from './commands/backup.command';
 import { registerSuperviseCommand } from './commands/supervise.command';
 import { registerCredentialCommands, registerPrincipalCommands } from './commands/principals.command';
 import { CliError, EXIT } from './cli-error';
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   registerSeedCommand(program);
   registerSimulateCommand(program);
   registerPublishCommand(program);
+  registerPrivacyCommands(program);
+  registerBackupCommands(program);
   return program;
 }
 

@@ -1,7 +1,24 @@
-import { IntSetting, IsInterchangeSender, IsPort, IsRulePackSpec } from '@ajx/config';
+import fs from 'node:fs';
+import { deploymentRulePack, type RulePack } from '@ajx/authz';
+import { IntSetting, IsInterchangeSender, IsPort, IsRulePackFile, IsRulePackSpec } from '@ajx/config';
+import { pgConnectionFor, type PgConnection } from '@ajx/persistence';
 import { WebhookTargetsConfig } from '@ajx/webhooks';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, Validate } from 'class-validator';
 import { InterchangeEndpointsConstraint, configuredEndpoints, type InterchangeEndpoint } from '@ajx/interchange-store';
+
+const readText = (file: string) => fs.readFileSync(file, 'utf8');
+const rulePacks = new WeakMap<object, RulePack>();
+
+const PROXY_ITEM = String.raw`(?:loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(?:\/\d{1,3})?)`;
+const TRUST_PROXY = new RegExp(String.raw`^(?:|false|\d{1,2}|${PROXY_ITEM}(?:\s*,\s*${PROXY_ITEM})*)$`);
+
+/** AJX_TRUST_PROXY as Express's `trust proxy` value. */
+export function trustProxySetting(value: string): boolean | number | string[] {
+  const v = value.trim();
+  if (v === '' || v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim());
+}
 
 export class GatewayConfig extends WebhookTargetsConfig {
   @IsPort()
@@ -84,9 +101,29 @@ export class GatewayConfig extends WebhookTargetsConfig {
   @Matches(/^(postgres(ql)?:\/\/.*)?$/, { message: 'AJX_API_DATABASE_URL must be a postgres:// URL' })
   AJX_API_DATABASE_URL = '';
 
+  /** A file holding `ajx_api`'s password (first line); `ajx db migrate` sets the role's password from the same file. */
+  @IsOptional()
+  @IsString()
+  AJX_API_DATABASE_PASSWORD_FILE = '';
+
   /** The deployment's rule pack (departments are validated against its kinds). */
   @IsRulePackSpec()
-  AJX_RULE_PACK = 'default@1';
+  AJX_RULE_PACK = 'default@2';
+
+  /**
+   * A custom rule pack (JSON, `libs/authz/rule-packs/rule-pack.schema.json`) instead of the built-in AJX_RULE_PACK;
+   * validated at start-up (schema and semantic rules), every problem named. The router and the gateway must be given
+   * the same pack.
+   */
+  @IsRulePackFile((file) => deploymentRulePack('default@1', file, readText))
+  AJX_RULE_PACK_FILE = '';
+
+  /** The deployment's rule pack (read once). */
+  rulePack(): RulePack {
+    let pack = rulePacks.get(this);
+    if (!pack) rulePacks.set(this, (pack = deploymentRulePack(this.AJX_RULE_PACK, this.AJX_RULE_PACK_FILE, readText)));
+    return pack;
+  }
 
   /** Department feed streams (SSE): how often a stream polls when no commit woke it. */
   @IntSetting(50, 60000)
@@ -148,6 +185,18 @@ export class GatewayConfig extends WebhookTargetsConfig {
   @IntSetting(100, 3_600_000)
   AJX_AUTH_THROTTLE_SUMMARY_MS: number = 60_000;
 
+  /**
+   * Which peers are trusted reverse proxies (Express `trust proxy`): empty or `false` — none, the client is the TCP
+   * peer; a number — that many proxies in front; or a comma-separated list of addresses, CIDR subnets and the names
+   * `loopback`, `linklocal`, `uniquelocal`. The client address found through them is what the failed-authentication
+   * throttle and the audit log see. `true` (trust any peer) is refused: a client could then choose its own address.
+   */
+  @Matches(TRUST_PROXY, {
+    message:
+      'AJX_TRUST_PROXY must be empty, false, a number of proxies, or a comma-separated list of addresses, subnets, loopback, linklocal, uniquelocal (not true)',
+  })
+  AJX_TRUST_PROXY = '';
+
   /** Serve the OpenAPI document and its UI at /docs and /docs-json (public routes). */
   @IsIn(['true', 'false'], { message: 'AJX_OPENAPI_DOCS must be true or false' })
   AJX_OPENAPI_DOCS: 'true' | 'false' = 'true';
@@ -158,6 +207,16 @@ export class GatewayConfig extends WebhookTargetsConfig {
 
   interchangeEndpoints(): InterchangeEndpoint[] {
     return configuredEndpoints(this);
+  }
+
+  /** The department API's connection: its URL with `ajx_api`'s password from its file, and the service's TLS settings. */
+  apiConnection(): PgConnection {
+    return pgConnectionFor(
+      this,
+      this.apiDatabaseUrl(),
+      this.AJX_API_DATABASE_PASSWORD_FILE,
+      'AJX_API_DATABASE_PASSWORD_FILE',
+    );
   }
 
   apiDatabaseUrl(): string {

@@ -1,5 +1,7 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { DeptReadModule } from '@ajx/dept-store';
+import { type DynamicModule, Injectable, Module } from '@nestjs/common';
+import { DeptReadConnection, DeptReadModule } from '@ajx/dept-store';
+import { MetricsRegistry } from '@ajx/observability';
+import { registerPoolMetrics } from '@ajx/persistence';
 import { ServiceRuntimeModule } from '@ajx/platform';
 import { AdminModule } from './admin/admin.module';
 import { AuditSealingModule } from './audit/audit-sealing.module';
@@ -22,9 +24,18 @@ import { SupervisionModule } from './supervision/supervision.module';
 // over DeptModule's `/v1/dept/:collection`.
 const FEATURES = [AdminModule, IngestModule, SupervisionModule, DeptModule, InterchangePullModule, RegisterModule];
 
+/** The department API's own pool in the pool metrics (`ajx_db_pool_*{pool="api"}`), beside the service pool. */
+@Injectable()
+class ApiPoolMetrics {
+  constructor(read: DeptReadConnection, metrics: MetricsRegistry) {
+    registerPoolMetrics(metrics, 'api', read.db);
+  }
+}
+
 @Module({})
 export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
+    const api = config.apiConnection();
     return {
       module: GatewayModule,
       imports: [
@@ -35,20 +46,18 @@ export class GatewayModule {
           uses: { kafka: true, postgres: true, redis: true },
           metricsAccess: config.AJX_METRICS_ACCESS,
         }),
-        // Department reads run on the API's own pool as role ajx_api: the database isolates departments.
+        // Department reads run on the API's own pool as role ajx_api (its password from its file, the service's
+        // TLS settings): the database isolates departments.
         DeptReadModule.forRoot({
-          connection: {
-            url: config.apiDatabaseUrl(),
-            poolSize: config.AJX_DATABASE_POOL_SIZE,
-            applicationName: 'ajx-gateway-dept',
-          },
-          wakeupsUrl: config.apiDatabaseUrl(),
+          connection: { ...api, poolSize: config.AJX_DATABASE_POOL_SIZE, applicationName: 'ajx-gateway-dept' },
+          wakeups: api,
         }),
         HttpModule,
         AuthModule,
         AuditSealingModule,
         ...FEATURES,
       ],
+      providers: [ApiPoolMetrics],
     };
   }
 }

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { VIEW_SCHEMAS } from '@ajx/authz';
 import type { ServiceDefinition } from '@ajx/platform';
-import { GatewayConfig } from './gateway.config';
+import { GatewayConfig, trustProxySetting } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { ApiValidationPipe } from './http/api-validation.pipe';
 import { refuseNulInUrl } from './http/nul-guard';
@@ -35,6 +35,11 @@ export function openApiDocument(app: INestApplication) {
 }
 
 export function configureGateway(app: INestApplication, config: GatewayConfig): void {
+  // Behind the reverse proxy, req.ip is the client's address from X-Forwarded-For, counted from the trusted hops only.
+  (app.getHttpAdapter().getInstance() as import('express').Express).set(
+    'trust proxy',
+    trustProxySetting(config.AJX_TRUST_PROXY),
+  );
   const server = app.getHttpServer() as import('node:http').Server;
   server.requestTimeout = config.AJX_HTTP_REQUEST_TIMEOUT_MS;
   server.headersTimeout = Math.min(60_000, config.AJX_HTTP_REQUEST_TIMEOUT_MS);

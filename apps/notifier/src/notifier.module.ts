@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '@ajx/audit';
 import { DeptReadModule, DeptStoreModule } from '@ajx/dept-store';
+import { pgConnection } from '@ajx/persistence';
 import { ServiceRuntimeModule } from '@ajx/platform';
 import { EscalationScheduler } from './escalation.scheduler';
 import { NotifierConfig } from './notifier.config';
@@ -18,7 +19,7 @@ export class NotifierModule {
         AuditModule,
         DeptStoreModule,
         // The notifier is trusted code: it reads every department's feed on the service connection.
-        DeptReadModule.forRoot({ connection: 'service', wakeupsUrl: config.AJX_DATABASE_URL }),
+        DeptReadModule.forRoot({ connection: 'service', wakeups: pgConnection(config) }),
       ],
       providers: [WebhookSender, WebhookDispatcher, EscalationScheduler],
     };

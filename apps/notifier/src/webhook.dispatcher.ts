@@ -190,6 +190,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       body,
       timeoutMs: this.config.AJX_WEBHOOK_TIMEOUT_MS,
       policy: this.config.webhookPolicy(),
+      ca: this.config.webhookCa(),
     });
     const urgent = String(entry.urgent);
     if (result.ok) {

@@ -20,6 +20,8 @@ export interface WebhookRequest {
   body: string;
   timeoutMs: number;
   policy: WebhookUrlPolicy;
+  /** CAs trusted for https (AJX_WEBHOOK_CA_FILE with node's roots); node's roots when absent. */
+  ca?: string[];
 }
 
 /**
@@ -60,6 +62,7 @@ export class WebhookSender {
         {
           method: 'POST',
           lookup,
+          ...(url.protocol === 'https:' && r.ca ? { ca: r.ca } : {}),
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(r.body),

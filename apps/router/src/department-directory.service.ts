@@ -1,11 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  builtInRulePackBySpec,
-  type Department,
-  EntitlementIndex,
-  type RulePack,
-  validateDepartment,
-} from '@ajx/authz';
+import { type Department, EntitlementIndex, type RulePack, validateDepartment } from '@ajx/authz';
 import { ProjectionJobsRepository } from '@ajx/dept-store';
 import { AuditLog } from '@ajx/audit';
 import { IdentityRepository } from '@ajx/identity';
@@ -29,7 +23,7 @@ export class DepartmentDirectory implements OnApplicationBootstrap, OnApplicatio
     private readonly config: RouterConfig,
     private readonly audit: AuditLog,
   ) {
-    this.pack = builtInRulePackBySpec(config.AJX_RULE_PACK);
+    this.pack = config.rulePack();
     this.current = new EntitlementIndex(this.pack, []);
   }
 

@@ -1,6 +1,7 @@
 import { builtInRulePackBySpec, type Department, EntitlementIndex } from '@ajx/authz';
-import type { RecordOfKind } from '@ajx/contracts';
-import { planRouting, type RoutableEvent, urgencyOf } from './route-planner';
+import type { AccidentRecord, ClaimRecord, RecordOfKind } from '@ajx/contracts';
+import { canonicalEventFixture } from '@ajx/testing';
+import { isUrgentAccident, KIND_ROUTING, planRouting, type RoutableEvent, urgencyOf } from './route-planner';
 
 const departments: Department[] = [
   { id: 'c-em', name: 'c-em', kind: 'emergency', level: 'county', regionCode: '330102' },
@@ -8,7 +9,7 @@ const departments: Department[] = [
   { id: 'm-em', name: 'm-em', kind: 'emergency', level: 'city', regionCode: '330100' },
   { id: 'p-em', name: 'p-em', kind: 'emergency', level: 'province', regionCode: '330000' },
 ];
-const index = new EntitlementIndex(builtInRulePackBySpec('default@1'), departments);
+const index = new EntitlementIndex(builtInRulePackBySpec('default@2'), departments);
 
 function hazard(
   subject: string,
@@ -38,6 +39,7 @@ function hazard(
 describe('urgent lane in routing', () => {
   it('opens an escalation over the urgent plan for an open major hazard', () => {
     expect(urgencyOf(hazard('H1', 1, 'major', 'open'), index)).toEqual({
+      kind: 'hazard',
       insurer: 'PICC',
       subject: 'H1',
       version: 1,
@@ -88,5 +90,111 @@ describe('urgent lane in routing', () => {
       departmentId: null,
     });
     expect(plan.urgencies).toEqual([]);
+  });
+});
+
+function accident(subject: string, version: number, a: Partial<AccidentRecord>, region = '330102'): RoutableEvent {
+  const f = canonicalEventFixture({ kind: 'accident', subject, version, region, sector: 'construction' });
+  const data = { ...(f.data as AccidentRecord), ...a };
+  return {
+    kind: 'accident',
+    insurer: f.insurer,
+    subject,
+    version,
+    eventId: f.id,
+    action: data.action,
+    uscc: f.uscc,
+    region,
+    sector: 'construction',
+    businessTime: f.time,
+    data,
+    correction: false,
+    acceptedAt: null,
+  };
+}
+
+describe('urgent lane for accidents', () => {
+  it('is for an accident with a death or graded larger and above', () => {
+    expect(isUrgentAccident({ deaths: 0, grade: 'general' })).toBe(false);
+    expect(isUrgentAccident({ deaths: 1, grade: 'general' })).toBe(true);
+    for (const grade of ['larger', 'major', 'especially_major'] as const)
+      expect(isUrgentAccident({ deaths: 0, grade })).toBe(true);
+  });
+
+  it('opens an escalation for an open urgent accident, flagged urgent at the first tier, and closes it when closed', () => {
+    const open = accident('A1', 1, { deaths: 1 });
+    expect(urgencyOf(open, index)).toMatchObject({
+      kind: 'accident',
+      open: true,
+      plan: { county: ['c-con', 'c-em'], city: ['m-em'], province: ['p-em'] },
+    });
+    const plan = planRouting(
+      [open, accident('A2', 1, {}), accident('A3', 1, { grade: 'larger' }, '330105')],
+      new Map(),
+      new Map(),
+      index,
+    );
+    const urgent = (s: string) =>
+      plan.changes
+        .filter((c) => c.subject === s && c.urgent)
+        .map((c) => c.departmentId)
+        .sort();
+    expect(urgent('A1')).toEqual(['c-con', 'c-em']);
+    expect(urgent('A2')).toEqual([]);
+    expect(urgent('A3')).toEqual(['m-em']);
+    expect(plan.urgencies.map((u) => [u.subject, u.open, u.reason])).toEqual([
+      ['A1', true, null],
+      ['A2', false, 'no longer urgent'],
+      ['A3', true, null],
+    ]);
+    const closed = accident('A1', 2, { deaths: 1, status: 'closed', action: 'closed' });
+    expect(urgencyOf(closed, index)).toMatchObject({ open: false, reason: 'closed' });
+  });
+
+  it('gives views their filter columns: grade and status, claims by status, the business date of the period', () => {
+    const a = accident('A1', 1, { grade: 'larger', deaths: 0 });
+    const [change] = planRouting([a], new Map(), new Map(), index).changes;
+    expect(change).toMatchObject({ status: 'open', level: 'larger', recordTime: '2025-03-01T08:30:00+08:00' });
+    const claim = canonicalEventFixture({
+      kind: 'claim',
+      subject: 'C1',
+      version: 4,
+      region: '330102',
+      sector: 'construction',
+    });
+    const data = claim.data as ClaimRecord;
+    expect(KIND_ROUTING.claim.status(data, data.action)).toBe('paid');
+    expect(KIND_ROUTING.claim.recordTime(data)).toBe(data.filedAt);
+    expect(KIND_ROUTING.claim.level(data)).toBeNull();
+    expect(KIND_ROUTING.claim.urgency).toBeUndefined();
+  });
+
+  it('masks a claim’s amounts for the sector department and not for emergency', () => {
+    const f = canonicalEventFixture({
+      kind: 'claim',
+      subject: 'C2',
+      version: 4,
+      region: '330102',
+      sector: 'construction',
+    });
+    const e: RoutableEvent = {
+      kind: 'claim',
+      insurer: f.insurer,
+      subject: f.subject,
+      version: 4,
+      eventId: f.id,
+      action: 'paid',
+      uscc: f.uscc,
+      region: f.region,
+      sector: f.sector,
+      businessTime: f.time,
+      data: f.data,
+      correction: false,
+      acceptedAt: null,
+    };
+    const plan = planRouting([e], new Map(), new Map(), index);
+    const dataOf = (d: string) => plan.changes.find((c) => c.departmentId === d)?.data as ClaimRecord;
+    expect(dataOf('c-con')).toMatchObject({ claimedFen: null, agreedFen: null, paidFen: null });
+    expect(dataOf('c-em')).toEqual(f.data);
   });
 });

@@ -1,12 +1,32 @@
-import { CommonConfig, IntSetting, IsPort, IsRulePackSpec } from '@ajx/config';
+import fs from 'node:fs';
+import { deploymentRulePack, type RulePack } from '@ajx/authz';
+import { CommonConfig, IntSetting, IsPort, IsRulePackFile, IsRulePackSpec } from '@ajx/config';
+
+const readText = (file: string) => fs.readFileSync(file, 'utf8');
+const rulePacks = new WeakMap<object, RulePack>();
 
 export class RouterConfig extends CommonConfig {
   @IsPort()
   AJX_ROUTER_PORT: number = 3002;
 
-  /** The deployment's rule pack, `<id>@<version>` of a built-in pack (default@1, jining@1). */
+  /** The deployment's rule pack, `<id>@<version>` of a built-in pack (default@2, jining@2; @1: data standard v1 only). */
   @IsRulePackSpec()
-  AJX_RULE_PACK = 'default@1';
+  AJX_RULE_PACK = 'default@2';
+
+  /**
+   * A custom rule pack (JSON, `libs/authz/rule-packs/rule-pack.schema.json`) instead of the built-in AJX_RULE_PACK;
+   * validated at start-up (schema and semantic rules), every problem named. The router and the gateway must be given
+   * the same pack.
+   */
+  @IsRulePackFile((file) => deploymentRulePack('default@1', file, readText))
+  AJX_RULE_PACK_FILE = '';
+
+  /** The deployment's rule pack (read once). */
+  rulePack(): RulePack {
+    let pack = rulePacks.get(this);
+    if (!pack) rulePacks.set(this, (pack = deploymentRulePack(this.AJX_RULE_PACK, this.AJX_RULE_PACK_FILE, readText)));
+    return pack;
+  }
 
   @IntSetting(1, 64)
   AJX_ROUTER_CONCURRENCY: number = 12;

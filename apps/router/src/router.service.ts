@@ -1,19 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   type CanonicalEvent,
-  decodeCanonicalEventMessage,
   decodeFindingMessage,
   type FindingMessage,
   kindOfEvent,
+  RECORD_KINDS,
+  type RecordKind,
   type Sector,
   uuidV5,
 } from '@ajx/contracts';
 import { DeptProjectionWriter } from '@ajx/dept-store';
-import type { ConsumedMessage, MessageBatch } from '@ajx/messaging';
+import { CanonicalEventReader, type ConsumedMessage, type MessageBatch } from '@ajx/messaging';
 import { MetricsRegistry } from '@ajx/observability';
 import { Counter, Histogram } from 'prom-client';
 import { DepartmentDirectory } from './department-directory.service';
-import { planRouting, type RoutableEvent } from './route-planner';
+import { KIND_ROUTING, planRouting, type RoutableEvent } from './route-planner';
 
 export function routableOf(e: CanonicalEvent, correction: boolean, acceptedAt: Date | null): RoutableEvent {
   return {
@@ -32,6 +33,9 @@ export function routableOf(e: CanonicalEvent, correction: boolean, acceptedAt: D
     acceptedAt,
   };
 }
+
+/** The kinds the router has routing rules for: every other event on the topic is skipped (schema evolution). */
+export const ROUTED_KINDS: RecordKind[] = RECORD_KINDS.filter((k) => k in KIND_ROUTING);
 
 /** Namespace of the event ids of finding versions in department feeds (UUIDv5 of `<finding id>:<version>`). */
 const FINDING_EVENT_NAMESPACE = Buffer.from('8b1f4c2e6d3a5b7c9e0f1a2b3c4d5e6f', 'hex');
@@ -59,12 +63,17 @@ export function routableFinding(f: FindingMessage): RoutableEvent {
   };
 }
 
-/** Routes one slice of canonical events (or of findings) into the entitled departments' views and feeds. */
+/**
+ * Routes one slice of canonical events (or of supervision findings) into the entitled departments' views and feeds.
+ * Events of a kind or schema version it does not know (a later standard's) are skipped, counted and logged, never
+ * retried: the slice commits.
+ */
 @Injectable()
 export class RouterService {
   private readonly logger = new Logger(RouterService.name);
   private readonly changes: Counter;
-  private readonly invalid: Counter;
+  private readonly invalidFindings: Counter;
+  private readonly reader: CanonicalEventReader;
   private readonly visible: Histogram;
 
   constructor(
@@ -78,10 +87,16 @@ export class RouterService {
       labelNames: ['entry'],
       registers: [metrics],
     });
-    this.invalid = new Counter({
-      name: 'ajx_router_invalid_events_total',
-      help: 'Canonical messages that could not be decoded',
+    this.invalidFindings = new Counter({
+      name: 'ajx_router_invalid_findings_total',
+      help: 'Messages of ajx.findings.v1 that could not be read (skipped)',
       registers: [metrics],
+    });
+    this.reader = new CanonicalEventReader({
+      consumer: 'router',
+      kinds: ROUTED_KINDS,
+      metrics,
+      logger: new Logger(RouterService.name),
     });
     this.visible = new Histogram({
       name: 'ajx_router_accept_to_visible_seconds',
@@ -92,12 +107,28 @@ export class RouterService {
   }
 
   async handle(batch: MessageBatch): Promise<void> {
-    await this.route(batch.messages.flatMap((m) => this.decode(m)));
+    await this.route(
+      batch.messages.flatMap((m) => {
+        const read = this.reader.read(m);
+        return read ? [routableOf(read.event, read.correction, read.acceptedAt)] : [];
+      }),
+    );
   }
 
   /** Findings of the supervision service: routed like records to the departments entitled to the enterprise. */
   async handleFindings(batch: MessageBatch): Promise<void> {
-    await this.route(batch.messages.flatMap((m) => this.decodeFinding(m)));
+    await this.route(batch.messages.flatMap((m) => this.readFinding(m)));
+  }
+
+  private readFinding(m: ConsumedMessage): RoutableEvent[] {
+    try {
+      return [routableFinding(decodeFindingMessage(m))];
+    } catch (err) {
+      // Findings are written by the supervisor only; an unreadable one is a bug (or a newer format): skip, count, say.
+      this.invalidFindings.inc();
+      this.logger.error(`skipping unreadable finding ${m.topic}[${m.partition}]@${m.offset}: ${(err as Error).message}`);
+      return [];
+    }
   }
 
   private async route(events: RoutableEvent[]): Promise<void> {
@@ -108,32 +139,5 @@ export class RouterService {
     for (const c of plan.changes) this.changes.inc({ entry: c.entry });
     const now = Date.now();
     for (const e of events) if (e.acceptedAt) this.visible.observe((now - e.acceptedAt.getTime()) / 1000);
-  }
-
-  private decodeFinding(m: ConsumedMessage): RoutableEvent[] {
-    try {
-      return [routableFinding(decodeFindingMessage(m))];
-    } catch (err) {
-      // Findings are written by the supervisor only; an unreadable one is a bug (or a newer format): skip, count, say.
-      this.invalid.inc();
-      this.logger.error(
-        `skipping unreadable finding ${m.topic}[${m.partition}]@${m.offset}: ${(err as Error).message}`,
-      );
-      return [];
-    }
-  }
-
-  private decode(m: ConsumedMessage): RoutableEvent[] {
-    try {
-      const { event, correction, acceptedAt } = decodeCanonicalEventMessage(m);
-      return [routableOf(event, correction, acceptedAt)];
-    } catch (err) {
-      // Canonical messages are written by the normaliser only; an unreadable one is a bug, not input to reject.
-      this.invalid.inc();
-      this.logger.error(
-        `skipping unreadable canonical message ${m.topic}[${m.partition}]@${m.offset}: ${(err as Error).message}`,
-      );
-      return [];
-    }
   }
 }

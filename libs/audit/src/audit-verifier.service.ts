@@ -35,7 +35,12 @@ export interface AuditVerification {
 export class AuditVerifier {
   constructor(private readonly repo: AuditRepository) {}
 
-  async verify(key: AuditVerifierKey, anchor?: AuditAnchor): Promise<AuditVerification> {
+  /**
+   * `keys` is the keyring: every key that has signed blocks (after a rotation, the old public keys too). A block or
+   * an anchor signed by a key outside it is a `bad-signature` problem.
+   */
+  async verify(keys: AuditVerifierKey | readonly AuditVerifierKey[], anchor?: AuditAnchor): Promise<AuditVerification> {
+    const keyring = new Map((Array.isArray(keys) ? keys : [keys]).map((k: AuditVerifierKey) => [k.keyId, k]));
     const problems: AuditProblem[] = [];
     const add = (kind: AuditProblemKind, blockNo: string | null, entryId: string | null, detail: string) =>
       problems.push({ kind, blockNo, entryId, detail });
@@ -59,7 +64,8 @@ export class AuditVerifier {
       } else if (!b.prev_hash.equals(prev)) {
         add('block-tampered', b.block_no, null, 'the block does not chain to the previous block');
       }
-      if (b.key_id !== key.keyId) add('bad-signature', b.block_no, null, `signed with unknown key ${b.key_id}`);
+      const key = keyring.get(b.key_id);
+      if (!key) add('bad-signature', b.block_no, null, `signed with unknown key ${b.key_id}`);
       else if (!key.verify(b.hash, b.signature)) add('bad-signature', b.block_no, null, 'signature does not verify');
       prev = b.hash;
       head = { blockNo: b.block_no, hash: b.hash.toString('hex') };
@@ -89,7 +95,9 @@ export class AuditVerifier {
       if (!h)
         add('chain-truncated', anchor.blockNo, null, `anchored block ${anchor.blockNo} is missing from the chain`);
       else if (h !== anchor.hash) add('block-tampered', anchor.blockNo, null, 'the anchored block hash differs');
-      if (!key.verify(Buffer.from(anchor.hash, 'hex'), Buffer.from(anchor.signature, 'hex'))) {
+      const key = keyring.get(anchor.keyId);
+      if (!key) add('bad-signature', anchor.blockNo, null, `the anchor is signed with unknown key ${anchor.keyId}`);
+      else if (!key.verify(Buffer.from(anchor.hash, 'hex'), Buffer.from(anchor.signature, 'hex'))) {
         add('bad-signature', anchor.blockNo, null, 'the anchor signature does not verify');
       }
     }

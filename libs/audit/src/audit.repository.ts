@@ -104,6 +104,14 @@ export class AuditRepository {
     );
   }
 
+  /** How many entries were recorded before `cutoff` (the audit log is kept: retention only reports them). */
+  async countBefore(cutoff: Date): Promise<number> {
+    const [r] = await this.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM audit_entries WHERE at < $1`, [
+      cutoff,
+    ]);
+    return r.n;
+  }
+
   /** The newest sealed block (the chain head), or null before the first seal. */
   async head(): Promise<AuditBlockRow | null> {
     const rows = await this.db.query<AuditBlockRow[]>(`SELECT * FROM audit_blocks ORDER BY block_no DESC LIMIT 1`);

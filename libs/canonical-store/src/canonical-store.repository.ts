@@ -269,6 +269,14 @@ export class CanonicalStoreRepository {
     return rows.map((r) => r.date);
   }
 
+  /**
+   * Moves every stream counter `by` ahead (`ajx restore`): sequences issued after the backup, lost with it, are
+   * issued again above any cursor a reader may hold, so no reader skips them.
+   */
+  async skipSequences(by: bigint): Promise<void> {
+    await this.db.query(`UPDATE stream_counters SET last_seq = last_seq + $1`, [String(by)]);
+  }
+
   /** The last sequence number taken in the canonical stream (committed). */
   async lastSeq(): Promise<number> {
     const [row] = await this.db.query<{ last_seq: string }[]>(

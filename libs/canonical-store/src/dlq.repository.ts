@@ -31,7 +31,8 @@ export interface DlqEntry {
   source: { topic: string; partition: number; offset: string };
   acceptedAt: Date | null;
   /** The rejected message's value as it was. */
-  rawValue: Buffer;
+  /** null once the retention job or an erasure removed the raw bytes (docs/operations.md, "Personal data"). */
+  rawValue: Buffer | null;
   /** The value read as a raw record, when it is one. */
   raw: RawRecord | null;
 }
@@ -53,10 +54,11 @@ interface Row {
   source_partition: number;
   source_offset: string;
   accepted_at: Date | null;
-  raw_value: Buffer;
+  raw_value: Buffer | null;
 }
 
-function rawRecordOrNull(value: Buffer): RawRecord | null {
+function rawRecordOrNull(value: Buffer | null): RawRecord | null {
+  if (value === null) return null;
   try {
     return parseRawRecord(value);
   } catch {

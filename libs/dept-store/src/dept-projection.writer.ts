@@ -4,10 +4,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { insertPayloads, type Payload, payloadOf } from './dept-payload';
 import { insertFeedEntries, notifyFeed, takeFeedSequences } from './feed-sequence';
-import { type HazardUrgency, writeHazardUrgencies } from './hazard-escalation.repository';
+import { type Urgency, writeUrgencies } from './urgent-escalation.repository';
 
 export type FeedEntryType = 'new' | 'updated' | 'corrected' | 'withdrawn';
-/** What a feed entry says: a change of the view, or (urgent lane) that a hazard was escalated to the department. */
+/** What a feed entry says: a change of the view, or (urgent lane) that an urgent record was escalated to the department. */
 export type FeedEntryKind = FeedEntryType | 'escalated';
 
 /** One change to one department's view of one record. */
@@ -29,6 +29,8 @@ export interface ViewChange {
   status: string | null;
   level: string | null;
   businessTime: string;
+  /** The business date a department filters a period by (accident occurredAt, claim filedAt); none for other kinds. */
+  recordTime?: string | null;
   acceptedAt: Date | null;
 }
 
@@ -77,6 +79,14 @@ export const recordKeyOf = (k: RecordKey) => `${k.kind}\u0000${k.insurer}\u0000$
 export class DeptProjectionWriter {
   constructor(private readonly db: DataSource) {}
 
+  /**
+   * Moves every department's feed counter `by` ahead (`ajx restore`): entries issued after the backup, lost with it,
+   * are issued again above any cursor a department may hold, so no cursor skips them.
+   */
+  async skipFeedSequences(by: bigint): Promise<void> {
+    await this.db.query(`UPDATE dept_counters SET last_seq = last_seq + $1`, [String(by)]);
+  }
+
   /** What the router already routed, per record. */
   async routed(keys: readonly RecordKey[]): Promise<Map<string, RoutedVersion>> {
     const out = new Map<string, RoutedVersion>();
@@ -115,13 +125,13 @@ export class DeptProjectionWriter {
   }
 
   /**
-   * Applies the changes, the routed versions and the hazards' urgent-lane state in one transaction. View rows hold
+   * Applies the changes, the routed versions and the urgent-lane state in one transaction. View rows hold
    * the final state per (department, record); every change becomes one feed entry, in order.
    */
   async apply(
     changes: readonly ViewChange[],
     routed: readonly RoutedWrite[],
-    urgencies: readonly HazardUrgency[] = [],
+    urgencies: readonly Urgency[] = [],
   ): Promise<void> {
     if (!changes.length && !routed.length && !urgencies.length) return;
     await this.db.transaction(async (tx) => {
@@ -129,7 +139,7 @@ export class DeptProjectionWriter {
       // the check the plan was made with ran outside this transaction.
       if (routed.length) await this.upsertRouted(tx, routed);
       // Escalation rows are locked before the counters, as the notifier does: no lock-order deadlock between them.
-      if (urgencies.length) await writeHazardUrgencies(tx, urgencies);
+      if (urgencies.length) await writeUrgencies(tx, urgencies);
       if (!changes.length) return;
       const finals = new Map<string, ViewChange>();
       for (const change of changes) finals.set(`${change.departmentId}\u0000${recordKeyOf(change)}`, change);
@@ -211,14 +221,15 @@ export class DeptProjectionWriter {
   ): Promise<void> {
     await tx.query(
       `INSERT INTO dept_views AS v (department_id, kind, insurer, subject, version, event_id, action, uscc, region, sector,
-         status, level, urgent, payload_id, business_time)
+         status, level, urgent, payload_id, business_time, record_time)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(department_id text, kind text, insurer text, subject text,
          version int, event_id uuid, action text, uscc text, region text, sector text, status text, level text,
-         urgent boolean, payload_id uuid, business_time text)
+         urgent boolean, payload_id uuid, business_time text, record_time text)
        ON CONFLICT (department_id, kind, insurer, subject) DO UPDATE SET version = EXCLUDED.version,
          event_id = EXCLUDED.event_id, action = EXCLUDED.action, uscc = EXCLUDED.uscc, region = EXCLUDED.region,
          sector = EXCLUDED.sector, status = EXCLUDED.status, level = EXCLUDED.level, urgent = EXCLUDED.urgent,
-         payload_id = EXCLUDED.payload_id, business_time = EXCLUDED.business_time, updated_at = now()
+         payload_id = EXCLUDED.payload_id, business_time = EXCLUDED.business_time,
+         record_time = EXCLUDED.record_time, updated_at = now()
        WHERE v.version <= EXCLUDED.version`,
       [
         jsonRows(
@@ -238,6 +249,7 @@ export class DeptProjectionWriter {
             urgent: u.urgent,
             payload_id: payloadIdOf(u),
             business_time: u.businessTime,
+            record_time: u.recordTime ?? null,
           })),
         ),
       ],

@@ -1,31 +1,35 @@
 import { type DynamicModule, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { dataSourceOptions } from '@ajx/persistence';
+import { dataSourceOptions, type PgConnection } from '@ajx/persistence';
 import { DataSource } from 'typeorm';
 import { DeptFeedRepository } from './dept-feed.repository';
+import { DeptPersonalDataRepository } from './dept-personal-data.repository';
 import { DeptProjectionWriter } from './dept-projection.writer';
 import { DeptViewRepository } from './dept-view.repository';
 import { FeedWakeups } from './feed-wakeups';
-import { HazardEscalationRepository } from './hazard-escalation.repository';
+import { UrgentEscalationRepository } from './urgent-escalation.repository';
 import { ProjectionJobsRepository } from './projection-jobs.repository';
 import { DeptWebhookReadRepository, WebhookOutboxRepository } from './webhook-outbox.repository';
 
 const SERVICE_REPOSITORIES = [
   DeptProjectionWriter,
   ProjectionJobsRepository,
-  HazardEscalationRepository,
+  UrgentEscalationRepository,
   WebhookOutboxRepository,
+  DeptPersonalDataRepository,
 ];
 
 /**
  * The department store's repositories on the service connection (the role that owns the tables): projection, jobs,
- * escalations and the webhook outbox. Department reads are registered by {@link DeptReadModule}.
+ * escalations, the webhook outbox and the redaction of personal data. Department reads are registered by {@link DeptReadModule}.
  */
 @Module({ providers: SERVICE_REPOSITORIES, exports: SERVICE_REPOSITORIES })
 export class DeptStoreModule {}
 
-/** Its own pool as role `ajx_api` (neither superuser nor owner): the database isolates departments on it. */
-export interface DeptApiConnection {
-  url: string;
+/**
+ * Its own pool as role `ajx_api` (neither superuser nor owner): the database isolates departments on it. URL (with
+ * the role's password) and TLS as `pgConnectionFor` gives them.
+ */
+export interface DeptApiConnection extends PgConnection {
   poolSize: number;
   applicationName: string;
 }
@@ -36,8 +40,8 @@ export interface DeptReadOptions {
    * which reads every department's feed), or the department API's own pool as role `ajx_api` (row-level security).
    */
   connection: 'service' | DeptApiConnection;
-  /** The connection URL the feed wake-ups LISTEN on. */
-  wakeupsUrl: string;
+  /** The connection (URL and TLS) the feed wake-ups LISTEN on. */
+  wakeups: PgConnection;
 }
 
 const READ_OPTIONS = Symbol('DeptReadOptions');
@@ -55,6 +59,7 @@ export class DeptReadConnection implements OnApplicationShutdown {
         : new DataSource(
             dataSourceOptions({
               url: o.connection.url,
+              ssl: o.connection.ssl,
               poolSize: o.connection.poolSize,
               applicationName: o.connection.applicationName,
             }),
@@ -99,7 +104,7 @@ export class DeptReadModule {
         provide: FeedWakeups,
         useFactory: async () => {
           const logger = new Logger(FeedWakeups.name);
-          const w = new FeedWakeups(options.wakeupsUrl, (m) => logger.warn(m));
+          const w = new FeedWakeups(options.wakeups, (m) => logger.warn(m));
           await w.start();
           return w;
         },

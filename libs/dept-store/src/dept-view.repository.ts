@@ -12,6 +12,12 @@ export interface ViewFilter {
   level?: string;
   updatedSince?: Date;
   insurer?: string;
+  /**
+   * A period of business dates (`YYYY-MM-DD`, Beijing, both inclusive) on the record's own date: an accident's
+   * `occurredAt`, a claim's `filedAt` (rows of other kinds have none and never match).
+   */
+  recordFrom?: string;
+  recordTo?: string;
 }
 
 export interface ViewRow {
@@ -116,6 +122,8 @@ export class DeptViewRepository extends DepartmentScopedRepository {
            AND ($9::timestamptz IS NULL OR updated_at >= $9)
            AND ($10::text IS NULL OR insurer = $10)
            AND ($11::text IS NULL OR (insurer, subject) > ($11, $12))
+           AND ($14::text IS NULL OR record_time >= $14)
+           AND ($15::text IS NULL OR left(record_time, 10) <= $15)
          ORDER BY insurer, subject
          LIMIT $13`,
         [
@@ -132,6 +140,8 @@ export class DeptViewRepository extends DepartmentScopedRepository {
           after?.insurer ?? null,
           after?.subject ?? null,
           limit,
+          f.recordFrom ?? null,
+          f.recordTo ?? null,
         ],
       );
       return rows.map(toView);

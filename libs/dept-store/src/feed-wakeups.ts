@@ -1,3 +1,4 @@
+import type { PgConnection } from '@ajx/persistence';
 import { Client } from 'pg';
 import { FEED_CHANNEL } from './feed-sequence';
 
@@ -16,7 +17,7 @@ export class FeedWakeups {
   private retry: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly url: string,
+    private readonly connection: string | PgConnection,
     private readonly onError: (message: string) => void = () => undefined,
     private readonly reconnectMs = 1000,
   ) {}
@@ -55,7 +56,12 @@ export class FeedWakeups {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.url, application_name: 'ajx-feed-wakeups' });
+    const c = typeof this.connection === 'string' ? { url: this.connection, ssl: false as const } : this.connection;
+    const client = new Client({
+      connectionString: c.url,
+      ssl: c.ssl || undefined,
+      application_name: 'ajx-feed-wakeups',
+    });
     client.on('notification', (n) => this.dispatch(n.payload ?? '*'));
     client.on('error', (err) => this.failed(err));
     client.on('end', () => {

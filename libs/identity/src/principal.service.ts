@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AuditLog } from '@ajx/audit';
 import { DEPARTMENT_POLICY, type DepartmentPolicy, shapeOnlyDepartmentPolicy } from './department.policy';
 import { IdentityRepository, PrincipalTypeConflict } from './identity.repository';
-import { InvalidPrincipalError } from './identity.errors';
+import { InvalidPrincipalError, NotFoundError } from './identity.errors';
 import { DEPARTMENT_LEVELS, type NewPrincipal, type Principal, PRINCIPAL_TYPES, type PrincipalType } from './principal';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/;
@@ -65,6 +65,22 @@ export class PrincipalService {
       if (err instanceof PrincipalTypeConflict) throw new InvalidPrincipalError([err.message]);
       throw err;
     }
+  }
+
+  /**
+   * Disables a principal (every token of it is refused as `disabled` from the next request on, the interchange keys
+   * standing for it too) or enables it again; its credentials are kept. Audited.
+   */
+  async setEnabled(id: string, enabled: boolean, actor: string): Promise<Principal> {
+    if (!(await this.repo.setDisabled(id, !enabled))) throw new NotFoundError(`principal ${id} does not exist`);
+    await this.audit.record({
+      actor,
+      action: enabled ? 'principal.enable' : 'principal.disable',
+      target: id,
+      outcome: 'ok',
+      details: {},
+    });
+    return (await this.repo.findPrincipal(id))!;
   }
 
   get(id: string): Promise<Principal | null> {

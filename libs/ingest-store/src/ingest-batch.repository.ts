@@ -118,6 +118,40 @@ export class IngestBatchRepository {
     return rows.length > 0;
   }
 
+  /**
+   * Stored uploads of finished batches (published or refused) before `before`, or of the given batches, whose file
+   * was not purged yet (retention and erasure of personal data, docs/operations.md).
+   */
+  async uploadsToPurge(f: { before?: Date; batchIds?: string[] }): Promise<{ batchId: string; path: string }[]> {
+    const rows = await this.db.query<{ batch_id: string; upload_path: string }[]>(
+      `SELECT batch_id, upload_path FROM ingest_batches
+        WHERE upload_purged_at IS NULL AND status IN ('published', 'rejected')
+          AND ($1::timestamptz IS NULL OR coalesce(published_at, accepted_at) < $1)
+          AND ($2::uuid[] IS NULL OR batch_id = ANY ($2::uuid[]))
+        ORDER BY accepted_at`,
+      [f.before ?? null, f.batchIds ?? null],
+    );
+    return rows.map((r) => ({ batchId: r.batch_id, path: r.upload_path }));
+  }
+
+  /** Marks a batch's stored upload as removed (the batch and its outcomes stay). */
+  async markUploadPurged(batchId: string): Promise<void> {
+    await this.db.query(`UPDATE ingest_batches SET upload_purged_at = now() WHERE batch_id = $1`, [batchId]);
+  }
+
+  /**
+   * Uploads still to publish as of `at` (accepted, or published since), whose stored file is kept: `ajx backup`
+   * copies them, since the gateway publishes them again after a restore of a snapshot taken at `at`.
+   */
+  async uploadsUnpublishedAt(at: Date): Promise<{ batchId: string; path: string }[]> {
+    const rows = await this.db.query<{ batch_id: string; upload_path: string }[]>(
+      `SELECT batch_id, upload_path FROM ingest_batches
+        WHERE upload_purged_at IS NULL AND (status = 'accepted' OR published_at >= $1)`,
+      [at],
+    );
+    return rows.map((r) => ({ batchId: r.batch_id, path: r.upload_path }));
+  }
+
   async markPublished(batchId: string, published: number): Promise<void> {
     await this.db.query(
       `UPDATE ingest_batches SET status = 'published', published = $2, published_at = now(), publish_lease_until = NULL

@@ -31,6 +31,7 @@ describe('AJX_INTERCHANGE_ENDPOINTS', () => {
         mode: 'realtime',
         cron: null,
         key: { keyId: 'zj-2025', secret: SECRET },
+        acceptKeys: [],
         batchSize: 100,
         maxBatchBytes: 4 * 1024 * 1024,
         timeoutMs: 30_000,

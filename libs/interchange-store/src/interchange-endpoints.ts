@@ -24,12 +24,22 @@ export interface InterchangeEndpoint {
   cron: string | null;
   /** The shared key: the hub signs with it, and the province signs its requests to the hub with it. */
   key: SigningKey;
+  /**
+   * Further keys the province may still (or already) sign its requests with, during a rotation: the new key before
+   * the switch, the old one after it until `until` (docs/operations.md, "Rotation"). The hub never signs with them.
+   */
+  acceptKeys: AcceptedKey[];
   /** Most entries per batch (the receiver's limit is 1000 by default). */
   batchSize: number;
   /** Most bytes per batch body (the receiver's limit is 8 MiB by default). */
   maxBatchBytes: number;
   /** How long to wait for an answer before the attempt counts as lost (and is retried). */
   timeoutMs: number;
+}
+
+/** A key accepted on the province's requests besides the endpoint's key, until a time (null: until removed). */
+export interface AcceptedKey extends SigningKey {
+  until: Date | null;
 }
 
 export class InterchangeEndpointsError extends Error {
@@ -54,6 +64,7 @@ const KNOWN = new Set([
   'keyId',
   'secret',
   'secretFile',
+  'acceptKeys',
   'batchSize',
   'maxBatchBytes',
   'timeoutMs',
@@ -155,6 +166,7 @@ export function parseInterchangeEndpoints(
     }
     if (secret !== null && secret.length < MIN_SECRET_LENGTH)
       at(`the secret must be at least ${MIN_SECRET_LENGTH} characters`);
+    const acceptKeys = parseAcceptKeys(e.acceptKeys, keyIds, readFile, (msg) => at(`acceptKeys: ${msg}`));
     const batchSize = e.batchSize ?? DEFAULTS.batchSize;
     if (!intIn(batchSize, 1, 1000)) at('batchSize must be an integer 1–1000');
     const maxBatchBytes = e.maxBatchBytes ?? DEFAULTS.maxBatchBytes;
@@ -170,6 +182,7 @@ export function parseInterchangeEndpoints(
         mode,
         cron,
         key: { keyId, secret },
+        acceptKeys,
         batchSize: batchSize as number,
         maxBatchBytes: maxBatchBytes as number,
         timeoutMs: timeoutMs as number,
@@ -180,9 +193,73 @@ export function parseInterchangeEndpoints(
   return endpoints;
 }
 
-/** The keys of every endpoint, for verifying what provinces send the hub. */
+/** Reads one endpoint's `acceptKeys`: `[{keyId, secret | secretFile, until?}]` (until: an ISO 8601 time). */
+function parseAcceptKeys(
+  value: unknown,
+  keyIds: Set<string>,
+  readFile: (file: string) => string,
+  at: (msg: string) => void,
+): AcceptedKey[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    at('must be an array of {keyId, secret | secretFile, until?}');
+    return [];
+  }
+  const keys: AcceptedKey[] = [];
+  value.forEach((raw: unknown, j) => {
+    const here = (msg: string) => at(`key ${j}: ${msg}`);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return here('must be an object');
+    const k = raw as Record<string, unknown>;
+    for (const name of Object.keys(k))
+      if (!['keyId', 'secret', 'secretFile', 'until'].includes(name)) here(`${name} is not a known setting`);
+    const keyId = typeof k.keyId === 'string' && KEY_ID.test(k.keyId) ? k.keyId : null;
+    if (!keyId) here('keyId must be 1–64 letters, digits, ".", "_" or "-"');
+    else if (keyIds.has(keyId)) here(`keyId ${keyId} is used by another key`);
+    else keyIds.add(keyId);
+    let secret: string | null = null;
+    if ((k.secret === undefined) === (k.secretFile === undefined)) here('give exactly one of secret and secretFile');
+    else if (typeof k.secret === 'string') secret = k.secret;
+    else if (typeof k.secretFile === 'string' && k.secretFile !== '') {
+      try {
+        secret = readFile(k.secretFile).replace(/\r?\n$/, '');
+      } catch (err) {
+        here(`secretFile cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    } else here('secret must be a string, secretFile a file name');
+    if (secret !== null && secret.length < MIN_SECRET_LENGTH)
+      here(`the secret must be at least ${MIN_SECRET_LENGTH} characters`);
+    let until: Date | null = null;
+    if (k.until !== undefined) {
+      until = typeof k.until === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(k.until) ? new Date(k.until) : null;
+      if (!until || Number.isNaN(until.getTime()))
+        here('until must be an ISO 8601 time, e.g. 2025-07-01T00:00:00+08:00');
+    }
+    if (keyId && secret !== null && secret.length >= MIN_SECRET_LENGTH && (k.until === undefined || until))
+      keys.push({ keyId, secret, until });
+  });
+  return keys;
+}
+
+/** The keys of every endpoint (its own and those it accepts), for verifying what provinces send the hub. */
 export function endpointKeyring(endpoints: readonly InterchangeEndpoint[]): Keyring {
-  return new Keyring(endpoints.map((e) => e.key));
+  return new Keyring(
+    endpoints.flatMap((e) => [e.key, ...e.acceptKeys.map(({ keyId, secret }) => ({ keyId, secret }))]),
+  );
+}
+
+/**
+ * The endpoint a verified key belongs to and, for an accepted key, until when it is accepted (null: no limit).
+ */
+export function endpointOfKey(
+  endpoints: readonly InterchangeEndpoint[],
+  keyId: string,
+): { endpoint: InterchangeEndpoint; until: Date | null } | null {
+  for (const endpoint of endpoints) {
+    if (endpoint.key.keyId === keyId) return { endpoint, until: null };
+    const accepted = endpoint.acceptKeys.find((k) => k.keyId === keyId);
+    if (accepted) return { endpoint, until: accepted.until };
+  }
+  return null;
 }
 
 /** class-validator check of `AJX_INTERCHANGE_ENDPOINTS` (used by the gateway's and the interchange's config). */

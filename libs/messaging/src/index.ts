@@ -6,3 +6,5 @@ export * from './kafka-batch.server';
 export * from './messaging.module';
 export * from './kafka-access';
 export * from './topic-reader';
+export * from './canonical-event.reader';
+export * from './topic-backup';

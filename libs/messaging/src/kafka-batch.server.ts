@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { BaseRpcContext, type CustomTransportStrategy, Server } from '@nestjs/microservices';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { Histogram, type Registry } from 'prom-client';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { Gauge, Histogram, type Registry } from 'prom-client';
 import { lastValueFrom } from 'rxjs';
 import { type ConsumedMessage, type MessageBatch, nextOffset, toConsumed } from './message';
 
@@ -59,6 +59,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private readonly queues = new Map<string, { waiting: Contribution[]; timer: NodeJS.Timeout | null }>();
   private readonly sliceSeconds?: Histogram;
   private readonly sliceMessages?: Histogram;
+  private lagAdmin: Admin | null = null;
 
   constructor(private readonly options: KafkaBatchServerOptions) {
     super();
@@ -77,6 +78,56 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500],
         registers: [options.metrics],
       });
+      // Read from the broker at scrape time: the group's committed offsets against the partitions' end offsets.
+      const server = this; // eslint-disable-line @typescript-eslint/no-this-alias -- prom-client calls collect with the gauge as `this`
+      new Gauge({
+        name: 'ajx_kafka_consumer_lag',
+        help: 'Messages not yet handled and committed by the consumer group, per partition (end offset − committed)',
+        labelNames: ['group', 'topic', 'partition'],
+        registers: [options.metrics],
+        async collect() {
+          await server.collectLag(this);
+        },
+      });
+    }
+  }
+
+  /** Sets the lag of every partition of the subscribed topics; a broker that does not answer leaves the last values. */
+  private async collectLag(gauge: Gauge): Promise<void> {
+    const { kafka, groupId, subscriptions } = this.options;
+    try {
+      await withTimeout(
+        (async () => {
+          if (!this.lagAdmin) {
+            const admin = kafka.admin({ retry: { retries: 0 } });
+            await admin.connect();
+            this.lagAdmin = admin;
+          }
+          const admin = this.lagAdmin;
+          const patterns = subscriptions.flatMap((s) => s.topics);
+          const topics = (await admin.listTopics()).filter((t) =>
+            patterns.some((p) => (typeof p === 'string' ? p === t : p.test(t))),
+          );
+          if (topics.length === 0) return;
+          const committed = await admin.fetchOffsets({ groupId, topics });
+          for (const topic of topics) {
+            const ends = await admin.fetchTopicOffsets(topic);
+            const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
+            for (const p of ends) {
+              const offset = done.find((d) => d.partition === p.partition)?.offset ?? '-1';
+              const from = BigInt(offset) >= 0n ? BigInt(offset) : BigInt(p.low);
+              const lag = BigInt(p.high) - from;
+              gauge.set({ group: groupId, topic, partition: String(p.partition) }, Number(lag > 0n ? lag : 0n));
+            }
+          }
+        })(),
+        5000,
+      );
+    } catch (err) {
+      this.logger.debug(`consumer lag not read: ${err instanceof Error ? err.message : String(err)}`);
+      const admin = this.lagAdmin;
+      this.lagAdmin = null;
+      await admin?.disconnect().catch(() => undefined);
     }
   }
 
@@ -273,5 +324,18 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     const consumer = this.consumer;
     this.consumer = null;
     if (consumer) await consumer.disconnect();
+    const admin = this.lagAdmin;
+    this.lagAdmin = null;
+    await admin?.disconnect().catch(() => undefined);
   }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

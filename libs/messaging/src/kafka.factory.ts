@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Logger } from '@nestjs/common';
-import type { CommonConfig } from '@ajx/config';
+import { type CommonConfig, readPemFile } from '@ajx/config';
 import { Kafka, logLevel, type KafkaConfig, type logCreator } from 'kafkajs';
 
 const nestLogCreator: logCreator = () => {
@@ -74,7 +74,26 @@ export function readPasswordFile(file: string, username: string): string {
   return line;
 }
 
-/** The process's Kafka client from its validated config (brokers and, when configured, SASL). */
+/**
+ * The TLS settings of AJX_KAFKA_SSL and its files (kafkajs hands them to `tls.connect`: the broker's chain and host
+ * name are verified), or undefined for a plain connection. Certificate and key together make it mutual TLS.
+ */
+export function kafkaSsl(config: CommonConfig): KafkaConfig['ssl'] {
+  const files = config.AJX_KAFKA_SSL_CA_FILE || config.AJX_KAFKA_SSL_CERT_FILE;
+  if (config.AJX_KAFKA_SSL !== 'true') {
+    if (files) throw new Error('AJX_KAFKA_SSL_* files are set but AJX_KAFKA_SSL is not true (TLS would not be used)');
+    return undefined;
+  }
+  const ssl: { rejectUnauthorized: true; ca?: string[]; cert?: string; key?: string } = { rejectUnauthorized: true };
+  if (config.AJX_KAFKA_SSL_CA_FILE) ssl.ca = [readPemFile('AJX_KAFKA_SSL_CA_FILE', config.AJX_KAFKA_SSL_CA_FILE)];
+  if (config.AJX_KAFKA_SSL_CERT_FILE) {
+    ssl.cert = readPemFile('AJX_KAFKA_SSL_CERT_FILE', config.AJX_KAFKA_SSL_CERT_FILE);
+    ssl.key = readPemFile('AJX_KAFKA_SSL_KEY_FILE', config.AJX_KAFKA_SSL_KEY_FILE);
+  }
+  return ssl;
+}
+
+/** The process's Kafka client from its validated config (brokers and, when configured, SASL and TLS). */
 export function createKafkaFromConfig(config: CommonConfig, clientId: string): Kafka {
-  return createKafka({ brokers: config.AJX_KAFKA_BROKERS, clientId, sasl: kafkaSasl(config) });
+  return createKafka({ brokers: config.AJX_KAFKA_BROKERS, clientId, sasl: kafkaSasl(config), ssl: kafkaSsl(config) });
 }

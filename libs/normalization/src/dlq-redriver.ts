@@ -5,10 +5,12 @@ import { decodeRawMessage, type RawInput } from './raw-input';
 
 export interface RedriveResult extends PipelineSummary {
   attempted: number;
+  /** Entries whose raw bytes were removed (retention, erasure): nothing to run again. */
+  purged: number;
 }
 
 /** The pipeline input of a DLQ entry, as if its raw message were consumed again. */
-export function inputOfDlqEntry(e: DlqEntry): RawInput {
+export function inputOfDlqEntry(e: DlqEntry & { rawValue: Buffer }): RawInput {
   const headers = rawRecordHeaders(e);
   return decodeRawMessage(
     {
@@ -38,6 +40,7 @@ export class DlqRedriver {
   async redrive(filter: Omit<DlqFilter, 'status' | 'afterId' | 'limit'>, pageSize = 500): Promise<RedriveResult> {
     const result: RedriveResult = {
       attempted: 0,
+      purged: 0,
       normalized: 0,
       duplicates: 0,
       corrections: 0,
@@ -49,8 +52,10 @@ export class DlqRedriver {
       const page = await this.dlq.list({ ...filter, status: 'open', afterId, limit: pageSize });
       if (page.length === 0) return result;
       afterId = page[page.length - 1].id;
-      const s = await this.pipeline.process(page.map(inputOfDlqEntry));
-      result.attempted += page.length;
+      const runnable = page.filter((e): e is DlqEntry & { rawValue: Buffer } => e.rawValue !== null);
+      result.purged += page.length - runnable.length;
+      const s = await this.pipeline.process(runnable.map(inputOfDlqEntry));
+      result.attempted += runnable.length;
       result.normalized += s.normalized;
       result.duplicates += s.duplicates;
       result.corrections += s.corrections;

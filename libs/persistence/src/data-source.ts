@@ -1,8 +1,11 @@
+import type { PgTls } from './pg-connection';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
 
 export interface DataSourceSettings {
   url: string;
+  /** TLS options (`pgConnection(config).ssl`); none by default. */
+  ssl?: false | PgTls;
   poolSize?: number;
   applicationName?: string;
   entities?: DataSourceOptions['entities'];
@@ -13,6 +16,7 @@ export function dataSourceOptions(s: DataSourceSettings): DataSourceOptions {
   return {
     type: 'postgres',
     url: s.url,
+    ssl: s.ssl || undefined,
     applicationName: s.applicationName ?? 'ajx',
     entities: s.entities ?? [],
     migrations: MIGRATIONS,
@@ -26,8 +30,8 @@ export function dataSourceOptions(s: DataSourceSettings): DataSourceOptions {
 }
 
 /** Applies pending migrations; returns the names applied. */
-export async function migrate(url: string): Promise<string[]> {
-  const ds = new DataSource(dataSourceOptions({ url, applicationName: 'ajx-migrate' }));
+export async function migrate(url: string, ssl?: false | PgTls): Promise<string[]> {
+  const ds = new DataSource(dataSourceOptions({ url, ssl, applicationName: 'ajx-migrate' }));
   await ds.initialize();
   try {
     const applied = await ds.runMigrations({ transaction: 'each' });

@@ -1,9 +1,11 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommonConfig } from '@ajx/config';
-import { type ReadinessCheck } from '@ajx/observability';
+import { MetricsRegistry, type ReadinessCheck } from '@ajx/observability';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source';
+import { pgConnection } from './pg-connection';
+import { registerPoolMetrics } from './pool-metrics';
 
 @Injectable()
 export class PostgresReadiness implements ReadinessCheck {
@@ -18,6 +20,14 @@ export class PostgresReadiness implements ReadinessCheck {
   }
 }
 
+/** Exports the service pool's connections and size (`ajx_db_pool_*{pool="service"}`). */
+@Injectable()
+export class ServicePoolMetrics {
+  constructor(dataSource: DataSource, metrics: MetricsRegistry) {
+    registerPoolMetrics(metrics, 'service', dataSource);
+  }
+}
+
 /** The service's PostgreSQL connection pool (TypeORM DataSource). */
 @Global()
 @Module({
@@ -25,14 +35,14 @@ export class PostgresReadiness implements ReadinessCheck {
     TypeOrmModule.forRootAsync({
       inject: [CommonConfig],
       useFactory: (config: CommonConfig) => ({
-        ...dataSourceOptions({ url: config.AJX_DATABASE_URL, poolSize: config.AJX_DATABASE_POOL_SIZE }),
+        ...dataSourceOptions({ ...pgConnection(config), poolSize: config.AJX_DATABASE_POOL_SIZE }),
         autoLoadEntities: true,
         retryAttempts: 3,
         retryDelay: 1000,
       }),
     }),
   ],
-  providers: [PostgresReadiness],
+  providers: [PostgresReadiness, ServicePoolMetrics],
   exports: [PostgresReadiness],
 })
 export class DatabaseModule {}

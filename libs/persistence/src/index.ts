@@ -3,3 +3,6 @@ export * from './database.module';
 export { MIGRATIONS } from './migrations';
 export * from './database-admin';
 export * from './sql';
+export * from './pg-connection';
+export * from './pool-metrics';
+export * from './personal-data.sql';

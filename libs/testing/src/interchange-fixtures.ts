@@ -1,4 +1,4 @@
-import type { CanonicalRecord, RecordKind, Sector } from '@ajx/contracts';
+import { type CanonicalRecord, RECORD_KINDS, type RecordKind, type Sector } from '@ajx/contracts';
 import {
   type BatchEntry,
   type CanonicalEvent,
@@ -92,8 +92,47 @@ function recordOf(kind: RecordKind, o: Required<EventFixtureOptions>): Canonical
         status: 'open',
         rectifiedAt: null,
       };
-    default:
-      throw new Error(`no interchange fixture for ${kind} records (data standard v1 kinds only)`);
+    case 'accident':
+      return {
+        accidentId: o.subject,
+        insurer: o.insurer,
+        action: o.version === 1 ? 'reported' : 'updated',
+        version: o.version,
+        policyNo: null,
+        enterprise,
+        occurredAt: '2025-03-01T08:30:00+08:00',
+        location: '调压站',
+        category: 'fire',
+        grade: 'general',
+        deaths: 0,
+        seriousInjuries: 1,
+        minorInjuries: 2,
+        directLossFen: 8500000,
+        description: o.note || '调压站阀门泄漏起火',
+        status: 'open',
+        reportedToAuthorityAt: '2025-03-01T09:00:00+08:00',
+      };
+    case 'claim':
+      return {
+        claimNo: o.subject,
+        insurer: o.insurer,
+        action: (['filed', 'assessed', 'agreed', 'paid'] as const)[Math.min(o.version, 4) - 1],
+        version: o.version,
+        policyNo: `${o.insurer}AZ0001`,
+        accidentId: null,
+        enterprise,
+        filedAt: '2025-03-01T10:00:00+08:00',
+        documentsCompleteAt: o.version >= 2 ? '2025-03-05T10:00:00+08:00' : null,
+        decidedAt: o.version >= 2 ? '2025-03-10T10:00:00+08:00' : null,
+        decision: o.version >= 2 ? 'accept' : null,
+        agreedAt: o.version >= 3 ? '2025-03-12T10:00:00+08:00' : null,
+        paidAt: o.version >= 4 ? '2025-03-15T10:00:00+08:00' : null,
+        claimedFen: 12000000,
+        agreedFen: o.version >= 3 ? 10000000 : null,
+        paidFen: o.version >= 4 ? 10000000 : null,
+        // Claims carry no free text: a note (a correction's other content) shows as a changed count.
+        victims: 3 + o.note.length,
+      };
   }
 }
 
@@ -137,7 +176,7 @@ export function batchEntriesFixture(
   o: { acceptedDate?: string; region?: string; enterprises?: number; subjectPrefix?: string } = {},
 ): BatchEntry[] {
   const insurers = ['PICC', 'PINGAN', 'CPIC', 'DADI'];
-  const kinds: RecordKind[] = ['policy', 'service', 'hazard'];
+  const kinds: readonly RecordKind[] = RECORD_KINDS;
   const usccs = ['91330114932995319A', '91330902971540106E', '91330100MA27XK2Q1B', '913301007042053930'];
   const enterprises = Math.min(o.enterprises ?? usccs.length, usccs.length);
   return Array.from({ length: count }, (_, i) => {
@@ -164,6 +203,7 @@ export function withRevisedContent(event: CanonicalEvent, note: string): Canonic
   const data = structuredClone(event.data) as unknown as Record<string, unknown>;
   if ('policyNo' in data && 'contact' in data) (data.contact as Record<string, unknown>).name = note;
   else if ('serviceId' in data) data.summary = note;
+  else if ('claimNo' in data) data.victims = (data.victims as number) + note.length;
   else data.description = note;
   return { ...event, data: data as unknown as CanonicalEvent['data'] };
 }

@@ -1,4 +1,5 @@
-import { CommonConfig } from '@ajx/config';
+import { rootCertificates } from 'node:tls';
+import { CommonConfig, readPemFile } from '@ajx/config';
 import { Transform } from 'class-transformer';
 import { IsIn, IsString, Matches } from 'class-validator';
 import type { WebhookUrlPolicy } from './webhook-url.policy';
@@ -10,6 +11,8 @@ const toLowerCaseList = ({ value }: { value: unknown }): unknown =>
         .map((s) => s.trim().toLowerCase())
         .filter(Boolean)
     : value;
+
+const webhookCas = new WeakMap<WebhookTargetsConfig, string[]>();
 
 /**
  * Where webhooks may go: the gateway checks a department's URL when it is configured, the notifier again before
@@ -26,10 +29,27 @@ export class WebhookTargetsConfig extends CommonConfig {
   @Matches(/^(\*\.)?[a-z0-9.-]+$/, { each: true, message: 'AJX_WEBHOOK_ALLOWED_HOSTS: host names or *.suffix' })
   AJX_WEBHOOK_ALLOWED_HOSTS: string[] = [];
 
+  /**
+   * PEM file of CAs trusted for https webhook endpoints besides the system's (departments on a government network
+   * with a private CA). Certificates and host names are always verified.
+   */
+  @IsString()
+  AJX_WEBHOOK_CA_FILE = '';
+
   webhookPolicy(): WebhookUrlPolicy {
     return {
       allowPrivateNetworks: this.AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
       allowedHosts: this.AJX_WEBHOOK_ALLOWED_HOSTS,
+      httpsOnly: this.AJX_MODE === 'production',
     };
+  }
+
+  /** The CAs https deliveries trust: node's roots plus AJX_WEBHOOK_CA_FILE (read once), or undefined for the roots. */
+  webhookCa(): string[] | undefined {
+    if (!this.AJX_WEBHOOK_CA_FILE) return undefined;
+    let ca = webhookCas.get(this);
+    if (!ca)
+      webhookCas.set(this, (ca = [...rootCertificates, readPemFile('AJX_WEBHOOK_CA_FILE', this.AJX_WEBHOOK_CA_FILE)]));
+    return ca;
   }
 }

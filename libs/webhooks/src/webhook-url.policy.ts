@@ -6,6 +6,8 @@ export interface WebhookUrlPolicy {
   allowPrivateNetworks: boolean;
   /** If not empty, only these host names (exact, lower case) or `*.suffix` patterns are allowed. */
   allowedHosts: readonly string[];
+  /** Only `https` URLs (AJX_MODE=production): a delivery carries department data and its signature. */
+  httpsOnly?: boolean;
 }
 
 export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
@@ -119,6 +121,8 @@ export function checkWebhookUrl(raw: string, policy: WebhookUrlPolicy): UrlCheck
     return { ok: false, reason: 'not an absolute URL' };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: 'only http and https URLs' };
+  if (policy.httpsOnly && url.protocol !== 'https:')
+    return { ok: false, reason: 'only https URLs (this hub runs with AJX_MODE=production)' };
   if (url.username || url.password) return { ok: false, reason: 'credentials in the URL are not allowed' };
   if (url.hash) return { ok: false, reason: 'a fragment is not allowed' };
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();

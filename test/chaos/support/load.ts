@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RecordKind, Sector } from '@ajx/contracts';
+import { type AccidentRecord, type HazardRecord, RECORD_KINDS, type RecordKind, type Sector } from '@ajx/contracts';
 import { fileParserFor, SUPPORTED_INSURERS } from '@ajx/domain';
 import { simulateFile } from '@ajx/simulation';
+import { isUrgentAccident } from '../../../apps/router/src/route-planner';
 
 /** One accepted record version, as the oracle needs it. */
 export interface ExpectedEvent {
@@ -13,9 +14,10 @@ export interface ExpectedEvent {
   version: number;
   region: string;
   sector: Sector;
-  /** Hazards: level and status of this version. */
-  level: string | null;
-  status: string | null;
+  /** The urgent lane (a major hazard, an urgent accident): this version is urgent. */
+  urgent: boolean;
+  /** … and settled (the hazard rectified, the accident closed): its escalation stops. */
+  settled: boolean;
 }
 
 export interface ExpectedReject {
@@ -32,12 +34,14 @@ export interface LoadFile {
   rejects: ExpectedReject[];
 }
 
-const KINDS: RecordKind[] = ['policy', 'service', 'hazard'];
+/** Every kind of data standard v2: PICC files take them in turn, the other formats mix them. */
+const KINDS: readonly RecordKind[] = RECORD_KINDS;
 const keyOf = (e: Pick<ExpectedEvent, 'insurer' | 'kind' | 'subject'>) => `${e.insurer}|${e.kind}|${e.subject}`;
 
 /**
  * Native files for all four insurers from `libs/simulation` (policies with endorsements and cancellations, services
- * with amendments, hazards updated and rectified; ~2 % defective records), written to `dir`, with the outcome the
+ * with amendments, hazards updated and rectified, accidents — some urgent — updated and closed, claims through their
+ * states; ~2 % defective records), written to `dir`, with the outcome the
  * data standard requires for every record: the oracle. Each file is its own generator stream; a file whose records
  * would reuse a record id of an earlier file is drawn again with the next seed, so that every (insurer, kind, subject)
  * belongs to one file and the oracle does not depend on which file the hub happens to process first.
@@ -62,6 +66,7 @@ export async function generateLoad(o: {
           seed: `${o.seed}-${insurer}-${n}-${attempt}`,
           records,
           kind: KINDS[n % KINDS.length],
+          kinds: KINDS,
           regionPrefixes: o.regionPrefixes,
           defectRate: 0.02,
           noise: 0.02,
@@ -74,7 +79,8 @@ export async function generateLoad(o: {
             continue;
           }
           const e = out.event;
-          const data = e.data as unknown as Record<string, unknown>;
+          const hazard = out.kind === 'hazard' ? (e.data as HazardRecord) : null;
+          const accident = out.kind === 'accident' ? (e.data as AccidentRecord) : null;
           accepted.push({
             eventId: e.id,
             insurer: e.insurer,
@@ -83,8 +89,8 @@ export async function generateLoad(o: {
             version: e.sourceversion,
             region: e.region,
             sector: e.sector,
-            level: out.kind === 'hazard' ? (data.level as string) : null,
-            status: out.kind === 'hazard' ? (data.status as string) : null,
+            urgent: hazard ? hazard.level === 'major' : accident ? isUrgentAccident(accident) : false,
+            settled: hazard ? hazard.status === 'rectified' : accident ? accident.status === 'closed' : false,
           });
         }
         if (accepted.some((e) => owner.has(keyOf(e)))) continue;

@@ -32,7 +32,7 @@ export function compare(check: string, expected: Iterable<string>, found: Iterab
 export const ok = (c: Check) => c.missing.length === 0 && c.extra.length === 0 && c.expected === c.found;
 
 export interface Escalation {
-  /** insurer|subject */
+  /** kind|insurer|subject */
   key: string;
   /** Departments of the tiers after the first. */
   recipients: string[];
@@ -76,10 +76,10 @@ export class Oracle {
   }
 
   urgentPlan(e: ExpectedEvent): UrgentPlan {
-    const k = `${e.region}|${e.sector}`;
+    const k = `${e.kind}|${e.region}|${e.sector}`;
     let plan = this.planCache.get(k);
     if (!plan) {
-      plan = referenceUrgentPlan(this.pack, this.departments, { regionCode: e.region, sector: e.sector });
+      plan = referenceUrgentPlan(this.pack, this.departments, { kind: e.kind, regionCode: e.region, sector: e.sector });
       this.planCache.set(k, plan);
     }
     return plan;
@@ -117,21 +117,22 @@ export class Oracle {
   }
 
   /**
-   * The urgent lane, unacknowledged: each major hazard still open at its latest version escalates through every
-   * later tier that has departments, each of them getting one `escalated` entry, and ends `exhausted`. A hazard
-   * rectified later may have been closed before or after some escalations: at most one entry per department, only
-   * to departments of its later tiers, and it is not left open.
+   * The urgent lane, unacknowledged: each urgent record (major hazard, urgent accident) still open at its latest
+   * version escalates through every later tier that has departments, each of them getting one `escalated` entry, and
+   * ends `exhausted`. One settled later (a hazard rectified, an accident closed) may have been closed before or after
+   * some escalations: at most one entry per department, only to departments of its later tiers, and it is not left
+   * open.
    */
   escalations(): { open: Escalation[]; rectified: Escalation[] } {
     const open: Escalation[] = [];
     const rectified: Escalation[] = [];
     for (const e of this.latest.values()) {
-      if (e.kind !== 'hazard' || e.level !== 'major') continue;
+      if (!e.urgent) continue;
       const plan = this.urgentPlan(e);
       const tiers = [plan.county, plan.city, plan.province].filter((t) => t.length > 0);
       const recipients = tiers.slice(1).flat();
-      const key = `${e.insurer}|${e.subject}`;
-      if (tiers.length) (e.status === 'rectified' ? rectified : open).push({ key, recipients });
+      const key = `${e.kind}|${e.insurer}|${e.subject}`;
+      if (tiers.length) (e.settled ? rectified : open).push({ key, recipients });
     }
     return { open, rectified };
   }

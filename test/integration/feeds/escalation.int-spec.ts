@@ -4,14 +4,16 @@ import { waitFor } from '@ajx/testing';
 import Redis from 'ioredis';
 import { type ChildService, spawnService } from '@ajx/testing';
 import { getJson, TestHub } from '../support/hub';
-import { eventFor, publishCanonical, recordFor } from '../support/records';
+import { accidentRecord, eventFor, publishCanonical, recordFor } from '../support/records';
 
 /*
  * Issue 8, the urgent lane on the real stack: major hazards reach the county level first (flagged urgent), are
  * acknowledged through the API, and otherwise escalate to the city, then the province, after a (short, here)
  * timeout — at once to the city where no county department exists. The notifier runs as its own OS process and the
  * timers still fire after it is killed and Redis is flushed: they are PostgreSQL rows. Waits are on behaviour (feed
- * entries, database state), never on elapsed time alone.
+ * entries, database state), never on elapsed time alone. Issue 24: urgent accidents (a death, or graded 较大 and
+ * above) go through the same lane, acknowledged at /v1/dept/accidents/{subject}/ack; both acknowledgements take a
+ * note (处置意见), stored and shown.
  */
 
 const AFTER_MS = 4000;
@@ -50,20 +52,31 @@ describe('urgent lane: acknowledgement and escalation', () => {
   };
   const has = async (dept: string, subject: string, entry: string) =>
     (await feed(dept)).find((e) => e.subject === subject && e.entry === entry);
-  const ack = async (dept: string, subject: string) => {
-    const res = await fetch(`${hub.url()}/v1/dept/hazards/${subject}/ack`, {
+  const ack = async (dept: string, subject: string, collection = 'hazards', body?: unknown) => {
+    const res = await fetch(`${hub.url()}/v1/dept/${collection}/${subject}/ack`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${tokens.get(dept)!}` },
+      headers: {
+        authorization: `Bearer ${tokens.get(dept)!}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
-  const escalation = async (subject: string) =>
+  const escalation = async (subject: string, kind = 'hazard') =>
     (
       await hub.db.query<{ state: string; tier: string }[]>(
-        `SELECT state, tier FROM hazard_escalations WHERE subject = $1`,
-        [subject],
+        `SELECT state, tier FROM hazard_escalations WHERE subject = $1 AND kind = $2`,
+        [subject, kind],
       )
     )[0];
+  const accident = (subject: string, o: Parameters<typeof accidentRecord>[3] = {}, region = COUNTY) =>
+    buildCanonicalEvent(
+      'PICC',
+      'accident',
+      accidentRecord(subject, region, 'construction', o),
+      '2026-03-01T10:00:00+08:00',
+    );
 
   beforeAll(async () => {
     await hub.start();
@@ -218,4 +231,113 @@ describe('urgent lane: acknowledgement and escalation', () => {
     expect(e.urgent).toBe(true);
     expect((await feed('esc-m-em')).filter((x) => x.subject === 'HZ6' && x.entry === 'escalated')).toHaveLength(1);
   }, 60000);
+
+  it('carries urgent accidents the same way: county first, acknowledged with a note, or escalated; closed ones stop', async () => {
+    await publishCanonical(producer, [
+      accident('AC1', { deaths: 1 }),
+      accident('AC2', { grade: 'larger' }),
+      accident('AC3'),
+      accident('AC4', { deaths: 2 }),
+    ]);
+    await waitFor(async () => (await escalation('AC4', 'accident'))?.state === 'open' || undefined, {
+      what: 'AC4 open',
+    });
+    // AC4 is closed by its insurer before anyone acknowledged it: its escalation stops.
+    await publishCanonical(producer, [accident('AC4', { deaths: 2, version: 2, status: 'closed' })]);
+    await waitFor(async () => (await escalation('AC4', 'accident'))?.state === 'closed' || undefined, {
+      what: 'AC4 closed',
+    });
+    const county = await feed('esc-c-con');
+    expect(county.find((e) => e.subject === 'AC1')).toMatchObject({ entry: 'new', urgent: true });
+    expect(county.find((e) => e.subject === 'AC2')).toMatchObject({ entry: 'new', urgent: true });
+    expect(county.find((e) => e.subject === 'AC3')).toMatchObject({ entry: 'new', urgent: false });
+    expect(await escalation('AC3', 'accident')).toBeUndefined();
+
+    // Acknowledged with a note (处置意见), which is stored and shown to the lane.
+    const note = '已派员赶赴现场核查，督促企业停产整改';
+    expect(await ack('esc-c-em', 'AC1', 'accidents', { note })).toMatchObject({
+      status: 200,
+      body: {
+        kind: 'accident',
+        subject: 'AC1',
+        state: 'acknowledged',
+        tier: 'county',
+        acknowledgedByYou: true,
+        note,
+        acknowledgements: [{ department: 'esc-c-em', tier: 'county', version: 1, note }],
+      },
+    });
+    const shown = await getJson(`${hub.url()}/v1/dept/accidents/AC1/ack`, tokens.get('esc-c-con')!);
+    expect(shown).toMatchObject({
+      status: 200,
+      body: {
+        state: 'acknowledged',
+        acknowledgedByYou: false,
+        note: null,
+        acknowledgements: [{ department: 'esc-c-em', note }],
+      },
+    });
+    const [stored] = await hub.db.query<{ note: string; kind: string }[]>(
+      `SELECT note, kind FROM hazard_acknowledgements WHERE subject = 'AC1'`,
+    );
+    expect(stored).toEqual({ note, kind: 'accident' });
+    // An accident outside the lane, one not in the view, and notes that are blank or too long are refused.
+    expect(await ack('esc-c-em', 'AC3', 'accidents')).toMatchObject({ status: 409, body: { code: 'NOT_URGENT' } });
+    expect(await ack('esc-c-em', 'HZ1', 'accidents')).toMatchObject({ status: 404 });
+    expect(await ack('esc-p-em', 'AC2', 'accidents')).toMatchObject({ status: 409, body: { code: 'NOT_NOTIFIED' } });
+    expect(await ack('esc-c-em', 'AC2', 'accidents', { note: '   ' })).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID_REQUEST' },
+    });
+    expect(await ack('esc-c-em', 'AC2', 'accidents', { note: 'x'.repeat(2001) })).toMatchObject({ status: 400 });
+    expect(await ack('esc-c-em', 'AC2', 'accidents', { note: 'ok', extra: 1 })).toMatchObject({ status: 400 });
+    // The hazard acknowledgement takes a note too (and still works without a body, as before).
+    await publishCanonical(producer, [major('HZ7')]);
+    await waitFor(async () => (await escalation('HZ7'))?.state === 'open' || undefined, { what: 'HZ7 open' });
+    expect(await ack('esc-c-con', 'HZ7', 'hazards', { note: '责令限期整改' })).toMatchObject({
+      status: 200,
+      body: {
+        kind: 'hazard',
+        note: '责令限期整改',
+        acknowledgements: [{ department: 'esc-c-con', note: '责令限期整改' }],
+      },
+    });
+
+    // AC2, unacknowledged, goes to the city, then the province, and ends exhausted.
+    const ac2 = await waitFor(async () => (await has('esc-m-con', 'AC2', 'escalated')) ?? undefined, {
+      what: 'AC2 escalated to the city',
+      timeoutMs: 30000,
+    });
+    expect(ac2.urgent).toBe(true);
+    // Its own view: the city construction department sees no direct loss (commercial fields masked).
+    expect(ac2.data).toMatchObject({ accidentId: 'AC2', directLossFen: null });
+    expect(await has('esc-m-em', 'AC2', 'escalated')).toMatchObject({ data: { directLossFen: 35000000 } });
+    await waitFor(async () => (await has('esc-p-em', 'AC2', 'escalated')) ?? undefined, {
+      what: 'AC2 escalated to the province',
+      timeoutMs: 30000,
+    });
+    await waitFor(async () => (await escalation('AC2', 'accident'))?.state === 'exhausted' || undefined, {
+      what: 'AC2 at the top of its lane',
+      timeoutMs: 30000,
+    });
+    for (const s of ['AC1', 'AC3', 'AC4']) expect(await has('esc-m-em', s, 'escalated')).toBeUndefined();
+
+    const ops = await getJson(`${hub.url()}/v1/admin/escalations?kind=accident`, tokens.get('esc-ops')!);
+    expect(ops.body.map((e: { subject: string; state: string }) => [e.subject, e.state])).toEqual([
+      ['AC1', 'acknowledged'],
+      ['AC2', 'exhausted'],
+      ['AC4', 'closed'],
+    ]);
+    expect(ops.body[0]).toMatchObject({ kind: 'accident', acknowledgements: [{ department: 'esc-c-em', note }] });
+    const audited = await hub.db.query<{ action: string; target: string }[]>(
+      `SELECT action, target FROM audit_entries WHERE target LIKE 'accident:%' AND outcome = 'ok' ORDER BY id`,
+    );
+    expect(audited).toEqual(
+      expect.arrayContaining([
+        { action: 'accident.acknowledge', target: 'accident:PICC:AC1' },
+        { action: 'accident.escalated', target: 'accident:PICC:AC2' },
+        { action: 'accident.escalation_exhausted', target: 'accident:PICC:AC2' },
+      ]),
+    );
+  }, 90000);
 });

@@ -21,6 +21,8 @@ import {
  * BullMQ job scheduler, cron every 2 s in Asia/Shanghai) each deliver every canonical event of Zhejiang — thousands,
  * some arriving while the faults go on, some corrected — once, in per-enterprise order, and nothing of Shandong.
  * A pull through the gateway gives the same set; a day the province finds incomplete is re-sent after its report.
+ * The events are of every kind, accidents and claims (data standard v2) included: they flow in every mode, and the
+ * manifests count them per kind.
  */
 jest.setTimeout(600_000);
 
@@ -222,6 +224,21 @@ describe('interchange service: real-time and scheduled push with faults, pull, r
     expect(schedLog).toHaveLength(1500);
     expect(new Set(schedLog.map((r) => r.acceptedDate))).toEqual(new Set([day]));
     expect(await sched.stats()).toMatchObject({ distinctEvents: 1500, duplicateEntries: 0, orderViolations: 0 });
+    // The manifest counts every kind per insurer, accidents and claims (data standard v2) included.
+    const [{ cells }] = await hub.db.query<{ cells: { insurer: string; kind: string; count: number }[] }[]>(
+      `SELECT manifest->'cells' AS cells FROM interchange_manifests WHERE endpoint_id = 'zj-rt' AND date = $1`,
+      [day],
+    );
+    const perCell = new Map<string, Set<string>>();
+    for (const e of zj.slice(0, 1500)) {
+      const k = `${e.insurer}|${e.dataschema.split(':')[2]}`;
+      if (!perCell.has(k)) perCell.set(k, new Set());
+      perCell.get(k)!.add(e.id);
+    }
+    expect(Object.fromEntries(cells.map((c) => [`${c.insurer}|${c.kind}`, c.count]))).toEqual(
+      Object.fromEntries([...perCell].map(([k, ids]) => [k, ids.size])),
+    );
+    expect(new Set(cells.map((c) => c.kind))).toEqual(new Set(['policy', 'service', 'hazard', 'accident', 'claim']));
     // The manifest anchors the audit chain head.
     const [anchored] = await hub.db.query<{ anchor: unknown }[]>(
       `SELECT manifest->'auditAnchor' AS anchor FROM interchange_manifests WHERE endpoint_id = 'zj-rt' AND date = $1`,

@@ -1,5 +1,5 @@
 import { builtInRulePackBySpec, entitlementMatrix, maskRecord, matrixDepartmentId, MATRIX_REGIONS } from '@ajx/authz';
-import type { CanonicalEvent, V1RecordKind } from '@ajx/contracts';
+import { type CanonicalEvent, RECORD_KINDS, type RecordKind } from '@ajx/contracts';
 import { DeptViewRepository, trustedDepartmentScope } from '@ajx/dept-store';
 import { EventProducer } from '@ajx/messaging';
 import { testDataSource, waitFor } from '@ajx/testing';
@@ -8,16 +8,23 @@ import { getJson, TestHub } from '../support/hub';
 import { eventFor, publishCanonical, storeCanonical } from '../support/records';
 
 /*
- * Issue 7 on the real stack. Every department kind × level of the default pack, every record kind × sector × region:
- * each department sees exactly its entitled records, masked exactly as specified — through the API and in the
- * tables. Then isolation by the database alone, re-scoping, and re-projection for a new department.
+ * Issue 7 on the real stack. Every department kind × level of the default pack (default@2: data standard v1 and v2),
+ * every record kind × sector × region: each department sees exactly its entitled records, masked exactly as
+ * specified — through the API and in the tables. Then isolation by the database alone, re-scoping, and
+ * re-projection for a new department.
  */
 
-const COLLECTION: Record<V1RecordKind, string> = { policy: 'policies', service: 'services', hazard: 'hazards' };
-const PLURAL = (kind: V1RecordKind) => COLLECTION[kind];
+const COLLECTION: Record<RecordKind, string> = {
+  policy: 'policies',
+  service: 'services',
+  hazard: 'hazards',
+  accident: 'accidents',
+  claim: 'claims',
+};
+const PLURAL = (kind: RecordKind) => COLLECTION[kind];
 
 describe('router: authorized fan-out into department views', () => {
-  const pack = builtInRulePackBySpec('default@1');
+  const pack = builtInRulePackBySpec('default@2');
   const matrix = entitlementMatrix(pack);
   const hub = new TestHub('router', { services: ['gateway', 'router'] });
   const tokens = new Map<string, string>();
@@ -68,7 +75,7 @@ describe('router: authorized fan-out into department views', () => {
     await hub.stop();
   });
 
-  const kindOf = (e: CanonicalEvent) => e.dataschema.split(':')[2] as V1RecordKind;
+  const kindOf = (e: CanonicalEvent) => e.dataschema.split(':')[2] as RecordKind;
 
   it('gives every department exactly its entitled records, masked as specified — in the tables', async () => {
     const rows = await hub.db.query<{ department_id: string; subject: string; data: unknown }[]>(
@@ -97,7 +104,7 @@ describe('router: authorized fan-out into department views', () => {
   it('answers every department the same through the API (pages, one record, 404 outside its entitlement)', async () => {
     for (const d of matrix.departments) {
       const token = tokens.get(d.id)!;
-      for (const kind of ['policy', 'service', 'hazard'] as V1RecordKind[]) {
+      for (const kind of RECORD_KINDS) {
         const subjects: string[] = [];
         let after: string | null = null;
         do {
@@ -187,11 +194,9 @@ describe('router: authorized fan-out into department views', () => {
     });
     const unfiltered = new DeptViewRepository(apiDb, { applicationFilter: false });
     for (const d of matrix.departments) {
-      const rows = [
-        ...(await unfiltered.page(trustedDepartmentScope(d.id), 'policy', {}, null, 1000)),
-        ...(await unfiltered.page(trustedDepartmentScope(d.id), 'service', {}, null, 1000)),
-        ...(await unfiltered.page(trustedDepartmentScope(d.id), 'hazard', {}, null, 1000)),
-      ];
+      const rows = [];
+      for (const kind of RECORD_KINDS)
+        rows.push(...(await unfiltered.page(trustedDepartmentScope(d.id), kind, {}, null, 1000)));
       const entitledSubjects = new Set(
         events
           .filter((e) =>
@@ -242,7 +247,7 @@ describe('router: authorized fan-out into department views', () => {
     const rows = await hub.db.query<{ target: string }[]>(
       `SELECT target FROM audit_entries WHERE action = 'rules.activate'`,
     );
-    expect(rows.map((r) => r.target)).toEqual(['default@1']);
+    expect(rows.map((r) => r.target)).toEqual(['default@2']);
   });
 
   it('re-projects its history to a newly registered department', async () => {

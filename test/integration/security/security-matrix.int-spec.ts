@@ -16,6 +16,7 @@ import { openSse } from '../support/sse';
  * stream and webhook; missing, malformed, tampered, unknown, expired, revoked and disabled credentials; SQL injection
  * payloads on every filter of every department, register and admin list endpoint; header injection on webhooks and
  * forged / replayed webhook deliveries as a receiver checks them. (Kafka publishing as another insurer: issue 6.)
+ * Issue 24: the same for the collections of data standard v2 (accidents, claims), their filters and acknowledgements.
  */
 
 const INSURERS = ['PICC', 'PINGAN', 'CPIC', 'DADI'];
@@ -57,25 +58,48 @@ const DEPTS: Dept[] = [
 }));
 
 const subjectsOf = (d: Dept) => [1, 2, 3].map((n) => `SEC-${d.id}-${n}`);
+/** The department's accident and claim (data standard v2). */
+const v2SubjectsOf = (d: Dept) => ({ accident: `SEC-${d.id}-A`, claim: `SEC-${d.id}-C` });
+const allSubjectsOf = (d: Dept) => [...subjectsOf(d), ...Object.values(v2SubjectsOf(d))];
 
-function change(d: Dept, subject: string, urgent: boolean): ViewChange {
+/** Collections × filters that select exactly what a department holds of them (values valid for the collection). */
+const COLLECTION_FILTERS: Record<string, (d: Dept) => string[]> = {
+  hazards: () => ['level=major', 'status=open'],
+  accidents: () => ['level=larger', 'status=open', 'from=2026-03-01&to=2026-03-01'],
+  claims: () => ['status=filed', 'from=2026-03-02'],
+};
+
+const DATA: Record<'hazard' | 'accident' | 'claim', (d: Dept, subject: string) => Record<string, unknown>> = {
+  hazard: (d, subject) => ({ hazardId: subject, enterprise: { name: d.name, uscc: d.uscc } }),
+  accident: (d, subject) => ({ accidentId: subject, enterprise: { name: d.name, uscc: d.uscc } }),
+  claim: (d, subject) => ({ claimNo: subject, enterprise: { name: d.name, uscc: d.uscc } }),
+};
+
+function change(
+  d: Dept,
+  subject: string,
+  urgent: boolean,
+  kind: 'hazard' | 'accident' | 'claim' = 'hazard',
+): ViewChange {
   return {
     departmentId: d.id,
     entry: 'new',
     urgent,
-    kind: 'hazard',
+    kind,
     insurer: 'PICC',
     subject,
     version: 1,
     eventId: randomUUID(),
-    data: { hazardId: subject, enterprise: { name: d.name, uscc: d.uscc } },
-    action: 'reported',
+    data: DATA[kind](d, subject),
+    action: kind === 'claim' ? 'filed' : 'reported',
     uscc: d.uscc,
     region: d.recordRegion,
     sector: d.sector,
-    status: 'open',
-    level: urgent ? 'major' : 'general',
+    status: kind === 'claim' ? 'filed' : 'open',
+    level: kind === 'claim' ? null : kind === 'accident' ? 'larger' : urgent ? 'major' : 'general',
     businessTime: '2026-03-02T08:00:00+08:00',
+    recordTime:
+      kind === 'accident' ? '2026-03-01T09:00:00+08:00' : kind === 'claim' ? '2026-03-02T09:00:00+08:00' : null,
     acceptedAt: new Date(),
   };
 }
@@ -158,14 +182,18 @@ describe('security matrix', () => {
     operator = await hub.principal({ id: 'sec-ops', type: 'operator', name: 'ops' });
     writer = new DeptProjectionWriter(hub.db);
     for (const d of DEPTS) {
-      const changes = subjectsOf(d).map((s, n) => change(d, s, n === 0));
+      const changes = [
+        ...subjectsOf(d).map((s, n) => change(d, s, n === 0)),
+        change(d, v2SubjectsOf(d).accident, true, 'accident'),
+        change(d, v2SubjectsOf(d).claim, false, 'claim'),
+      ];
       eventIds.set(
         d.id,
         changes.map((c) => c.eventId),
       );
       await writer.apply(changes, []);
       const feed = await call('GET', '/v1/dept/feed?limit=100', tokens.get(d.id)!);
-      expect(feed.body!.items.map((e: { subject: string }) => e.subject).sort()).toEqual(subjectsOf(d));
+      expect(feed.body!.items.map((e: { subject: string }) => e.subject).sort()).toEqual(allSubjectsOf(d).sort());
       cursors.set(d.id, feed.body!.items[0].cursor as string);
     }
   });
@@ -213,7 +241,7 @@ describe('security matrix', () => {
 
     for (const me of DEPTS) {
       const token = tokens.get(me.id)!;
-      const mine = new Set(subjectsOf(me));
+      const mine = new Set(allSubjectsOf(me));
       for (const other of DEPTS.filter((o) => o.id !== me.id)) {
         const pair = `${me.id} → ${other.id}`;
         const secrets = secretsOf(other, eventIds);
@@ -226,22 +254,40 @@ describe('security matrix', () => {
         expect({ pair, status: byId.status, code: byId.body!.code }).toEqual({ pair, status: 404, code: 'NOT_FOUND' });
         expect(await audits(denied, [me.id, `hazard:*:${theirs}`])).toBe(n0 + 1);
         answers.push(byId.text, (await call('GET', `/v1/dept/hazards/${theirs}?insurer=PICC`, token)).text);
-        // Filters that select only the other's records: an empty page (or only own records).
-        for (const q of [
-          `region=${other.recordRegion}`,
-          `region=${other.recordRegion.slice(0, 2)}`,
-          `uscc=${other.uscc}`,
-          `sector=${other.sector}`,
-          'insurer=PICC',
-          'level=major',
-          'status=open',
-          'updatedSince=2000-01-01T00:00:00Z',
+        // The other's accident and claim by id: 404 as well, audited.
+        for (const [collection, subject] of [
+          ['accidents', v2SubjectsOf(other).accident],
+          ['claims', v2SubjectsOf(other).claim],
         ]) {
-          const page = await call('GET', `/v1/dept/hazards?${q}&limit=500`, token);
-          expect({ pair, q, status: page.status }).toEqual({ pair, q, status: 200 });
-          const subjects = (page.body!.items as { subject: string }[]).map((i) => i.subject);
-          expect({ pair, q, foreign: subjects.filter((s) => !mine.has(s)) }).toEqual({ pair, q, foreign: [] });
-          answers.push(page.text);
+          const kind = collection === 'accidents' ? 'accident' : 'claim';
+          const m0 = await audits(denied, [me.id, `${kind}:*:${subject}`]);
+          const res = await call('GET', `/v1/dept/${collection}/${subject}`, token);
+          expect({ pair, collection, status: res.status }).toEqual({ pair, collection, status: 404 });
+          expect(await audits(denied, [me.id, `${kind}:*:${subject}`])).toBe(m0 + 1);
+          answers.push(res.text);
+        }
+        // Filters that select only the other's records: an empty page (or only own records), in every collection.
+        for (const [collection, own] of Object.entries(COLLECTION_FILTERS)) {
+          for (const q of [
+            `region=${other.recordRegion}`,
+            `region=${other.recordRegion.slice(0, 2)}`,
+            `uscc=${other.uscc}`,
+            `sector=${other.sector}`,
+            'insurer=PICC',
+            'updatedSince=2000-01-01T00:00:00Z',
+            ...own(other),
+          ]) {
+            const page = await call('GET', `/v1/dept/${collection}?${q}&limit=500`, token);
+            expect({ pair, collection, q, status: page.status }).toEqual({ pair, collection, q, status: 200 });
+            const subjects = (page.body!.items as { subject: string }[]).map((i) => i.subject);
+            expect({ pair, collection, q, foreign: subjects.filter((s) => !mine.has(s)) }).toEqual({
+              pair,
+              collection,
+              q,
+              foreign: [],
+            });
+            answers.push(page.text);
+          }
         }
         // The other's feed cursor: refused by page, stream (after and Last-Event-ID) and webhook start.
         const foreign = cursors.get(other.id)!;
@@ -270,22 +316,39 @@ describe('security matrix', () => {
             code: 'INVALID_CURSOR',
           });
         }
-        // Acknowledging the other's hazard: 404.
-        const ack = await call('POST', `/v1/dept/hazards/${theirs}/ack`, token);
-        expect({ pair, status: ack.status }).toEqual({ pair, status: 404 });
-        answers.push(ack.text);
+        // Acknowledging the other's hazard or accident, or reading its acknowledgements: 404.
+        for (const path of [
+          `/v1/dept/hazards/${theirs}/ack`,
+          `/v1/dept/accidents/${v2SubjectsOf(other).accident}/ack`,
+        ]) {
+          for (const method of ['POST', 'GET']) {
+            const ack = await call(method, path, token, method === 'POST' ? { note: '处置意见' } : undefined);
+            expect({ pair, method, path, status: ack.status }).toEqual({ pair, method, path, status: 404 });
+            answers.push(ack.text);
+          }
+        }
         for (const a of answers) {
+          // (The subjects asked for by id are echoed in the 404 messages; the enterprise and event ids never are.)
           for (const s of [...secrets, ...rest])
             expect({ pair, leaked: a.includes(s) ? s : null }).toEqual({ pair, leaked: null });
         }
       }
       // Own reading still works, and holds no one else's data.
       const own = await call('GET', '/v1/dept/hazards?limit=500', token);
-      expect((own.body!.items as { subject: string }[]).map((i) => i.subject).sort()).toEqual([...mine].sort());
+      expect((own.body!.items as { subject: string }[]).map((i) => i.subject).sort()).toEqual(subjectsOf(me).sort());
+      const ownV2 = [];
+      for (const [collection, subject] of [
+        ['accidents', v2SubjectsOf(me).accident],
+        ['claims', v2SubjectsOf(me).claim],
+      ]) {
+        const page = await call('GET', `/v1/dept/${collection}?limit=500`, token);
+        expect((page.body!.items as { subject: string }[]).map((i) => i.subject)).toEqual([subject]);
+        ownV2.push(page.text);
+      }
       const ownFeed = await call('GET', '/v1/dept/feed?limit=500', token);
       for (const other of DEPTS.filter((o) => o.id !== me.id)) {
-        for (const s of [...secretsOf(other, eventIds), ...subjectsOf(other)]) {
-          expect(own.text.includes(s) || ownFeed.text.includes(s)).toBe(false);
+        for (const s of [...secretsOf(other, eventIds), ...allSubjectsOf(other)]) {
+          expect(own.text.includes(s) || ownFeed.text.includes(s) || ownV2.some((t) => t.includes(s))).toBe(false);
         }
       }
       // The webhook of another department is neither visible nor removable.
@@ -444,7 +507,19 @@ describe('security matrix', () => {
       `330102 UNION SELECT * FROM credentials`,
       `x`.repeat(8000),
     ];
-    const DEPT_FILTERS = ['uscc', 'region', 'sector', 'status', 'level', 'updatedSince', 'insurer', 'after', 'limit'];
+    const DEPT_FILTERS = [
+      'uscc',
+      'region',
+      'sector',
+      'status',
+      'level',
+      'updatedSince',
+      'insurer',
+      'after',
+      'limit',
+      'from',
+      'to',
+    ];
 
     it('department collections, one record, feed and deliveries: 400 with a specific error or own records only; tables intact', async () => {
       const counts = async () =>
@@ -457,14 +532,15 @@ describe('security matrix', () => {
       const before = await counts();
       const me = DEPTS[0];
       const token = tokens.get(me.id)!;
-      const mine = new Set(subjectsOf(me));
+      const mine = new Set(allSubjectsOf(me));
       const requests: string[] = [];
       for (const p of PAYLOADS) {
         const v = encodeURIComponent(p);
-        for (const c of ['policies', 'services', 'hazards']) {
+        for (const c of ['policies', 'services', 'hazards', 'accidents', 'claims']) {
           for (const f of DEPT_FILTERS) requests.push(`/v1/dept/${c}?${f}=${v}`);
           requests.push(`/v1/dept/${c}/${v}`, `/v1/dept/${c}/${subjectsOf(me)[0]}?insurer=${v}`);
         }
+        for (const c of ['hazards', 'accidents']) requests.push(`/v1/dept/${c}/${v}/ack`);
         for (const f of ['after', 'limit', 'urgent']) requests.push(`/v1/dept/feed?${f}=${v}`);
         for (const f of ['state', 'after', 'limit']) requests.push(`/v1/dept/webhook/deliveries?${f}=${v}`);
         for (const f of ['region', 'sector', 'uscc', 'version', 'after', 'limit'])
@@ -503,6 +579,7 @@ describe('security matrix', () => {
           `/v1/admin/webhooks/deliveries?state=${v}`,
           `/v1/admin/webhooks/deliveries?limit=${v}`,
           `/v1/admin/escalations?state=${v}`,
+          `/v1/admin/escalations?kind=${v}`,
           `/v1/admin/escalations?limit=${v}`,
           `/v1/register/versions?limit=${v}`,
         ]) {

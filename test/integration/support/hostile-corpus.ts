@@ -372,7 +372,7 @@ export function hostileWholeFiles(): { insurer: string; name: string; body: Buff
       insurer: 'PICC',
       name: 'header of another format',
       body: Buffer.from('policyNo,insured,premium\r\nP1,x,1\r\n'),
-      message: /the header is not one of the PICC policy, service or hazard headers/,
+      message: /the header is not one of the PICC headers \(policy, service, hazard, accident, claim\)/,
     },
   ];
 }

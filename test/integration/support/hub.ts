@@ -36,6 +36,12 @@ export interface HubOptions {
   normalizer?: Partial<NormalizerConfig>;
   router?: Partial<RouterConfig>;
   notifier?: Partial<NotifierConfig>;
+  /** A database of the test's own (already migrated) instead of a copy of the run's template. */
+  databaseUrl?: string;
+  /** Another hub's namespace (topics, groups, Redis keys): e.g. the same deployment restored elsewhere. */
+  namespace?: TestNamespace;
+  /** A broker of the test's own instead of the run's. */
+  brokers?: string[];
 }
 
 /**
@@ -62,15 +68,16 @@ export class TestHub {
     label: string,
     private readonly options: HubOptions,
   ) {
-    this.ns = testNamespace(label);
+    this.ns = options.namespace ?? testNamespace(label);
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `ajx-hub-${label}-`));
     this.auditKeyFile = path.join(this.dir, 'audit-key.pem');
     fs.writeFileSync(this.auditKeyFile, AuditSigner.generatePem().privateKeyPem);
-    this.kafka = createKafka({ brokers: testRuntime().brokers, clientId: `test-${label}` });
+    this.kafka = createKafka({ brokers: options.brokers ?? testRuntime().brokers, clientId: `test-${label}` });
   }
 
   config<T extends CommonConfig>(schema: new () => T, overrides: Partial<T> = {}): T {
-    return testConfig(schema, this.ns, this.databaseUrl, overrides);
+    const brokers = this.options.brokers ? { AJX_KAFKA_BROKERS: this.options.brokers } : {};
+    return testConfig(schema, this.ns, this.databaseUrl, { ...brokers, ...overrides });
   }
 
   gatewayConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
@@ -96,7 +103,7 @@ export class TestHub {
         dlqRetentionMs: 86_400_000,
       }),
     );
-    this.databaseUrl = await createTestDatabase();
+    this.databaseUrl = this.options.databaseUrl ?? (await createTestDatabase());
     this.db = await testDataSource(this.databaseUrl);
     const audit = new AuditLog(new AuditRepository(this.db));
     const identity = new IdentityRepository(this.db);
@@ -180,6 +187,8 @@ export class TestHub {
 }
 
 export const SAMPLES = path.resolve(__dirname, '../../../../shared/samples');
+/** Data standard v2 samples: accidents and claims of the four insurers. */
+export const SAMPLES_V2 = path.resolve(__dirname, '../../../../shared/samples-v2');
 export const CONTENT_TYPES: Record<string, string> = {
   PICC: 'text/csv',
   PINGAN: 'application/x-ndjson',
@@ -187,8 +196,8 @@ export const CONTENT_TYPES: Record<string, string> = {
   DADI: 'application/json',
 };
 
-export function sampleFiles(insurer: string): string[] {
-  const dir = path.join(SAMPLES, insurer);
+export function sampleFiles(insurer: string, root = SAMPLES): string[] {
+  const dir = path.join(root, insurer);
   return fs
     .readdirSync(dir)
     .sort()
@@ -201,14 +210,14 @@ export interface ExpectedOutput {
   type?: string;
   subject?: string;
   time?: string;
-  data?: { version: number };
+  data?: { version: number; [field: string]: unknown };
   reject?: string;
   recordIndex?: number;
 }
 
-export function expectedOutputOf(insurer: string, file: string): ExpectedOutput[] {
+export function expectedOutputOf(insurer: string, file: string, root = SAMPLES): ExpectedOutput[] {
   return fs
-    .readFileSync(path.join(SAMPLES, 'expected', insurer, `${path.basename(file)}.ndjson`), 'utf8')
+    .readFileSync(path.join(root, 'expected', insurer, `${path.basename(file)}.ndjson`), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as ExpectedOutput);

@@ -1,4 +1,4 @@
-import type { CanonicalEvent, RecordKind } from '@ajx/contracts';
+import { type CanonicalEvent, RECORD_KINDS, type RecordKind } from '@ajx/contracts';
 import { CanonicalStoreRepository } from '@ajx/canonical-store';
 import { canonicalEventFixture, startService, type StartedService, testConfig, type TestNamespace } from '@ajx/testing';
 import { contentHash } from '@ajx/normalization';
@@ -18,7 +18,8 @@ export const ZJ_ENTERPRISES = [
 export const SD_ENTERPRISES = [{ uscc: '91370883MA3C5Q6X1B', region: '370883' }];
 
 const INSURERS = ['PICC', 'PINGAN', 'CPIC', 'DADI'];
-const KINDS: RecordKind[] = ['policy', 'service', 'hazard'];
+/** Every kind of data standard v1 and v2: the interchange carries them all. */
+const KINDS: readonly RecordKind[] = RECORD_KINDS;
 
 /**
  * `count` canonical events spread over insurers, kinds and enterprises; every third record gets a second version

@@ -1,6 +1,8 @@
 import {
+  type AccidentRecord,
   buildCanonicalEvent,
   type CanonicalEvent,
+  type ClaimRecord,
   type HazardRecord,
   type PolicyRecord,
   type RecordKind,
@@ -72,6 +74,8 @@ export function recordFor(
     };
     return r;
   }
+  if (kind === 'accident') return accidentRecord(subject, region, sector, { version });
+  if (kind === 'claim') return claimRecord(subject, region, sector, { version });
   const r: HazardRecord = {
     hazardId: subject,
     insurer: 'PICC',
@@ -89,6 +93,66 @@ export function recordFor(
     rectifiedAt: null,
   };
   return r;
+}
+
+/** An accident with every commercial field set (directLossFen); by default general, nobody killed, open. */
+export function accidentRecord(
+  subject: string,
+  region: string,
+  sector: Sector,
+  o: Partial<Pick<AccidentRecord, 'version' | 'deaths' | 'grade' | 'status' | 'occurredAt'>> = {},
+): AccidentRecord {
+  const version = o.version ?? 1;
+  const status = o.status ?? 'open';
+  return {
+    accidentId: subject,
+    insurer: 'PICC',
+    action: status === 'closed' ? 'closed' : version === 1 ? 'reported' : 'updated',
+    version,
+    policyNo: null,
+    enterprise: { uscc: '91330106MA2B0X2K4A', name: `测试企业${subject}`, regionCode: region, sector },
+    occurredAt: o.occurredAt ?? '2026-03-01T09:30:00+08:00',
+    location: '一号车间',
+    category: 'machinery',
+    grade: o.grade ?? 'general',
+    deaths: o.deaths ?? 0,
+    seriousInjuries: 1,
+    minorInjuries: 2,
+    directLossFen: 35000000,
+    description: '设备检修时机械伤害',
+    status,
+    reportedToAuthorityAt: '2026-03-01T10:00:00+08:00',
+  };
+}
+
+/** A claim with its amounts (commercial) set; by default filed. */
+export function claimRecord(
+  subject: string,
+  region: string,
+  sector: Sector,
+  o: Partial<Pick<ClaimRecord, 'version' | 'action' | 'filedAt'>> = {},
+): ClaimRecord {
+  const action = o.action ?? 'filed';
+  const decided = action !== 'filed' && action !== 'withdrawn';
+  return {
+    claimNo: subject,
+    insurer: 'PICC',
+    action,
+    version: o.version ?? 1,
+    policyNo: 'PICCAZ2026000001',
+    accidentId: null,
+    enterprise: { uscc: '91330106MA2B0X2K4A', name: `测试企业${subject}`, regionCode: region, sector },
+    filedAt: o.filedAt ?? '2026-03-02T09:00:00+08:00',
+    documentsCompleteAt: decided ? '2026-03-05T09:00:00+08:00' : null,
+    decidedAt: decided ? '2026-03-10T09:00:00+08:00' : null,
+    decision: action === 'rejected' ? 'reject' : decided ? 'accept' : null,
+    agreedAt: action === 'agreed' || action === 'paid' ? '2026-03-12T09:00:00+08:00' : null,
+    paidAt: action === 'paid' ? '2026-03-15T09:00:00+08:00' : null,
+    claimedFen: 48000000,
+    agreedFen: action === 'agreed' || action === 'paid' ? 45000000 : null,
+    paidFen: action === 'paid' ? 45000000 : null,
+    victims: 3,
+  };
 }
 
 export function eventFor(

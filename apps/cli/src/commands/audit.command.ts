@@ -34,11 +34,37 @@ export function registerAuditCommands(program: Command): void {
   audit
     .command('verify')
     .description('recompute the chain; exit 1 and list every problem when an entry was edited, deleted or reordered')
-    .requiredOption('--key <file>', 'public (or private) key PEM')
+    .option(
+      '--key <file>',
+      'public (or private) key PEM; repeat it for every key that signed blocks (after a rotation)',
+      (file: string, all: string[]) => [...all, file],
+      [] as string[],
+    )
+    .option(
+      '--keyring <dir>',
+      'a directory of such keys (every *.pem and *.pub in it): the current and the retired ones',
+    )
     .option('--anchor <file>', 'the signed head written by the sealer, to detect truncation')
-    .action(async (o: { key: string; anchor?: string }) => {
+    .action(async (o: { key: string[]; keyring?: string; anchor?: string }) => {
       const { AuditVerifier, AuditVerifierKey, readAnchor } = await import('@ajx/audit');
-      const key = AuditVerifierKey.fromPem(fs.readFileSync(o.key, 'utf8'));
+      const files = [
+        ...o.key,
+        ...(o.keyring
+          ? fs
+              .readdirSync(o.keyring)
+              .filter((f) => /\.(pem|pub)$/.test(f))
+              .sort()
+              .map((f) => path.join(o.keyring!, f))
+          : []),
+      ];
+      if (files.length === 0)
+        throw new CliError('give the verifying key(s): --key <file> or --keyring <dir>', EXIT.usage);
+      const byId = new Map<string, InstanceType<typeof AuditVerifierKey>>();
+      for (const f of files) {
+        const k = AuditVerifierKey.fromPem(fs.readFileSync(f, 'utf8'));
+        byId.set(k.keyId, k); // a private key and its .pub are the same key
+      }
+      const key = [...byId.values()];
       const anchor = o.anchor ? readAnchor(o.anchor) : undefined;
       await withContext(async (ctx) => {
         const result = await new AuditVerifier(ctx.auditRepo).verify(key, anchor);

@@ -5,11 +5,24 @@ export function registerDbCommands(program: Command): void {
   const db = program.command('db').description('database schema');
   db.command('migrate')
     .description('create the database if it does not exist and apply pending migrations')
-    .action(async () => {
-      const { ensureDatabase, migrate } = await import('@ajx/persistence');
+    .option(
+      '--api-password-file <file>',
+      "give the department API's role ajx_api this password (first line; default: AJX_API_DATABASE_PASSWORD_FILE)",
+    )
+    .action(async (o: { apiPasswordFile?: string }) => {
+      const { ensureDatabase, migrate, pgConnection, setApiRolePassword } = await import('@ajx/persistence');
+      const { readSecretFile } = await import('@ajx/config');
       const config = cliConfig();
-      if (await ensureDatabase(config.AJX_DATABASE_URL)) process.stderr.write('created database\n');
-      const applied = await migrate(config.AJX_DATABASE_URL);
+      const { url, ssl } = pgConnection(config);
+      const apiPasswordFile = o.apiPasswordFile ?? process.env.AJX_API_DATABASE_PASSWORD_FILE ?? '';
+      // Read before anything changes, so a missing file stops the command with nothing half done.
+      const apiPassword = apiPasswordFile ? readSecretFile('AJX_API_DATABASE_PASSWORD_FILE', apiPasswordFile) : null;
+      if (await ensureDatabase(url, ssl)) process.stderr.write('created database\n');
+      const applied = await migrate(url, ssl);
       process.stderr.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
+      if (apiPassword !== null) {
+        await setApiRolePassword(url, apiPassword, ssl);
+        process.stderr.write('set the password of role ajx_api\n');
+      }
     });
 }

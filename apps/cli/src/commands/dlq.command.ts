@@ -54,7 +54,8 @@ export function registerDlqCommands(program: Command): void {
           limit: Number(o.limit),
         });
         // The raw value is printed as text (lossless when it is UTF-8, which every hub message is).
-        for (const { rawValue, ...e } of entries) printJson({ ...e, rawValue: rawValue.toString('utf8') });
+        // null: removed by the retention job or an erasure.
+        for (const { rawValue, ...e } of entries) printJson({ ...e, rawValue: rawValue?.toString('utf8') ?? null });
         process.stderr.write(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}\n`);
       });
     });
@@ -72,7 +73,9 @@ export function registerDlqCommands(program: Command): void {
           const result = await new DlqRedriver(new DlqRepository(ctx.db), pipeline).redrive(filter);
           printJson(result);
           process.stderr.write(
-            `redriven ${result.attempted}: ${result.normalized} normalised, ${result.rejected} still rejected\n`,
+            `redriven ${result.attempted}: ${result.normalized} normalised, ${result.rejected} still rejected` +
+              (result.purged ? `, ${result.purged} skipped (raw bytes removed by retention or erasure)` : '') +
+              '\n',
           );
         }),
       );

@@ -38,6 +38,30 @@ export function registerPrincipalCommands(program: Command): void {
         }
       });
     });
+  for (const [name, enabled] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const) {
+    principals
+      .command(name)
+      .description(
+        enabled
+          ? 'enable a disabled principal again (its unexpired, unrevoked tokens work again)'
+          : 'disable a principal: every token of it (and interchange keys standing for it) is refused until enabled',
+      )
+      .argument('<id>')
+      .action(async (id: string) => {
+        const { NotFoundError } = await import('@ajx/identity');
+        await withContext(async (ctx) => {
+          try {
+            printJson(await ctx.principals.setEnabled(id, enabled, ctx.actor));
+          } catch (err) {
+            if (err instanceof NotFoundError) throw new CliError(err.message, EXIT.usage);
+            throw err;
+          }
+        });
+      });
+  }
   principals
     .command('list')
     .option('--type <type>', 'only this type')

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { RECORD_KINDS, type RecordKind } from '@ajx/contracts';
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../cli-error';
 import type { SeedTokens } from './seed.command';
@@ -18,9 +19,20 @@ interface SimulateOptions {
   registerAs: string;
   noise: string;
   rejectsEvery: string;
+  kinds: string;
 }
 
-const KINDS = ['policy', 'service', 'hazard'] as const;
+/** The kinds to generate: a comma-separated list of record kinds, each known. */
+function parseKinds(list: string): RecordKind[] {
+  const kinds = list.split(',').map((k) => k.trim());
+  const unknown = kinds.filter((k) => !(RECORD_KINDS as readonly string[]).includes(k));
+  if (unknown.length || !kinds.length)
+    throw new CliError(
+      `--kinds: unknown record kind ${unknown.join(', ')} (known: ${RECORD_KINDS.join(', ')})`,
+      EXIT.usage,
+    );
+  return kinds as RecordKind[];
+}
 
 /** Today in Beijing (Asia/Shanghai, UTC+8 all year). */
 function beijingToday(): string {
@@ -46,7 +58,8 @@ function count(name: string, text: string, min: number): number {
 
 /**
  * Simulated insurers for the demo. By default every interval each insurer uploads a freshly generated native file
- * (random realistic records of the given regions, a few defective). With --scenario they play the supervision
+ * (random realistic records of the given regions, a few defective, of every kind of data standard v2: policies,
+ * services, hazards, accidents — a few of them urgent — and claims in every state). With --scenario they play the supervision
  * scenario instead: the city departments submit the must-insure register, the insurers deliver the history, then
  * today's activity every interval (docs/supervision.md "The demo's scenario").
  */
@@ -60,6 +73,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--records <n>', 'records per file (random mode)', '100')
     .option('--regions <prefixes>', 'region code prefixes of the enterprises (scenario: 3708 and/or 3301)', '3708,3301')
     .option('--defect-rate <p>', 'share of defective records (random mode)', '0.05')
+    .option('--kinds <list>', 'record kinds to generate (random mode)', RECORD_KINDS.join(','))
     .option('--rounds <n>', 'stop after n rounds (scenario: ticks after the history; 0 = until interrupted)', '0')
     .option('--scenario', 'play the supervision scenario: register, history, then today’s activity')
     .option('--today <date>', 'scenario: the Beijing date it is built around (default today in Beijing)')
@@ -105,6 +119,7 @@ async function runRandom(o: SimulateOptions, tokens: SeedTokens, stopped: () => 
   ]);
   const insurers = SUPPORTED_INSURERS.filter((i) => tokens[i]);
   if (!insurers.length) throw new CliError(`no insurer token in ${o.tokens}`, EXIT.usage);
+  const kinds = parseKinds(o.kinds);
   const rounds = Number(o.rounds);
   for (let round = 1; !stopped() && (rounds === 0 || round <= rounds); round++) {
     for (const insurer of insurers) {
@@ -112,7 +127,9 @@ async function runRandom(o: SimulateOptions, tokens: SeedTokens, stopped: () => 
         insurer,
         seed: `${Date.now()}-${insurer}-${round}`,
         records: Number(o.records),
-        kind: KINDS[round % KINDS.length],
+        // PICC writes one kind per file: it goes through the kinds round by round.
+        kind: kinds[round % kinds.length],
+        kinds,
         regionPrefixes: o.regions.split(',').map((s) => s.trim()),
         defectRate: Number(o.defectRate),
         noise: 0.05,

@@ -10,17 +10,21 @@ export function registerTopicCommands(program: Command): void {
     .description('create the hub topics (raw per insurer, canonical, DLQ) or bring them up to spec')
     .option('--insurers <codes>', 'comma-separated insurer codes', DEFAULT_INSURERS.join(','))
     .action(async (opts: { insurers: string }) => {
-      const [{ topicSpecs }, { createKafkaFromConfig, TopicAdmin }] = await Promise.all([
+      const [{ DEFAULT_TOPIC_LAYOUT, topicSpecs }, { createKafkaFromConfig, TopicAdmin }] = await Promise.all([
         import('@ajx/contracts'),
         import('@ajx/messaging'),
       ]);
-      const config = cliConfig();
+      const { RetentionConfig } = await import('../privacy/retention.config');
+      const config = cliConfig(RetentionConfig);
       const kafka = createKafkaFromConfig(config, 'ajx-cli');
       const insurers = opts.insurers
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-      const result = await new TopicAdmin(kafka, config.AJX_TOPIC_PREFIX).ensure(topicSpecs(insurers));
+      const rawDays = config.AJX_RETENTION_RAW_DAYS;
+      const result = await new TopicAdmin(kafka, config.AJX_TOPIC_PREFIX).ensure(
+        topicSpecs(insurers, { ...DEFAULT_TOPIC_LAYOUT, rawRetentionMs: rawDays > 0 ? rawDays * 86_400_000 : -1 }),
+      );
       process.stderr.write(
         `topics: created ${result.created.length}, grown ${result.grown.length}, ` +
           `reconfigured ${result.reconfigured.length}, unchanged ${result.unchanged.length}\n`,

@@ -148,7 +148,10 @@ describe('ajx supervise', () => {
   });
 
   it.each([
-    [['--pack', 'hangzhou@1'], '--pack hangzhou@1: no built-in rule pack hangzhou@1 (built in: default@1, jining@1)'],
+    [
+      ['--pack', 'hangzhou@1'],
+      '--pack hangzhou@1: no built-in rule pack hangzhou@1 (built in: default@1, default@2, jining@1, jining@2)',
+    ],
     [['--pack', 'jining'], '--pack jining: rule pack "jining" is not of the form <id>@<version>'],
     [['--as-of', '2024-02-30'], '--as-of "2024-02-30": not a date YYYY-MM-DD'],
     [['--events', '/nonexistent/events.ndjson'], '--events /nonexistent/events.ndjson: no such file'],

@@ -38,7 +38,7 @@ export class NotificationsAdminController {
   }
 
   @Get('escalations')
-  @ApiOperation({ summary: 'Major-hazard escalations (urgent lane) by state' })
+  @ApiOperation({ summary: 'Escalations of the urgent lane (major hazards, urgent accidents) by state and kind' })
   @ApiOkResponse({ type: [EscalationDto] })
   list(
     @Query() q: EscalationsQueryDto,

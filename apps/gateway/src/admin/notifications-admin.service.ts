@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '@ajx/audit';
-import { HazardEscalationRepository, WebhookOutboxRepository } from '@ajx/dept-store';
+import { UrgentEscalationRepository, WebhookOutboxRepository } from '@ajx/dept-store';
 import type { Principal } from '@ajx/identity';
 import { type DeliveriesPageDto, deliveryDto } from '../dept/dto/feed.dto';
 import type {
@@ -15,7 +15,7 @@ import type {
 export class NotificationsAdminService {
   constructor(
     private readonly outbox: WebhookOutboxRepository,
-    private readonly escalations: HazardEscalationRepository,
+    private readonly escalations: UrgentEscalationRepository,
     private readonly audit: AuditLog,
   ) {}
 
@@ -49,15 +49,17 @@ export class NotificationsAdminService {
   }
 
   async escalationList(q: EscalationsQueryDto, me: Principal, rid?: string): Promise<EscalationDto[]> {
-    const rows = await this.escalations.list(q.state ?? null, null, q.limit ?? 100);
+    const rows = await this.escalations.list(q.state ?? null, null, q.limit ?? 100, q.kind ?? null);
+    const acks = await this.escalations.acknowledgements(rows);
     await this.audit.record({
       actor: me.id,
       action: 'admin.escalations',
       outcome: 'ok',
-      details: { state: q.state ?? null, returned: rows.length },
+      details: { state: q.state ?? null, kind: q.kind ?? null, returned: rows.length },
       requestId: rid,
     });
     return rows.map((e) => ({
+      kind: e.kind,
       insurer: e.insurer,
       subject: e.subject,
       version: e.version,
@@ -68,6 +70,15 @@ export class NotificationsAdminService {
       acknowledgedBy: e.acknowledgedBy,
       acknowledgedAt: e.acknowledgedAt?.toISOString() ?? null,
       closedReason: e.closedReason,
+      acknowledgements: acks
+        .filter((a) => a.kind === e.kind && a.insurer === e.insurer && a.subject === e.subject)
+        .map((a) => ({
+          department: a.departmentId,
+          tier: a.tier,
+          version: a.version,
+          at: a.at.toISOString(),
+          note: a.note,
+        })),
     }));
   }
 }

@@ -1,4 +1,3 @@
-import { builtInRulePackBySpec } from '@ajx/authz';
 import { DEPARTMENT_POLICY, IdentityModule } from '@ajx/identity';
 import { GatewayConfig } from '../gateway.config';
 import { rulePackDepartmentPolicy } from './rule-pack-department.policy';
@@ -10,5 +9,5 @@ import { rulePackDepartmentPolicy } from './rule-pack-department.policy';
 export const GatewayIdentityModule = IdentityModule.register({
   provide: DEPARTMENT_POLICY,
   inject: [GatewayConfig],
-  useFactory: (config: GatewayConfig) => rulePackDepartmentPolicy(builtInRulePackBySpec(config.AJX_RULE_PACK)),
+  useFactory: (config: GatewayConfig) => rulePackDepartmentPolicy(config.rulePack()),
 });

@@ -9,7 +9,7 @@ import {
   requestTargetPayload,
   verifySignature,
 } from '@ajx/interchange-protocol';
-import { endpointKeyring, type InterchangeEndpoint } from '@ajx/interchange-store';
+import { endpointKeyring, endpointOfKey, type InterchangeEndpoint } from '@ajx/interchange-store';
 import { REDIS } from '@ajx/redis';
 import type Redis from 'ioredis';
 import { GatewayConfig } from '../gateway.config';
@@ -50,7 +50,7 @@ export interface SignedCaller {
 @Injectable()
 export class InterchangeAuthenticator {
   private readonly keyring: Keyring;
-  private readonly byKey: Map<string, InterchangeEndpoint>;
+  private readonly endpoints: InterchangeEndpoint[];
 
   constructor(
     private readonly config: GatewayConfig,
@@ -59,7 +59,7 @@ export class InterchangeAuthenticator {
   ) {
     const endpoints = config.interchangeEndpoints();
     this.keyring = endpointKeyring(endpoints);
-    this.byKey = new Map(endpoints.map((e) => [e.key.keyId, e]));
+    this.endpoints = endpoints;
   }
 
   async authenticate(req: Request): Promise<SignedCaller> {
@@ -87,7 +87,13 @@ export class InterchangeAuthenticator {
         new InterchangeError('REPLAYED', 'this signed request was already received; sign every attempt anew'),
       );
     }
-    const endpoint = this.byKey.get(check.key.keyId)!;
+    const { endpoint, until } = endpointOfKey(this.endpoints, check.key.keyId)!;
+    // A key kept for a rotation's overlap stops being accepted at its `until`.
+    if (until && Date.now() > until.getTime()) {
+      throw protocolError(
+        new InterchangeError('UNKNOWN_KEY', `key ${check.key.keyId} was accepted until ${until.toISOString()}`),
+      );
+    }
     const principal = await this.principals.get(endpoint.principal);
     if (
       !principal ||

@@ -4,13 +4,37 @@ import type { RecordKind } from '@ajx/contracts';
 import { departmentScopeOf, DeptViewRepository, type ViewCursor, type ViewRow } from '@ajx/dept-store';
 import type { Principal } from '@ajx/identity';
 import { apiError } from '../http/api-error';
-import { type DeptPageDto, type DeptQueryDto, type DeptRecordDto, KIND_PATHS, type KindPath } from './dto/dept.dto';
+import {
+  COLLECTION_FILTERS,
+  type DeptPageDto,
+  type DeptQueryDto,
+  type DeptRecordDto,
+  KIND_PATHS,
+  type KindPath,
+} from './dto/dept.dto';
 
 /** The record kind of a collection path (`policies` → policy); 404 for any other path. */
-function kindOf(path: string): RecordKind {
+export function kindOfCollection(path: string): RecordKind {
   const kind = KIND_PATHS[path as KindPath] as (typeof KIND_PATHS)[KindPath] | undefined;
-  if (!kind) throw apiError(404, 'NOT_FOUND', `no such collection ${path}; use policies, services or hazards`);
+  if (!kind) throw apiError(404, 'NOT_FOUND', `no such collection ${path}; use ${Object.keys(KIND_PATHS).join(', ')}`);
   return kind;
+}
+
+/** The filters must fit the collection: its statuses and levels, a period only where the kind has a date. */
+function checkFilters(collection: string, kind: RecordKind, q: DeptQueryDto): void {
+  const f = COLLECTION_FILTERS[kind];
+  const refuse = (message: string) => apiError(400, 'INVALID_QUERY', message);
+  if (q.status !== undefined && !f.statuses.includes(q.status))
+    throw refuse(`status ${q.status} is not one of ${collection}: ${f.statuses.join(', ')}`);
+  if (q.level !== undefined && !f.levels.includes(q.level))
+    throw refuse(
+      f.levels.length
+        ? `level ${q.level} is not one of ${collection}: ${f.levels.join(', ')}`
+        : `${collection} have no level to filter by`,
+    );
+  if ((q.from !== undefined || q.to !== undefined) && f.period === null)
+    throw refuse(`${collection} have no date to filter by from/to (accidents and claims have)`);
+  if (q.from !== undefined && q.to !== undefined && q.from > q.to) throw refuse(`from ${q.from} is after to ${q.to}`);
 }
 
 function toDto(r: ViewRow): DeptRecordDto {
@@ -58,7 +82,8 @@ export class DeptService {
   ) {}
 
   async page(principal: Principal, collection: string, q: DeptQueryDto, requestId?: string): Promise<DeptPageDto> {
-    const kind = kindOf(collection);
+    const kind = kindOfCollection(collection);
+    checkFilters(collection, kind, q);
     const scope = departmentScopeOf(principal);
     const limit = q.limit ?? 100;
     const rows = await this.views.page(
@@ -72,6 +97,8 @@ export class DeptService {
         level: q.level,
         updatedSince: q.updatedSince ? new Date(q.updatedSince) : undefined,
         insurer: q.insurer,
+        recordFrom: q.from,
+        recordTo: q.to,
       },
       q.after ? decodeViewCursor(q.after) : null,
       limit,
@@ -97,7 +124,7 @@ export class DeptService {
   ): Promise<DeptRecordDto> {
     if (insurer !== undefined && !/^[A-Z][A-Z0-9_]{1,31}$/.test(insurer))
       throw apiError(400, 'INVALID_QUERY', 'insurer must be an insurer code');
-    const kind = kindOf(collection);
+    const kind = kindOfCollection(collection);
     const rows = await this.views.bySubject(departmentScopeOf(principal), kind, subject, insurer);
     const outcome = rows.length === 1 ? 'ok' : 'denied';
     await this.audit.record({

@@ -14,6 +14,7 @@ import { CurrentPrincipal, RequestId, Roles } from '../auth/auth.decorators';
 import { writeEventStream } from '../http/event-stream';
 import { DeptWebhookService } from './dept-webhook.service';
 import {
+  AckBodyDto,
   AckQueryDto,
   AcknowledgementDto,
   DeliveriesPageDto,
@@ -26,7 +27,7 @@ import {
 } from './dto/feed.dto';
 import { FeedStreamService } from './feed-stream.service';
 import { FeedService } from './feed.service';
-import { HazardAckService } from './hazard-ack.service';
+import { UrgentAckService } from './urgent-ack.service';
 
 /** Registered before DeptController, whose `:collection` routes would otherwise take these paths. */
 @ApiTags('department')
@@ -38,7 +39,7 @@ export class FeedController {
     private readonly feed: FeedService,
     private readonly streams: FeedStreamService,
     private readonly webhooks: DeptWebhookService,
-    private readonly acks: HazardAckService,
+    private readonly acks: UrgentAckService,
   ) {}
 
   @Get('feed')
@@ -97,14 +98,58 @@ export class FeedController {
 
   @Post('hazards/:subject/ack')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Acknowledge a major hazard of the urgent lane: its escalation stops' })
+  @ApiOperation({
+    summary: 'Acknowledge a major hazard of the urgent lane, optionally with a note (处置意见): its escalation stops',
+  })
   @ApiOkResponse({ type: AcknowledgementDto })
   acknowledge(
+    @Param('subject') subject: string,
+    @Query() q: AckQueryDto,
+    @Body() body: AckBodyDto,
+    @CurrentPrincipal() me: Principal,
+    @RequestId() rid?: string,
+  ) {
+    return this.acks.acknowledge(me, 'hazard', subject, q.insurer, body.note ?? null, rid);
+  }
+
+  @Get('hazards/:subject/ack')
+  @ApiOperation({ summary: "A major hazard's place in the urgent lane and its acknowledgements with their notes" })
+  @ApiOkResponse({ type: AcknowledgementDto })
+  hazardAcknowledgements(
     @Param('subject') subject: string,
     @Query() q: AckQueryDto,
     @CurrentPrincipal() me: Principal,
     @RequestId() rid?: string,
   ) {
-    return this.acks.acknowledge(me, subject, q.insurer, rid);
+    return this.acks.state(me, 'hazard', subject, q.insurer, rid);
+  }
+
+  @Post('accidents/:subject/ack')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Acknowledge an urgent accident (a death, or graded 较大 and above), optionally with a note (处置意见): its escalation stops',
+  })
+  @ApiOkResponse({ type: AcknowledgementDto })
+  acknowledgeAccident(
+    @Param('subject') subject: string,
+    @Query() q: AckQueryDto,
+    @Body() body: AckBodyDto,
+    @CurrentPrincipal() me: Principal,
+    @RequestId() rid?: string,
+  ) {
+    return this.acks.acknowledge(me, 'accident', subject, q.insurer, body.note ?? null, rid);
+  }
+
+  @Get('accidents/:subject/ack')
+  @ApiOperation({ summary: "An urgent accident's place in the urgent lane and its acknowledgements with their notes" })
+  @ApiOkResponse({ type: AcknowledgementDto })
+  accidentAcknowledgements(
+    @Param('subject') subject: string,
+    @Query() q: AckQueryDto,
+    @CurrentPrincipal() me: Principal,
+    @RequestId() rid?: string,
+  ) {
+    return this.acks.state(me, 'accident', subject, q.insurer, rid);
   }
 }

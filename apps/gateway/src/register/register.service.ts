@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '@ajx/audit';
-import { builtInRulePackBySpec, findKindRule, jurisdictionPrefix, type RulePack } from '@ajx/authz';
+import { findKindRule, jurisdictionPrefix, type RulePack } from '@ajx/authz';
 import type { Sector } from '@ajx/contracts';
 import type { Principal } from '@ajx/identity';
 import {
@@ -34,7 +34,7 @@ export class RegisterService {
     private readonly repo: RegisterRepository,
     private readonly audit: AuditLog,
   ) {
-    this.pack = builtInRulePackBySpec(config.AJX_RULE_PACK);
+    this.pack = config.rulePack();
   }
 
   /** What a principal may submit and read: its region subtree and, for a sector department, its sectors. */

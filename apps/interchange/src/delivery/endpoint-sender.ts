@@ -186,6 +186,7 @@ export class EndpointSender {
     while (!this.stopping) {
       const st = (await state.endpoint(id))!;
       this.deps.metrics.watermark.set({ endpoint: id }, st.watermark);
+      this.deps.metrics.halted.set({ endpoint: id }, st.haltedAt ? 1 : 0);
       this.logProgress(st);
       if (st.haltedAt) {
         await this.sleeper.sleep(this.settings.standbyMs);
@@ -399,6 +400,7 @@ export class EndpointSender {
       outcome.action === 'split' ? `${outcome.reason} for a single entry (seq ${b.firstSeq})` : outcome.reason;
     await state.halt(this.endpoint.id, `batch ${b.batchId}: ${reason}`);
     this.deps.metrics.halts.inc({ endpoint: this.endpoint.id });
+    this.deps.metrics.halted.set({ endpoint: this.endpoint.id }, 1);
     this.lastError = reason;
     this.logger.error(
       `halted on batch ${b.batchId} (seq ${b.firstSeq}–${b.lastSeq}): ${reason}. Nothing is dropped: the batch ` +

@@ -11,6 +11,7 @@ export class InterchangeMetrics {
   readonly halts: Counter<'endpoint'>;
   readonly manifests: Counter<'endpoint' | 'status'>;
   readonly watermark: Gauge<'endpoint'>;
+  readonly halted: Gauge<'endpoint'>;
   readonly holding: Gauge<'endpoint'>;
 
   constructor(metrics: MetricsRegistry) {
@@ -48,6 +49,12 @@ export class InterchangeMetrics {
     this.watermark = new Gauge({
       name: 'ajx_interchange_watermark',
       help: 'Highest canonical seq the provincial system acknowledged',
+      labelNames: ['endpoint'],
+      registers,
+    });
+    this.halted = new Gauge({
+      name: 'ajx_interchange_halted',
+      help: '1 while the endpoint is halted (an operator must act; nothing is dropped), else 0',
       labelNames: ['endpoint'],
       registers,
     });

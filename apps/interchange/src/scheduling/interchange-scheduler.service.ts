@@ -1,6 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InterchangeStateRepository } from '@ajx/interchange-store';
-import { redisOptions } from '@ajx/redis';
+import { redisConnectionOptions } from '@ajx/redis';
 import { type Job, Queue, Worker } from 'bullmq';
 import { InterchangeSenders } from '../delivery/interchange-senders.service';
 import { InterchangeConfig, SCHEDULE_TZ } from '../interchange.config';
@@ -39,7 +39,7 @@ export class InterchangeScheduler implements OnApplicationBootstrap, BeforeAppli
   }
 
   private async install(): Promise<void> {
-    const connection = redisOptions(this.config.AJX_REDIS_URL);
+    const connection = redisConnectionOptions(this.config);
     const prefix = this.config.AJX_REDIS_PREFIX;
     this.queue = new Queue(INTERCHANGE_QUEUE, { connection, prefix });
     this.queue.on('error', (err) => this.logger.warn(`scheduler queue: ${err.message}`));

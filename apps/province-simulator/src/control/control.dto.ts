@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { RECORD_KINDS } from '@ajx/contracts';
 import { FAULT_MODES, type FaultMode } from '../interchange/fault-injector';
 
 const ERROR_STATUSES = [429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
@@ -80,7 +81,7 @@ export class LogRowDto {
   @ApiProperty() eventId!: string;
   @ApiProperty() subject!: string;
   @ApiProperty() insurer!: string;
-  @ApiProperty({ enum: ['policy', 'service', 'hazard'] }) kind!: string;
+  @ApiProperty({ enum: RECORD_KINDS }) kind!: string;
   @ApiProperty() type!: string;
   @ApiProperty() version!: number;
   @ApiProperty() uscc!: string;

@@ -1,5 +1,6 @@
 import { Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { ReadinessCheck } from '@ajx/observability';
+import { pgConnection } from '@ajx/persistence';
 import { DataSource } from 'typeorm';
 import { ProvinceSimulatorConfig } from '../province-simulator.config';
 import { PROVINCE_SIM_MIGRATIONS } from './migrations';
@@ -13,9 +14,11 @@ export class ProvinceSimDatabase implements OnApplicationShutdown {
 
   static async open(config: ProvinceSimulatorConfig): Promise<ProvinceSimDatabase> {
     const schema = config.AJX_PROVINCE_SIM_SCHEMA;
+    const connection = pgConnection(config);
     const dataSource = new DataSource({
       type: 'postgres',
-      url: config.AJX_DATABASE_URL,
+      url: connection.url,
+      ssl: connection.ssl || undefined,
       applicationName: 'ajx-province-simulator',
       schema,
       entities: [],

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { RECORD_KINDS, SECTORS, V1_RECORD_KINDS, type RecordKind, type Sector } from '@ajx/contracts';
+import { RECORD_KINDS, SECTORS, type RecordKind, type Sector } from '@ajx/contracts';
 import { DEPARTMENT_LEVELS, type Department, type DepartmentLevel } from '../department/department.types';
 import { builtInRulePacks } from '../rule-pack/built-in-rule-packs';
 import { loadRulePack } from '../rule-pack/rule-pack.loader';
@@ -26,7 +26,7 @@ const randomPack: fc.Arbitrary<RulePack> = fc
     rules: fc.array(
       fc.record({
         sectors: fc.oneof(fc.constant('all' as const), nonEmptySubarray(SECTORS)),
-        records: nonEmptySubarray(V1_RECORD_KINDS),
+        records: nonEmptySubarray(RECORD_KINDS),
         personal: fc.constantFrom('visible', 'masked'),
         commercial: fc.constantFrom('visible', 'masked'),
         urgentRole: fc.constantFrom('sector', 'none'),
@@ -36,6 +36,8 @@ const randomPack: fc.Arbitrary<RulePack> = fc
   })
   .map(({ kinds, coordinatorAt, rules }) => {
     const coordinator = coordinatorAt % kinds.length;
+    // The coordinator receives accidents whenever another kind does (loadRulePack's urgent-lane rule).
+    const accidents = rules.some((r, i) => i !== coordinator && i < kinds.length && r.records.includes('accident'));
     return loadRulePack({
       id: 'random',
       version: 1,
@@ -43,7 +45,14 @@ const randomPack: fc.Arbitrary<RulePack> = fc
       kinds: kinds.map((kind, i) => {
         const rule = rules[i];
         if (i === coordinator)
-          return { ...rule, kind, name: kind, sectors: 'all', records: ['hazard'], urgentRole: 'coordinator' };
+          return {
+            ...rule,
+            kind,
+            name: kind,
+            sectors: 'all',
+            records: accidents ? ['hazard', 'accident'] : ['hazard'],
+            urgentRole: 'coordinator',
+          };
         const records =
           rule.urgentRole === 'sector' && !rule.records.includes('hazard') ? [...rule.records, 'hazard'] : rule.records;
         return { ...rule, kind, name: kind, records };
@@ -96,16 +105,21 @@ describe('EntitlementIndex against the naive scan of every department', () => {
     );
   });
 
-  it('urgentPlan() equals the reference, and everyone it notifies is entitled to the hazard', () => {
+  it('urgentPlan() equals the reference, and everyone it notifies is entitled to the record (hazard, accident)', () => {
     fc.assert(
       fc.property(world, ({ pack, departments, scopes }) => {
         const index = new EntitlementIndex(pack, departments);
         for (const s of scopes) {
           const plan = urgentPlan(s, index);
           expect(plan).toEqual(referenceUrgentPlan(pack, departments, s));
-          const entitled = new Set(index.entitled({ ...s, kind: 'hazard' }).map((e) => e.departmentId));
+          if (s.kind === 'hazard')
+            expect(urgentPlan({ regionCode: s.regionCode, sector: s.sector }, index)).toEqual(plan);
+          const entitled = new Set(index.entitled(s).map((e) => e.departmentId));
           for (const id of [...plan.county, ...plan.city, ...plan.province]) expect(entitled.has(id)).toBe(true);
-          // Coordinator departments over the region are always notified.
+          // Coordinator departments over the region are always notified of hazards, and of accidents when anyone
+          // receives accidents.
+          if (s.kind !== 'hazard' && s.kind !== 'accident') continue;
+          if (s.kind === 'accident' && !pack.kinds.some((k) => k.records.includes('accident'))) continue;
           const coordinatorKinds = pack.kinds.filter((k) => k.urgentRole === 'coordinator').map((k) => k.kind);
           const countyCoordinators = departments.filter(
             (d) => d.level === 'county' && d.regionCode === s.regionCode && coordinatorKinds.includes(d.kind),

@@ -8,6 +8,8 @@ import { scopeOf, withdrawals, type Entitlement } from './entitlement.types';
 const defaultPack = builtInRulePack('default', 1);
 const jiningPack = builtInRulePack('jining', 1);
 const defaults = new EntitlementIndex(defaultPack, entitlementMatrix(defaultPack).departments);
+const defaultV2Pack = builtInRulePack('default', 2);
+const defaultsV2 = new EntitlementIndex(defaultV2Pack, entitlementMatrix(defaultV2Pack).departments);
 const jining = new EntitlementIndex(jiningPack, entitlementMatrix(jiningPack).departments);
 
 const ids = (list: readonly Entitlement[]) => list.map((e) => e.departmentId);
@@ -76,6 +78,32 @@ describe('EntitlementIndex.entitled (default pack)', () => {
     expect(() => defaults.entitled({ kind: 'policy', regionCode: '3301', sector: 'fishery' })).toThrow(
       'scope region must be a 6-digit code',
     );
+  });
+});
+
+describe('EntitlementIndex.entitled (default@2: accidents and claims)', () => {
+  it('gives accidents to emergency and the sector department, masked commercially for the latter; not the regulator', () => {
+    const result = defaultsV2.entitled({ kind: 'accident', regionCode: '330102', sector: 'construction' });
+    expect(ids(result)).toEqual(atLevels(ZJ_ALL_LEVELS, ['construction', 'emergency']));
+    expect(result.find((e) => e.departmentId === '330102-construction')).toMatchObject({ commercial: 'masked' });
+    // The regulator still has no accidents under v1's pack, which gives nobody accidents or claims.
+    expect(defaults.entitled({ kind: 'accident', regionCode: '330102', sector: 'construction' })).toEqual([]);
+    expect(defaults.entitled({ kind: 'claim', regionCode: '330102', sector: 'construction' })).toEqual([]);
+  });
+
+  it('gives claims to emergency, the sector department and the financial regulator (amounts visible to it)', () => {
+    const result = defaultsV2.entitled({ kind: 'claim', regionCode: '330102', sector: 'construction' });
+    expect(ids(result)).toEqual(atLevels(ZJ_ALL_LEVELS, ['construction', 'emergency', 'financial_regulator']));
+    expect(result.find((e) => e.departmentId === '330100-financial_regulator')).toMatchObject({
+      personal: 'masked',
+      commercial: 'visible',
+    });
+    // Another sector's claims are not the construction department's.
+    expect(
+      ids(defaultsV2.entitled({ kind: 'claim', regionCode: '330102', sector: 'road_transport' })).some((id) =>
+        id.endsWith('-construction'),
+      ),
+    ).toBe(false);
   });
 });
 
@@ -257,6 +285,23 @@ describe('urgentPlan', () => {
     ]);
   });
 
+  it('carries urgent accidents like major hazards, to the departments that receive accidents', () => {
+    expect(urgentPlan({ kind: 'accident', regionCode: '330102', sector: 'construction' }, defaultsV2)).toEqual(
+      urgentPlan({ regionCode: '330102', sector: 'construction' }, defaultsV2),
+    );
+    expect(urgentPlan({ kind: 'accident', regionCode: '330106', sector: 'hazardous_chemicals' }, defaultsV2)).toEqual({
+      county: [],
+      city: ['330100-emergency'],
+      province: ['330000-emergency'],
+    });
+    // Under a pack that gives nobody accidents, nobody is in an accident's lane.
+    expect(urgentPlan({ kind: 'accident', regionCode: '330102', sector: 'construction' }, defaults)).toEqual({
+      county: [],
+      city: [],
+      province: [],
+    });
+  });
+
   it('never includes kinds without an urgent role (the financial regulator)', () => {
     const plan = urgentPlan({ regionCode: '330102', sector: 'other' }, defaults);
     expect([...plan.county, ...plan.city, ...plan.province].some((id) => id.includes('financial'))).toBe(false);
@@ -280,7 +325,10 @@ describe('urgentPlan', () => {
 
   it('refuses unknown sectors and malformed regions', () => {
     expect(() => urgentPlan({ regionCode: '330102', sector: 'mining' as never }, defaults)).toThrow(
-      'unknown sector in scope',
+      'unknown record kind or sector in scope',
+    );
+    expect(() => urgentPlan({ kind: 'finding' as never, regionCode: '330102', sector: 'other' }, defaults)).toThrow(
+      'unknown record kind or sector in scope',
     );
     expect(() => urgentPlan({ regionCode: 'x', sector: 'other' }, defaults)).toThrow('6-digit');
   });

@@ -9,6 +9,7 @@ import {
   type Entitlement,
   type RecordScope,
   type UrgentPlan,
+  type UrgentScope,
 } from './entitlement.types';
 
 const REGION_CODE = /^\d{6}$/;
@@ -25,7 +26,7 @@ interface RegionTable {
   readonly county: Map<string, readonly Entitlement[]>;
 }
 
-/** Urgent-lane recipients of one sector: department ids of exactly that level, by region prefix. */
+/** Urgent-lane recipients of one (record kind, sector): department ids of exactly that level, by region prefix. */
 interface UrgentTable {
   readonly province: Map<string, readonly string[]>;
   readonly city: Map<string, readonly string[]>;
@@ -39,7 +40,7 @@ interface UrgentTable {
  */
 export class EntitlementIndex {
   private readonly tables = new Map<RecordKind, Map<Sector, RegionTable>>();
-  private readonly urgent = new Map<Sector, UrgentTable>();
+  private readonly urgent = new Map<RecordKind, Map<Sector, UrgentTable>>();
   private readonly departmentsById = new Map<string, Readonly<Department>>();
   private readonly grants = new Map<string, DepartmentGrant>();
 
@@ -60,7 +61,9 @@ export class EntitlementIndex {
     const own = new Map(
       RECORD_KINDS.map((k) => [k, new Map(SECTORS.map((s) => [s, emptyLists<Entitlement>()] as const))] as const),
     );
-    const urgentOwn = new Map(SECTORS.map((s) => [s, emptyLists<string>()] as const));
+    const urgentOwn = new Map(
+      RECORD_KINDS.map((k) => [k, new Map(SECTORS.map((s) => [s, emptyLists<string>()] as const))] as const),
+    );
     const sorted = [...this.departmentsById.values()].sort((a, b) => compareIds(a.id, b.id));
     for (const d of sorted) {
       const rule = rules.get(d.kind)!;
@@ -74,8 +77,10 @@ export class EntitlementIndex {
       for (const kind of rule.records)
         for (const sector of rule.sectors) pushTo(own.get(kind)!.get(sector)![d.level], prefix, entitlement);
       if (rule.urgentRole === 'none') continue;
-      // The coordinator hears of every sector's major hazards, a sector kind of its own sectors'.
-      for (const sector of rule.sectors) pushTo(urgentOwn.get(sector)![d.level], prefix, d.id);
+      // The coordinator hears of every sector's urgent records, a sector kind of its own sectors' — of the record
+      // kinds it receives (the lane only carries records to departments entitled to them).
+      for (const kind of rule.records)
+        for (const sector of rule.sectors) pushTo(urgentOwn.get(kind)!.get(sector)![d.level], prefix, d.id);
     }
 
     for (const kind of RECORD_KINDS) {
@@ -83,7 +88,8 @@ export class EntitlementIndex {
       for (const sector of SECTORS) bySector.set(sector, completeTable(own.get(kind)!.get(sector)!));
       this.tables.set(kind, bySector);
     }
-    for (const [sector, table] of urgentOwn) this.urgent.set(sector, freezeLists(table));
+    for (const [kind, bySector] of urgentOwn)
+      this.urgent.set(kind, new Map([...bySector].map(([sector, table]) => [sector, freezeLists(table)] as const)));
   }
 
   /** The departments entitled to a record of this scope, sorted by department id. Do not mutate the result. */
@@ -98,12 +104,13 @@ export class EntitlementIndex {
   }
 
   /**
-   * Urgent-lane recipients of a major hazard of an enterprise in this county and sector: per level, the departments
-   * of the enterprise's county / city / province whose kind is the coordinator or supervises the sector.
+   * Urgent-lane recipients of an urgent record (default a major hazard) of an enterprise in this county and sector:
+   * per level, the departments of the enterprise's county / city / province whose kind is the coordinator or
+   * supervises the sector, and receives records of that kind.
    */
-  urgentRecipients(scope: Pick<RecordScope, 'regionCode' | 'sector'>): UrgentPlan {
-    const table = this.urgent.get(scope.sector);
-    if (table === undefined) throw new TypeError(`unknown sector in scope ${describe(scope)}`);
+  urgentRecipients(scope: UrgentScope): UrgentPlan {
+    const table = this.urgent.get(scope.kind ?? 'hazard')?.get(scope.sector);
+    if (table === undefined) throw new TypeError(`unknown record kind or sector in scope ${describe(scope)}`);
     const region = scope.regionCode;
     if (!REGION_CODE.test(region)) throw new TypeError(`scope region must be a 6-digit code: ${describe(scope)}`);
     return {
@@ -135,7 +142,7 @@ export function grantOf(pack: RulePack, department: Department): DepartmentGrant
 }
 
 /** `urgentPlan(scope, index)`: the pure routing of the urgent lane (timers and acknowledgements live elsewhere). */
-export function urgentPlan(scope: Pick<RecordScope, 'regionCode' | 'sector'>, index: EntitlementIndex): UrgentPlan {
+export function urgentPlan(scope: UrgentScope, index: EntitlementIndex): UrgentPlan {
   return index.urgentRecipients(scope);
 }
 

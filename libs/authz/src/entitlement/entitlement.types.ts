@@ -17,7 +17,17 @@ export interface Entitlement {
   readonly commercial: Visibility;
 }
 
-/** The departments to notify of a major hazard, tier by tier (escalation goes county → city → province). */
+/**
+ * Where an urgent record (a major hazard, an urgent accident) arises: its enterprise's county and sector, and its kind
+ * (default `hazard`): only departments that receive records of that kind are in its urgent lane.
+ */
+export interface UrgentScope {
+  kind?: RecordKind;
+  regionCode: string;
+  sector: Sector;
+}
+
+/** The departments to notify of an urgent record, tier by tier (escalation goes county → city → province). */
 export interface UrgentPlan {
   readonly county: readonly string[];
   readonly city: readonly string[];

@@ -1,4 +1,4 @@
-import type { HazardRecord, PolicyRecord, ServiceRecord } from '@ajx/contracts';
+import type { AccidentRecord, ClaimRecord, HazardRecord, PolicyRecord, ServiceRecord } from '@ajx/contracts';
 import { maskRecord, type FieldVisibility } from './record.mask';
 
 // Canonical records as the normaliser produces them for shared/samples (PINGAN s2).
@@ -80,6 +80,50 @@ const hazard: HazardRecord = {
   status: 'open',
   rectifiedAt: null,
 };
+// Canonical records as the normaliser produces them for shared/samples-v2 (CPIC s1).
+const accident: AccidentRecord = {
+  accidentId: 'CPICSG2024296945',
+  insurer: 'CPIC',
+  action: 'reported',
+  version: 1,
+  policyNo: 'CPICAZ2024101101',
+  enterprise: {
+    uscc: '91330111MA2H3K8L9C',
+    name: '杭州富阳金属制品有限公司',
+    regionCode: '330111',
+    sector: 'metal_smelting',
+  },
+  occurredAt: '2024-08-03T14:20:00+08:00',
+  location: '熔炼车间',
+  category: 'burn',
+  grade: 'general',
+  deaths: 2,
+  seriousInjuries: 0,
+  minorInjuries: 3,
+  directLossFen: 182000000,
+  description: '钢水外溢造成灼烫',
+  status: 'open',
+  reportedToAuthorityAt: '2024-08-03T14:50:00+08:00',
+};
+const claim: ClaimRecord = {
+  claimNo: 'CPICPA2025222798',
+  insurer: 'CPIC',
+  action: 'paid',
+  version: 4,
+  policyNo: 'CPICAZ2024101101',
+  accidentId: 'CPICSG2024296945',
+  enterprise: accident.enterprise,
+  filedAt: '2024-08-04T09:00:00+08:00',
+  documentsCompleteAt: '2024-08-20T09:00:00+08:00',
+  decidedAt: '2024-09-01T09:00:00+08:00',
+  decision: 'accept',
+  agreedAt: '2024-09-05T09:00:00+08:00',
+  paidAt: '2024-09-10T09:00:00+08:00',
+  claimedFen: 120000000,
+  agreedFen: 110000000,
+  paidFen: 110000000,
+  victims: 5,
+};
 
 const VISIBLE: FieldVisibility = { personal: 'visible', commercial: 'visible' };
 const SECTOR_DEPT: FieldVisibility = { personal: 'visible', commercial: 'masked' };
@@ -140,15 +184,34 @@ describe('maskRecord', () => {
     expect(maskRecord('hazard', hazard, ALL_MASKED)).toEqual(hazard);
   });
 
+  it('nulls the direct loss of an accident where commercial fields are masked; casualties are no personal field', () => {
+    expect(maskRecord('accident', accident, SECTOR_DEPT)).toEqual({ ...accident, directLossFen: null });
+    expect(maskRecord('accident', accident, REGULATOR)).toEqual(accident);
+  });
+
+  it('nulls the amounts of a claim where commercial fields are masked, and nothing else', () => {
+    expect(maskRecord('claim', claim, SECTOR_DEPT)).toEqual({
+      ...claim,
+      claimedFen: null,
+      agreedFen: null,
+      paidFen: null,
+    });
+    expect(maskRecord('claim', claim, REGULATOR)).toEqual(claim);
+  });
+
   it('returns the canonical content unchanged for a fully entitled department', () => {
     expect(maskRecord('policy', policy, VISIBLE)).toEqual(policy);
     expect(maskRecord('service', service, VISIBLE)).toEqual(service);
+    expect(maskRecord('accident', accident, VISIBLE)).toEqual(accident);
+    expect(maskRecord('claim', claim, VISIBLE)).toEqual(claim);
   });
 
   it.each([
     ['policy', policy],
     ['service', service],
     ['hazard', hazard],
+    ['accident', accident],
+    ['claim', claim],
   ] as const)('never mutates the %s and shares no object with it', (kind, record) => {
     const before = structuredClone(record);
     for (const entitlement of [VISIBLE, SECTOR_DEPT, REGULATOR, ALL_MASKED]) {
@@ -164,6 +227,7 @@ describe('maskRecord', () => {
       'maskRecord: not a policy record (no premium)',
     );
     expect(() => maskRecord('service', hazard as never, VISIBLE)).toThrow('not a service record (no staff)');
-    expect(() => maskRecord('claim' as never, policy as never, VISIBLE)).toThrow('unknown record kind "claim"');
+    expect(() => maskRecord('claim', accident as never, VISIBLE)).toThrow('not a claim record (no claimNo)');
+    expect(() => maskRecord('finding' as never, policy as never, VISIBLE)).toThrow('unknown record kind "finding"');
   });
 });

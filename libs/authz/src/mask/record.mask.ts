@@ -1,6 +1,21 @@
-import type { HazardRecord, PolicyRecord, RecordOfKind, ServiceRecord, V1RecordKind } from '@ajx/contracts';
+import type {
+  AccidentRecord,
+  ClaimRecord,
+  HazardRecord,
+  PolicyRecord,
+  RecordKind,
+  RecordOfKind,
+  ServiceRecord,
+} from '@ajx/contracts';
 import type { Visibility } from '../rule-pack/rule-pack.types';
-import type { HazardView, PolicyView, ServiceView, ViewOfKind } from '../view/department-view.types';
+import type {
+  AccidentView,
+  ClaimView,
+  HazardView,
+  PolicyView,
+  ServiceView,
+  ViewOfKind,
+} from '../view/department-view.types';
 import { maskCertificateNo, maskName, maskNullable, maskPhone } from './field.masks';
 
 /** How a department sees the field classes of a record (an `Entitlement` is one). */
@@ -9,11 +24,20 @@ export interface FieldVisibility {
   readonly commercial: Visibility;
 }
 
-/** A member only records of that kind have (a hazard has a `policyNo` and a `serviceId` too). */
-const KIND_MARK: Readonly<Record<V1RecordKind, string>> = {
-  policy: 'premium',
-  service: 'staff',
-  hazard: 'hazardId',
+/** How one record kind is masked. A further kind is one more entry of {@link RECORD_MASKS}. */
+interface KindMask<K extends RecordKind> {
+  /** A member only records of this kind have (a hazard has a `policyNo` and a `serviceId` too). */
+  readonly mark: string;
+  /** A copy sharing no object with the record; `personal` / `commercial`: mask that class. */
+  mask(record: RecordOfKind[K], personal: boolean, commercial: boolean): ViewOfKind[K];
+}
+
+const RECORD_MASKS: { readonly [K in RecordKind]: KindMask<K> } = {
+  policy: { mark: 'premium', mask: maskPolicy },
+  service: { mark: 'staff', mask: maskService },
+  hazard: { mark: 'hazardId', mask: copyHazard },
+  accident: { mark: 'accidentId', mask: maskAccident },
+  claim: { mark: 'claimNo', mask: maskClaim },
 };
 
 /**
@@ -21,25 +45,16 @@ const KIND_MARK: Readonly<Record<V1RecordKind, string>> = {
  * the result), personal and commercial fields masked as the entitlement says. Applied before the view row is
  * written, so the stored row is already masked.
  */
-export function maskRecord<K extends V1RecordKind>(
+export function maskRecord<K extends RecordKind>(
   kind: K,
   record: RecordOfKind[K],
   entitlement: FieldVisibility,
 ): ViewOfKind[K] {
-  const mark = KIND_MARK[kind] as string | undefined;
-  if (mark === undefined) throw new TypeError(`maskRecord: unknown record kind ${JSON.stringify(kind)}`);
-  if (typeof record !== 'object' || record === null || !(mark in record))
-    throw new TypeError(`maskRecord: not a ${kind} record (no ${mark})`);
-  const personal = entitlement.personal === 'masked';
-  const commercial = entitlement.commercial === 'masked';
-  switch (kind) {
-    case 'policy':
-      return maskPolicy(record as PolicyRecord, personal, commercial) as ViewOfKind[K];
-    case 'service':
-      return maskService(record as ServiceRecord, personal, commercial) as ViewOfKind[K];
-    default:
-      return copyHazard(record as HazardRecord) as ViewOfKind[K];
-  }
+  const rule = (RECORD_MASKS as unknown as Partial<Record<string, KindMask<K>>>)[kind];
+  if (rule === undefined) throw new TypeError(`maskRecord: unknown record kind ${JSON.stringify(kind)}`);
+  if (typeof record !== 'object' || record === null || !(rule.mark in record))
+    throw new TypeError(`maskRecord: not a ${kind} record (no ${rule.mark})`);
+  return rule.mask(record, entitlement.personal === 'masked', entitlement.commercial === 'masked');
 }
 
 function maskPolicy(r: PolicyRecord, personal: boolean, commercial: boolean): PolicyView {
@@ -74,4 +89,16 @@ function maskService(r: ServiceRecord, personal: boolean, commercial: boolean): 
 
 function copyHazard(r: HazardRecord): HazardView {
   return { ...r, enterprise: { ...r.enterprise } };
+}
+
+/** The direct economic loss is a commercial figure (what the insurer may have to pay); casualties are not personal. */
+function maskAccident(r: AccidentRecord, _personal: boolean, commercial: boolean): AccidentView {
+  return { ...r, enterprise: { ...r.enterprise }, directLossFen: commercial ? null : r.directLossFen };
+}
+
+/** A claim's amounts (claimed, agreed, paid) are commercial; it carries no personal field (victims is a count). */
+function maskClaim(r: ClaimRecord, _personal: boolean, commercial: boolean): ClaimView {
+  return commercial
+    ? { ...r, enterprise: { ...r.enterprise }, claimedFen: null, agreedFen: null, paidFen: null }
+    : { ...r, enterprise: { ...r.enterprise } };
 }

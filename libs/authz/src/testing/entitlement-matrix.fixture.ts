@@ -1,7 +1,7 @@
-import { SECTORS, V1_RECORD_KINDS } from '@ajx/contracts';
+import { RECORD_KINDS, SECTORS } from '@ajx/contracts';
 import type { Department, DepartmentLevel } from '../department/department.types';
 import type { RulePack } from '../rule-pack/rule-pack.types';
-import type { Entitlement, RecordScope, UrgentPlan } from '../entitlement/entitlement.types';
+import type { Entitlement, RecordScope, UrgentPlan, UrgentScope } from '../entitlement/entitlement.types';
 import { referenceEntitled, referenceUrgentPlan } from './entitlement.reference';
 
 /** A test fixture: one department per kind × level in two provinces, and the expected answer for any scope. */
@@ -14,7 +14,7 @@ export interface EntitlementMatrix {
   /** Every record kind × sector × region. */
   readonly scopes: readonly RecordScope[];
   expectedEntitlements(scope: RecordScope): Entitlement[];
-  expectedUrgentPlan(scope: Pick<RecordScope, 'regionCode' | 'sector'>): UrgentPlan;
+  expectedUrgentPlan(scope: UrgentScope): UrgentPlan;
 }
 
 interface MatrixArea {
@@ -64,7 +64,7 @@ export function entitlementMatrix(pack: RulePack): EntitlementMatrix {
     })),
   );
   const regions = Object.values(MATRIX_REGIONS);
-  const scopes = V1_RECORD_KINDS.flatMap((kind) =>
+  const scopes = RECORD_KINDS.flatMap((kind) =>
     SECTORS.flatMap((sector) => regions.map((regionCode) => ({ kind, sector, regionCode }))),
   );
   return {

@@ -1,7 +1,13 @@
 import type { Department } from '../department/department.types';
 import { inJurisdiction } from '../department/jurisdiction';
 import type { RulePack } from '../rule-pack/rule-pack.types';
-import { compareIds, type Entitlement, type RecordScope, type UrgentPlan } from '../entitlement/entitlement.types';
+import {
+  compareIds,
+  type Entitlement,
+  type RecordScope,
+  type UrgentPlan,
+  type UrgentScope,
+} from '../entitlement/entitlement.types';
 
 /**
  * The rules of docs/authorization.md spelled out as a scan of every department: the oracle `EntitlementIndex` is
@@ -23,15 +29,20 @@ export function referenceEntitled(
   return result.sort((a, b) => compareIds(a.departmentId, b.departmentId));
 }
 
-/** The urgent lane spelled out: per level, departments over the region whose kind coordinates or owns the sector. */
+/**
+ * The urgent lane spelled out: per level, departments over the region whose kind coordinates or owns the sector and
+ * receives the record kind (default hazard).
+ */
 export function referenceUrgentPlan(
   pack: RulePack,
   departments: readonly Department[],
-  scope: Pick<RecordScope, 'regionCode' | 'sector'>,
+  scope: UrgentScope,
 ): UrgentPlan {
+  const recordKind = scope.kind ?? 'hazard';
   const urgentKinds = new Set(
     pack.kinds
       .filter((k) => k.urgentRole === 'coordinator' || (k.urgentRole === 'sector' && k.sectors.includes(scope.sector)))
+      .filter((k) => k.records.includes(recordKind))
       .map((k) => k.kind),
   );
   const tier = (level: Department['level']) =>

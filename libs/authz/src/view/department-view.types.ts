@@ -1,4 +1,12 @@
-import type { HazardRecord, PolicyRecord, RateFactors, ServiceRecord, V1RecordKind } from '@ajx/contracts';
+import type {
+  AccidentRecord,
+  ClaimRecord,
+  HazardRecord,
+  PolicyRecord,
+  RateFactors,
+  RecordKind,
+  ServiceRecord,
+} from '@ajx/contracts';
 
 /**
  * Department views: the canonical records as a department stores and reads them, after masking
@@ -27,10 +35,20 @@ export type ServiceView = ServiceRecord;
 /** Hazards carry no personal or commercial field: the view is the canonical record. */
 export type HazardView = HazardRecord;
 
+/** Commercial masking nulls `directLossFen` (already nullable in the canonical record). */
+export type AccidentView = AccidentRecord;
+
+/** Commercial masking nulls the amounts: `claimedFen` (required in the record) becomes nullable. */
+export interface ClaimView extends Omit<ClaimRecord, 'claimedFen'> {
+  claimedFen: number | null;
+}
+
 export interface ViewOfKind {
   policy: PolicyView;
   service: ServiceView;
   hazard: HazardView;
+  accident: AccidentView;
+  claim: ClaimView;
 }
 
-export type DepartmentView = ViewOfKind[V1RecordKind];
+export type DepartmentView = ViewOfKind[RecordKind];

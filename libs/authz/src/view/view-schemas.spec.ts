@@ -1,34 +1,46 @@
 import Ajv2020 from 'ajv/dist/2020';
 import fc from 'fast-check';
 import {
+  ACCIDENT_ACTIONS,
+  ACCIDENT_CATEGORIES,
+  ACCIDENT_GRADES,
+  ACCIDENT_STATUSES,
   ADVANCED_UNIT_LEVELS,
+  CLAIM_ACTIONS,
+  CLAIM_DECISIONS,
   HAZARD_ACTIONS,
   HAZARD_LEVELS,
   HAZARD_STATUSES,
   POLICY_ACTIONS,
   PRIOR_YEAR_ACCIDENT_LEVELS,
-  V1_RECORD_KINDS,
+  RECORD_KINDS,
   SAFETY_CULTURE_LEVELS,
   SECTORS,
   SERVICE_ACTIONS,
   SERVICE_FORMS,
   SERVICE_ITEMS,
   STANDARDIZATION_LEVELS,
+  type AccidentRecord,
+  type ClaimRecord,
   type HazardRecord,
   type PolicyRecord,
-  type V1RecordKind,
+  type RecordKind,
   type ServiceRecord,
 } from '@ajx/contracts';
+import accidentSchema from '../../../contracts/schemas/accident.v1.schema.json';
+import claimSchema from '../../../contracts/schemas/claim.v1.schema.json';
 import hazardSchema from '../../../contracts/schemas/hazard.v1.schema.json';
 import policySchema from '../../../contracts/schemas/policy.v1.schema.json';
 import serviceSchema from '../../../contracts/schemas/service.v1.schema.json';
 import { maskRecord } from '../mask/record.mask';
 import { VIEW_SCHEMAS } from './view-schemas';
 
-const CANONICAL_SCHEMAS: Record<V1RecordKind, object> = {
+const CANONICAL_SCHEMAS: Record<RecordKind, object> = {
   policy: policySchema,
   service: serviceSchema,
   hazard: hazardSchema,
+  accident: accidentSchema,
+  claim: claimSchema,
 };
 
 /** Schemas without annotations, so structure can be compared. */
@@ -50,7 +62,7 @@ function setAt(root: object, path: string, value: unknown): void {
 
 describe('VIEW_SCHEMAS', () => {
   it('have their own ids', () => {
-    for (const kind of V1_RECORD_KINDS) expect(VIEW_SCHEMAS[kind].$id).toBe(`urn:ajx:${kind}-view:v1`);
+    for (const kind of RECORD_KINDS) expect(VIEW_SCHEMAS[kind].$id).toBe(`urn:ajx:${kind}-view:v1`);
   });
 
   it('are the canonical schemas with exactly the masked fields relaxed', () => {
@@ -62,6 +74,11 @@ describe('VIEW_SCHEMAS', () => {
     // Masked staff names and certificate numbers still match; costFen and hazards need no change.
     expect(structure(VIEW_SCHEMAS.service)).toEqual(structure(serviceSchema));
     expect(structure(VIEW_SCHEMAS.hazard)).toEqual(structure(hazardSchema));
+    // An accident's direct loss is nullable already; a claim's amount claimed becomes nullable.
+    expect(structure(VIEW_SCHEMAS.accident)).toEqual(structure(accidentSchema));
+    const claim = structuredClone(claimSchema);
+    setAt(claim, 'properties.claimedFen.type', ['integer', 'null']);
+    expect(structure(VIEW_SCHEMAS.claim)).toEqual(structure(claim));
   });
 });
 
@@ -153,10 +170,52 @@ const hazardRecord: fc.Arbitrary<HazardRecord> = fc.record({
   rectifiedAt: nullable(dateTime),
 });
 
+const accidentRecord: fc.Arbitrary<AccidentRecord> = fc.record({
+  accidentId: token,
+  insurer,
+  action: fc.constantFrom(...ACCIDENT_ACTIONS),
+  version: fc.integer({ min: 1, max: 1000 }),
+  policyNo: nullable(token),
+  enterprise,
+  occurredAt: dateTime,
+  location: nullable(text(30)),
+  category: fc.constantFrom(...ACCIDENT_CATEGORIES),
+  grade: fc.constantFrom(...ACCIDENT_GRADES),
+  deaths: fc.nat(),
+  seriousInjuries: fc.nat(),
+  minorInjuries: fc.nat(),
+  directLossFen: nullable(fc.nat()),
+  description: text(40),
+  status: fc.constantFrom(...ACCIDENT_STATUSES),
+  reportedToAuthorityAt: nullable(dateTime),
+});
+
+const claimRecord: fc.Arbitrary<ClaimRecord> = fc.record({
+  claimNo: token,
+  insurer,
+  action: fc.constantFrom(...CLAIM_ACTIONS),
+  version: fc.integer({ min: 1, max: 1000 }),
+  policyNo: token,
+  accidentId: nullable(token),
+  enterprise,
+  filedAt: dateTime,
+  documentsCompleteAt: nullable(dateTime),
+  decidedAt: nullable(dateTime),
+  decision: nullable(fc.constantFrom(...CLAIM_DECISIONS)),
+  agreedAt: nullable(dateTime),
+  paidAt: nullable(dateTime),
+  claimedFen: fc.nat(),
+  agreedFen: nullable(fc.nat()),
+  paidFen: nullable(fc.nat()),
+  victims: fc.nat(),
+});
+
 const anyRecord = fc.oneof(
   policyRecord.map((record) => ({ kind: 'policy' as const, record })),
   serviceRecord.map((record) => ({ kind: 'service' as const, record })),
   hazardRecord.map((record) => ({ kind: 'hazard' as const, record })),
+  accidentRecord.map((record) => ({ kind: 'accident' as const, record })),
+  claimRecord.map((record) => ({ kind: 'claim' as const, record })),
 );
 const visibility = fc.record({
   personal: fc.constantFrom('visible' as const, 'masked' as const),
@@ -164,8 +223,8 @@ const visibility = fc.record({
 });
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-const canonicalValidators = Object.fromEntries(V1_RECORD_KINDS.map((k) => [k, ajv.compile(CANONICAL_SCHEMAS[k])]));
-const viewValidators = Object.fromEntries(V1_RECORD_KINDS.map((k) => [k, ajv.compile(VIEW_SCHEMAS[k])]));
+const canonicalValidators = Object.fromEntries(RECORD_KINDS.map((k) => [k, ajv.compile(CANONICAL_SCHEMAS[k])]));
+const viewValidators = Object.fromEntries(RECORD_KINDS.map((k) => [k, ajv.compile(VIEW_SCHEMAS[k])]));
 const codePoints = (s: string) => Array.from(s);
 
 describe('maskRecord over random canonical records', () => {

@@ -56,6 +56,17 @@ export function dataschemaOf(kind: RecordKind): string {
   return `urn:ajx:${kind}:v1`;
 }
 
+const DATASCHEMA = /^urn:ajx:([a-z][a-z0-9_]{0,63}):v([1-9]\d{0,5})$/;
+
+/**
+ * The kind and schema version a `dataschema` names (`urn:ajx:<kind>:v<n>`), whether or not this release knows them;
+ * null when it is not of that form. Readers use it to tell a newer standard's event from a malformed one.
+ */
+export function parseDataschema(dataschema: string): { kind: string; version: number } | null {
+  const m = DATASCHEMA.exec(dataschema);
+  return m ? { kind: m[1], version: Number(m[2]) } : null;
+}
+
 export function eventSourceOf(insurer: string): string {
   return `/insurers/${insurer}`;
 }

@@ -70,6 +70,11 @@ export interface TopicLayout {
   /** How long canonical and DLQ messages are kept; the canonical store is the long-term record. */
   canonicalRetentionMs: number;
   dlqRetentionMs: number;
+  /**
+   * How long raw insurer records (personal data included) are kept: -1 forever (replays need them), or the
+   * deployment's retention period (AJX_RETENTION_RAW_DAYS, docs/operations.md "Personal data").
+   */
+  rawRetentionMs?: number;
   /** Partitions and retention of the findings topic (defaults: 6, 30 days). */
   findingsPartitions?: number;
   findingsRetentionMs?: number;
@@ -89,7 +94,7 @@ export function topicSpecs(insurers: readonly string[], layout: TopicLayout = DE
     ...insurers.map((insurer) => ({
       name: rawTopicName(insurer),
       partitions: layout.rawPartitions,
-      retentionMs: -1,
+      retentionMs: layout.rawRetentionMs ?? -1,
       cleanupPolicy: 'delete' as const,
     })),
     {

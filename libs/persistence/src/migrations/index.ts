@@ -10,8 +10,10 @@ import { DeptPayloads1795392700000 } from './1795392700000-dept-payloads';
 import { LeanCanonicalRecords1795392800000 } from './1795392800000-lean-canonical-records';
 import { UploadSessions1795392900000 } from './1795392900000-upload-sessions';
 import { RecordKindsV21795393000000 } from './1795393000000-record-kinds-v2';
+import { PersonalData1795393100000 } from './1795393100000-personal-data';
 import { RegisterAlternative1795393500000 } from './1795393500000-register-alternative';
 import { Supervision1795393600000 } from './1795393600000-supervision';
+import { UrgentAccidents1795393700000 } from './1795393700000-urgent-accidents';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -27,6 +29,8 @@ export const MIGRATIONS = [
   LeanCanonicalRecords1795392800000,
   UploadSessions1795392900000,
   RecordKindsV21795393000000,
+  PersonalData1795393100000,
   RegisterAlternative1795393500000,
   Supervision1795393600000,
+  UrgentAccidents1795393700000,
 ];

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import type { EscalationState } from '@ajx/dept-store';
-import { DeliveryCountsDto } from '../../dept/dto/feed.dto';
+import { type EscalationState, URGENT_KINDS, type UrgentKind } from '@ajx/dept-store';
+import { AcknowledgementEntryDto, DeliveryCountsDto } from '../../dept/dto/feed.dto';
 import { PageLimit } from '../../http/page-limit';
 
 export class AdminDeliveriesQueryDto {
@@ -25,6 +25,11 @@ export class EscalationsQueryDto {
   @IsIn(['open', 'acknowledged', 'closed', 'exhausted'])
   state?: EscalationState;
 
+  @ApiPropertyOptional({ enum: URGENT_KINDS, description: 'major hazards or urgent accidents only' })
+  @IsOptional()
+  @IsIn(URGENT_KINDS)
+  kind?: UrgentKind;
+
   @PageLimit()
   limit?: number;
 }
@@ -45,6 +50,7 @@ export class UrgentTiersDto {
 }
 
 export class EscalationDto {
+  @ApiProperty({ enum: URGENT_KINDS }) kind!: string;
   @ApiProperty() insurer!: string;
   @ApiProperty() subject!: string;
   @ApiProperty() version!: number;
@@ -56,4 +62,6 @@ export class EscalationDto {
   @ApiPropertyOptional({ nullable: true }) acknowledgedBy!: string | null;
   @ApiPropertyOptional({ nullable: true, format: 'date-time' }) acknowledgedAt!: string | null;
   @ApiPropertyOptional({ nullable: true }) closedReason!: string | null;
+  @ApiProperty({ type: [AcknowledgementEntryDto], description: 'every acknowledgement, in order, with its note' })
+  acknowledgements!: AcknowledgementEntryDto[];
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
-import { encodeFeedCursor, type WebhookDelivery } from '@ajx/dept-store';
+import { RECORD_KINDS } from '@ajx/contracts';
+import { ACKNOWLEDGEMENT_NOTE_MAX, encodeFeedCursor, URGENT_KINDS, type WebhookDelivery } from '@ajx/dept-store';
 import { PageLimit } from '../../http/page-limit';
 
 const CURSOR = /^[A-Za-z0-9_-]{1,1024}$/;
@@ -19,7 +20,8 @@ export class FeedQueryDto {
 
   @ApiPropertyOptional({
     enum: ['true', 'false'],
-    description: 'only urgent entries (major hazards of the urgent lane); its cursors belong to this filter',
+    description:
+      'only urgent entries (major hazards and urgent accidents of the urgent lane); its cursors belong to this filter',
   })
   @IsOptional()
   @IsIn(['true', 'false'])
@@ -42,13 +44,14 @@ export class FeedEntryDto {
   @ApiProperty({
     enum: FEED_ENTRY_KINDS,
     description:
-      'new / updated / corrected: the view changed; withdrawn: the record left the view; escalated: an unacknowledged major hazard reached this department’s level',
+      'new / updated / corrected: the view changed; withdrawn: the record left the view; escalated: an unacknowledged urgent record (major hazard, urgent accident) reached this department’s level',
   })
   entry!: string;
-  @ApiProperty({ description: 'a major hazard of the urgent lane' }) urgent!: boolean;
-  @ApiProperty({ enum: ['policy', 'service', 'hazard', 'accident', 'claim', 'finding'] }) kind!: string;
+  @ApiProperty({ description: 'an urgent record of the urgent lane (major hazard, urgent accident)' }) urgent!: boolean;
+  @ApiProperty({ enum: [...RECORD_KINDS, 'finding'], description: 'a record kind, or finding (a supervision finding)' })
+  kind!: string;
   @ApiProperty() insurer!: string;
-  @ApiProperty({ description: 'policyNo / serviceId / hazardId' }) subject!: string;
+  @ApiProperty({ description: 'policyNo / serviceId / hazardId / accidentId / claimNo' }) subject!: string;
   @ApiProperty() version!: number;
   @ApiProperty({ format: 'uuid' }) eventId!: string;
   @ApiProperty({
@@ -58,6 +61,8 @@ export class FeedEntryDto {
       { $ref: getSchemaPath('PolicyView') },
       { $ref: getSchemaPath('ServiceView') },
       { $ref: getSchemaPath('HazardView') },
+      { $ref: getSchemaPath('AccidentView') },
+      { $ref: getSchemaPath('ClaimView') },
     ],
   })
   data!: unknown;
@@ -71,26 +76,56 @@ export class FeedPageDto {
   @ApiProperty({ description: 'true when the page was full: more entries may follow right away' }) more!: boolean;
 }
 
+export class AcknowledgementEntryDto {
+  @ApiProperty({ description: 'the department that acknowledged' }) department!: string;
+  @ApiProperty({ enum: ['county', 'city', 'province'], description: 'the level the escalation was at' }) tier!: string;
+  @ApiProperty({ description: 'the version the escalation was at' }) version!: number;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiPropertyOptional({ nullable: true, description: '处置意见: the note given with the acknowledgement' }) note!:
+    string | null;
+}
+
 export class AcknowledgementDto {
+  @ApiProperty({ enum: URGENT_KINDS }) kind!: string;
   @ApiProperty() insurer!: string;
   @ApiProperty() subject!: string;
-  @ApiProperty({ description: 'the hazard version the escalation is at' }) version!: number;
+  @ApiProperty({ description: 'the record version the escalation is at' }) version!: number;
   @ApiProperty({
     enum: ['open', 'acknowledged', 'closed', 'exhausted'],
-    description: 'acknowledged: escalation stopped; closed: a newer version (rectified, not major) stopped it',
+    description:
+      'acknowledged: escalation stopped; closed: a newer version (hazard rectified or not major; accident closed or no longer urgent) stopped it',
   })
   state!: string;
   @ApiProperty({ enum: ['county', 'city', 'province'], description: 'the level notified last' }) tier!: string;
   @ApiPropertyOptional({ nullable: true, format: 'date-time' }) acknowledgedAt!: string | null;
   @ApiProperty({ description: 'whether the acknowledgement that stopped the escalation was yours' })
   acknowledgedByYou!: boolean;
+  @ApiPropertyOptional({ nullable: true, description: 'your note (处置意见), when you acknowledged with one' })
+  note!: string | null;
+  @ApiProperty({
+    type: [AcknowledgementEntryDto],
+    description: 'every acknowledgement of the record so far, in order, with its note',
+  })
+  acknowledgements!: AcknowledgementEntryDto[];
 }
 
 export class AckQueryDto {
-  @ApiPropertyOptional({ example: 'PICC', description: 'needed when several insurers use the same hazard id' })
+  @ApiPropertyOptional({ example: 'PICC', description: 'needed when several insurers use the same record id' })
   @IsOptional()
   @Matches(/^[A-Z][A-Z0-9_]{1,31}$/, { message: 'insurer must be an insurer code' })
   insurer?: string;
+}
+
+export class AckBodyDto {
+  @ApiPropertyOptional({
+    description: `处置意见: what the department does about it (1–${ACKNOWLEDGEMENT_NOTE_MAX} characters, not blank)`,
+    example: '已派员赶赴现场核查，督促企业停产整改',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(ACKNOWLEDGEMENT_NOTE_MAX)
+  @Matches(/\S/, { message: 'note must not be blank' })
+  note?: string;
 }
 
 export class WebhookConfigDto {

@@ -1,4 +1,4 @@
-import { firstTier, nextTier, notifiedDepartments, type UrgentTiers } from './hazard-escalation.repository';
+import { firstTier, nextTier, notifiedDepartments, type UrgentTiers } from './urgent-escalation.repository';
 
 describe('urgent lane tiers', () => {
   const plan: UrgentTiers = { county: ['c1', 'c2'], city: [], province: ['p1'] };
