@@ -126,7 +126,9 @@ export class RouterService {
     } catch (err) {
       // Findings are written by the supervisor only; an unreadable one is a bug (or a newer format): skip, count, say.
       this.invalidFindings.inc();
-      this.logger.error(`skipping unreadable finding ${m.topic}[${m.partition}]@${m.offset}: ${(err as Error).message}`);
+      this.logger.error(
+        `skipping unreadable finding ${m.topic}[${m.partition}]@${m.offset}: ${(err as Error).message}`,
+      );
       return [];
     }
   }

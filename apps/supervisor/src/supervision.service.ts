@@ -1,14 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { decodeCanonicalEventMessage, kindOfEvent } from '@ajx/contracts';
-import type { ConsumedMessage, MessageBatch } from '@ajx/messaging';
+import { CanonicalEventReader, type ConsumedMessage, type MessageBatch } from '@ajx/messaging';
+import { MetricsRegistry } from '@ajx/observability';
 import { readSupervisionEvent, SUPERVISED_KINDS, SupervisionInputError } from '@ajx/supervision';
 import type { StoredVersion } from '@ajx/supervision-store';
 import { EnterpriseEvaluationService } from './evaluation/enterprise-evaluation.service';
 import { FindingsPublisher } from './findings.publisher';
 import { SupervisionClock } from './supervision-clock';
 import { SupervisorMetrics } from './supervisor.metrics';
-
-const KNOWN_KINDS: ReadonlySet<string> = new Set(SUPERVISED_KINDS);
 
 /**
  * One consumed batch of canonical events: the versions the rules read are stored (each version once, the first
@@ -19,13 +17,23 @@ const KNOWN_KINDS: ReadonlySet<string> = new Set(SUPERVISED_KINDS);
 @Injectable()
 export class SupervisionService {
   private readonly logger = new Logger(SupervisionService.name);
+  private readonly reader: CanonicalEventReader;
 
   constructor(
     private readonly evaluation: EnterpriseEvaluationService,
     private readonly clock: SupervisionClock,
     private readonly publisher: FindingsPublisher,
     private readonly metrics: SupervisorMetrics,
-  ) {}
+    registry: MetricsRegistry,
+  ) {
+    // Kinds and schema versions it does not know are skipped, counted and logged (ajx_canonical_events_skipped_total).
+    this.reader = new CanonicalEventReader({
+      consumer: 'supervisor',
+      kinds: [...SUPERVISED_KINDS],
+      metrics: registry,
+      logger: this.logger,
+    });
+  }
 
   async handle(batch: MessageBatch): Promise<void> {
     const versions = batch.messages.flatMap((m) => this.versionOf(m));
@@ -51,22 +59,9 @@ export class SupervisionService {
   }
 
   private versionOf(m: ConsumedMessage): StoredVersion[] {
-    const where = `${m.topic}[${m.partition}]@${m.offset}`;
-    let decoded;
-    try {
-      decoded = decodeCanonicalEventMessage(m);
-    } catch (err) {
-      this.metrics.skipped.inc({ reason: 'unreadable' });
-      this.logger.warn(`skipping ${where}: not a canonical event this service can read (${(err as Error).message})`);
-      return [];
-    }
-    const { event, acceptedAt } = decoded;
-    const kind = kindOfEvent(event);
-    if (!KNOWN_KINDS.has(kind)) {
-      this.metrics.skipped.inc({ reason: 'unknown-kind' });
-      this.logger.warn(`skipping ${where}: kind ${kind} is not supervised`);
-      return [];
-    }
+    const read = this.reader.read(m);
+    if (!read) return [];
+    const { event, acceptedAt } = read;
     try {
       const input = readSupervisionEvent(acceptedAt ? { ...event, ajxacceptedat: acceptedAt.toISOString() } : event);
       return [
@@ -82,7 +77,7 @@ export class SupervisionService {
     } catch (err) {
       if (!(err instanceof SupervisionInputError)) throw err;
       this.metrics.skipped.inc({ reason: 'invalid' });
-      this.logger.warn(`skipping ${where} (${event.id}): ${err.message}`);
+      this.logger.warn(`skipping ${m.topic}[${m.partition}]@${m.offset} (${event.id}): ${err.message}`);
       return [];
     }
   }

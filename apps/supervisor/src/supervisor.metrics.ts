@@ -22,7 +22,7 @@ export class SupervisorMetrics {
     });
     this.skipped = new Counter({
       name: 'ajx_supervisor_skipped_messages_total',
-      help: 'Canonical messages skipped: a kind or schema version this service does not know, or unreadable',
+      help: 'Canonical events the rules cannot read (a field they need is invalid): skipped',
       labelNames: ['reason'],
       registers: [registry],
     });
