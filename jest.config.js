@@ -23,6 +23,7 @@ const aliases = [
   'ingest',
   'report-rendering',
   'supervision',
+  'supervision-store',
   'ingest-store',
 ];
 const moduleNameMapper = Object.fromEntries(aliases.map((a) => [`^@ajx/${a}$`, `<rootDir>/libs/${a}/src`]));

@@ -60,6 +60,8 @@ const SERVICES = [
   { name: 'router', port: 3002, portVar: 'AJX_ROUTER_PORT' },
   { name: 'interchange', port: INTERCHANGE_PORT, portVar: 'AJX_INTERCHANGE_PORT' },
   { name: 'notifier', port: 3004, portVar: 'AJX_NOTIFIER_PORT' },
+  // Supervision (监管): findings and figures of the rule pack, re-evaluated per batch and every day at 00:05.
+  { name: 'supervisor', port: 3006, portVar: 'AJX_SUPERVISOR_PORT' },
   // Stand-in for the provincial system (docs/interchange.md); it reports mismatches to (and pulls from) the gateway.
   {
     name: 'province-simulator',
@@ -274,6 +276,16 @@ async function printViews() {
       say(
         `  ${r.department_id.padEnd(28)} ${r.policies} / ${r.services} / ${r.hazards} / ${r.accidents} / ${r.claims} / ${r.urgent}`,
       );
+    const findings = await client.query(
+      `SELECT department_id, count(*) FILTER (WHERE status = 'open') AS open, count(*) FILTER (WHERE status = 'resolved') AS resolved,
+              string_agg(DISTINCT level, ',' ORDER BY level) FILTER (WHERE status = 'open') AS rules
+       FROM dept_views WHERE kind = 'finding' GROUP BY department_id ORDER BY department_id`,
+    );
+    if (findings.rows.length) {
+      say('supervision findings per department (open / resolved; rules open):');
+      for (const r of findings.rows)
+        say(`  ${r.department_id.padEnd(28)} ${r.open} / ${r.resolved}  ${r.rules ?? ''}`);
+    }
   } catch (err) {
     say(`could not read the views: ${err.message}`);
   } finally {

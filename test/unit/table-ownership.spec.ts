@@ -46,6 +46,15 @@ const OWNERS: Record<string, readonly string[]> = {
     'register_entries',
     'register_current',
   ],
+  'libs/supervision-store': [
+    'supervision_versions',
+    'supervision_findings',
+    'supervision_finding_history',
+    'supervision_figures',
+    'supervision_coverage_snapshots',
+    'supervision_targets',
+    'supervision_runs',
+  ],
   // The simulator stands for another organisation's system: its own schema, migrations and repository.
   'apps/province-simulator': [
     'batches',

@@ -12,6 +12,7 @@ import { HttpModule } from './http/http.module';
 import { IngestModule } from './ingest/ingest.module';
 import { InterchangePullModule } from './interchange/interchange-pull.module';
 import { RegisterModule } from './register/register.module';
+import { SupervisionModule } from './supervision/supervision.module';
 
 /**
  * The gateway: the service runtime, the connections the features share, the HTTP edge and authentication, then one
@@ -19,7 +20,9 @@ import { RegisterModule } from './register/register.module';
  * imports the store modules it reads (libs/*-store). Add a feature by adding its module to FEATURES; their order is
  * the order their routes are registered (and listed in the OpenAPI document).
  */
-const FEATURES = [AdminModule, IngestModule, DeptModule, InterchangePullModule, RegisterModule];
+// SupervisionModule before DeptModule: its fixed paths under /v1/dept (findings, figures, enterprises …) must win
+// over DeptModule's `/v1/dept/:collection`.
+const FEATURES = [AdminModule, IngestModule, SupervisionModule, DeptModule, InterchangePullModule, RegisterModule];
 
 /** The department API's own pool in the pool metrics (`ajx_db_pool_*{pool="api"}`), beside the service pool. */
 @Injectable()

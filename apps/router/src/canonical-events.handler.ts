@@ -4,6 +4,7 @@ import type { MessageBatch } from '@ajx/messaging';
 import { RouterService } from './router.service';
 
 export const CANONICAL_PATTERN = 'canonical-events';
+export const FINDINGS_PATTERN = 'findings';
 
 @Controller()
 export class CanonicalEventsHandler {
@@ -12,5 +13,10 @@ export class CanonicalEventsHandler {
   @EventPattern(CANONICAL_PATTERN)
   handle(@Payload() batch: MessageBatch): Promise<void> {
     return this.router.handle(batch);
+  }
+
+  @EventPattern(FINDINGS_PATTERN)
+  handleFindings(@Payload() batch: MessageBatch): Promise<void> {
+    return this.router.handleFindings(batch);
   }
 }

@@ -1,4 +1,11 @@
-import { type Entitlement, type EntitlementIndex, maskRecord, urgentPlan } from '@ajx/authz';
+import {
+  type Entitlement,
+  type EntitlementIndex,
+  type FindingViewData,
+  maskFinding,
+  maskRecord,
+  urgentPlan,
+} from '@ajx/authz';
 import { ACCIDENT_GRADES, type AccidentRecord, type RecordKind, type RecordOfKind, type Sector } from '@ajx/contracts';
 import {
   type FeedEntryType,
@@ -10,9 +17,13 @@ import {
   type Urgency,
   type UrgentKind,
   type ViewChange,
+  type ViewKind,
 } from '@ajx/dept-store';
 
-/** A canonical record version as the router sees it (from the topic, or from the store when re-projecting). */
+/**
+ * A canonical record version (from the topic, or from the store when re-projecting), or a supervision finding's
+ * version (kind `finding`, from `ajx.findings.v1`), as the router sees it.
+ */
 export interface RoutableEvent extends RecordKey {
   version: number;
   eventId: string;
@@ -21,7 +32,7 @@ export interface RoutableEvent extends RecordKey {
   region: string;
   sector: Sector;
   businessTime: string;
-  data: RecordOfKind[RecordKind];
+  data: RecordOfKind[RecordKind] | FindingViewData;
   correction: boolean;
   acceptedAt: Date | null;
 }
@@ -48,15 +59,15 @@ export interface UrgencyOfVersion {
  * the kinds of the urgent lane, which versions are urgent. A further kind is one more entry of {@link KIND_ROUTING}
  * (with its mask and view schema in `@ajx/authz`).
  */
-export interface KindRouting<K extends RecordKind> {
+export interface KindRouting<K extends ViewKind> {
   /** The view's `status` filter value. */
-  status(record: RecordOfKind[K], action: string): string;
+  status(record: ViewDataOfKind[K], action: string): string;
   /** The view's `level` filter value (null where the kind has none). */
-  level(record: RecordOfKind[K]): string | null;
+  level(record: ViewDataOfKind[K]): string | null;
   /** The business date a department filters a period by (`from`/`to`); null where the kind has none. */
-  recordTime(record: RecordOfKind[K]): string | null;
+  recordTime(record: ViewDataOfKind[K]): string | null;
   /** Kinds of the urgent lane only. */
-  urgency?: (record: RecordOfKind[K]) => UrgencyOfVersion;
+  urgency?: (record: ViewDataOfKind[K]) => UrgencyOfVersion;
 }
 
 /**
@@ -67,7 +78,12 @@ export function isUrgentAccident(a: Pick<AccidentRecord, 'deaths' | 'grade'>): b
   return a.deaths >= 1 || ACCIDENT_GRADES.indexOf(a.grade) >= ACCIDENT_GRADES.indexOf('larger');
 }
 
-export const KIND_ROUTING: { readonly [K in RecordKind]: KindRouting<K> } = {
+/** What a view holds of each kind: the records of the standard, and supervision findings. */
+interface ViewDataOfKind extends RecordOfKind {
+  finding: FindingViewData;
+}
+
+export const KIND_ROUTING: { readonly [K in ViewKind]: KindRouting<K> } = {
   // Policy in force or cancelled.
   policy: {
     status: (_r, action) => (action === 'cancelled' ? 'cancelled' : 'active'),
@@ -102,10 +118,25 @@ export const KIND_ROUTING: { readonly [K in RecordKind]: KindRouting<K> } = {
   },
   // The claim's status (filed … withdrawn) is its action; a department dates claims by 报案 (filedAt).
   claim: { status: (r) => r.action, level: () => null, recordTime: (r) => r.filedAt },
+  // A supervision finding: open or resolved, and its rule as the class departments filter on.
+  finding: { status: (r) => String(r.state), level: (r) => r.rule, recordTime: () => null },
 };
 
-function routingOf(kind: RecordKind): KindRouting<RecordKind> {
-  return KIND_ROUTING[kind] as unknown as KindRouting<RecordKind>;
+function routingOf(kind: ViewKind): KindRouting<ViewKind> {
+  return KIND_ROUTING[kind] as unknown as KindRouting<ViewKind>;
+}
+
+/**
+ * Findings go to the departments entitled to the enterprise's policies — every department kind that supervises the
+ * enterprise's sector in its jurisdiction (SUPERVISION.md, Findings: the same rules as records).
+ */
+const entitlementKind = (kind: ViewKind): RecordKind => (kind === 'finding' ? 'policy' : kind);
+
+/** The department's copy: the record masked as the pack says, or the finding with amounts masked likewise. */
+function viewOfKind(e: RoutableEvent, ent: Entitlement): unknown {
+  return e.kind === 'finding'
+    ? maskFinding(e.data as FindingViewData, ent)
+    : maskRecord(e.kind, e.data as RecordOfKind[RecordKind], ent);
 }
 
 /** The version's place in the urgent lane; null for kinds outside it. */
@@ -153,12 +184,12 @@ export function planRouting(
     }
     let holders = holdings.get(key);
     if (!holders) holdings.set(key, (holders = new Map<string, Holding>()));
-    const entitled = index.entitled({ kind: e.kind, regionCode: e.region, sector: e.sector });
+    const entitled = index.entitled({ kind: entitlementKind(e.kind), regionCode: e.region, sector: e.sector });
     const urgent = urgentTier(e, index);
     const masked = new Map<string, unknown>();
     const viewOf = (ent: Entitlement) => {
       const k = `${ent.personal}/${ent.commercial}`;
-      if (!masked.has(k)) masked.set(k, maskRecord(e.kind, e.data, ent));
+      if (!masked.has(k)) masked.set(k, viewOfKind(e, ent));
       return masked.get(k);
     };
     const entitledIds = new Set<string>();
@@ -186,7 +217,7 @@ export function planRouting(
 
 function urgentTier(e: RoutableEvent, index: EntitlementIndex): Set<string> {
   if (!urgencyOfVersion(e)?.urgent) return new Set();
-  const plan = urgentPlan({ kind: e.kind, regionCode: e.region, sector: e.sector }, index);
+  const plan = urgentPlan({ kind: e.kind as RecordKind, regionCode: e.region, sector: e.sector }, index);
   const tier = plan.county.length ? plan.county : plan.city.length ? plan.city : plan.province;
   return new Set(tier);
 }
@@ -208,7 +239,7 @@ export function urgencyOf(e: RoutableEvent, index: EntitlementIndex): Urgency | 
     open: u.open,
     reason: u.open ? null : u.reason,
     plan: u.open
-      ? urgentPlan({ kind: e.kind, regionCode: e.region, sector: e.sector }, index)
+      ? urgentPlan({ kind: e.kind as RecordKind, regionCode: e.region, sector: e.sector }, index)
       : { county: [], city: [], province: [] },
   };
 }

@@ -3,7 +3,7 @@ import { Topics } from '@ajx/contracts';
 import { KAFKA, KafkaBatchServer } from '@ajx/messaging';
 import { MetricsRegistry } from '@ajx/observability';
 import type { ServiceDefinition } from '@ajx/platform';
-import { CANONICAL_PATTERN } from './canonical-events.handler';
+import { CANONICAL_PATTERN, FINDINGS_PATTERN } from './canonical-events.handler';
 import { RouterConfig } from './router.config';
 import { RouterModule } from './router.module';
 
@@ -16,7 +16,10 @@ export const routerService: ServiceDefinition<RouterConfig> = {
     new KafkaBatchServer({
       kafka: app.get<Kafka>(KAFKA),
       groupId: `${config.AJX_TOPIC_PREFIX}ajx.router`,
-      subscriptions: [{ pattern: CANONICAL_PATTERN, topics: [config.AJX_TOPIC_PREFIX + Topics.canonical] }],
+      subscriptions: [
+        { pattern: CANONICAL_PATTERN, topics: [config.AJX_TOPIC_PREFIX + Topics.canonical] },
+        { pattern: FINDINGS_PATTERN, topics: [config.AJX_TOPIC_PREFIX + Topics.findings] },
+      ],
       partitionsConsumedConcurrently: config.AJX_ROUTER_CONCURRENCY,
       sessionTimeoutMs: config.AJX_KAFKA_SESSION_TIMEOUT_MS,
       metrics: app.get(MetricsRegistry),

@@ -8,6 +8,7 @@ export * from './entitlement/entitlement.types';
 export * from './entitlement/entitlement-index';
 export * from './mask/field.masks';
 export * from './mask/record.mask';
+export * from './mask/finding.mask';
 export * from './view/department-view.types';
 export * from './view/view-schemas';
 // Test support (pure, no test framework): the naive oracle and the matrix fixture reused by the router's tests.

@@ -18,6 +18,7 @@ describe('docs/asyncapi.yaml', () => {
       `${Topics.rawPrefix}{insurer}`,
       Topics.canonical,
       Topics.dlq,
+      Topics.findings,
       `${Topics.adapterStatePrefix}{insurer}`,
     ]);
     const text = JSON.stringify(document!.json());

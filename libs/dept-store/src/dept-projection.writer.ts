@@ -1,5 +1,5 @@
 import { jsonRows, returningRows } from '@ajx/persistence';
-import type { RecordKind } from '@ajx/contracts';
+import type { ViewKind } from './view-kind';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { insertPayloads, type Payload, payloadOf } from './dept-payload';
@@ -15,7 +15,7 @@ export interface ViewChange {
   departmentId: string;
   entry: FeedEntryType;
   urgent: boolean;
-  kind: RecordKind;
+  kind: ViewKind;
   insurer: string;
   subject: string;
   version: number;
@@ -35,7 +35,7 @@ export interface ViewChange {
 }
 
 export interface RecordKey {
-  kind: RecordKind;
+  kind: ViewKind;
   insurer: string;
   subject: string;
 }
@@ -92,7 +92,7 @@ export class DeptProjectionWriter {
     const out = new Map<string, RoutedVersion>();
     if (!keys.length) return out;
     const rows = await this.db.query<
-      { kind: RecordKind; insurer: string; subject: string; version: number; event_id: string }[]
+      { kind: ViewKind; insurer: string; subject: string; version: number; event_id: string }[]
     >(
       `SELECT r.kind, r.insurer, r.subject, r.version, r.event_id FROM route_records r
        JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(kind, insurer, subject)
@@ -108,7 +108,7 @@ export class DeptProjectionWriter {
     const out = new Map<string, Map<string, Holding>>();
     if (!keys.length) return out;
     const rows = await this.db.query<
-      { department_id: string; kind: RecordKind; insurer: string; subject: string; version: number; event_id: string }[]
+      { department_id: string; kind: ViewKind; insurer: string; subject: string; version: number; event_id: string }[]
     >(
       `SELECT v.department_id, v.kind, v.insurer, v.subject, v.version, v.event_id FROM dept_views v
        JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(kind, insurer, subject)

@@ -1,4 +1,4 @@
-import type { RecordKind } from '@ajx/contracts';
+import type { ViewKind } from './view-kind';
 import type { DataSource } from 'typeorm';
 import type { DepartmentScope } from './department-scope';
 import { DepartmentScopedRepository } from './department-scoped.repository';
@@ -21,7 +21,7 @@ export interface ViewFilter {
 }
 
 export interface ViewRow {
-  kind: RecordKind;
+  kind: ViewKind;
   insurer: string;
   subject: string;
   version: number;
@@ -39,7 +39,7 @@ export interface ViewRow {
 }
 
 interface Row {
-  kind: RecordKind;
+  kind: ViewKind;
   insurer: string;
   subject: string;
   version: number;
@@ -104,7 +104,7 @@ export class DeptViewRepository extends DepartmentScopedRepository {
 
   page(
     scope: DepartmentScope,
-    kind: RecordKind,
+    kind: ViewKind,
     f: ViewFilter,
     after: ViewCursor | null,
     limit: number,
@@ -149,7 +149,7 @@ export class DeptViewRepository extends DepartmentScopedRepository {
   }
 
   /** The department's rows for a subject (policy numbers are unique only per insurer, so there may be several). */
-  bySubject(scope: DepartmentScope, kind: RecordKind, subject: string, insurer?: string): Promise<ViewRow[]> {
+  bySubject(scope: DepartmentScope, kind: ViewKind, subject: string, insurer?: string): Promise<ViewRow[]> {
     return this.inScope(scope, async (tx, departmentId) => {
       const rows = await tx.query<Row[]>(
         `SELECT ${COLUMNS} FROM ${VIEWS}

@@ -14,3 +14,4 @@ export * from './feed-entry.view';
 export * from './dept-payload';
 export * from './dept-personal-data.repository';
 export * from './dept-store.module';
+export * from './view-kind';

@@ -41,7 +41,7 @@ export class CanonicalEventReader {
     this.skipped =
       (o.metrics.getSingleMetric(CANONICAL_SKIPPED_METRIC) as Counter<'consumer' | 'reason'> | undefined) ??
       new Counter({
-        name: CANONICAL_SKIPPED_METRIC,
+        name: 'ajx_canonical_events_skipped_total', // CANONICAL_SKIPPED_METRIC, written out for the metric catalogue's check
         help: 'Canonical messages a consumer skipped: a kind or schema version it does not know, or not decodable',
         labelNames: ['consumer', 'reason'],
         registers: [o.metrics],

@@ -12,3 +12,4 @@ export * from './finding-messages';
 export * from './finding-id';
 export * from './supervision-engine';
 export * from './violation-ladder';
+export * from './rule-titles';

@@ -11,6 +11,7 @@ import { InterchangeConfig } from '../../../apps/interchange/src/interchange.con
 import { NormalizerConfig } from '../../../apps/normalizer/src/normalizer.config';
 import { NotifierConfig } from '../../../apps/notifier/src/notifier.config';
 import { RouterConfig } from '../../../apps/router/src/router.config';
+import { SupervisorConfig } from '../../../apps/supervisor/src/supervisor.config';
 import { buildProgram } from '../../../apps/cli/src/program';
 import { RetentionConfig } from '../../../apps/cli/src/privacy/retention.config';
 import {
@@ -35,6 +36,7 @@ const APP_CONFIGS: Record<string, new () => CommonConfig> = {
   router: RouterConfig,
   interchange: InterchangeConfig,
   notifier: NotifierConfig,
+  supervisor: SupervisorConfig,
 };
 const SECRETS_DIR = '/run/secrets/';
 

@@ -15,6 +15,12 @@ export const Topics = {
    * credentials can never read or forge another's checkpoints.
    */
   adapterStatePrefix: 'ajx.adapter-state.v1.',
+  /**
+   * Supervision findings (监管发现): every change of a finding (opened, updated, resolved, re-opened, confirmed,
+   * dismissed) as its new version, key = finding id; written by the supervisor, routed to the entitled departments'
+   * views and feeds by the router. The supervision store is the long-term record.
+   */
+  findings: 'ajx.findings.v1',
 } as const;
 
 export const INSURER_CODE_PATTERN = /^[A-Z][A-Z0-9_]{1,31}$/;
@@ -69,6 +75,9 @@ export interface TopicLayout {
    * deployment's retention period (AJX_RETENTION_RAW_DAYS, docs/operations.md "Personal data").
    */
   rawRetentionMs?: number;
+  /** Partitions and retention of the findings topic (defaults: 6, 30 days). */
+  findingsPartitions?: number;
+  findingsRetentionMs?: number;
 }
 
 export const DEFAULT_TOPIC_LAYOUT: TopicLayout = {
@@ -95,6 +104,12 @@ export function topicSpecs(insurers: readonly string[], layout: TopicLayout = DE
       cleanupPolicy: 'delete',
     },
     { name: Topics.dlq, partitions: layout.dlqPartitions, retentionMs: layout.dlqRetentionMs, cleanupPolicy: 'delete' },
+    {
+      name: Topics.findings,
+      partitions: layout.findingsPartitions ?? 6,
+      retentionMs: layout.findingsRetentionMs ?? 30 * DAY_MS,
+      cleanupPolicy: 'delete',
+    },
     ...insurers.map((insurer) => ({
       name: adapterStateTopicName(insurer),
       partitions: 1,

@@ -21,6 +21,15 @@ export interface RegisterVersion {
   submittedAt: Date;
 }
 
+/** A current register entry as the supervision rules read it. */
+export interface SupervisionRegisterRow {
+  uscc: string;
+  regionCode: string;
+  sector: Sector;
+  employeeCount: number | null;
+  alternative: string | null;
+}
+
 export interface RegisterRow extends RegisterEntry {
   version: number;
   updatedAt: Date | null;
@@ -254,6 +263,32 @@ export class RegisterRepository {
       [...params, f.version],
     );
     return rows.map(rowOf);
+  }
+
+  /**
+   * The current entries of these enterprises as the supervision rules read them (SUPERVISION.md, Register): region,
+   * sector, employees and the chosen alternative to insurance (`risk_deposit`), if any.
+   */
+  async supervisionEntriesOf(usccs: readonly string[]): Promise<SupervisionRegisterRow[]> {
+    if (!usccs.length) return [];
+    return this.db.query<SupervisionRegisterRow[]>(
+      `SELECT uscc, region AS "regionCode", sector, employee_count AS "employeeCount",
+              alternative
+         FROM register_current r WHERE uscc = ANY($1::text[])`,
+      [usccs],
+    );
+  }
+
+  /** Every enterprise of the current register. */
+  async currentUsccs(): Promise<string[]> {
+    const rows = await this.db.query<{ uscc: string }[]>(`SELECT uscc FROM register_current`);
+    return rows.map((r) => r.uscc);
+  }
+
+  /** The newest committed version (null: no register yet) — a change of it means the register changed. */
+  async latestVersion(): Promise<number | null> {
+    const [r] = await this.db.query<{ v: number | null }[]>(`SELECT max(version) AS v FROM register_submissions`);
+    return r.v === null ? null : Number(r.v);
   }
 
   /** Versions whose scope overlaps the reader's region prefix (newest first). */

@@ -12,6 +12,7 @@ import { UploadSessions1795392900000 } from './1795392900000-upload-sessions';
 import { RecordKindsV21795393000000 } from './1795393000000-record-kinds-v2';
 import { PersonalData1795393100000 } from './1795393100000-personal-data';
 import { RegisterAlternative1795393500000 } from './1795393500000-register-alternative';
+import { Supervision1795393600000 } from './1795393600000-supervision';
 import { UrgentAccidents1795393700000 } from './1795393700000-urgent-accidents';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
@@ -30,5 +31,6 @@ export const MIGRATIONS = [
   RecordKindsV21795393000000,
   PersonalData1795393100000,
   RegisterAlternative1795393500000,
+  Supervision1795393600000,
   UrgentAccidents1795393700000,
 ];

@@ -48,7 +48,8 @@ export class FeedEntryDto {
   })
   entry!: string;
   @ApiProperty({ description: 'an urgent record of the urgent lane (major hazard, urgent accident)' }) urgent!: boolean;
-  @ApiProperty({ enum: RECORD_KINDS }) kind!: string;
+  @ApiProperty({ enum: [...RECORD_KINDS, 'finding'], description: 'a record kind, or finding (a supervision finding)' })
+  kind!: string;
   @ApiProperty() insurer!: string;
   @ApiProperty({ description: 'policyNo / serviceId / hazardId / accidentId / claimNo' }) subject!: string;
   @ApiProperty() version!: number;

@@ -1,0 +1,43 @@
+import { CommonConfig, IntSetting, IsPort, IsRulePackSpec } from '@ajx/config';
+import { IsNotEmpty, Matches, ValidateIf } from 'class-validator';
+
+export class SupervisorConfig extends CommonConfig {
+  @IsPort()
+  AJX_SUPERVISOR_PORT: number = 3006;
+
+  /** The deployment's rule pack: its supervision section says which rules apply where (docs/supervision.md). */
+  @IsRulePackSpec()
+  AJX_RULE_PACK = 'default@1';
+
+  /** Partitions of the canonical topic handled at once. */
+  @IntSetting(1, 64)
+  AJX_SUPERVISOR_CONCURRENCY: number = 4;
+
+  /** Canonical messages per step. */
+  @IntSetting(1, 10000)
+  AJX_SUPERVISOR_BATCH: number = 1000;
+
+  /**
+   * The date the rules are evaluated on (asOf), `YYYY-MM-DD`; empty: today in Beijing. For tests and for replaying a
+   * past period in a copy of a deployment, never in production.
+   */
+  @ValidateIf((c: SupervisorConfig) => c.AJX_SUPERVISION_AS_OF !== '')
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'AJX_SUPERVISION_AS_OF must be a date YYYY-MM-DD (or empty: today)' })
+  AJX_SUPERVISION_AS_OF = '';
+
+  /** When every enterprise is evaluated again (cron, Asia/Shanghai): dates move findings such as RENEWAL_DUE. */
+  @IsNotEmpty()
+  AJX_SUPERVISION_DAILY_CRON = '5 0 * * *';
+
+  /** How often the register is checked for a new version (a change evaluates every enterprise again). */
+  @IntSetting(200)
+  AJX_SUPERVISION_REGISTER_POLL_MS: number = 10_000;
+
+  /** Enterprises evaluated per transaction in a full evaluation. */
+  @IntSetting(10, 100_000)
+  AJX_SUPERVISION_CHUNK: number = 1000;
+
+  /** How often unpublished finding changes are looked for (each evaluation also publishes at once). */
+  @IntSetting(50)
+  AJX_SUPERVISION_PUBLISH_POLL_MS: number = 2000;
+}

@@ -1,0 +1,26 @@
+import type { Kafka } from 'kafkajs';
+import { Topics } from '@ajx/contracts';
+import { KAFKA, KafkaBatchServer } from '@ajx/messaging';
+import { MetricsRegistry } from '@ajx/observability';
+import type { ServiceDefinition } from '@ajx/platform';
+import { CANONICAL_PATTERN } from './canonical-events.handler';
+import { SupervisorConfig } from './supervisor.config';
+import { SupervisorModule } from './supervisor.module';
+
+/** The supervision service: its own consumer group on the canonical topic (docs/supervision.md, "The service"). */
+export const supervisorService: ServiceDefinition<SupervisorConfig> = {
+  name: 'supervisor',
+  schema: SupervisorConfig,
+  module: (config) => SupervisorModule.forRoot(config),
+  port: (config) => config.AJX_SUPERVISOR_PORT,
+  transport: (app, config) =>
+    new KafkaBatchServer({
+      kafka: app.get<Kafka>(KAFKA),
+      groupId: `${config.AJX_TOPIC_PREFIX}ajx.supervisor`,
+      subscriptions: [{ pattern: CANONICAL_PATTERN, topics: [config.AJX_TOPIC_PREFIX + Topics.canonical] }],
+      partitionsConsumedConcurrently: config.AJX_SUPERVISOR_CONCURRENCY,
+      sessionTimeoutMs: config.AJX_KAFKA_SESSION_TIMEOUT_MS,
+      metrics: app.get(MetricsRegistry),
+      maxMessagesPerCall: config.AJX_SUPERVISOR_BATCH,
+    }),
+};

@@ -1,0 +1,7 @@
+import type { RecordKind } from '@ajx/contracts';
+
+/**
+ * What a department view holds: the canonical records of the data standard, and the supervision findings of the
+ * enterprises it is entitled to (kind `finding`, routed from `ajx.findings.v1` like records).
+ */
+export type ViewKind = RecordKind | 'finding';

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { jsonRows } from '@ajx/persistence';
+import { FIGURE_MEMBERS, KEY_SEPARATOR, type FigureContribution, type FigureMember } from '@ajx/supervision';
+import { DataSource } from 'typeorm';
+
+import type { Queryable } from './supervision-findings.repository';
+
+/** Key columns are joined by `|` in the table (PostgreSQL text cannot hold the library's U+0000 separator). */
+const STORED_SEPARATOR = '|';
+const storedKey = (key: string) => key.split(KEY_SEPARATOR).join(STORED_SEPARATOR);
+const libraryKey = (key: string) => key.split(STORED_SEPARATOR).join(KEY_SEPARATOR);
+
+/** The most value columns a member has. */
+const MAX_VALUES = Math.max(...Object.values(FIGURE_MEMBERS).map((m) => m.values.length));
+const SUM_COLUMNS = Array.from({ length: MAX_VALUES }, (_, i) => `sum(vals[${i + 1}])::text AS v${i + 1}`).join(', ');
+
+/** One enterprise's contribution to a figure row, with what a department's scope is decided on. */
+export interface StoredContribution extends FigureContribution {
+  /** The 6-digit county of the row (its key's county). */
+  county: string;
+  /** The sector the row counts for: the key's sector, else the enterprise's. */
+  sector: string;
+}
+
+/** A figure row summed over the enterprises of a scope. */
+export interface SummedRow {
+  member: FigureMember;
+  key: string;
+  values: number[];
+}
+
+/**
+ * `supervision_figures`: each enterprise's contributions to the figures (SUPERVISION.md, Figures). An evaluation
+ * replaces the contributions of the enterprises it covered; any jurisdiction's figures are their sums. Department
+ * reads run on the API role under row-level security by region prefix and sectors.
+ */
+@Injectable()
+export class SupervisionFiguresRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async replace(tx: Queryable, usccs: readonly string[], rows: readonly (StoredContribution & { uscc: string })[]) {
+    if (!usccs.length) return;
+    await tx.query(`DELETE FROM supervision_figures WHERE uscc = ANY($1::text[])`, [usccs]);
+    if (!rows.length) return;
+    await tx.query(
+      `INSERT INTO supervision_figures (uscc, member, key, county, sector, vals)
+       SELECT uscc, member, key, county, sector, ARRAY(SELECT jsonb_array_elements_text(vals))::bigint[]
+         FROM jsonb_to_recordset($1::jsonb)
+           AS r(uscc text, member text, key text, county text, sector text, vals jsonb)`,
+      [
+        jsonRows(
+          rows.map((r) => ({
+            uscc: r.uscc,
+            member: r.member,
+            key: storedKey(r.key),
+            county: r.county,
+            sector: r.sector,
+            vals: r.values,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /** Keeps the coverage figures of every county and sector as of a date (a full evaluation just covered them all). */
+  async snapshotCoverage(asOf: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(`DELETE FROM supervision_coverage_snapshots WHERE as_of = $1`, [asOf]);
+      await tx.query(
+        `INSERT INTO supervision_coverage_snapshots (as_of, county, sector, vals)
+         SELECT $1, county, sector, ARRAY[${Array.from({ length: FIGURE_MEMBERS.coverage.values.length }, (_, i) => `sum(vals[${i + 1}])`).join(', ')}]::bigint[]
+           FROM supervision_figures WHERE member = 'coverage' GROUP BY county, sector`,
+        [asOf],
+      );
+    });
+  }
+
+  /** Coverage rows of a past date from the snapshots (trusted callers: reports). */
+  coverageOn(asOf: string, regionPrefix = '', sectors: readonly string[] | '*' = '*'): Promise<SummedRow[]> {
+    return coverageSnapshot(this.db, asOf, regionPrefix, sectors);
+  }
+
+  /** Rows summed over the enterprises of a region and sectors (trusted callers: reports, operators). */
+  sums(regionPrefix = '', sectors: readonly string[] | '*' = '*'): Promise<SummedRow[]> {
+    return sumFigures(this.db, regionPrefix, sectors);
+  }
+}
+
+/** Figure rows summed over the enterprises of a region prefix and sectors (`*`: all). */
+export async function sumFigures(
+  db: Queryable,
+  regionPrefix: string,
+  sectors: readonly string[] | '*',
+): Promise<SummedRow[]> {
+  const rows = await db.query<({ member: FigureMember; key: string } & Record<string, string | null>)[]>(
+    `SELECT member, key, ${SUM_COLUMNS}
+         FROM supervision_figures
+        WHERE county LIKE $1 || '%' AND ($2::text[] IS NULL OR sector = ANY($2::text[]))
+        GROUP BY member, key`,
+    [regionPrefix, sectors === '*' ? null : sectors],
+  );
+  return rows.map((r) => ({
+    member: r.member,
+    key: libraryKey(r.key),
+    values: FIGURE_MEMBERS[r.member].values.map((_, i) => Number(r[`v${i + 1}`] ?? 0)),
+  }));
+}
+
+/** The coverage rows of a snapshot date within a region prefix and sectors (none when no snapshot was taken then). */
+export async function coverageSnapshot(
+  db: Queryable,
+  asOf: string,
+  regionPrefix: string,
+  sectors: readonly string[] | '*',
+): Promise<SummedRow[]> {
+  const rows = await db.query<{ county: string; sector: string; vals: string[] }[]>(
+    `SELECT county, sector, vals::text[] AS vals FROM supervision_coverage_snapshots
+      WHERE as_of = $1 AND county LIKE $2 || '%' AND ($3::text[] IS NULL OR sector = ANY($3::text[]))`,
+    [asOf, regionPrefix, sectors === '*' ? null : sectors],
+  );
+  return rows.map((r) => ({
+    member: 'coverage',
+    key: `${r.county}${KEY_SEPARATOR}${r.sector}`,
+    values: r.vals.map(Number),
+  }));
+}
