@@ -283,8 +283,7 @@ async function printViews() {
     );
     if (findings.rows.length) {
       say('supervision findings per department (open / resolved; rules open):');
-      for (const r of findings.rows)
-        say(`  ${r.department_id.padEnd(28)} ${r.open} / ${r.resolved}  ${r.rules ?? ''}`);
+      for (const r of findings.rows) say(`  ${r.department_id.padEnd(28)} ${r.open} / ${r.resolved}  ${r.rules ?? ''}`);
     }
   } catch (err) {
     say(`could not read the views: ${err.message}`);
