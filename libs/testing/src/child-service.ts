@@ -5,8 +5,8 @@ import type { CommonConfig } from '@ajx/config';
 // dist/libs/testing/src or libs/testing/src → the repository root
 const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../../..' : '../../..');
 
-/** The AJX_* environment that reproduces a config object in another process. */
-export function envOf(config: CommonConfig): Record<string, string> {
+/** The AJX_* environment that reproduces a config object in another process (a plain record passes through). */
+export function envOf(config: CommonConfig | Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(config)) {
     if (!k.startsWith('AJX_') || typeof v === 'function') continue;
@@ -23,19 +23,24 @@ export interface ChildService {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Runs a compiled service (dist/apps/<name>) as a real OS process, so it can be killed with SIGKILL. */
+/**
+ * Runs a compiled service (dist/apps/<name>) as a real OS process, so it can be killed with SIGKILL. `root` is the
+ * tree whose dist/ to run: this checkout by default, or another build (e.g. a previous release for the upgrade test),
+ * whose settings are then given as the AJX_* environment itself rather than as this tree's config classes.
+ */
 export function spawnService(
   app: string,
-  config: CommonConfig,
-  opts: { preload?: string; env?: Record<string, string>; nodeArgs?: string[] } = {},
+  config: CommonConfig | Record<string, string>,
+  opts: { preload?: string; env?: Record<string, string>; nodeArgs?: string[]; root?: string } = {},
 ): ChildService {
-  const entry = path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+  const root = opts.root ?? ROOT;
+  const entry = path.join(root, 'dist', 'apps', app, 'src', 'main.js');
   let out = '';
   const child = spawn(
     process.execPath,
     [...(opts.nodeArgs ?? []), ...(opts.preload ? ['--require', opts.preload] : []), entry],
     {
-      cwd: ROOT,
+      cwd: root,
       env: { ...process.env, ...envOf(config), ...opts.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
