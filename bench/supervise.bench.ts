@@ -3,8 +3,11 @@
  * (`bench/support/supervision-data.ts`, jining@1 on 2024-06-30): a full evaluation of every enterprise (what the live
  * service does at start-up and every day), an incremental batch of 500 changed records (apply + re-evaluate the
  * enterprises touched, what it does per consumed batch), and — the baseline in the same run — `ajx supervise` on the
- * same data written as files (reading and checking every line, evaluating, writing findings and figures). Each
- * measurement runs in a fresh child process so its peak RSS is its own; times are medians.
+ * same data written as files (reading and checking every line, evaluating, writing findings and figures). Then the
+ * supervision service's own path on PostgreSQL (`support/supervisor-service.ts`) on the first
+ * AJX_BENCH_SERVICE_ENTERPRISES enterprises of the same deployment: its start-up and daily full evaluations and
+ * consumed batches, with every transaction, lock, finding-history row and figure row it writes. Each measurement runs
+ * in a fresh child process so its peak RSS is its own; times are medians.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,6 +16,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SupervisionInput } from '@ajx/supervision';
 import { enterpriseData, rng } from './support/supervision-data';
+import { measureService, type ServiceResult } from './support/supervisor-service';
 
 const ENTERPRISES = Number(process.env.AJX_BENCH_ENTERPRISES ?? 100_000);
 const PACK = 'jining@1';
@@ -21,6 +25,9 @@ const FULL_RUNS = 5;
 const BATCH = 500;
 const BATCHES = 21;
 const CLI_RUNS = 3;
+const SERVICE_ENTERPRISES = Number(process.env.AJX_BENCH_SERVICE_ENTERPRISES ?? 20_000);
+const SERVICE_DAILY_RUNS = 3;
+const SERVICE_BATCHES = 11;
 
 interface LibraryResult {
   events: number;
@@ -165,6 +172,19 @@ function changed(base: SupervisionInput, batch: number): SupervisionInput {
   }
 }
 
+async function serviceChild(): Promise<void> {
+  const result = await measureService({
+    enterprises: Math.min(SERVICE_ENTERPRISES, ENTERPRISES),
+    pack: PACK,
+    asOf: AS_OF,
+    dailyRuns: SERVICE_DAILY_RUNS,
+    batch: BATCH,
+    batches: SERVICE_BATCHES,
+    changed,
+  });
+  process.send!(result);
+}
+
 async function cliChild(events: string, register: string, out: string): Promise<void> {
   const { runSupervise } = await import('../apps/cli/src/supervise/supervise.runner');
   const started = process.hrtime.bigint();
@@ -224,6 +244,7 @@ async function writeFiles(dir: string): Promise<{ events: string; register: stri
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') {
     if (process.argv[3] === 'library') return libraryChild();
+    if (process.argv[3] === 'service') return serviceChild();
     return cliChild(process.argv[4], process.argv[5], process.argv[6]);
   }
   const startLoad = loadavg()[0].toFixed(1);
@@ -240,6 +261,11 @@ async function main(): Promise<void> {
       cli.push(await measure<CliResult>(['cli', files.events, files.register, dir]));
     }
     if (cli.some((c) => c.findings === 0)) throw new Error('ajx supervise found nothing: the data is not realistic');
+    process.stderr.write(
+      `the supervision service on PostgreSQL (${Math.min(SERVICE_ENTERPRISES, ENTERPRISES)} enterprises)\n`,
+    );
+    const svc = await measure<ServiceResult>(['service']);
+    const perEnterprise = (msValue: number) => `${((msValue / svc.enterprises) * 1000).toFixed(0)} µs/enterprise`;
     const cliSeconds = cli.map((c) => c.seconds);
     const rows: [string, string, string, string][] = [
       [
@@ -272,6 +298,24 @@ async function main(): Promise<void> {
         '',
         `read + check ${files.count.toLocaleString('en')} lines, evaluate, write; min ${Math.min(...cliSeconds).toFixed(1)} s`,
       ],
+      [
+        `service on PostgreSQL, ${svc.enterprises.toLocaleString('en')} enterprises: full evaluation at start`,
+        `${(svc.startMs / 1000).toFixed(1)} s`,
+        '',
+        `${perEnterprise(svc.startMs)}; ${svc.openFindings.toLocaleString('en')} open findings, ${svc.figureRows.toLocaleString('en')} figure rows`,
+      ],
+      [
+        `service on PostgreSQL: daily full evaluation (median of ${svc.dailyMs.length})`,
+        `${(median(svc.dailyMs) / 1000).toFixed(1)} s`,
+        '',
+        `${perEnterprise(median(svc.dailyMs))}; max ${(Math.max(...svc.dailyMs) / 1000).toFixed(1)} s`,
+      ],
+      [
+        `service on PostgreSQL: consumed batch of ${BATCH} changed records (median of ${svc.batchMs.length})`,
+        `${median(svc.batchMs).toFixed(0)} ms`,
+        '',
+        `${svc.batchTouched} enterprises per batch; max ${Math.max(...svc.batchMs).toFixed(0)} ms`,
+      ],
     ];
     console.log(
       `supervision on ${lib.enterprises.toLocaleString('en')} enterprises, ${lib.events.toLocaleString('en')} events ` +
@@ -283,7 +327,8 @@ async function main(): Promise<void> {
       console.log(`${what.padEnd(w)}  ${wall.padStart(9)}  ${cpuTime.padStart(9)}  ${note}`);
     console.log(
       `peak RSS: library process ${lib.maxRssMb.toFixed(0)} MB (records built in memory in ${lib.loadSeconds.toFixed(1)} s); ` +
-        `ajx supervise ${Math.max(...cli.map((c) => c.maxRssMb)).toFixed(0)} MB`,
+        `ajx supervise ${Math.max(...cli.map((c) => c.maxRssMb)).toFixed(0)} MB; service ${svc.maxRssMb.toFixed(0)} MB ` +
+        `(${svc.versions.toLocaleString('en')} versions loaded in ${svc.loadSeconds.toFixed(1)} s)`,
     );
     console.log(
       `load average ${loadavg()

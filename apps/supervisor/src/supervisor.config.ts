@@ -37,6 +37,13 @@ export class SupervisorConfig extends CommonConfig {
   @IntSetting(10, 100_000)
   AJX_SUPERVISION_CHUNK: number = 1000;
 
+  /**
+   * Chunks of a full evaluation in flight at once (each its own transaction and pool connection): 2 keeps a core busy
+   * evaluating while PostgreSQL writes the other chunk (docs/benchmarks.md).
+   */
+  @IntSetting(1, 16)
+  AJX_SUPERVISION_FULL_CONCURRENCY: number = 2;
+
   /** How often unpublished finding changes are looked for (each evaluation also publishes at once). */
   @IntSetting(50)
   AJX_SUPERVISION_PUBLISH_POLL_MS: number = 2000;

@@ -38,16 +38,31 @@ export interface SummedRow {
 export class SupervisionFiguresRepository {
   constructor(private readonly db: DataSource) {}
 
+  /**
+   * Replaces these enterprises' contributions, writing only the difference: rows no longer contributed are deleted,
+   * new or changed rows are upserted, unchanged rows are left alone (a daily re-evaluation changes few of them, and an
+   * untouched row costs no new tuple, no index entry and no WAL). One statement: the delete and the upsert see the
+   * same snapshot and never touch the same row.
+   */
   async replace(tx: Queryable, usccs: readonly string[], rows: readonly (StoredContribution & { uscc: string })[]) {
     if (!usccs.length) return;
-    await tx.query(`DELETE FROM supervision_figures WHERE uscc = ANY($1::text[])`, [usccs]);
-    if (!rows.length) return;
     await tx.query(
-      `INSERT INTO supervision_figures (uscc, member, key, county, sector, vals)
-       SELECT uscc, member, key, county, sector, ARRAY(SELECT jsonb_array_elements_text(vals))::bigint[]
-         FROM jsonb_to_recordset($1::jsonb)
-           AS r(uscc text, member text, key text, county text, sector text, vals jsonb)`,
+      `WITH incoming AS (
+         SELECT uscc, member, key, county, sector, ARRAY(SELECT jsonb_array_elements_text(vals))::bigint[] AS vals
+           FROM jsonb_to_recordset($2::jsonb)
+             AS r(uscc text, member text, key text, county text, sector text, vals jsonb)
+       ), gone AS (
+         DELETE FROM supervision_figures f
+          WHERE f.uscc = ANY($1::text[])
+            AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.uscc = f.uscc AND i.member = f.member AND i.key = f.key)
+       )
+       INSERT INTO supervision_figures AS f (uscc, member, key, county, sector, vals)
+       SELECT uscc, member, key, county, sector, vals FROM incoming
+       ON CONFLICT (uscc, member, key) DO UPDATE
+         SET county = EXCLUDED.county, sector = EXCLUDED.sector, vals = EXCLUDED.vals
+         WHERE (f.county, f.sector, f.vals) IS DISTINCT FROM (EXCLUDED.county, EXCLUDED.sector, EXCLUDED.vals)`,
       [
+        usccs,
         jsonRows(
           rows.map((r) => ({
             uscc: r.uscc,

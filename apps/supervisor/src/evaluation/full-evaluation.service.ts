@@ -17,7 +17,7 @@ import { EnterpriseEvaluationService, type EvaluationOutcome } from './enterpris
  * Evaluates every enterprise on today's date: those the service holds records of, those in the register and those
  * with open findings (an enterprise that left the register resolves its findings). Runs in chunks of
  * AJX_SUPERVISION_CHUNK enterprises, each its own transaction under the enterprises' locks, so live batches go on
- * meanwhile and memory stays bounded. Recorded in `supervision_runs`.
+ * meanwhile and memory stays bounded; AJX_SUPERVISION_FULL_CONCURRENCY chunks at a time. Recorded in `supervision_runs`.
  */
 @Injectable()
 export class FullEvaluationService {
@@ -49,17 +49,36 @@ export class FullEvaluationService {
       ]);
       const all = [...new Set([...held, ...registered, ...open])].sort();
       const total: EvaluationOutcome = { enterprises: 0, opened: 0, updated: 0, resolved: 0 };
-      const chunk = this.config.AJX_SUPERVISION_CHUNK;
-      for (let i = 0; i < all.length; i += chunk) {
-        const stop = this.metrics.evaluationSeconds.startTimer({ kind: 'full' });
-        const o = await this.evaluation.evaluate(all.slice(i, i + chunk), asOf, `system:supervisor:${reason}`);
-        stop();
-        total.enterprises += o.enterprises;
-        total.opened += o.opened;
-        total.updated += o.updated;
-        total.resolved += o.resolved;
-        if (o.opened + o.updated + o.resolved > 0) this.publisher.kick();
-      }
+      const size = this.config.AJX_SUPERVISION_CHUNK;
+      const chunks: string[][] = [];
+      for (let i = 0; i < all.length; i += size) chunks.push(all.slice(i, i + size));
+      // A few chunks at once: while one waits on PostgreSQL another evaluates. Chunks hold disjoint enterprises, so
+      // their locks never meet; the first failure stops the workers from taking more chunks and fails the run.
+      let next = 0;
+      let failed = false;
+      const worker = async () => {
+        while (!failed && next < chunks.length) {
+          const usccs = chunks[next++];
+          const stop = this.metrics.evaluationSeconds.startTimer({ kind: 'full' });
+          try {
+            const o = await this.evaluation.evaluate(usccs, asOf, `system:supervisor:${reason}`);
+            total.enterprises += o.enterprises;
+            total.opened += o.opened;
+            total.updated += o.updated;
+            total.resolved += o.resolved;
+            if (o.opened + o.updated + o.resolved > 0) this.publisher.kick();
+          } catch (err) {
+            failed = true;
+            throw err;
+          } finally {
+            stop();
+          }
+        }
+      };
+      const workers = Math.min(this.config.AJX_SUPERVISION_FULL_CONCURRENCY, chunks.length);
+      const settled = await Promise.allSettled(Array.from({ length: workers }, worker));
+      const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failure) throw failure.reason;
       await this.figures.snapshotCoverage(asOf);
       await this.runs.finish(runId, total);
       this.metrics.fullRuns.inc({ reason, outcome: 'ok' });

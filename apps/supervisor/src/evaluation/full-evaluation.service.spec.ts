@@ -1,0 +1,85 @@
+import { MetricsRegistry } from '@ajx/observability';
+import type { RegisterRepository } from '@ajx/interchange-store';
+import type {
+  SupervisionFiguresRepository,
+  SupervisionFindingsRepository,
+  SupervisionRunsRepository,
+  SupervisionVersionsRepository,
+} from '@ajx/supervision-store';
+import type { FindingsPublisher } from '../findings.publisher';
+import type { SupervisionClock } from '../supervision-clock';
+import { SupervisorConfig } from '../supervisor.config';
+import { SupervisorMetrics } from '../supervisor.metrics';
+import type { EnterpriseEvaluationService, EvaluationOutcome } from './enterprise-evaluation.service';
+import { FullEvaluationService } from './full-evaluation.service';
+
+const usccs = Array.from({ length: 95 }, (_, i) => `U${String(i).padStart(3, '0')}`);
+
+function setUp(concurrency: number, evaluate: (chunk: readonly string[]) => Promise<EvaluationOutcome>) {
+  const config = Object.assign(new SupervisorConfig(), {
+    AJX_SUPERVISION_CHUNK: 10,
+    AJX_SUPERVISION_FULL_CONCURRENCY: concurrency,
+  });
+  const finished: unknown[] = [];
+  const snapshots: string[] = [];
+  const service = new FullEvaluationService(
+    config,
+    { evaluate } as unknown as EnterpriseEvaluationService,
+    { enterprises: () => Promise.resolve(usccs.slice(0, 60)) } as unknown as SupervisionVersionsRepository,
+    {
+      enterprisesWithOpenFindings: () => Promise.resolve(['U090', 'U094']),
+    } as unknown as SupervisionFindingsRepository,
+    {
+      latestVersion: () => Promise.resolve(3),
+      currentUsccs: () => Promise.resolve(usccs.slice(40, 90)),
+    } as unknown as RegisterRepository,
+    {
+      start: () => Promise.resolve(1),
+      finish: (_id: number, o: unknown) => Promise.resolve(void finished.push(o)),
+    } as unknown as SupervisionRunsRepository,
+    {
+      snapshotCoverage: (d: string) => Promise.resolve(void snapshots.push(d)),
+    } as unknown as SupervisionFiguresRepository,
+    { today: () => '2026-12-07' } as SupervisionClock,
+    { kick: () => undefined } as unknown as FindingsPublisher,
+    new SupervisorMetrics(new MetricsRegistry()),
+  );
+  return { service, finished, snapshots };
+}
+
+describe('FullEvaluationService', () => {
+  it('evaluates every enterprise once, in chunks, never more chunks at once than configured', async () => {
+    const seen: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const { service, finished, snapshots } = setUp(3, async (chunk) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      seen.push(...chunk);
+      inFlight--;
+      return { enterprises: chunk.length, opened: 1, updated: 0, resolved: 0 };
+    });
+    const total = await service.run('daily', 'test');
+    const expected = [...usccs.slice(0, 91), 'U094'];
+    expect([...seen].sort()).toEqual(expected);
+    expect(maxInFlight).toBe(3);
+    expect(total).toEqual({ enterprises: expected.length, opened: 10, updated: 0, resolved: 0 });
+    expect(finished).toEqual([total]);
+    expect(snapshots).toEqual(['2026-12-07']);
+  });
+
+  it('stops taking chunks after a failure, records the run as failed and takes no coverage snapshot', async () => {
+    let calls = 0;
+    const { service, finished, snapshots } = setUp(2, async (chunk) => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 2));
+      if (calls === 2) throw new Error('deadlock detected');
+      return { enterprises: chunk.length, opened: 0, updated: 0, resolved: 0 };
+    });
+    await expect(service.run('daily', 'test')).rejects.toThrow('deadlock detected');
+    expect(calls).toBeLessThanOrEqual(3);
+    expect(finished).toEqual([{ error: 'deadlock detected' }]);
+    expect(snapshots).toEqual([]);
+  });
+});

@@ -1,0 +1,193 @@
+/**
+ * The supervision service's own evaluation path on PostgreSQL, for `bench:supervise`: the deployment of
+ * `supervision-data.ts` is loaded into a fresh database (every version in `supervision_versions`, the register as two
+ * province submissions), then the service's `FullEvaluationService` runs the start-up evaluation and daily re-runs, and
+ * `EnterpriseEvaluationService.receive` takes consumed batches of changed records — the code the supervisor runs,
+ * with its transactions, locks, finding history and figure rows, without Kafka in front (the consumer's cost is
+ * measured by `bench:e2e`). The database is dropped at the end.
+ */
+import { createHash } from 'node:crypto';
+import { RegisterRepository, type RegisterEntry } from '@ajx/interchange-store';
+import { MetricsRegistry } from '@ajx/observability';
+import { dataSourceOptions, dropDatabase, ensureDatabase, migrate } from '@ajx/persistence';
+import { readSupervisionEvent, subjectOf, type SupervisionInput } from '@ajx/supervision';
+import {
+  type StoredVersion,
+  SupervisionFiguresRepository,
+  SupervisionFindingsRepository,
+  SupervisionRunsRepository,
+  SupervisionVersionsRepository,
+} from '@ajx/supervision-store';
+import { DataSource } from 'typeorm';
+import { EnterpriseEvaluationService } from '../../apps/supervisor/src/evaluation/enterprise-evaluation.service';
+import { FullEvaluationService } from '../../apps/supervisor/src/evaluation/full-evaluation.service';
+import type { FindingsPublisher } from '../../apps/supervisor/src/findings.publisher';
+import type { SupervisionClock } from '../../apps/supervisor/src/supervision-clock';
+import { SupervisorConfig } from '../../apps/supervisor/src/supervisor.config';
+import { SupervisorMetrics } from '../../apps/supervisor/src/supervisor.metrics';
+import { enterpriseData, rng } from './supervision-data';
+
+export interface ServiceResult {
+  enterprises: number;
+  versions: number;
+  loadSeconds: number;
+  startMs: number;
+  dailyMs: number[];
+  batchMs: number[];
+  batchTouched: number;
+  openFindings: number;
+  figureRows: number;
+  maxRssMb: number;
+}
+
+export interface ServiceOptions {
+  enterprises: number;
+  pack: string;
+  asOf: string;
+  dailyRuns: number;
+  batch: number;
+  batches: number;
+  /** A new version of a record, as a consumed batch carries it. */
+  changed(base: SupervisionInput, batch: number): SupervisionInput;
+}
+
+const PG_URL = process.env.AJX_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ms = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
+const nextDay = (d: string, n: number) =>
+  new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+function storedVersion(input: SupervisionInput): StoredVersion {
+  return {
+    insurer: input.record.insurer,
+    kind: input.kind,
+    subject: subjectOf(input),
+    version: input.record.version,
+    uscc: input.record.enterprise.uscc,
+    input,
+  };
+}
+
+export async function measureService(o: ServiceOptions): Promise<ServiceResult> {
+  const url = new URL(PG_URL);
+  url.pathname = `/ajx_bench_supervisor_${process.pid}`;
+  await ensureDatabase(url.toString());
+  await migrate(url.toString());
+  const db = new DataSource(dataSourceOptions({ url: url.toString(), poolSize: 8, applicationName: 'ajx-bench' }));
+  await db.initialize();
+  try {
+    const config = Object.assign(new SupervisorConfig(), { AJX_RULE_PACK: o.pack, AJX_SUPERVISION_AS_OF: o.asOf });
+    const versions = new SupervisionVersionsRepository(db);
+    const findings = new SupervisionFindingsRepository(db);
+    const figures = new SupervisionFiguresRepository(db);
+    const register = new RegisterRepository(db);
+    const runs = new SupervisionRunsRepository(db);
+    const evaluation = new EnterpriseEvaluationService(config, db, versions, findings, figures, register);
+    let asOf = o.asOf;
+    const clock = { today: () => asOf } as SupervisionClock;
+    // Publishing to Kafka is not part of the evaluation's cost: the publisher is only told that something changed.
+    const publisher = { kick: () => undefined } as unknown as FindingsPublisher;
+    const full = new FullEvaluationService(
+      config,
+      evaluation,
+      versions,
+      findings,
+      register,
+      runs,
+      figures,
+      clock,
+      publisher,
+      new SupervisorMetrics(new MetricsRegistry()),
+    );
+
+    // Load: every version and the register, as the consumer and a register upload would have stored them.
+    let started = process.hrtime.bigint();
+    const latest = new Map<string, SupervisionInput>();
+    const registerEntries = new Map<string, (RegisterEntry & { line: number })[]>();
+    let pending: StoredVersion[] = [];
+    let loaded = 0;
+    for (let i = 0; i < o.enterprises; i++) {
+      const d = enterpriseData(i);
+      for (const e of d.events) {
+        const input = readSupervisionEvent(e);
+        pending.push(storedVersion(input));
+        // Batches change records of every fifth enterprise: the rest need not stay in this process's memory.
+        if (i % 5) continue;
+        const key = `${input.kind}/${input.record.insurer}/${subjectOf(input)}`;
+        const known = latest.get(key);
+        if (!known || known.record.version < input.record.version) latest.set(key, input);
+      }
+      if (d.register) {
+        const province = d.register.regionCode.slice(0, 2);
+        const list = registerEntries.get(province) ?? [];
+        list.push({ alternative: null, ...d.register, line: list.length + 1 } as RegisterEntry & { line: number });
+        registerEntries.set(province, list);
+      }
+      if (pending.length >= 5000) {
+        loaded += (await versions.insertNew(db, pending)).length;
+        pending = [];
+      }
+    }
+    loaded += (await versions.insertNew(db, pending)).length;
+    for (const [province, entries] of registerEntries) {
+      const submission = await register.begin({
+        source: 'province',
+        submittedBy: 'bench',
+        scope: { regionPrefix: province, sectors: null, label: `province ${province}` },
+        requestId: null,
+      });
+      for (let i = 0; i < entries.length; i += 5000) await submission.add(entries.slice(i, i + 5000));
+      await submission.commit(createHash('sha256').update(`${province}:${entries.length}`).digest());
+    }
+    await db.query('ANALYZE');
+    const loadSeconds = ms(started) / 1000;
+
+    // The start-up evaluation (every finding opened, every figure row written), then one per following day.
+    started = process.hrtime.bigint();
+    await full.run('start', 'bench');
+    const startMs = ms(started);
+    const dailyMs: number[] = [];
+    for (let day = 1; day <= o.dailyRuns; day++) {
+      asOf = nextDay(o.asOf, day);
+      started = process.hrtime.bigint();
+      await full.run('daily', 'bench');
+      dailyMs.push(ms(started));
+    }
+
+    // Consumed batches: changed versions spread over the deployment, each stored and re-evaluated in one transaction.
+    const r = rng(7);
+    const records = [...latest.values()];
+    const batchMs: number[] = [];
+    let touched = 0;
+    for (let b = 0; b < o.batches; b++) {
+      const batch: StoredVersion[] = [];
+      for (let k = 0; k < o.batch; k++) {
+        const at = Math.floor(r() * records.length);
+        records[at] = o.changed(records[at], b);
+        batch.push(storedVersion(records[at]));
+      }
+      started = process.hrtime.bigint();
+      const outcome = await evaluation.receive(batch, asOf, 'bench');
+      batchMs.push(ms(started));
+      touched += outcome.enterprises;
+    }
+    const [{ open }] = await db.query<{ open: string }[]>(
+      `SELECT count(*) AS open FROM supervision_findings WHERE state = 'open'`,
+    );
+    const [{ rows }] = await db.query<{ rows: string }[]>(`SELECT count(*) AS rows FROM supervision_figures`);
+    return {
+      enterprises: o.enterprises,
+      versions: loaded,
+      loadSeconds,
+      startMs,
+      dailyMs,
+      batchMs,
+      batchTouched: Math.round(touched / Math.max(1, o.batches)),
+      openFindings: Number(open),
+      figureRows: Number(rows),
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+    };
+  } finally {
+    await db.destroy();
+    await dropDatabase(url.toString());
+  }
+}
