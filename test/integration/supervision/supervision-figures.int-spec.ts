@@ -11,7 +11,7 @@ const B = '91370811MA0000002X';
 
 const row = (uscc: string, key: string, vals: number[]) => ({
   uscc,
-  member: 'coverage',
+  member: 'coverage' as const,
   key,
   county: '370811',
   sector: 'hazardous_chemicals',
