@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileParserFor, SUPPORTED_INSURERS } from '@ajx/domain';
 import { simulateFile } from '@ajx/simulation';
 import type { Kafka } from 'kafkajs';
-import { runLimit, type LimitResult } from './limit.bench';
+import { type Ceiling, loadLimitRecords, runCeilings } from './limit.bench';
+import { runKafkaConnectPeer } from './support/kafka-connect-peer';
 import { cpuOfAll, ProcMonitor } from './support/proc-stats';
 import { type BenchStack, startBenchStack } from './support/bench-stack';
 
@@ -16,7 +17,9 @@ import { type BenchStack, startBenchStack } from './support/bench-stack';
  * Native files for all four insurers (realistic mix of policies, services and hazards, versions, ~2 % defects) are
  * generated first (not timed), then pushed through the gateway into a hub of its own (gateway, normaliser, router as
  * separate processes, a whole province of departments), and measured until every entitled department view is
- * written. Then, in the same run, the limit: the same records through kafkajs eachBatch straight into PostgreSQL.
+ * written. Then, in the same run, the ceilings (limit.bench.ts: produce, consume, eachBatch → INSERT, eachBatch → COPY)
+ * and the peer (support/kafka-connect-peer.ts: Kafka Connect with Debezium's JDBC sink) on the same records.
+ *   --no-limit  skip the ceilings and the peer;  --no-peer  skip the peer only
  */
 
 interface Args {
@@ -26,6 +29,7 @@ interface Args {
   duration: number;
   province: string;
   limit: boolean;
+  peer: boolean;
   heapMb: number;
 }
 
@@ -41,6 +45,7 @@ function parseArgs(argv: string[]): Args {
     duration: Number(get('duration', '60')),
     province: get('province', '33'),
     limit: !argv.includes('--no-limit'),
+    peer: !argv.includes('--no-peer'),
     heapMb: Number(get('heap-mb', '384')),
   };
 }
@@ -187,7 +192,6 @@ async function main(): Promise<void> {
     kafka: stack.brokerPid,
   };
   const lagSeries: { t: number; normalizer: number; router: number }[] = [];
-  let limit: LimitResult | null = null;
   try {
     const fixed = args.rate > 0;
     const total = fixed ? args.rate * args.duration : args.records;
@@ -297,15 +301,39 @@ async function main(): Promise<void> {
     process.stdout.write('\n');
 
     if (args.limit) {
-      log('limit: the same records through kafkajs eachBatch straight into PostgreSQL');
+      log('ceilings: the same records through each stage alone, no logic');
       for (const s of Object.values(stack.services)) await s.kill();
-      limit = await runLimit(stack.kafka, stack.db);
+      const records = await loadLimitRecords(stack.db);
+      const ceilings: Ceiling[] = await runCeilings(stack.kafka, stack.db, stack.brokerPid, records);
+      if (args.peer) {
+        log('peer: Kafka Connect with the Debezium JDBC sink on the same rows');
+        ceilings.push(
+          await runKafkaConnectPeer(
+            stack.kafka,
+            stack.db,
+            stack.databaseUrl,
+            stack.brokers,
+            stack.brokerPid,
+            records,
+            stack.dir,
+          ),
+        );
+      }
+      const e2eCpu = Math.round((cpuTotal / total) * 1e6);
       process.stdout.write(
-        `\nlimit (kafkajs eachBatch → PostgreSQL, one row per entitled department, no logic): ${limit.recordsPerSecond} records/s, ${limit.rowsPerSecond} rows/s (${limit.records} records, ${limit.rows} rows in ${limit.seconds} s)\n`,
+        `\nceilings and peer in the same run (${records.events.length} records, ${records.rows} department rows):\n`,
       );
       process.stdout.write(
-        `end-to-end / limit = ${((recordsPerSecond / limit.recordsPerSecond) * 100).toFixed(0)} %\n`,
+        `  ${'stage'.padEnd(52)} ${'records/s'.padStart(10)} ${'rows/s'.padStart(9)} ${'µs CPU/rec'.padStart(11)}  e2e / it\n`,
       );
+      process.stdout.write(
+        `  ${'end-to-end (this run, all logic)'.padEnd(52)} ${String(recordsPerSecond).padStart(10)} ${''.padStart(9)} ${String(e2eCpu).padStart(11)}\n`,
+      );
+      for (const c of ceilings)
+        process.stdout.write(
+          `  ${c.name.padEnd(52)} ${String(c.recordsPerSecond).padStart(10)} ${String(c.rowsPerSecond || '').padStart(9)} ` +
+            `${String(c.cpuMicrosPerRecord).padStart(11)}  ${(recordsPerSecond / c.recordsPerSecond).toFixed(2)}\n`,
+        );
     }
   } finally {
     await stack.stop();
