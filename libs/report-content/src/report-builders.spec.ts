@@ -1,4 +1,5 @@
 import { renderReport, type ReportDocument, type ReportTable, validateReportDocument } from '@ajx/report-rendering';
+import type { Sector } from '@ajx/contracts';
 import type { SupervisionInput } from '@ajx/supervision';
 import {
   accident,
@@ -18,7 +19,7 @@ import { monthPeriod, weekPeriod } from './report-period';
  * expects are counted by hand from the records below, not by the code under test.
  */
 const E = (n: number) => `91370811MA3C00000${n}`;
-const enterprise = (n: number, sector = 'non_coal_mining', regionCode = '370811') => ({
+const enterprise = (n: number, sector: Sector = 'non_coal_mining', regionCode = '370811') => ({
   uscc: E(n),
   regionCode,
   sector,

@@ -1,0 +1,3 @@
+export * from './report-scope';
+export * from './reports.repository';
+export * from './report-store.module';
