@@ -52,7 +52,7 @@ function summaryOf(r: StoredReport, base: string): ReportSummaryDto {
     requestedBy: r.requestedBy,
     generatedAt: r.generatedAt.toISOString(),
     watermark: r.watermark,
-    downloads: downloadsOf(base, r.reportId) as ReportSummaryDto['downloads'],
+    downloads: downloadsOf(base, r.reportId),
   };
 }
 
@@ -163,7 +163,7 @@ export class ReportsService implements OnApplicationShutdown {
       requestId,
     });
     return {
-      items: result.reports.map((x) => ({ ...x, downloads: downloadsOf('/v1/dept/reports', x.reportId) as never })),
+      items: result.reports.map((x) => ({ ...x, downloads: downloadsOf('/v1/dept/reports', x.reportId) })),
     };
   }
 
