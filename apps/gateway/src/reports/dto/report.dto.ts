@@ -29,7 +29,7 @@ export class ReportQueryDto {
 }
 
 export class ReportDownloadsDto {
-  @ApiProperty({ example: '/v1/dept/reports/3f0c…​.csv' }) csv!: string;
+  @ApiProperty({ example: '/v1/dept/reports/0b6f1c2e-8d1a-5c3e-9f00-1a2b3c4d5e6f.csv' }) csv!: string;
   @ApiProperty() xlsx!: string;
   @ApiProperty() pdf!: string;
 }
