@@ -5,6 +5,8 @@ const FRAMEWORK_AND_IO =
 const NODE_IO = '^(fs|fs/promises|net|http|https|http2|dgram|child_process|cluster|worker_threads|dns|tls|readline)$';
 // Report rendering: no framework and no infrastructure, but it may read files (the PDF renderer reads its font).
 const REPORT_RENDERING = '^libs/report-rendering/';
+// Report contents: pure (a period's evaluation in, a report document out) over the pure libs and report-rendering.
+const REPORT_CONTENT = '^libs/report-content/';
 
 module.exports = {
   forbidden: [
@@ -61,6 +63,25 @@ module.exports = {
       severity: 'error',
       from: { path: REPORT_RENDERING, pathNot: '\\.(int-)?spec\\.ts$' },
       to: { path: '^libs/', pathNot: [PURE_LIBS, REPORT_RENDERING] },
+    },
+    {
+      name: 'report-content-no-framework',
+      comment: 'report-content builds report documents from supervision results: pure, no framework and no I/O.',
+      severity: 'error',
+      from: { path: REPORT_CONTENT, pathNot: '\\.(int-)?spec\\.ts$' },
+      to: { path: FRAMEWORK_AND_IO },
+    },
+    {
+      name: 'report-content-no-node-io',
+      severity: 'error',
+      from: { path: REPORT_CONTENT, pathNot: '\\.(int-)?spec\\.ts$' },
+      to: { dependencyTypes: ['core'], path: NODE_IO },
+    },
+    {
+      name: 'report-content-only-imports-pure-libs',
+      severity: 'error',
+      from: { path: REPORT_CONTENT, pathNot: '\\.(int-)?spec\\.ts$' },
+      to: { path: '^libs/', pathNot: [PURE_LIBS, REPORT_RENDERING, REPORT_CONTENT] },
     },
     {
       name: 'contracts-is-the-bottom',

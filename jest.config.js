@@ -22,6 +22,8 @@ const aliases = [
   'interchange-store',
   'ingest',
   'report-rendering',
+  'report-content',
+  'report-store',
   'supervision',
   'supervision-store',
   'ingest-store',

@@ -222,6 +222,44 @@ async function main() {
   );
   startInsurers();
   setInterval(() => void printViews().then(printInterchange), 15000).unref();
+  setTimeout(() => void makeReport(3), 60000).unref();
+}
+
+/** The ISO week (`2026-W49`) of a date `YYYY-MM-DD`. */
+function isoWeek(date) {
+  const d = new Date(`${date}T00:00:00Z`);
+  const thursday = new Date(d.getTime() + (4 - (d.getUTCDay() || 7)) * 86400000);
+  const year = thursday.getUTCFullYear();
+  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * 86400000)) + 1;
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+/**
+ * A report on demand once the history is in (docs/reports.md): 任城区's weekly report of last week, as
+ * `ajx reports run` makes it with the operator's token, and where to download it (with a department's token).
+ */
+async function makeReport(attempts) {
+  if (stopping) return;
+  const today = process.env.AJX_DEMO_TODAY || new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+  const week = isoWeek(new Date(Date.parse(`${today}T00:00:00Z`) - 7 * 86400000).toISOString().slice(0, 10));
+  const tokens = JSON.parse(require('node:fs').readFileSync(TOKENS, 'utf8'));
+  const args = ['reports', 'run', '--kind', 'weekly', '--county', '370811', '--week', week];
+  say(`making a report on demand: ajx ${args.join(' ')}`);
+  const res = await new Promise((resolve) =>
+    require('node:child_process').execFile(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'ajx.js'), ...args, '--token', tokens.ops.token],
+      { env, encoding: 'utf8' },
+      (err, stdout, stderr) => resolve({ status: err ? 1 : 0, stdout, stderr }),
+    ),
+  );
+  if (res.status !== 0) {
+    say(`the report was not made (${(res.stderr || '').trim()})${attempts > 1 ? '; trying again in 30 s' : ''}`);
+    if (attempts > 1) setTimeout(() => void makeReport(attempts - 1), 30000).unref();
+    return;
+  }
+  say(`任城区 weekly report ${week} (周报), download with a department's token (jn-rencheng-emergency, jn-emergency):`);
+  for (const url of res.stdout.trim().split('\n')) say(`  curl -OJ -H "Authorization: Bearer <token>" ${url}`);
 }
 
 /**

@@ -55,6 +55,7 @@ const OWNERS: Record<string, readonly string[]> = {
     'supervision_targets',
     'supervision_runs',
   ],
+  'libs/report-store': ['reports'],
   // The simulator stands for another organisation's system: its own schema, migrations and repository.
   'apps/province-simulator': [
     'batches',

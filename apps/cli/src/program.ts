@@ -11,6 +11,7 @@ import { registerSimulateCommand } from './commands/simulate.command';
 import { registerPrivacyCommands } from './commands/privacy.command';
 import { registerBackupCommands } from './commands/backup.command';
 import { registerSuperviseCommand } from './commands/supervise.command';
+import { registerReportsCommands } from './commands/reports.command';
 import { registerCredentialCommands, registerPrincipalCommands } from './commands/principals.command';
 import { CliError, EXIT } from './cli-error';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerKafkaCommands(program);
   registerNormalizeCommand(program);
   registerSuperviseCommand(program);
+  registerReportsCommands(program);
   registerPrincipalCommands(program);
   registerCredentialCommands(program);
   registerAuditCommands(program);

@@ -13,6 +13,7 @@ import { IngestModule } from './ingest/ingest.module';
 import { InterchangePullModule } from './interchange/interchange-pull.module';
 import { RegisterModule } from './register/register.module';
 import { SupervisionModule } from './supervision/supervision.module';
+import { ReportsModule } from './reports/reports.module';
 
 /**
  * The gateway: the service runtime, the connections the features share, the HTTP edge and authentication, then one
@@ -21,8 +22,16 @@ import { SupervisionModule } from './supervision/supervision.module';
  * the order their routes are registered (and listed in the OpenAPI document).
  */
 // SupervisionModule before DeptModule: its fixed paths under /v1/dept (findings, figures, enterprises …) must win
-// over DeptModule's `/v1/dept/:collection`.
-const FEATURES = [AdminModule, IngestModule, SupervisionModule, DeptModule, InterchangePullModule, RegisterModule];
+// over DeptModule's `/v1/dept/:collection`; so must ReportsModule's /v1/dept/reports.
+const FEATURES = [
+  AdminModule,
+  IngestModule,
+  SupervisionModule,
+  ReportsModule,
+  DeptModule,
+  InterchangePullModule,
+  RegisterModule,
+];
 
 /** The department API's own pool in the pool metrics (`ajx_db_pool_*{pool="api"}`), beside the service pool. */
 @Injectable()

@@ -47,4 +47,12 @@ export class SupervisorConfig extends CommonConfig {
   /** How often unpublished finding changes are looked for (each evaluation also publishes at once). */
   @IntSetting(50)
   AJX_SUPERVISION_PUBLISH_POLL_MS: number = 2000;
+
+  /** Weekly reports and city bulletins (cron, Asia/Shanghai): Monday 08:00, for the week before (济宁 七(二)). */
+  @IsNotEmpty()
+  AJX_REPORT_WEEKLY_CRON = '0 8 * * 1';
+
+  /** Monthly insurer scorecards (cron, Asia/Shanghai): the 1st at 08:00, for the month before (济宁 七(三)). */
+  @IsNotEmpty()
+  AJX_REPORT_MONTHLY_CRON = '0 8 1 * *';
 }

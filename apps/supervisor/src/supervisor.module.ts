@@ -1,11 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DeptStoreModule } from '@ajx/dept-store';
+import { IdentityModule } from '@ajx/identity';
 import { InterchangeStoreModule } from '@ajx/interchange-store';
 import { ServiceRuntimeModule } from '@ajx/platform';
+import { ReportStoreModule } from '@ajx/report-store';
 import { SupervisionStoreModule } from '@ajx/supervision-store';
 import { CanonicalEventsHandler } from './canonical-events.handler';
 import { EnterpriseEvaluationService } from './evaluation/enterprise-evaluation.service';
 import { FullEvaluationService } from './evaluation/full-evaluation.service';
 import { FindingsPublisher } from './findings.publisher';
+import { ReportGenerationService } from './reports/report-generation.service';
+import { ReportScheduler } from './reports/report.scheduler';
 import { SupervisionClock } from './supervision-clock';
 import { RegisterWatcher, SupervisionScheduler } from './supervision.scheduler';
 import { SupervisionService } from './supervision.service';
@@ -26,6 +31,9 @@ export class SupervisorModule {
         }),
         SupervisionStoreModule,
         InterchangeStoreModule,
+        ReportStoreModule,
+        DeptStoreModule,
+        IdentityModule.register(),
       ],
       controllers: [CanonicalEventsHandler],
       providers: [
@@ -37,6 +45,8 @@ export class SupervisorModule {
         SupervisionService,
         SupervisionScheduler,
         RegisterWatcher,
+        ReportGenerationService,
+        ReportScheduler,
       ],
     };
   }

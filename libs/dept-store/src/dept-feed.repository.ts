@@ -1,4 +1,4 @@
-import type { ViewKind } from './view-kind';
+import type { FeedKind } from './view-kind';
 import type { DataSource } from 'typeorm';
 import type { DepartmentScope } from './department-scope';
 import { DepartmentScopedRepository } from './department-scoped.repository';
@@ -9,7 +9,7 @@ export interface FeedEntry {
   seq: number;
   entry: FeedEntryKind;
   urgent: boolean;
-  kind: ViewKind;
+  kind: FeedKind;
   insurer: string;
   subject: string;
   version: number;
@@ -23,7 +23,7 @@ interface Row {
   seq: string;
   entry: FeedEntryKind;
   urgent: boolean;
-  kind: ViewKind;
+  kind: FeedKind;
   insurer: string;
   subject: string;
   version: number;

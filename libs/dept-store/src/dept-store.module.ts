@@ -8,6 +8,7 @@ import { DeptViewRepository } from './dept-view.repository';
 import { FeedWakeups } from './feed-wakeups';
 import { UrgentEscalationRepository } from './urgent-escalation.repository';
 import { ProjectionJobsRepository } from './projection-jobs.repository';
+import { ReportAnnouncer } from './report-announcer.repository';
 import { DeptWebhookReadRepository, WebhookOutboxRepository } from './webhook-outbox.repository';
 
 const SERVICE_REPOSITORIES = [
@@ -16,6 +17,7 @@ const SERVICE_REPOSITORIES = [
   UrgentEscalationRepository,
   WebhookOutboxRepository,
   DeptPersonalDataRepository,
+  ReportAnnouncer,
 ];
 
 /**

@@ -1,4 +1,4 @@
-import type { ViewKind } from './view-kind';
+import type { FeedKind } from './view-kind';
 import { encodeFeedCursor } from './feed-cursor';
 import type { FeedEntry } from './dept-feed.repository';
 import type { FeedEntryKind } from './dept-projection.writer';
@@ -10,7 +10,7 @@ export interface FeedEntryView {
   seq: number;
   entry: FeedEntryKind;
   urgent: boolean;
-  kind: ViewKind;
+  kind: FeedKind;
   insurer: string;
   subject: string;
   version: number;

@@ -15,3 +15,4 @@ export * from './dept-payload';
 export * from './dept-personal-data.repository';
 export * from './dept-store.module';
 export * from './view-kind';
+export * from './report-announcer.repository';

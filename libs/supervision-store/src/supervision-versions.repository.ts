@@ -110,6 +110,30 @@ export class SupervisionVersionsRepository {
     return rows.map((r) => r.uscc);
   }
 
+  /**
+   * Every version held, as the rules read them (reports evaluate a past date over everything held), with the
+   * watermark of what was read: how many versions and the latest acceptance among them — in one snapshot.
+   */
+  async everything(): Promise<{ inputs: SupervisionInput[]; versions: number; latestAcceptedAt: string | null }> {
+    const rows = await this.db.query<Pick<VersionDbRow, 'kind' | 'record' | 'accepted_at'>[]>(
+      `SELECT kind, record, accepted_at FROM supervision_versions ORDER BY received_at, insurer, kind, subject, version`,
+    );
+    let latest: string | null = null;
+    let latestMs = -Infinity;
+    for (const r of rows) {
+      const ms = r.accepted_at === null ? NaN : Date.parse(r.accepted_at);
+      if (ms > latestMs) {
+        latestMs = ms;
+        latest = r.accepted_at;
+      }
+    }
+    return {
+      inputs: rows.map((r) => ({ kind: r.kind, record: r.record, acceptedAt: r.accepted_at }) as SupervisionInput),
+      versions: rows.length,
+      latestAcceptedAt: latest,
+    };
+  }
+
   /** Versions held (a figure for metrics and runs). */
   async count(): Promise<number> {
     const [r] = await this.db.query<{ n: string }[]>(`SELECT count(*) AS n FROM supervision_versions`);

@@ -48,7 +48,10 @@ export class FeedEntryDto {
   })
   entry!: string;
   @ApiProperty({ description: 'an urgent record of the urgent lane (major hazard, urgent accident)' }) urgent!: boolean;
-  @ApiProperty({ enum: [...RECORD_KINDS, 'finding'], description: 'a record kind, or finding (a supervision finding)' })
+  @ApiProperty({
+    enum: [...RECORD_KINDS, 'finding', 'report'],
+    description: 'a record kind, finding (a supervision finding) or report (a report filed upward: data has its links)',
+  })
   kind!: string;
   @ApiProperty() insurer!: string;
   @ApiProperty({ description: 'policyNo / serviceId / hazardId / accidentId / claimNo' }) subject!: string;
