@@ -22,12 +22,18 @@ export class SupervisionReadRepository {
 
   private inScope<T>(scope: ScopedRead, work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) => {
-      if (scope.kind === 'jurisdiction')
-        await tx.query(`SELECT set_config('ajx.region_prefix', $1, true), set_config('ajx.sectors', $2, true)`, [
-          scope.regionPrefix,
-          scope.sectors === '*' ? '*' : scope.sectors.join(','),
-        ]);
-      else await tx.query(`SELECT set_config('ajx.insurer', $1, true)`, [scope.insurer]);
+      // Every setting the policies read is set in every transaction: a setting left unset reads back as '' (not
+      // NULL) on a pooled connection that earlier set it, so no read may rely on another read's leftovers.
+      const jurisdiction = scope.kind === 'jurisdiction';
+      await tx.query(
+        `SELECT set_config('ajx.region_prefix', $1, true), set_config('ajx.sectors', $2, true),
+                set_config('ajx.insurer', $3, true)`,
+        [
+          jurisdiction ? scope.regionPrefix : 'none',
+          jurisdiction ? (scope.sectors === '*' ? '*' : scope.sectors.join(',')) : '',
+          jurisdiction ? '' : scope.insurer,
+        ],
+      );
       return work(tx);
     });
   }
