@@ -6,6 +6,7 @@ import { ServiceRuntimeModule } from '@ajx/platform';
 import { AdminModule } from './admin/admin.module';
 import { AuditSealingModule } from './audit/audit-sealing.module';
 import { AuthModule } from './auth/auth.module';
+import { ConsoleModule } from './console/console.module';
 import { DeptModule } from './dept/dept.module';
 import { GatewayConfig } from './gateway.config';
 import { HttpModule } from './http/http.module';
@@ -22,7 +23,15 @@ import { SupervisionModule } from './supervision/supervision.module';
  */
 // SupervisionModule before DeptModule: its fixed paths under /v1/dept (findings, figures, enterprises …) must win
 // over DeptModule's `/v1/dept/:collection`.
-const FEATURES = [AdminModule, IngestModule, SupervisionModule, DeptModule, InterchangePullModule, RegisterModule];
+const FEATURES = [
+  AdminModule,
+  ConsoleModule,
+  IngestModule,
+  SupervisionModule,
+  DeptModule,
+  InterchangePullModule,
+  RegisterModule,
+];
 
 /** The department API's own pool in the pool metrics (`ajx_db_pool_*{pool="api"}`), beside the service pool. */
 @Injectable()
