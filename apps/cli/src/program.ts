@@ -12,6 +12,7 @@ import { registerPrivacyCommands } from './commands/privacy.command';
 import { registerBackupCommands } from './commands/backup.command';
 import { registerSuperviseCommand } from './commands/supervise.command';
 import { registerCredentialCommands, registerPrincipalCommands } from './commands/principals.command';
+import { registerUserCommands } from './commands/users.command';
 import { CliError, EXIT } from './cli-error';
 
 /**
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerSuperviseCommand(program);
   registerPrincipalCommands(program);
   registerCredentialCommands(program);
+  registerUserCommands(program);
   registerAuditCommands(program);
   registerDlqCommands(program);
   registerReplayCommand(program);

@@ -34,7 +34,9 @@ export class ConsoleUserService {
   async add(u: NewConsoleUser, actor: string, requestId?: string): Promise<ConsoleUser> {
     const problems: string[] = [];
     if (typeof u.username !== 'string' || !USERNAME.test(u.username))
-      problems.push('username must be 3–64 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit');
+      problems.push(
+        'username must be 3–64 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit',
+      );
     if (typeof u.displayName !== 'string' || u.displayName.trim() === '' || [...u.displayName].length > 100)
       problems.push('displayName must be 1–100 characters');
     problems.push(...passwordProblems(u.password));
@@ -111,7 +113,8 @@ export class ConsoleUserService {
     context: { ip: string | null; requestId?: string },
     lockout: LockoutPolicy = DEFAULT_LOCKOUT,
   ): Promise<SignIn> {
-    const found = typeof username === 'string' && USERNAME.test(username) ? await this.users.findByUsername(username) : null;
+    const found =
+      typeof username === 'string' && USERNAME.test(username) ? await this.users.findByUsername(username) : null;
     const audit = (outcome: 'ok' | 'denied', details: Record<string, unknown>) =>
       this.audit.record({
         actor: found ? found.principalId : 'anonymous',

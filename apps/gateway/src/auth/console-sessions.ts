@@ -56,7 +56,9 @@ export class ConsoleSessions {
     return this.config.AJX_CONSOLE_SESSION_IDLE_MINUTES * 60_000;
   }
 
-  async start(s: Omit<ConsoleSession, 'csrf' | 'startedAt' | 'endsAt'>): Promise<{ id: string; session: ConsoleSession }> {
+  async start(
+    s: Omit<ConsoleSession, 'csrf' | 'startedAt' | 'endsAt'>,
+  ): Promise<{ id: string; session: ConsoleSession }> {
     const id = randomBytes(32).toString('base64url');
     const startedAt = Date.now();
     const session: ConsoleSession = {

@@ -3,12 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditLog, AuditSigner, AuditVerifier, type AuditVerification } from '@ajx/audit';
 import { CanonicalStoreRepository, type DlqEntry, DlqRepository } from '@ajx/canonical-store';
 import { createNormalizer } from '@ajx/domain';
-import {
-  ConsoleUserService,
-  InvalidPrincipalError,
-  NotFoundError,
-  type Principal,
-} from '@ajx/identity';
+import { ConsoleUserService, InvalidPrincipalError, NotFoundError, type Principal } from '@ajx/identity';
 import { EventProducer } from '@ajx/messaging';
 import { DlqRedriver, NormalizationPipeline, type RedriveResult } from '@ajx/normalization';
 import { ConsoleSessions } from '../auth/console-sessions';
@@ -75,7 +70,12 @@ export class OperatorConsoleService {
     return ConsoleUserDto.of(user);
   }
 
-  async reset(username: string, password: string | undefined, me: Principal, rid?: string): Promise<ResetUserResultDto> {
+  async reset(
+    username: string,
+    password: string | undefined,
+    me: Principal,
+    rid?: string,
+  ): Promise<ResetUserResultDto> {
     const { user, password: next } = await this.users.reset(username, me.id, password, rid).catch(identityError);
     await this.sessions.endAllOf(user.id);
     return { user: ConsoleUserDto.of(user), password: next };
@@ -84,7 +84,8 @@ export class OperatorConsoleService {
   async listDlq(q: { status?: string; insurer?: string; code?: string; after?: string; limit: number }) {
     if (q.status !== undefined && !['open', 'resolved', 'all'].includes(q.status))
       throw apiError(400, 'INVALID_QUERY', 'status is open, resolved or all');
-    if (q.after !== undefined && !/^\d{1,18}$/.test(q.after)) throw apiError(400, 'INVALID_QUERY', 'after is an entry id');
+    if (q.after !== undefined && !/^\d{1,18}$/.test(q.after))
+      throw apiError(400, 'INVALID_QUERY', 'after is an entry id');
     const items = await this.dlq.list({
       status: (q.status ?? 'open') as 'open',
       insurer: q.insurer,

@@ -14,7 +14,8 @@ export function serveConsole(app: INestApplication, dir: string): void {
     index: false,
     fallthrough: true,
     setHeaders: (res, file) => {
-      if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      if (file.includes(`${path.sep}assets${path.sep}`))
+        res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     },
   });
   app.use('/console', (req: Request, res: Response, next: NextFunction) => {
@@ -22,7 +23,10 @@ export function serveConsole(app: INestApplication, dir: string): void {
     assets(req, res, () => {
       const index = path.join(root, 'index.html');
       if (path.extname(req.path) !== '' || !fs.existsSync(index)) {
-        res.status(404).type('text/plain').send(fs.existsSync(index) ? 'not found' : 'the console is not built: npm run build');
+        res
+          .status(404)
+          .type('text/plain')
+          .send(fs.existsSync(index) ? 'not found' : 'the console is not built: npm run build');
         return;
       }
       res.type('html').sendFile(index);
