@@ -68,6 +68,11 @@ export class OperatorConsoleController {
     return this.service.redrive(id, me, rid);
   }
 
+  @Get('consumer-lag')
+  consumerLag() {
+    return this.service.consumerLag();
+  }
+
   @Get('audit/verification')
   verifyAudit(@CurrentPrincipal() me: Principal, @RequestId() rid?: string) {
     return this.service.verifyAudit(me, rid);

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuditLog, AuditSigner, AuditVerifier, type AuditVerification } from '@ajx/audit';
 import { CanonicalStoreRepository, type DlqEntry, DlqRepository } from '@ajx/canonical-store';
 import { createNormalizer } from '@ajx/domain';
 import { ConsoleUserService, InvalidPrincipalError, NotFoundError, type Principal } from '@ajx/identity';
-import { EventProducer } from '@ajx/messaging';
+import { EventProducer, KAFKA } from '@ajx/messaging';
+import type { Kafka } from 'kafkajs';
 import { DlqRedriver, NormalizationPipeline, type RedriveResult } from '@ajx/normalization';
 import { ConsoleSessions } from '../auth/console-sessions';
 import { GatewayConfig } from '../gateway.config';
@@ -52,6 +53,7 @@ export class OperatorConsoleService {
     private readonly verifier: AuditVerifier,
     private readonly audit: AuditLog,
     private readonly config: GatewayConfig,
+    @Inject(KAFKA) private readonly kafka: Kafka,
   ) {
     this.redriver = new DlqRedriver(dlq, new NormalizationPipeline(createNormalizer(), canonical, producer));
   }
@@ -112,6 +114,43 @@ export class OperatorConsoleService {
     await this.audit.record({ actor: me.id, action: 'dlq.redrive', target: id, outcome: 'ok', requestId: rid });
     const result = await this.redriver.redrive({ id });
     return { result, entry: await this.dlqEntry(id) };
+  }
+
+  /**
+   * How far each consumer group of this hub (its ids start with AJX_TOPIC_PREFIX + `ajx.`) is behind, per topic:
+   * the sum over partitions of the high watermark minus the committed offset.
+   */
+  async consumerLag(): Promise<{ items: { group: string; topic: string; lag: number }[] }> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const prefix = `${this.config.AJX_TOPIC_PREFIX}ajx.`;
+      const { groups } = await admin.listGroups();
+      const items: { group: string; topic: string; lag: number }[] = [];
+      const ends = new Map<string, Map<number, bigint>>();
+      for (const { groupId } of groups
+        .filter((g) => g.groupId.startsWith(prefix))
+        .sort((a, b) => a.groupId.localeCompare(b.groupId))) {
+        for (const t of await admin.fetchOffsets({ groupId })) {
+          if (!ends.has(t.topic))
+            ends.set(
+              t.topic,
+              new Map((await admin.fetchTopicOffsets(t.topic)).map((p) => [p.partition, BigInt(p.high)])),
+            );
+          const high = ends.get(t.topic)!;
+          let lag = 0n;
+          for (const p of t.partitions) {
+            const end = high.get(p.partition) ?? 0n;
+            const committed = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+            if (end > committed) lag += end - committed;
+          }
+          items.push({ group: groupId, topic: t.topic, lag: Number(lag) });
+        }
+      }
+      return { items };
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** Verifies the whole audit chain with this gateway's signing key (after a rotation: `ajx audit verify --keyring`). */
