@@ -299,15 +299,16 @@ describe('web console in Chromium', () => {
     await page.goto(`${hub.url()}/console/dept/enterprises/${e1}`);
     await page.getByRole('heading', { name: '监管发现（含事故迟报、等级、理赔时限等规则）' }).waitFor();
     await check(page, 'dept-enterprise');
+    await page.getByRole('link', { name: '实时动态' }).click();
+    await page.getByTestId('feed-status').filter({ hasText: '已连接' }).waitFor();
+    await check(page, 'dept-feed');
     for (const [link, name] of [
-      ['实时动态', 'dept-feed'],
       ['应保企业名录', 'dept-register'],
       ['推送设置', 'dept-webhook'],
     ]) {
       await page.getByRole('link', { name: link }).click();
       await check(page, name);
     }
-    await page.getByTestId('feed-status').filter({ hasText: '已连接' }).waitFor();
     await context.close();
   });
 
