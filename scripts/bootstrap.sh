@@ -42,6 +42,21 @@ if [ ! -f "$report_font" ] || ! command -v pdftotext >/dev/null 2>&1 || ! comman
   [ -f "$report_font" ] || { echo "bootstrap: $report_font is still missing after installing fonts-noto-cjk" >&2; exit 1; }
 fi
 
+# The console's end-to-end tests drive Debian's Chromium with playwright-core (which never downloads a browser).
+chromium_bin="${PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH:-/usr/bin/chromium}"
+if [ ! -x "$chromium_bin" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: installing chromium (Debian package) for the console's browser tests" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends chromium >&2
+  else
+    echo "bootstrap: the console's browser tests need Chromium at $chromium_bin" \
+      "(sudo apt-get install chromium, or set PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH)" >&2
+    exit 1
+  fi
+fi
+
 node deploy/kafka/local-kafka.cjs fetch
 
 # promtool (checks and unit-tests the Prometheus alert rules in deploy/prometheus) from Debian's `prometheus` package:

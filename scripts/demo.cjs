@@ -103,6 +103,47 @@ function ajx(args) {
   if (res.status !== 0) throw new Error(`ajx ${args.join(' ')} failed (exit ${res.status})`);
 }
 
+/**
+ * Console users of the demo (docs/console.md), all with the demo password (AJX_DEMO_PASSWORD): created on the first
+ * run, their password set again on later ones (which also lifts a lockout).
+ */
+const DEMO_USERS = [
+  ['rencheng-zhang', 'jn-rencheng-emergency', '张科长（任城区应急管理局）'],
+  ['jining-wang', 'jn-emergency', '王处长（济宁市应急管理局）'],
+  ['shangcheng-li', 'hz-shangcheng-emergency', '李科长（上城区应急管理局）'],
+  ['pingan-chen', 'PINGAN', '陈工（平安产险）'],
+  ['picc-liu', 'PICC', '刘工（人保财险）'],
+  ['ops-zhao', 'ops', '赵工（运维）'],
+];
+
+function demoUsers() {
+  const password = process.env.AJX_DEMO_PASSWORD || 'ajx-demo-2026-console';
+  const run = (args) =>
+    spawnSync(process.execPath, [path.join(ROOT, 'bin', 'ajx.js'), ...args], {
+      env,
+      input: `${password}\n`,
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+  return DEMO_USERS.map(([username, principal, who]) => {
+    const added = run([
+      'users',
+      'add',
+      '--username',
+      username,
+      '--principal',
+      principal,
+      '--name',
+      who,
+      '--password-stdin',
+    ]);
+    if (added.status !== 0) {
+      const reset = run(['users', 'reset', username, '--password-stdin']);
+      if (reset.status !== 0) throw new Error(`ajx users add/reset ${username} failed: ${String(added.stderr)}`);
+    }
+    return { username, password, who };
+  });
+}
+
 async function waitReady(svc, timeoutMs = 60000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -205,6 +246,7 @@ async function main() {
   ajx(['topics', 'ensure']);
   if (!require('node:fs').existsSync(env.AJX_AUDIT_KEY_FILE)) ajx(['audit', 'keygen', '--out', env.AJX_AUDIT_KEY_FILE]);
   ajx(['seed', '--file', path.join(ROOT, 'deploy', 'demo', 'seed.json'), '--tokens-out', TOKENS]);
+  const users = demoUsers();
   SERVICES.forEach(startService);
   await Promise.all(SERVICES.map((s) => waitReady(s)));
   say('all services ready:');
@@ -212,6 +254,8 @@ async function main() {
   say(
     `tokens of every demo principal: ${path.relative(ROOT, TOKENS)} (e.g. curl -H "Authorization: Bearer <token>" http://127.0.0.1:3000/v1/dept/hazards)`,
   );
+  say('web console: http://127.0.0.1:3000/console/ (docs/console.md) — demo users and their password:');
+  for (const u of users) say(`  ${u.username.padEnd(24)} ${u.password}  ${u.who}`);
   say(
     'API docs: http://127.0.0.1:3000/docs — the simulated departments and insurers start now (register, history, ' +
       "then today's activity). Ctrl-C stops the demo.",

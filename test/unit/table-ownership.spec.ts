@@ -12,7 +12,7 @@ const ROOT = path.resolve(__dirname, '../..');
 /** Who owns which table. Every table a migration creates must be listed here. */
 const OWNERS: Record<string, readonly string[]> = {
   'libs/audit': ['audit_entries', 'audit_blocks'],
-  'libs/identity': ['principals', 'credentials'],
+  'libs/identity': ['principals', 'credentials', 'console_users'],
   'libs/canonical-store': [
     'canonical_events',
     'canonical_records',

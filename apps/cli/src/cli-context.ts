@@ -1,7 +1,13 @@
 import os from 'node:os';
 import { AuditLog, AuditRepository } from '@ajx/audit';
 import type { CommonConfig } from '@ajx/config';
-import { CredentialService, IdentityRepository, PrincipalService } from '@ajx/identity';
+import {
+  ConsoleUserRepository,
+  ConsoleUserService,
+  CredentialService,
+  IdentityRepository,
+  PrincipalService,
+} from '@ajx/identity';
 import { dataSourceOptions, pgConnection } from '@ajx/persistence';
 import { DataSource } from 'typeorm';
 import { cliConfig } from './cli-config';
@@ -15,6 +21,7 @@ export interface CliContext {
   auditRepo: AuditRepository;
   principals: PrincipalService;
   credentials: CredentialService;
+  users: ConsoleUserService;
 }
 
 export async function withContext<T>(run: (ctx: CliContext) => Promise<T>): Promise<T> {
@@ -33,6 +40,7 @@ export async function withContext<T>(run: (ctx: CliContext) => Promise<T>): Prom
       auditRepo,
       principals: new PrincipalService(identity, audit),
       credentials: new CredentialService(identity, audit),
+      users: new ConsoleUserService(new ConsoleUserRepository(db), identity, audit),
     });
   } finally {
     await db.destroy();

@@ -13,6 +13,7 @@ import { registerBackupCommands } from './commands/backup.command';
 import { registerSuperviseCommand } from './commands/supervise.command';
 import { registerReportsCommands } from './commands/reports.command';
 import { registerCredentialCommands, registerPrincipalCommands } from './commands/principals.command';
+import { registerUserCommands } from './commands/users.command';
 import { CliError, EXIT } from './cli-error';
 
 /**
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerReportsCommands(program);
   registerPrincipalCommands(program);
   registerCredentialCommands(program);
+  registerUserCommands(program);
   registerAuditCommands(program);
   registerDlqCommands(program);
   registerReplayCommand(program);

@@ -201,6 +201,27 @@ export class GatewayConfig extends WebhookTargetsConfig {
   @IsIn(['true', 'false'], { message: 'AJX_OPENAPI_DOCS must be true or false' })
   AJX_OPENAPI_DOCS: 'true' | 'false' = 'true';
 
+  /** The console's built files (`npm run build` writes them to dist/console), served under /console. */
+  @IsString()
+  @IsNotEmpty()
+  AJX_CONSOLE_DIR = 'dist/console';
+
+  /** A console session ends after this many minutes without a request (the session is kept in Redis). */
+  @IntSetting(1, 1440)
+  AJX_CONSOLE_SESSION_IDLE_MINUTES: number = 30;
+
+  /** A console session ends this many hours after its sign-in, however active. */
+  @IntSetting(1, 168)
+  AJX_CONSOLE_SESSION_MAX_HOURS: number = 12;
+
+  /** Consecutive wrong passwords that lock a console account … */
+  @IntSetting(1, 100)
+  AJX_CONSOLE_LOCKOUT_ATTEMPTS: number = 5;
+
+  /** … for this many minutes. */
+  @IntSetting(1, 1440)
+  AJX_CONSOLE_LOCKOUT_MINUTES: number = 15;
+
   /** Largest accepted must-insure register submission, bytes. */
   @IntSetting(1024)
   AJX_REGISTER_MAX_BYTES: number = 256 * 1024 * 1024;

@@ -6,6 +6,7 @@ import { ServiceRuntimeModule } from '@ajx/platform';
 import { AdminModule } from './admin/admin.module';
 import { AuditSealingModule } from './audit/audit-sealing.module';
 import { AuthModule } from './auth/auth.module';
+import { ConsoleModule } from './console/console.module';
 import { DeptModule } from './dept/dept.module';
 import { GatewayConfig } from './gateway.config';
 import { HttpModule } from './http/http.module';
@@ -25,6 +26,7 @@ import { ReportsModule } from './reports/reports.module';
 // over DeptModule's `/v1/dept/:collection`; so must ReportsModule's /v1/dept/reports.
 const FEATURES = [
   AdminModule,
+  ConsoleModule,
   IngestModule,
   SupervisionModule,
   ReportsModule,

@@ -5,6 +5,7 @@ import type { ServiceDefinition } from '@ajx/platform';
 import { GatewayConfig, trustProxySetting } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { ApiValidationPipe } from './http/api-validation.pipe';
+import { serveConsole } from './http/console-static';
 import { refuseNulInUrl } from './http/nul-guard';
 
 export function openApiDocument(app: INestApplication) {
@@ -45,6 +46,7 @@ export function configureGateway(app: INestApplication, config: GatewayConfig): 
   server.headersTimeout = Math.min(60_000, config.AJX_HTTP_REQUEST_TIMEOUT_MS);
   // No body is read here: JSON bodies are parsed after authentication (JsonBodyInterceptor), the rest by handlers.
   app.use(refuseNulInUrl);
+  serveConsole(app, config.AJX_CONSOLE_DIR);
   app.useGlobalPipes(new ApiValidationPipe());
   if (config.AJX_OPENAPI_DOCS === 'true')
     SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });

@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import type { DlqEntryInput } from './canonical-store.types';
 
 export interface DlqFilter {
+  /** One entry only (the console's redrive of one entry). */
+  id?: string;
   insurer?: string;
   batchId?: string;
   code?: string;
@@ -123,6 +125,7 @@ export class DlqRepository {
        WHERE ($1::text IS NULL OR insurer = $1) AND ($2::uuid IS NULL OR batch_id = $2) AND ($3::text IS NULL OR code = $3)
          AND ($4::timestamptz IS NULL OR rejected_at >= $4) AND ($5::timestamptz IS NULL OR rejected_at <= $5)
          AND ($6::text = 'all' OR status = $6) AND ($7::bigint IS NULL OR id > $7)
+         AND ($9::bigint IS NULL OR id = $9)
        ORDER BY id LIMIT $8`,
       [
         f.insurer ?? null,
@@ -133,6 +136,7 @@ export class DlqRepository {
         f.status ?? 'open',
         f.afterId ?? null,
         f.limit,
+        f.id ?? null,
       ],
     );
     return rows.map((r) => ({

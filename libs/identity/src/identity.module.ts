@@ -1,5 +1,7 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { AuditModule } from '@ajx/audit';
+import { ConsoleUserRepository } from './console-user.repository';
+import { ConsoleUserService } from './console-user.service';
 import { CredentialService } from './credential.service';
 import { DEPARTMENT_POLICY, shapeOnlyDepartmentPolicy } from './department.policy';
 import { IdentityRepository } from './identity.repository';
@@ -14,8 +16,15 @@ export class IdentityModule {
     return {
       module: IdentityModule,
       imports: [AuditModule],
-      providers: [IdentityRepository, PrincipalService, CredentialService, departmentPolicy],
-      exports: [PrincipalService, CredentialService, IdentityRepository],
+      providers: [
+        IdentityRepository,
+        ConsoleUserRepository,
+        PrincipalService,
+        CredentialService,
+        ConsoleUserService,
+        departmentPolicy,
+      ],
+      exports: [PrincipalService, CredentialService, ConsoleUserService, IdentityRepository],
     };
   }
 }

@@ -6,3 +6,7 @@ export * from './identity.repository';
 export * from './principal.service';
 export * from './credential.service';
 export * from './identity.module';
+export * from './console-user';
+export * from './console-user.repository';
+export * from './console-user.service';
+export * from './password';

@@ -122,14 +122,16 @@ describe('issue 23 — findings of the probe of the live hub', () => {
             ? await raw(hub.url(), r.method, v, { 'content-type': 'application/json' }, Buffer.from('{"url":"x"}'))
             : await raw(hub.url(), r.method, v);
           seen.push(`${a.status} ${r.method} ${v}`);
+          // The console's sign-in is public by design (docs/console.md): a body without a user name is a 400.
+          const refusals = v === '/v1/console/session' && r.method === 'POST' ? [400] : [401, 404];
           expect([
             `${r.method} ${v}`,
-            [401, 404].includes(a.status) ? 'refused' : `answered ${a.status}: ${a.body} ${v}`,
+            refusals.includes(a.status) ? 'refused' : `answered ${a.status}: ${a.body} ${v}`,
           ]).toEqual([`${r.method} ${v}`, 'refused']);
         }
       }
       // The exact spelling reaches the guard (401 with its specific message); variants find no route at all.
-      expect(seen.filter((s) => s.startsWith('401')).length).toBeGreaterThanOrEqual(routes.length);
+      expect(seen.filter((s) => s.startsWith('401')).length).toBeGreaterThanOrEqual(routes.length - 1);
       expect(seen.length).toBeGreaterThan(routes.length * 15);
     });
 

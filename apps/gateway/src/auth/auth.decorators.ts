@@ -36,3 +36,8 @@ export const RequestId = createParamDecorator((_: unknown, ctx: ExecutionContext
   const id = ctx.switchToHttp().getRequest<AuthenticatedRequest>().id;
   return typeof id === 'string' ? id : undefined;
 });
+
+/** The console session id of the request (null: a bearer token or a signed request). */
+export const SessionId = createParamDecorator((_: unknown, ctx: ExecutionContext): string | null => {
+  return ctx.switchToHttp().getRequest<AuthenticatedRequest>().consoleUser?.sessionId ?? null;
+});

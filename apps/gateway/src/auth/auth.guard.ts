@@ -4,6 +4,7 @@ import { AuditLog } from '@ajx/audit';
 import {
   type Authentication,
   type AuthFailureReason,
+  ConsoleUserService,
   CredentialService,
   type Principal,
   type PrincipalType,
@@ -11,6 +12,7 @@ import {
 import { credentialParamsOf, ROUTE_ACCESS, type RouteAccess } from '@ajx/observability';
 import { GatewayConfig } from '../gateway.config';
 import { apiError } from '../http/api-error';
+import { ConsoleSessions, cookieValue, CSRF_HEADER, sameToken, SESSION_COOKIE } from './console-sessions';
 import { InterchangeAuthenticator } from './interchange-authenticator';
 import { INTERCHANGE_SIGNED, type InterchangeSigning, ROLES } from './auth.decorators';
 import { RateLimiter } from './rate-limiter';
@@ -42,6 +44,11 @@ function tooMany(retryAfterMs: number, message: string) {
  * counted into one entry per window instead — and no refusal echoes the credential. A valid credential keeps working
  * while its address is throttled for failures: the throttle slows guessing, not the callers who hold a token (their
  * own rate limit applies).
+ *
+ * A console request without an Authorization header authenticates with its session cookie instead: the session
+ * resolves to its user's principal — the very principal a token of it would give, so every role check, scope and
+ * row-level security policy applies unchanged. A request that changes state must also carry the session's CSRF
+ * token in `X-CSRF-Token`, and is audited with the user's name.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -53,6 +60,8 @@ export class AuthGuard implements CanActivate {
     private readonly config: GatewayConfig,
     private readonly interchange: InterchangeAuthenticator,
     private readonly throttled: ThrottledRefusals,
+    private readonly sessions: ConsoleSessions,
+    private readonly users: ConsoleUserService,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -78,9 +87,13 @@ export class AuthGuard implements CanActivate {
       ctx.getClass(),
     ]);
     const signed = signing === 'required' || (signing === 'accepted' && req.headers['x-ajx-signature'] !== undefined);
+    const session =
+      !signed && req.headers.authorization === undefined ? cookieValue(req.headers.cookie, SESSION_COOKIE) : undefined;
     const principal = signed
       ? await this.signedCaller(req, route, requestId)
-      : await this.bearer(req, route, requestId);
+      : session !== undefined
+        ? await this.consoleSession(req, session, route, requestId)
+        : await this.bearer(req, route, requestId);
 
     const roles =
       access === 'operator'
@@ -128,6 +141,50 @@ export class AuthGuard implements CanActivate {
     req.principal = auth.principal;
     req.credentialId = auth.credentialId;
     return auth.principal;
+  }
+
+  private async consoleSession(
+    req: AuthenticatedRequest,
+    id: string,
+    route: string,
+    requestId: string | undefined,
+  ): Promise<Principal> {
+    const session = await this.sessions.resolve(id);
+    const resolved = session ? await this.users.resolve(session.userId, new Date(session.startedAt)) : null;
+    if (!session || !resolved) {
+      if (session) await this.sessions.end(id);
+      await this.refused(req, route, requestId, session?.principalId ?? 'anonymous', {
+        reason: session ? 'session-revoked' : 'session-unknown',
+        user: session?.username ?? null,
+      });
+      throw apiError(401, 'UNAUTHENTICATED', 'the console session has ended: sign in again');
+    }
+    const changesState = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
+    if (changesState) {
+      const csrf = req.headers[CSRF_HEADER];
+      if (typeof csrf !== 'string' || !sameToken(csrf, session.csrf)) {
+        await this.audit.record({
+          actor: resolved.principal.id,
+          action: 'console.csrf-refused',
+          target: route,
+          outcome: 'denied',
+          details: { user: session.username, ip: req.ip ?? null },
+          requestId,
+        });
+        throw apiError(403, 'CSRF_REFUSED', `a console request that changes state needs the session's X-CSRF-Token`);
+      }
+      await this.audit.record({
+        actor: resolved.principal.id,
+        action: 'console.request',
+        target: route,
+        outcome: 'ok',
+        details: { user: session.username },
+        requestId,
+      });
+    }
+    req.principal = resolved.principal;
+    req.consoleUser = { id: resolved.user.id, username: resolved.user.username, sessionId: id };
+    return resolved.principal;
   }
 
   private async signedCaller(

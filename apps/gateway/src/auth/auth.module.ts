@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '@ajx/audit';
 import { AuthGuard } from './auth.guard';
+import { ConsoleSessions } from './console-sessions';
 import { GatewayIdentityModule } from './gateway-identity';
 import { InterchangeAuthenticator } from './interchange-authenticator';
 import { RateLimiter } from './rate-limiter';
@@ -14,6 +15,13 @@ import { ThrottledRefusals } from './throttled-refusals';
  */
 @Module({
   imports: [AuditModule, GatewayIdentityModule],
-  providers: [{ provide: APP_GUARD, useClass: AuthGuard }, RateLimiter, ThrottledRefusals, InterchangeAuthenticator],
+  providers: [
+    { provide: APP_GUARD, useClass: AuthGuard },
+    RateLimiter,
+    ThrottledRefusals,
+    InterchangeAuthenticator,
+    ConsoleSessions,
+  ],
+  exports: [ConsoleSessions, RateLimiter],
 })
 export class AuthModule {}

@@ -7,6 +7,8 @@ export interface AuthenticatedRequest extends Request {
   principal?: Principal;
   credentialId?: string;
   interchange?: SignedRequest;
+  /** A console request: the signed-in user (the principal is its principal). */
+  consoleUser?: { id: string; username: string; sessionId: string };
 }
 
 /** A signed interchange request: the endpoint whose key signed it, and the body exactly as received. */

@@ -1,0 +1,35 @@
+/** Chinese names of the codes the API returns. */
+export const SECTORS: Record<string, string> = {
+  coal_mining: '煤矿',
+  non_coal_mining: '非煤矿山',
+  hazardous_chemicals: '危险化学品',
+  fireworks: '烟花爆竹',
+  civil_explosives: '民用爆炸物品',
+  metal_smelting: '金属冶炼',
+  construction: '建筑施工',
+  road_transport: '道路运输',
+  water_transport: '水上运输',
+  fishery: '渔业生产',
+  city_gas: '城镇燃气',
+  power: '电力',
+  building_materials: '建材',
+  machinery: '机械',
+  dust_explosion: '粉尘涉爆',
+  other: '其他',
+};
+export const KINDS: Record<string, string> = {
+  policies: '保单',
+  services: '事故预防服务',
+  hazards: '隐患',
+  accidents: '事故',
+  claims: '理赔',
+};
+export const GRADES: Record<string, string> = {
+  general: '一般',
+  larger: '较大',
+  major: '重大',
+  especially_major: '特别重大',
+};
+export const STATES: Record<string, string> = { open: '未解决', resolved: '已解决' };
+export const DECISIONS: Record<string, string> = { confirmed: '已确认', dismissed: '已驳回' };
+export const sectorName = (s: string) => SECTORS[s] ?? s;
