@@ -275,16 +275,27 @@ describe('web console in Chromium', () => {
     await check(page, 'dept-urgent');
 
     await page.getByRole('link', { name: '报表下载' }).click();
-    const list = await getJson(`${hub.url()}/v1/dept/reports`, tokens['rc-emergency']);
-    if (list.status === 404) {
-      // The reports API is built separately (issue 16); until it is merged the page says so and this step is skipped.
-      console.warn('SKIPPED: report download — GET /v1/dept/reports answers 404 (the reports API is not merged yet)');
-      await page.getByTestId('reports-unavailable').waitFor();
-    } else {
-      const link = page.getByRole('link', { name: 'PDF' }).first();
-      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-      expect(fs.statSync(await download.path()).size).toBeGreaterThan(0);
-    }
+    // The week before the supervisor's Monday (ASOF): the county makes its weekly report on demand, then downloads it.
+    await page.getByLabel('报表类型').selectOption('weekly');
+    await page.getByLabel('期间（如 2026-W49 或 2026-11）').fill('2026-W24');
+    await page.getByRole('button', { name: '生成' }).click();
+    await page.getByTestId('run-status').filter({ hasText: '已生成 1 份报表' }).waitFor({ timeout: 60_000 });
+    const list = await getJson(`${hub.url()}/v1/dept/reports?kind=weekly&period=2026-W24`, tokens['rc-emergency']);
+    expect(list.status).toBe(200);
+    const [report] = (list.body as { items: { reportId: string; region: string }[] }).items;
+    expect(report.region).toBe('370811');
+    const row = page.locator(`[data-report="${report.reportId}"]`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      row.getByRole('link', { name: 'PDF' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+    expect(
+      fs
+        .readFileSync(await download.path())
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
     await check(page, 'dept-reports');
 
     await page.getByRole('link', { name: '业务记录' }).click();
