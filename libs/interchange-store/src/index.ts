@@ -5,3 +5,4 @@ export * from './register/register-entry';
 export * from './register/register.repository';
 export * from './register/register-intake';
 export * from './interchange-store.module';
+export * from './interchange-jobs';

@@ -35,14 +35,19 @@ export function closeConnectionsLeftWithUnreadBodies(app: INestApplication): voi
   });
 }
 
-/** Path prefix of the OpenAPI UI, which needs inline styles (swagger-ui); everything else gets the strict policy. */
+/**
+ * Paths of the third-party UIs the gateway serves: the OpenAPI UI (swagger-ui) and the operators' BullMQ dashboard
+ * (Bull Board, which also sets a `<base href>`). They need inline styles; everything else gets the strict policy.
+ */
 const DOCS_PREFIX = /^\/docs(\/|-json$|$)/;
+const QUEUES_PREFIX = /^\/v1\/admin\/queues(\/|$)/;
 
 /**
  * Response headers of every answer: a strict Content-Security-Policy (same-origin scripts, styles, images, fonts and
  * connections, nothing framed or framing — ready for the console), `X-Content-Type-Options: nosniff`, and
  * `Cache-Control: no-store`, because API answers carry records and personal data that no browser or proxy cache may
- * keep. The OpenAPI UI gets the same, with inline styles allowed.
+ * keep. The OpenAPI UI and the BullMQ dashboard get the same with inline styles allowed (the dashboard also its own
+ * `<base>`); external fonts they ask for stay blocked (the machines are offline).
  */
 export function hardenResponses(app: INestApplication): void {
   const strict = helmet({
@@ -76,8 +81,25 @@ export function hardenResponses(app: INestApplication): void {
       },
     },
   });
+  const queues = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'"],
+        'connect-src': ["'self'"],
+        'object-src': ["'none'"],
+        'base-uri': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+      },
+    },
+  });
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');
-    (DOCS_PREFIX.test(req.path) ? docs : strict)(req, res, next);
+    (DOCS_PREFIX.test(req.path) ? docs : QUEUES_PREFIX.test(req.path) ? queues : strict)(req, res, next);
   });
 }

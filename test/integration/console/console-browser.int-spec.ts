@@ -380,6 +380,14 @@ describe('web console in Chromium', () => {
     await page.getByRole('button', { name: '开始校验' }).click();
     await page.getByTestId('audit-result').filter({ hasText: '审计链完整' }).waitFor();
     await check(page, 'ops-audit');
+
+    // Bull Board, mounted for operators only: the hub's queues are listed (read-only); a department is refused.
+    await page.goto(`${hub.url()}/v1/admin/queues`);
+    for (const queue of ['supervision', 'reports', 'interchange'])
+      await page.getByText(queue, { exact: true }).first().waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: path.join(shotsDir || hub.dir, 'ops-queues.png'), fullPage: true });
+    expect((await getJson(`${hub.url()}/v1/admin/queues/api/queues`, tokens['rc-emergency'])).status).toBe(403);
     await context.close();
   });
 

@@ -1,11 +1,10 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { InterchangeStateRepository } from '@ajx/interchange-store';
+import { INTERCHANGE_QUEUE, InterchangeStateRepository } from '@ajx/interchange-store';
 import { redisConnectionOptions } from '@ajx/redis';
 import { type Job, Queue, Worker } from 'bullmq';
 import { InterchangeSenders } from '../delivery/interchange-senders.service';
 import { InterchangeConfig, SCHEDULE_TZ } from '../interchange.config';
 
-export const INTERCHANGE_QUEUE = 'interchange';
 const MANIFESTS = 'daily-manifests';
 const SCHEDULED_PUSH = 'scheduled-push';
 
