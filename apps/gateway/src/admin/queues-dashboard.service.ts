@@ -7,8 +7,11 @@ import { redisOptions } from '@ajx/redis';
 import { REPORTS_QUEUE } from '@ajx/report-store';
 import { SUPERVISION_QUEUE } from '@ajx/supervision-store';
 import { Queue } from 'bullmq';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayConfig } from '../gateway.config';
+
+/** A connect-style handler (Bull Board's router), mounted by the controller. */
+export type DashboardHandler = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 /** Where the dashboard answers; its controller is mounted here, behind the operator role. */
 export const QUEUES_DASHBOARD_PATH = '/v1/admin/queues';
@@ -23,26 +26,14 @@ const QUEUES = [SUPERVISION_QUEUE, REPORTS_QUEUE, INTERCHANGE_QUEUE] as const;
  */
 @Injectable()
 export class QueuesDashboardService implements OnApplicationShutdown {
-  private router: ((req: Request, res: Response, next: NextFunction) => void) | null = null;
+  private handler: DashboardHandler | null = null;
   private queues: Queue[] = [];
 
   constructor(private readonly config: GatewayConfig) {}
 
-  handle(req: Request, res: Response, next: NextFunction): void {
-    const router = this.routerOf();
-    // The board's router is written to be mounted with app.use(path): it matches on the path below the mount point.
-    const original = req.url;
-    req.url = original.slice(QUEUES_DASHBOARD_PATH.length) || '/';
-    if (!req.url.startsWith('/')) req.url = `/${req.url}`;
-    req.baseUrl = QUEUES_DASHBOARD_PATH;
-    router(req, res, (err?: unknown) => {
-      req.url = original;
-      next(err);
-    });
-  }
-
-  private routerOf() {
-    if (this.router) return this.router;
+  /** The board's router (created on first use): it expects paths below QUEUES_DASHBOARD_PATH, as app.use gives. */
+  router(): DashboardHandler {
+    if (this.handler) return this.handler;
     const connection = redisOptions(this.config.AJX_REDIS_URL);
     this.queues = QUEUES.map((name) => new Queue(name, { connection, prefix: this.config.AJX_REDIS_PREFIX }));
     const server = new ExpressAdapter();
@@ -52,8 +43,8 @@ export class QueuesDashboardService implements OnApplicationShutdown {
       serverAdapter: server,
       options: { uiConfig: { boardTitle: 'AJX Hub 任务队列' } },
     });
-    this.router = server.getRouter() as (req: Request, res: Response, next: NextFunction) => void;
-    return this.router;
+    this.handler = server.getRouter() as DashboardHandler;
+    return this.handler;
   }
 
   async onApplicationShutdown(): Promise<void> {
