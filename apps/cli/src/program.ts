@@ -5,6 +5,7 @@ import { registerTopicCommands } from './commands/topics.command';
 import { registerKafkaCommands } from './commands/kafka.command';
 import { registerPublishCommand } from './commands/publish.command';
 import { registerAuditCommands } from './commands/audit.command';
+import { registerKeysCommands } from './commands/keys.command';
 import { registerDlqCommands, registerReplayCommand } from './commands/dlq.command';
 import { registerSeedCommand } from './commands/seed.command';
 import { registerSimulateCommand } from './commands/simulate.command';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerPrincipalCommands(program);
   registerCredentialCommands(program);
   registerAuditCommands(program);
+  registerKeysCommands(program);
   registerDlqCommands(program);
   registerReplayCommand(program);
   registerSeedCommand(program);
