@@ -6,6 +6,7 @@ import { registerKafkaCommands } from './commands/kafka.command';
 import { registerPublishCommand } from './commands/publish.command';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerKeysCommands } from './commands/keys.command';
+import { registerInterchangeCommands } from './commands/interchange.command';
 import { registerDlqCommands, registerReplayCommand } from './commands/dlq.command';
 import { registerSeedCommand } from './commands/seed.command';
 import { registerSimulateCommand } from './commands/simulate.command';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerCredentialCommands(program);
   registerAuditCommands(program);
   registerKeysCommands(program);
+  registerInterchangeCommands(program);
   registerDlqCommands(program);
   registerReplayCommand(program);
   registerSeedCommand(program);

@@ -1,8 +1,11 @@
-import { startService, type StartedService, waitFor } from '@ajx/testing';
+import { CommonConfig } from '@ajx/config';
+import { InterchangeStateRepository } from '@ajx/interchange-store';
+import { envOf, startService, type StartedService, waitFor } from '@ajx/testing';
 import { InterchangeConfig } from '../../../apps/interchange/src/interchange.config';
 import { interchangeService } from '../../../apps/interchange/src/interchange.service-definition';
 import { TestHub } from '../support/hub';
 import { interchangeEvents, provinceEventIds, SimulatorHandle, storeEvents } from '../support/interchange';
+import { runCli } from '../support/kafka-users';
 
 /*
  * Issue 21 item 3: the province signs its acknowledgements like its requests, and the hub refuses an
@@ -10,12 +13,14 @@ import { interchangeEvents, provinceEventIds, SimulatorHandle, storeEvents } fro
  * "accepted" acknowledgement (watermark = the batch's last seq) without recording anything — first signed with a key
  * the hub does not have, then not signed at all. The hub's watermark must not move and nothing may leave the outbox;
  * once the real province answers again, every event arrives exactly once.
+ *
+ * Item 7: a halted endpoint resumes with `ajx interchange resume ENDPOINT`, without restarting the interchange.
  */
 jest.setTimeout(120_000);
 
 const SECRET = 'sd-realtime-shared-secret-0123456789abcdef';
 
-describe('signed interchange acknowledgements', () => {
+describe('signed interchange acknowledgements; resuming a halted endpoint', () => {
   const hub = new TestHub('signedacks', { services: [] });
   const sim = new SimulatorHandle(hub.ns, 'acks');
   let interchange: StartedService | null = null;
@@ -99,5 +104,43 @@ describe('signed interchange acknowledgements', () => {
     const log = await sim.log();
     expect(log.map((r) => r.eventId).sort()).toEqual([...ids].sort());
     expect((await endpointState()).outbox).toEqual([]);
+  });
+
+  it('resumes a halted endpoint with `ajx interchange resume` (no restart), audited', async () => {
+    const state = new InterchangeStateRepository(hub.db);
+    await state.halt('sd-rt', 'batch x: HTTP 400 INVALID_BATCH (test)');
+    // The sender has seen the halt once its gauge says so (it is set from the state it just read).
+    await waitFor(
+      async () => ((await (await fetch(`${interchange!.url}/metrics`)).text()).includes('ajx_interchange_halted{endpoint="sd-rt"} 1') ? true : undefined), // prettier-ignore
+      { what: 'the sender to see the halt', timeoutMs: 10_000 },
+    );
+    const more = interchangeEvents(30, {
+      prefix: 'SB',
+      enterprises: [{ uscc: '91370883MA3C5Q6X1B', region: '370883' }],
+    });
+    await storeEvents(hub.db, more);
+    const { ids, maxSeq } = await provinceEventIds(hub.db, '37');
+    const env = envOf(hub.config(CommonConfig));
+    const unknown = runCli(['interchange', 'resume', 'no-such-endpoint'], env);
+    expect([unknown.status, unknown.stderr]).toEqual([
+      2,
+      expect.stringContaining('no interchange endpoint no-such-endpoint'),
+    ]);
+    const resumed = runCli(['interchange', 'resume', 'sd-rt'], env);
+    expect(resumed.status).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toEqual({
+      endpoint: 'sd-rt',
+      resumed: true,
+      haltedReason: 'batch x: HTTP 400 INVALID_BATCH (test)',
+    });
+    await waitFor(async () => ((await endpointState()).watermark === maxSeq ? true : undefined), {
+      what: 'the resumed endpoint to deliver the events stored while it was halted',
+      timeoutMs: 30_000,
+    });
+    expect((await sim.log()).map((r) => r.eventId).sort()).toEqual([...ids].sort());
+    const audited = await hub.db.query<{ outcome: string; target: string }[]>(
+      `SELECT outcome, target FROM audit_entries WHERE action = 'interchange.resume' ORDER BY id`,
+    );
+    expect(audited).toEqual([{ outcome: 'ok', target: 'sd-rt' }]);
   });
 });

@@ -565,6 +565,16 @@ describe('security matrix', () => {
       }
       expect(refused).toBeGreaterThan(requests.length / 2);
       expect(await counts()).toEqual(before);
+      // Issue 21 item 7: every one of those 400s is audited (request.invalid, denied), with the route and the code.
+      const audited = await hub.db.query<{ target: string; details: { code: string; problems?: string[] } }[]>(
+        `SELECT target, details FROM audit_entries WHERE action = 'request.invalid' AND actor = $1 AND outcome = 'denied'`,
+        [me.id],
+      );
+      expect(audited).toHaveLength(refused);
+      expect(audited).toContainEqual({
+        target: 'GET /v1/dept/:collection',
+        details: expect.objectContaining({ code: 'INVALID_REQUEST', problems: expect.any(Array) }) as unknown,
+      });
     });
 
     it('admin list endpoints: 400 with a specific error or an exact-match (empty) answer; tables intact', async () => {
