@@ -111,7 +111,7 @@ describe('signed interchange acknowledgements; resuming a halted endpoint', () =
     await state.halt('sd-rt', 'batch x: HTTP 400 INVALID_BATCH (test)');
     // The sender has seen the halt once its gauge says so (it is set from the state it just read).
     await waitFor(
-      async () => ((await (await fetch(`${interchange!.url}/metrics`)).text()).includes('ajx_interchange_halted{endpoint="sd-rt"} 1') ? true : undefined), // prettier-ignore
+      async () => ((await (await fetch(`${interchange!.url}/metrics`)).text()).includes(`ajx_interchange_halted{endpoint="sd-rt",service="interchange"} 1`) ? true : undefined), // prettier-ignore
       { what: 'the sender to see the halt', timeoutMs: 10_000 },
     );
     const more = interchangeEvents(30, {
