@@ -1,4 +1,4 @@
-import { type ArgumentsHost, Catch, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, HttpException, Logger } from '@nestjs/common';
 import { BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
 import { AuditLog } from '@ajx/audit';
 import type { Response } from 'express';
@@ -9,11 +9,11 @@ import { ApiHttpException, type ApiErrorBody } from './api-error';
 const AUDITED_PROBLEMS = 10;
 
 /**
- * Sets the headers an error carries (ApiHttpException), then answers it exactly as Nest answers any HttpException.
+ * Sets the headers an error carries (ApiHttpException), then answers every HttpException exactly as Nest does.
  * A 400 answered to an authenticated principal (an invalid filter, path parameter, cursor or body) is audited as
  * `request.invalid` (denied) with the route, the code and the problems: probing filters leaves a trace.
  */
-@Catch(ApiHttpException)
+@Catch(HttpException)
 export class ApiExceptionFilter extends BaseExceptionFilter {
   private readonly logger = new Logger(ApiExceptionFilter.name);
 
@@ -24,11 +24,12 @@ export class ApiExceptionFilter extends BaseExceptionFilter {
     super(adapterHost.httpAdapter);
   }
 
-  override async catch(exception: ApiHttpException, host: ArgumentsHost): Promise<void> {
+  override async catch(exception: HttpException, host: ArgumentsHost): Promise<void> {
     const req = host.switchToHttp().getRequest<AuthenticatedRequest>();
     const res = host.switchToHttp().getResponse<Response>();
     if (exception.getStatus() === 400 && req.principal) {
-      const body = exception.getResponse() as ApiErrorBody;
+      const answer = exception.getResponse();
+      const body: Partial<ApiErrorBody> = typeof answer === 'object' ? (answer as ApiErrorBody) : { message: answer };
       await this.audit
         .record({
           actor: req.principal.id,
@@ -36,15 +37,16 @@ export class ApiExceptionFilter extends BaseExceptionFilter {
           target: `${req.method} ${req.route ? String((req.route as { path: string }).path) : req.path}`,
           outcome: 'denied',
           details: {
-            code: body.code,
-            message: body.message.slice(0, 500),
+            code: body.code ?? 'BAD_REQUEST',
+            message: String(body.message ?? '').slice(0, 500),
             problems: Array.isArray(body.details) ? body.details.slice(0, AUDITED_PROBLEMS) : undefined,
           },
           requestId: typeof req.id === 'string' ? req.id : undefined,
         })
         .catch((err: Error) => this.logger.error(`auditing a refused request failed: ${err.message}`));
     }
-    if (!res.headersSent) for (const [name, value] of Object.entries(exception.headers)) res.setHeader(name, value);
+    if (!res.headersSent && exception instanceof ApiHttpException)
+      for (const [name, value] of Object.entries(exception.headers)) res.setHeader(name, value);
     super.catch(exception, host);
   }
 }
