@@ -41,6 +41,10 @@ export class GatewayConfig extends WebhookTargetsConfig {
   @IntSetting(1, 24 * 30)
   AJX_UPLOAD_SESSION_TTL_HOURS: number = 24;
 
+  /** How often a gateway removes the stored bytes of expired, unfinished upload sessions. */
+  @IntSetting(100, 24 * 60 * 60 * 1000)
+  AJX_UPLOAD_SESSION_CLEANUP_MS: number = 10 * 60 * 1000;
+
   /** Largest accepted upload body, bytes. */
   @IntSetting(1024)
   AJX_INGEST_MAX_BYTES: number = 512 * 1024 * 1024;

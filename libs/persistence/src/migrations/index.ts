@@ -15,6 +15,7 @@ import { RegisterAlternative1795393500000 } from './1795393500000-register-alter
 import { Supervision1795393600000 } from './1795393600000-supervision';
 import { UrgentAccidents1795393700000 } from './1795393700000-urgent-accidents';
 import { WebhookSecretsAtRest1795393800000 } from './1795393800000-webhook-secrets-at-rest';
+import { UploadSessionPurge1795393900000 } from './1795393900000-upload-session-purge';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   Supervision1795393600000,
   UrgentAccidents1795393700000,
   WebhookSecretsAtRest1795393800000,
+  UploadSessionPurge1795393900000,
 ];
