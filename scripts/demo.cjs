@@ -205,7 +205,8 @@ async function main() {
   ajx(['db', 'migrate']);
   ajx(['topics', 'ensure']);
   if (!require('node:fs').existsSync(env.AJX_AUDIT_KEY_FILE)) ajx(['audit', 'keygen', '--out', env.AJX_AUDIT_KEY_FILE]);
-  if (!require('node:fs').existsSync(env.AJX_WEBHOOK_KEY_FILE)) ajx(['keys', 'generate', '--out', env.AJX_WEBHOOK_KEY_FILE]);
+  if (!require('node:fs').existsSync(env.AJX_WEBHOOK_KEY_FILE))
+    ajx(['keys', 'generate', '--out', env.AJX_WEBHOOK_KEY_FILE]);
   ajx(['seed', '--file', path.join(ROOT, 'deploy', 'demo', 'seed.json'), '--tokens-out', TOKENS]);
   SERVICES.forEach(startService);
   await Promise.all(SERVICES.map((s) => waitReady(s)));

@@ -121,7 +121,9 @@ export class WebhookKeyFile {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
-      throw new Error(`AJX_WEBHOOK_KEY_FILE ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? err}`);
+      throw new Error(
+        `AJX_WEBHOOK_KEY_FILE ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      );
     }
     return WebhookKeyring.parse(text, `AJX_WEBHOOK_KEY_FILE ${file}`);
   }

@@ -131,7 +131,7 @@ describe('webhook secrets at rest and webhook isolation', () => {
       });
     }
     writer = new DeptProjectionWriter(hub.db);
-    env = { ...envOf(hub.config(CommonConfig)), AJX_WEBHOOK_KEY_FILE: keyFile } as Record<string, string>;
+    env = { ...envOf(hub.config(CommonConfig)), AJX_WEBHOOK_KEY_FILE: keyFile };
   });
   afterAll(async () => {
     await hub.stop();

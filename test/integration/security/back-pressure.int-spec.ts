@@ -171,7 +171,7 @@ describe('back-pressure', () => {
     const redis = hub.gateway!.app.get<Redis>(REDIS);
     const key = UploadSlots.key('PINGAN');
     const now = Number((await redis.time())[0]) * 1000;
-    await redis.zadd(key, now + 4000, "dead-1", now + 4000, "dead-2");
+    await redis.zadd(key, now + 4000, 'dead-1', now + 4000, 'dead-2');
     const refused = await waitFor(
       async () => {
         const r = await upload(second.url, tokens.PINGAN, 'PINGAN', await file('PINGAN', 'while-dead'));

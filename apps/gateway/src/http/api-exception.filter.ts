@@ -24,12 +24,16 @@ export class ApiExceptionFilter extends BaseExceptionFilter {
     super(adapterHost.httpAdapter);
   }
 
-  override async catch(exception: HttpException, host: ArgumentsHost): Promise<void> {
+  override catch(exception: HttpException, host: ArgumentsHost): void {
+    void this.answer(exception, host);
+  }
+
+  private async answer(exception: HttpException, host: ArgumentsHost): Promise<void> {
     const req = host.switchToHttp().getRequest<AuthenticatedRequest>();
     const res = host.switchToHttp().getResponse<Response>();
     if (exception.getStatus() === 400 && req.principal) {
       const answer = exception.getResponse();
-      const body: Partial<ApiErrorBody> = typeof answer === 'object' ? (answer as ApiErrorBody) : { message: answer };
+      const body: Partial<ApiErrorBody> = typeof answer === 'object' ? answer : { message: answer };
       await this.audit
         .record({
           actor: req.principal.id,
