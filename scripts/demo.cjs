@@ -34,6 +34,7 @@ const env = {
   // The demo's webhook receivers run on this machine (loopback); production keeps private targets refused.
   AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS || 'true',
   AJX_AUDIT_KEY_FILE: process.env.AJX_AUDIT_KEY_FILE || path.join(DEMO_DIR, 'audit-key.pem'),
+  AJX_WEBHOOK_KEY_FILE: process.env.AJX_WEBHOOK_KEY_FILE || path.join(DEMO_DIR, 'webhook-keys'),
   AJX_UPLOAD_DIR: process.env.AJX_UPLOAD_DIR || path.join(DEMO_DIR, 'uploads'),
   // Zhejiang's provincial system (the simulator below) gets every event of province 33 in real time; the gateway
   // uses the same list to authenticate its pulls and reconciliation reports (docs/interchange.md).
@@ -245,6 +246,8 @@ async function main() {
   ajx(['db', 'migrate']);
   ajx(['topics', 'ensure']);
   if (!require('node:fs').existsSync(env.AJX_AUDIT_KEY_FILE)) ajx(['audit', 'keygen', '--out', env.AJX_AUDIT_KEY_FILE]);
+  if (!require('node:fs').existsSync(env.AJX_WEBHOOK_KEY_FILE))
+    ajx(['keys', 'generate', '--out', env.AJX_WEBHOOK_KEY_FILE]);
   ajx(['seed', '--file', path.join(ROOT, 'deploy', 'demo', 'seed.json'), '--tokens-out', TOKENS]);
   const users = demoUsers();
   SERVICES.forEach(startService);

@@ -9,6 +9,7 @@ import { CredentialService, IdentityRepository, PrincipalService } from '@ajx/id
 import { createKafka, TopicAdmin } from '@ajx/messaging';
 import { dataSourceOptions, dropDatabase, ensureDatabase, migrate } from '@ajx/persistence';
 import { type ChildService, spawnService } from '@ajx/testing';
+import { WebhookKeyFile, WebhookKeyring } from '@ajx/webhooks';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 
@@ -127,6 +128,8 @@ export async function startBenchStack(opts: {
 
   const keyFile = path.join(dir, 'audit-key.pem');
   fs.writeFileSync(keyFile, AuditSigner.generatePem().privateKeyPem);
+  const webhookKeyFile = path.join(dir, 'webhook-keys');
+  WebhookKeyFile.write(webhookKeyFile, [WebhookKeyring.generateKey()]);
   const config = Object.assign(new CommonConfig(), {
     AJX_KAFKA_BROKERS: broker.brokers,
     AJX_DATABASE_URL: databaseUrl,
@@ -138,6 +141,7 @@ export async function startBenchStack(opts: {
     gateway: {
       AJX_GATEWAY_PORT: String(ports.gateway),
       AJX_AUDIT_KEY_FILE: keyFile,
+      AJX_WEBHOOK_KEY_FILE: webhookKeyFile,
       AJX_UPLOAD_DIR: path.join(dir, 'uploads'),
       AJX_RATE_LIMIT_PER_SECOND: '10000',
       AJX_RATE_LIMIT_BURST: '10000',

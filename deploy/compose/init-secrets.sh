@@ -30,5 +30,14 @@ if [ ! -s "$dir/audit_key.pem" ]; then
   made="$made audit_key.pem"
 fi
 
+# The key that seals webhook secrets at rest (AES-256-GCM, ADR 0008): "<key id> <base64 key>", as `ajx keys generate`.
+if [ ! -s "$dir/webhook_keys" ]; then
+  key=$(openssl rand -base64 32)
+  id=$({ printf 'ajx-webhook-key:'; printf '%s' "$key" | openssl base64 -d -A; } | openssl dgst -sha256 -r | cut -c1-16)
+  printf '# AJX Hub webhook secret keys (AES-256-GCM): <key id> <base64 key>; the last one is current\n%s %s\n' "$id" "$key" >"$dir/webhook_keys"
+  chmod 644 "$dir/webhook_keys"
+  made="$made webhook_keys"
+fi
+
 if [ -n "$made" ]; then echo "init-secrets: created$made in $dir" >&2; else echo "init-secrets: nothing missing in $dir" >&2; fi
 echo "init-secrets: keep a copy of audit_key.pem.pub with the backups: 'ajx audit verify' needs it" >&2

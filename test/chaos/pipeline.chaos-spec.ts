@@ -12,6 +12,7 @@ import { createKafka, TopicAdmin } from '@ajx/messaging';
 import { dataSourceOptions, ensureDatabase, migrate } from '@ajx/persistence';
 import { Random } from '@ajx/simulation';
 import { waitFor } from '@ajx/testing';
+import { WebhookKeyFile, WebhookKeyring } from '@ajx/webhooks';
 import { DataSource } from 'typeorm';
 import { freePort } from '@ajx/testing';
 import { ChaosInfra } from './support/infra';
@@ -116,6 +117,8 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
   async function startServices(): Promise<void> {
     const keyFile = path.join(infra.dir, 'audit-key.pem');
     fs.writeFileSync(keyFile, AuditSigner.generatePem().privateKeyPem);
+    const webhookKeyFile = path.join(infra.dir, 'webhook-keys');
+    WebhookKeyFile.write(webhookKeyFile, [WebhookKeyring.generateKey()]);
     const config = Object.assign(new CommonConfig(), {
       AJX_KAFKA_BROKERS: infra.kafka.brokers,
       AJX_KAFKA_SESSION_TIMEOUT_MS: 6000,
@@ -134,6 +137,7 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
         AJX_GATEWAY_PORT: String(ports.gateway),
         AJX_UPLOAD_DIR: path.join(infra.dir, 'uploads'),
         AJX_AUDIT_KEY_FILE: keyFile,
+        AJX_WEBHOOK_KEY_FILE: webhookKeyFile,
         AJX_RATE_LIMIT_PER_SECOND: '1000',
         AJX_RATE_LIMIT_BURST: '2000',
         AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
@@ -170,6 +174,7 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
         AJX_NOTIFIER_PORT: String(ports.notifier),
         AJX_ESCALATION_AFTER_MS: String(ESCALATION_AFTER_MS),
         AJX_NOTIFIER_POLL_MS: '250',
+        AJX_WEBHOOK_KEY_FILE: webhookKeyFile,
         AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
         AJX_WEBHOOK_BACKOFF_BASE_MS: '200',
         AJX_WEBHOOK_BACKOFF_MAX_MS: '2000',

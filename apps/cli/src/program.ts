@@ -5,6 +5,8 @@ import { registerTopicCommands } from './commands/topics.command';
 import { registerKafkaCommands } from './commands/kafka.command';
 import { registerPublishCommand } from './commands/publish.command';
 import { registerAuditCommands } from './commands/audit.command';
+import { registerKeysCommands } from './commands/keys.command';
+import { registerInterchangeCommands } from './commands/interchange.command';
 import { registerDlqCommands, registerReplayCommand } from './commands/dlq.command';
 import { registerSeedCommand } from './commands/seed.command';
 import { registerSimulateCommand } from './commands/simulate.command';
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
   registerCredentialCommands(program);
   registerUserCommands(program);
   registerAuditCommands(program);
+  registerKeysCommands(program);
+  registerInterchangeCommands(program);
   registerDlqCommands(program);
   registerReplayCommand(program);
   registerSeedCommand(program);

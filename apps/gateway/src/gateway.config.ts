@@ -41,6 +41,10 @@ export class GatewayConfig extends WebhookTargetsConfig {
   @IntSetting(1, 24 * 30)
   AJX_UPLOAD_SESSION_TTL_HOURS: number = 24;
 
+  /** How often a gateway removes the stored bytes of expired, unfinished upload sessions. */
+  @IntSetting(100, 24 * 60 * 60 * 1000)
+  AJX_UPLOAD_SESSION_CLEANUP_MS: number = 10 * 60 * 1000;
+
   /** Largest accepted upload body, bytes. */
   @IntSetting(1024)
   AJX_INGEST_MAX_BYTES: number = 512 * 1024 * 1024;
@@ -64,9 +68,16 @@ export class GatewayConfig extends WebhookTargetsConfig {
   @IntSetting(1000)
   AJX_INGEST_BODY_TIMEOUT_MS: number = 120_000;
 
-  /** Uploads one insurer may have in flight on one gateway instance (429 UPLOADS_IN_FLIGHT beyond). */
+  /**
+   * Uploads one insurer may have in flight across all gateway instances (429 UPLOADS_IN_FLIGHT beyond): leases in
+   * Redis, renewed while an upload runs.
+   */
   @IntSetting(1, 1000)
   AJX_INGEST_UPLOADS_PER_INSURER: number = 4;
+
+  /** How long an upload's slot outlives a gateway that died holding it (the lease is renewed every third of it). */
+  @IntSetting(1000, 600_000)
+  AJX_INGEST_UPLOAD_LEASE_MS: number = 30_000;
 
   /** Accepted uploads published to Kafka at the same time (per gateway instance). */
   @IntSetting(1, 32)

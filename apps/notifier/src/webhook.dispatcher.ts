@@ -52,6 +52,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     private readonly config: NotifierConfig,
     metrics: MetricsRegistry,
   ) {
+    config.webhookKeys(); // a missing or broken key file stops the notifier at start-up
     this.attempts = new Counter({
       name: 'ajx_notifier_webhook_attempts_total',
       help: 'Webhook delivery attempts by outcome (delivered, retry, dead)',
@@ -185,7 +186,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     });
     const result = await this.sender.send({
       url: ep.url,
-      secret: ep.secret,
+      secret: 'plain' in ep.secret ? ep.secret.plain : this.config.webhookKeys().open(ep.departmentId, ep.secret),
       deliveryId: delivery.id,
       body,
       timeoutMs: this.config.AJX_WEBHOOK_TIMEOUT_MS,

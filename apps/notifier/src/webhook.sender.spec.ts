@@ -49,7 +49,11 @@ describe('webhook TLS', () => {
   });
 
   const config = (env: Record<string, string>) =>
-    loadConfig(NotifierConfig, { AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', ...env });
+    loadConfig(NotifierConfig, {
+      AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      AJX_WEBHOOK_KEY_FILE: 'unused-here',
+      ...env,
+    });
   const send = (c: NotifierConfig) =>
     new WebhookSender().send({
       url,

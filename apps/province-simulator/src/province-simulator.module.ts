@@ -14,6 +14,7 @@ import { ManifestCheckService } from './interchange/manifest-check.service';
 import { PullService } from './interchange/pull.service';
 import { ReconciliationReporter } from './interchange/reconciliation-reporter';
 import { RequestAuthenticator } from './interchange/request-authenticator';
+import { SignedAnswerInterceptor } from './interchange/signed-answer.interceptor';
 import { SignaturePruner } from './interchange/signature-pruner';
 import { ProvinceSimulatorConfig } from './province-simulator.config';
 
@@ -44,6 +45,7 @@ export class ProvinceSimulatorModule {
         PullService,
         FaultInjector,
         FaultInjectionInterceptor,
+        SignedAnswerInterceptor,
         SignaturePruner,
         ControlService,
         LoopbackOnlyGuard,

@@ -6,13 +6,43 @@ import { DepartmentScopedRepository } from './department-scoped.repository';
 
 export type DeliveryState = 'pending' | 'delivered' | 'dead';
 
+/**
+ * A webhook secret as stored: sealed (AES-256-GCM under the key `keyId`, ADR 0009), or plain for a row written
+ * before secrets were sealed and not sealed yet (the gateway seals those at start-up).
+ */
+export type StoredWebhookSecret = { keyId: string; sealed: Buffer } | { plain: string };
+
 /** A department's endpoint as the notifier leases it (the only place the secret is read). */
 export interface LeasedEndpoint {
   departmentId: string;
   url: string;
-  secret: string;
+  secret: StoredWebhookSecret;
   cursor: number;
 }
+
+interface LeasedRow {
+  department_id: string;
+  url: string;
+  secret: string | null;
+  secret_key_id: string | null;
+  secret_sealed: Buffer | null;
+  cursor: string;
+}
+
+const LEASED_COLUMNS = 'department_id, url, secret, secret_key_id, secret_sealed, cursor';
+
+function storedSecret(r: Pick<LeasedRow, 'secret' | 'secret_key_id' | 'secret_sealed'>): StoredWebhookSecret {
+  return r.secret_sealed && r.secret_key_id
+    ? { keyId: r.secret_key_id, sealed: r.secret_sealed }
+    : { plain: r.secret! };
+}
+
+const toLeased = (r: LeasedRow): LeasedEndpoint => ({
+  departmentId: r.department_id,
+  url: r.url,
+  secret: storedSecret(r),
+  cursor: Number(r.cursor),
+});
 
 export interface WebhookDelivery {
   id: string;
@@ -120,7 +150,7 @@ export class WebhookOutboxRepository {
   configure(
     departmentId: string,
     url: string,
-    secret: string,
+    secret: { keyId: string; sealed: Buffer },
     startAfter: number | null,
   ): Promise<{ created: boolean; endpoint: WebhookEndpoint }> {
     return this.db.transaction(async (tx) => {
@@ -143,11 +173,13 @@ export class WebhookOutboxRepository {
       );
       const [row] = await returningRows<EndpointRow>(
         tx,
-        `INSERT INTO dept_webhooks AS w (department_id, url, secret, cursor) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (department_id) DO UPDATE SET url = EXCLUDED.url, secret = EXCLUDED.secret,
+        `INSERT INTO dept_webhooks AS w (department_id, url, secret, secret_key_id, secret_sealed, cursor)
+         VALUES ($1, $2, NULL, $3, $4, $5)
+         ON CONFLICT (department_id) DO UPDATE SET url = EXCLUDED.url, secret = NULL,
+           secret_key_id = EXCLUDED.secret_key_id, secret_sealed = EXCLUDED.secret_sealed,
            cursor = EXCLUDED.cursor, next_attempt_at = now(), updated_at = now()
          RETURNING ${ENDPOINT_COLUMNS}`,
-        [departmentId, url, secret, cursor],
+        [departmentId, url, secret.keyId, secret.sealed, cursor],
       );
       return { created: !existing, endpoint: toEndpoint(row) };
     });
@@ -171,7 +203,7 @@ export class WebhookOutboxRepository {
    * the cursor). A lease is the "one in flight per endpoint" rule across notifier instances.
    */
   async claim(owner: string, leaseMs: number, limit: number): Promise<LeasedEndpoint[]> {
-    const rows = await returningRows<{ department_id: string; url: string; secret: string; cursor: string }>(
+    const rows = await returningRows<LeasedRow>(
       this.db,
       `UPDATE dept_webhooks w SET lease_owner = $1, lease_until = now() + $2 * interval '1 millisecond'
        WHERE w.department_id IN (
@@ -179,21 +211,54 @@ export class WebhookOutboxRepository {
          WHERE (w2.lease_until IS NULL OR w2.lease_until < now()) AND w2.next_attempt_at <= now()
            AND c.last_seq > w2.cursor
          ORDER BY w2.next_attempt_at LIMIT $3 FOR UPDATE OF w2 SKIP LOCKED)
-       RETURNING w.department_id, w.url, w.secret, w.cursor`,
+       RETURNING w.department_id, w.url, w.secret, w.secret_key_id, w.secret_sealed, w.cursor`,
       [owner, leaseMs, limit],
     );
-    return rows.map((r) => ({ departmentId: r.department_id, url: r.url, secret: r.secret, cursor: Number(r.cursor) }));
+    return rows.map(toLeased);
   }
 
   /** Extends a lease; false when it was lost (expired and taken, or the endpoint removed). */
   async renew(departmentId: string, owner: string, leaseMs: number): Promise<LeasedEndpoint | null> {
-    const [r] = await returningRows<{ department_id: string; url: string; secret: string; cursor: string }>(
+    const [r] = await returningRows<LeasedRow>(
       this.db,
       `UPDATE dept_webhooks SET lease_until = now() + $3 * interval '1 millisecond'
-       WHERE department_id = $1 AND lease_owner = $2 RETURNING department_id, url, secret, cursor`,
+       WHERE department_id = $1 AND lease_owner = $2 RETURNING ${LEASED_COLUMNS}`,
       [departmentId, owner, leaseMs],
     );
-    return r ? { departmentId: r.department_id, url: r.url, secret: r.secret, cursor: Number(r.cursor) } : null;
+    return r ? toLeased(r) : null;
+  }
+
+  /**
+   * Seals every secret again in one transaction: `reseal` gets each endpoint's stored secret (plain or sealed) and
+   * returns it sealed under the current key. With `onlyPlain`, only rows still holding a plain secret (written
+   * before secrets were sealed). Returns how many rows were written.
+   */
+  resealSecrets(
+    reseal: (departmentId: string, stored: StoredWebhookSecret) => { keyId: string; sealed: Buffer },
+    opts: { onlyPlain?: boolean } = {},
+  ): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<LeasedRow[]>(
+        `SELECT ${LEASED_COLUMNS} FROM dept_webhooks ${opts.onlyPlain ? 'WHERE secret IS NOT NULL' : ''}
+         ORDER BY department_id FOR UPDATE`,
+      );
+      for (const r of rows) {
+        const next = reseal(r.department_id, storedSecret(r));
+        await tx.query(
+          `UPDATE dept_webhooks SET secret = NULL, secret_key_id = $2, secret_sealed = $3 WHERE department_id = $1`,
+          [r.department_id, next.keyId, next.sealed],
+        );
+      }
+      return rows.length;
+    });
+  }
+
+  /** How many secrets each key seals (`plain` for rows not sealed yet). */
+  async secretKeyUsage(): Promise<Record<string, number>> {
+    const rows = await this.db.query<{ key: string; n: string }[]>(
+      `SELECT coalesce(secret_key_id, 'plain') AS key, count(*) AS n FROM dept_webhooks GROUP BY 1 ORDER BY 1`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]));
   }
 
   /** Gives the endpoint back; it is looked at again from `nextAttemptAt` (now when null). */

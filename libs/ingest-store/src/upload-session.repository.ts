@@ -86,4 +86,29 @@ export class UploadSessionRepository {
       [uploadId, batchId],
     );
   }
+
+  /**
+   * Purges expired open sessions one at a time: `purge` removes the session's bytes and the row is marked purged in
+   * the same transaction (row locked, SKIP LOCKED: several gateways share the work). Returns the ids purged.
+   */
+  async purgeExpired(limit: number, purge: (uploadId: string) => Promise<void>): Promise<string[]> {
+    const done: string[] = [];
+    for (let i = 0; i < limit; i++) {
+      const id = await this.db.transaction(async (tx) => {
+        const [row] = await tx.query<{ upload_id: string }[]>(
+          `SELECT upload_id FROM upload_sessions WHERE status = 'open' AND purged_at IS NULL AND expires_at < now()
+           ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        );
+        if (!row) return null;
+        await purge(row.upload_id);
+        await tx.query(`UPDATE upload_sessions SET purged_at = now(), received = 0 WHERE upload_id = $1`, [
+          row.upload_id,
+        ]);
+        return row.upload_id;
+      });
+      if (!id) break;
+      done.push(id);
+    }
+    return done;
+  }
 }

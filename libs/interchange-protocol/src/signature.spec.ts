@@ -3,7 +3,9 @@ import {
   computeSignature,
   Keyring,
   requestTargetPayload,
+  signAnswer,
   signRequest,
+  verifyAnswer,
   verifySignature,
 } from './signature';
 import { MemoryReplayStore, replayExpiresAt, replayKey } from './replay-guard';
@@ -162,5 +164,27 @@ describe('replay refusal', () => {
     now = until;
     expect(verifySignature({ headers, payload: body, keyring, now }).ok).toBe(false);
     expect(await store.remember(key, until + 1000)).toBe(true);
+  });
+});
+
+describe('signed answers (acknowledgements, verdicts)', () => {
+  const ack = JSON.stringify({ batchId: 'b1', status: 'accepted', accepted: 3, duplicateEntries: 0, watermark: 9 });
+
+  it('takes a signed answer once; refuses it replayed, unsigned, forged, edited, stale or under an unknown key', async () => {
+    const seen = new MemoryReplayStore(() => NOW);
+    const headers = lower(signAnswer({ keyId: 'k2026', secret: SECRET_B }, ack, NOW));
+    const check = (h: Record<string, string>, b = ack, now = NOW) =>
+      verifyAnswer({ headers: h, body: b, keyring, seen, now }).then((c) => (c.ok ? 'ok' : c.code));
+    expect(await check(headers)).toBe('ok');
+    expect(await check(headers)).toBe('REPLAYED');
+    expect(await check({})).toBe('SIGNATURE_MISSING');
+    const forged = lower(signAnswer({ keyId: 'k2026', secret: 'f'.repeat(40) }, ack, NOW));
+    expect(await check(forged)).toBe('SIGNATURE_MISMATCH');
+    const fresh = lower(signAnswer({ keyId: 'k2025', secret: SECRET_A }, ack, NOW + 1000));
+    expect(await check(fresh, ack.replace('"watermark":9', '"watermark":99'), NOW + 1000)).toBe('SIGNATURE_MISMATCH');
+    expect(await check(lower(signAnswer({ keyId: 'k2025', secret: SECRET_A }, ack, NOW - 301_000)))).toBe(
+      'TIMESTAMP_OUT_OF_WINDOW',
+    );
+    expect(await check(lower(signAnswer({ keyId: 'other', secret: SECRET_A }, ack, NOW)))).toBe('UNKNOWN_KEY');
   });
 });

@@ -169,3 +169,39 @@ export function assertSenderAllowed(key: SigningKey, sender: string): void {
     throw new InterchangeError('SENDER_NOT_ALLOWED', `key ${key.keyId} may not sign for sender ${sender}`);
   }
 }
+
+/**
+ * Answers are signed like requests (issue 21): the receiver signs the raw body of its 2xx answer — an
+ * acknowledgement of a batch, the verdict on a daily manifest — with the same headers and its key, anew for every
+ * answer. The sender verifies it with the endpoint's keyring and refuses the answer (the document is then not
+ * acknowledged and is sent again) when it is unsigned, forged, outside the window or replayed.
+ */
+export const signAnswer = signRequest;
+
+export type AnswerCheck = { ok: true; keyId: string } | { ok: false; code: InterchangeErrorCode; message: string };
+
+/** Verifies a signed answer and remembers its signature, so that the same signed answer is taken at most once. */
+export async function verifyAnswer(o: {
+  headers: HeaderBag;
+  body: Buffer | string;
+  keyring: Keyring;
+  seen: { remember(key: string, expiresAtMs: number): Promise<boolean> };
+  now?: number;
+  toleranceSeconds?: number;
+}): Promise<AnswerCheck> {
+  const tolerance = o.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const check = verifySignature({
+    headers: o.headers,
+    payload: o.body,
+    keyring: o.keyring,
+    now: o.now,
+    toleranceSeconds: tolerance,
+  });
+  if (!check.ok) return check;
+  const fresh = await o.seen.remember(
+    `answer:${check.key.keyId}:${check.signature}`,
+    (check.timestamp + tolerance + 1) * 1000,
+  );
+  if (!fresh) return { ok: false, code: 'REPLAYED', message: 'this signed answer was received before' };
+  return { ok: true, keyId: check.key.keyId };
+}

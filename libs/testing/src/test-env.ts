@@ -4,6 +4,7 @@ import net from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import type { CommonConfig } from '@ajx/config';
 import { createService, type ServiceDefinition } from '@ajx/platform';
+import { WebhookKeyFile, WebhookKeyring } from '@ajx/webhooks';
 
 export interface TestRuntime {
   runId: string;
@@ -38,6 +39,25 @@ export function testNamespace(label: string): TestNamespace {
   return { id, topicPrefix: `${id}.`, redisPrefix: `${id}` };
 }
 
+/**
+ * The run's webhook key file (one key), made on first use: every service of a run seals and opens webhook secrets
+ * with it unless a test gives its own AJX_WEBHOOK_KEY_FILE.
+ */
+export function testWebhookKeyFile(): string {
+  const file = `${testRuntime().dir}/webhook-keys`;
+  if (!fs.existsSync(file)) {
+    const tmp = `${file}.${process.pid}`;
+    WebhookKeyFile.write(tmp, [WebhookKeyring.generateKey()]);
+    try {
+      fs.linkSync(tmp, file); // atomic: the first writer wins, every worker uses the same key
+    } catch {
+      // another worker made it first
+    }
+    fs.rmSync(tmp, { force: true });
+  }
+  return file;
+}
+
 /** A config object of the given class pointing at the run's infrastructure, under a namespace. */
 export function testConfig<T extends CommonConfig>(
   schema: new () => T,
@@ -57,6 +77,7 @@ export function testConfig<T extends CommonConfig>(
     AJX_REDIS_PREFIX: ns.redisPrefix,
     AJX_LOG_LEVEL: process.env.AJX_TEST_LOG_LEVEL ?? 'warn',
     AJX_HTTP_HOST: '127.0.0.1',
+    ...('AJX_WEBHOOK_KEY_FILE' in config ? { AJX_WEBHOOK_KEY_FILE: testWebhookKeyFile() } : {}),
     ...overrides,
   });
   return config;

@@ -1,7 +1,8 @@
 import { rootCertificates } from 'node:tls';
 import { CommonConfig, readPemFile } from '@ajx/config';
 import { Transform } from 'class-transformer';
-import { IsIn, IsString, Matches } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, Matches } from 'class-validator';
+import { WebhookKeyFile } from './webhook-secret-keyring';
 import type { WebhookUrlPolicy } from './webhook-url.policy';
 
 const toLowerCaseList = ({ value }: { value: unknown }): unknown =>
@@ -13,6 +14,7 @@ const toLowerCaseList = ({ value }: { value: unknown }): unknown =>
     : value;
 
 const webhookCas = new WeakMap<WebhookTargetsConfig, string[]>();
+const webhookKeys = new WeakMap<WebhookTargetsConfig, WebhookKeyFile>();
 
 /**
  * Where webhooks may go: the gateway checks a department's URL when it is configured, the notifier again before
@@ -36,12 +38,27 @@ export class WebhookTargetsConfig extends CommonConfig {
   @IsString()
   AJX_WEBHOOK_CA_FILE = '';
 
+  /**
+   * The key file that seals webhook secrets at rest (AES-256-GCM, ADR 0009), kept outside the database like the
+   * audit key: the gateway seals a department's secret with its current key, the notifier opens it to sign.
+   */
+  @IsString()
+  @IsNotEmpty({ message: 'AJX_WEBHOOK_KEY_FILE is required (create one with: ajx keys generate --out <file>)' })
+  AJX_WEBHOOK_KEY_FILE = '';
+
   webhookPolicy(): WebhookUrlPolicy {
     return {
       allowPrivateNetworks: this.AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
       allowedHosts: this.AJX_WEBHOOK_ALLOWED_HOSTS,
       httpsOnly: this.AJX_MODE === 'production',
     };
+  }
+
+  /** The webhook secret keys (read once, then again whenever the file changes: `ajx keys rotate`). */
+  webhookKeys(): WebhookKeyFile {
+    let keys = webhookKeys.get(this);
+    if (!keys) webhookKeys.set(this, (keys = new WebhookKeyFile(this.AJX_WEBHOOK_KEY_FILE)));
+    return keys;
   }
 
   /** The CAs https deliveries trust: node's roots plus AJX_WEBHOOK_CA_FILE (read once), or undefined for the roots. */

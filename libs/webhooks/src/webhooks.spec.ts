@@ -1,5 +1,5 @@
 import { backoffDelayMs } from './webhook-backoff';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { verifyWebhookSignature, WebhookHeaders, WebhookReceiverGuard, webhookSignature } from './webhook-signature';
 import { checkResolvedAddress, checkWebhookUrl, embeddedIpv4, isNonPublicAddress } from './webhook-url.policy';
 
@@ -24,6 +24,20 @@ describe('webhook signatures', () => {
       reason: 'stale',
     });
     expect(verifyWebhookSignature(secret, { timestamp: 'x', signature: sig }, body).ok).toBe(false);
+  });
+
+  it('matches a known-answer vector (computed with openssl and with createHmac directly)', () => {
+    const kat = {
+      secret: 'whsec-known-answer-0123456789abcdef',
+      timestamp: 1767225600,
+      body: '{"type":"ajx.dept.feed.entry","seq":1}',
+      // printf '%s' '1767225600.{"type":"ajx.dept.feed.entry","seq":1}' | openssl dgst -sha256 -hmac '<secret>'
+      hex: 'dc01b973bd0c230b538628a6562bc658c4e269a3a4dd06fdf145ff37c8c46d64',
+    };
+    const direct = createHmac('sha256', kat.secret).update(`${kat.timestamp}.${kat.body}`).digest('hex');
+    expect(direct).toBe(kat.hex);
+    expect(webhookSignature(kat.secret, kat.timestamp, kat.body)).toBe(`v1=${kat.hex}`);
+    expect(webhookSignature(kat.secret, kat.timestamp, Buffer.from(kat.body))).toBe(`v1=${kat.hex}`);
   });
 });
 

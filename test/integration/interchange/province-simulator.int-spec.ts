@@ -392,7 +392,7 @@ describe('province simulator (PostgreSQL)', () => {
       expect(bad.status).toBe(400);
       expect(bad.body.message).toEqual(
         expect.arrayContaining([
-          'mode must be one of none, error, timeout, slow, lose-ack',
+          'mode must be one of none, error, timeout, slow, lose-ack, forge-ack, unsigned-ack',
           'probability must not be greater than 1',
           'statusCode must be 429 or 500–599',
         ]),

@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { simulateFile } from '@ajx/simulation';
-import { waitFor } from '@ajx/testing';
+import { REDIS } from '@ajx/redis';
+import { type StartedService, waitFor } from '@ajx/testing';
+import type Redis from 'ioredis';
+import { UploadSlots } from '../../../apps/gateway/src/ingest/upload-slots';
 import { getJson, TestHub, upload } from '../support/hub';
 
 /*
@@ -10,16 +13,25 @@ import { getJson, TestHub, upload } from '../support/hub';
  * the others — a second insurer's uploads in the same period all succeed and their records reach the canonical store,
  * and departments keep reading. The rate limit is per principal (Redis GCRA) and uploads in flight are bounded per
  * insurer (AJX_INGEST_UPLOADS_PER_INSURER), so neither the flood's rate nor its held-open bodies block anyone else.
+ * Issue 21: the in-flight bound holds across gateway instances (leases in Redis), and the slots of an instance that
+ * died come back when its leases expire.
  */
 describe('back-pressure', () => {
   const hub = new TestHub('backpressure', {
     services: ['gateway', 'normalizer'],
-    gateway: { AJX_RATE_LIMIT_PER_SECOND: 4, AJX_RATE_LIMIT_BURST: 8, AJX_INGEST_UPLOADS_PER_INSURER: 2 },
+    gateway: {
+      AJX_RATE_LIMIT_PER_SECOND: 4,
+      AJX_RATE_LIMIT_BURST: 8,
+      AJX_INGEST_UPLOADS_PER_INSURER: 2,
+      AJX_INGEST_UPLOAD_LEASE_MS: 1500,
+    },
   });
   const tokens: Record<string, string> = {};
+  let second: StartedService;
 
   beforeAll(async () => {
     await hub.start();
+    second = await hub.startExtraGateway();
     for (const i of ['PICC', 'PINGAN']) tokens[i] = await hub.principal({ id: i, type: 'insurer', name: i });
     tokens.dept = await hub.principal({
       id: 'bp-dept',
@@ -84,7 +96,7 @@ describe('back-pressure', () => {
     expect(n).toBe(normalized);
   }, 120_000);
 
-  it('bounds uploads in flight per insurer: a third held-open upload is 429 UPLOADS_IN_FLIGHT (audited), others go on', async () => {
+  it('bounds uploads in flight per insurer across gateways: a third held-open upload on another gateway is 429 UPLOADS_IN_FLIGHT (audited), others go on', async () => {
     const { hostname, port } = new URL(hub.url());
     const bodies = await Promise.all([file('PICC', 'held-1'), file('PICC', 'held-2')]);
     const held = bodies.map((body) => {
@@ -116,7 +128,8 @@ describe('back-pressure', () => {
     });
     const third = await waitFor(
       async () => {
-        const r = await upload(hub.url(), tokens.PICC, 'PICC', await file('PICC', 'third'));
+        // The two held uploads are on the first gateway; the third goes to the second one.
+        const r = await upload(second.url, tokens.PICC, 'PICC', await file('PICC', 'third'));
         return r.status === 429 && r.body.code === 'UPLOADS_IN_FLIGHT' ? r : undefined;
       },
       { what: 'the third upload refused for uploads in flight', timeoutMs: 20000, intervalMs: 300 },
@@ -152,4 +165,29 @@ describe('back-pressure', () => {
       { what: 'an upload after the held ones', timeoutMs: 20000, intervalMs: 300 },
     );
   }, 120_000);
+
+  it('gives back the slots of a gateway that died holding them once their leases expire', async () => {
+    // Two leases taken as a gateway instance does, then never renewed nor released: the instance is gone.
+    const redis = hub.gateway!.app.get<Redis>(REDIS);
+    const key = UploadSlots.key('PINGAN');
+    const now = Number((await redis.time())[0]) * 1000;
+    await redis.zadd(key, now + 4000, 'dead-1', now + 4000, 'dead-2');
+    const refused = await waitFor(
+      async () => {
+        const r = await upload(second.url, tokens.PINGAN, 'PINGAN', await file('PINGAN', 'while-dead'));
+        return r.status === 429 && r.body.code === 'RATE_LIMITED' ? undefined : r;
+      },
+      { what: 'an answer other than RATE_LIMITED', timeoutMs: 20000, intervalMs: 300 },
+    );
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 429, code: 'UPLOADS_IN_FLIGHT' });
+    const after = await waitFor(
+      async () => {
+        const r = await upload(hub.url(), tokens.PINGAN, 'PINGAN', await file('PINGAN', 'after-dead'));
+        return r.status === 202 ? r : undefined;
+      },
+      { what: 'the dead leases to expire', timeoutMs: 20000, intervalMs: 300 },
+    );
+    expect(after.status).toBe(202);
+    expect(await redis.zrange(key, 0, -1)).toEqual([]);
+  }, 60_000);
 });

@@ -547,8 +547,14 @@ describe('security matrix', () => {
           requests.push(`/v1/register?${f}=${v}`);
       }
       let refused = 0;
+      let refusedAfterAuth = 0;
+      const [{ last }] = await hub.db.query<{ last: string }[]>(
+        `SELECT coalesce(max(id), 0) AS last FROM audit_entries`,
+      );
       for (const path of requests) {
         const res = await call('GET', path, token);
+        // A NUL in the URL is refused before authentication (no principal yet): not a request.invalid entry.
+        if (res.status === 400 && !path.includes('%00')) refusedAfterAuth++;
         expect({ path: path.slice(0, 120), ok: [200, 400, 404].includes(res.status) }).toEqual({
           path: path.slice(0, 120),
           ok: true,
@@ -565,6 +571,17 @@ describe('security matrix', () => {
       }
       expect(refused).toBeGreaterThan(requests.length / 2);
       expect(await counts()).toEqual(before);
+      // Issue 21 item 7: every one of those 400s is audited (request.invalid, denied), with the route and the code.
+      const audited = await hub.db.query<{ target: string; details: { code: string; problems?: string[] } }[]>(
+        `SELECT target, details FROM audit_entries
+         WHERE action = 'request.invalid' AND actor = $1 AND outcome = 'denied' AND id > $2`,
+        [me.id, last],
+      );
+      expect(audited).toHaveLength(refusedAfterAuth);
+      expect(audited).toContainEqual({
+        target: 'GET /v1/dept/:collection',
+        details: expect.objectContaining({ code: 'INVALID_REQUEST', problems: expect.any(Array) }) as unknown,
+      });
     });
 
     it('admin list endpoints: 400 with a specific error or an exact-match (empty) answer; tables intact', async () => {

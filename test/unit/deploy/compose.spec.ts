@@ -6,6 +6,7 @@ import { AuditSigner } from '@ajx/audit';
 import { CommonConfig, loadConfig } from '@ajx/config';
 import { pgConnection } from '@ajx/persistence';
 import { redisConnectionOptions } from '@ajx/redis';
+import { WebhookTargetsConfig } from '@ajx/webhooks';
 import { GatewayConfig } from '../../../apps/gateway/src/gateway.config';
 import { InterchangeConfig } from '../../../apps/interchange/src/interchange.config';
 import { NormalizerConfig } from '../../../apps/normalizer/src/normalizer.config';
@@ -120,6 +121,9 @@ describe('docker-compose.yml', () => {
       expect(new URL(config.apiConnection().url).username).toBe('ajx_api');
       expect(new URL(config.apiConnection().url).password).toMatch(/^[0-9a-f]{48}$/);
       expect(AuditSigner.fromPem(fs.readFileSync(config.AJX_AUDIT_KEY_FILE, 'utf8')).keyId).toMatch(/^[0-9a-f]+$/);
+    }
+    if (config instanceof WebhookTargetsConfig) {
+      expect(config.webhookKeys().keyring().currentKeyId).toMatch(/^[0-9a-f]{16}$/);
     }
   });
 

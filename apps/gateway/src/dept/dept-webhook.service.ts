@@ -56,7 +56,7 @@ export class DeptWebhookService {
     const { created, endpoint } = await this.outbox.configure(
       scope.departmentId,
       checked.url.toString(),
-      dto.secret,
+      this.config.webhookKeys().seal(scope.departmentId, dto.secret),
       startAfter,
     );
     await this.audit.record({

@@ -8,6 +8,7 @@ import { FeedStreamService } from './feed-stream.service';
 import { FeedController } from './feed.controller';
 import { FeedService } from './feed.service';
 import { UrgentAckService } from './urgent-ack.service';
+import { WebhookSecretSealingService } from './webhook-secret-sealing.service';
 
 /**
  * The department API: views, feed (pages and server-sent events), webhook settings and acknowledgements of the
@@ -18,6 +19,13 @@ import { UrgentAckService } from './urgent-ack.service';
   imports: [AuditModule, DeptStoreModule],
   // FeedController before DeptController: its fixed paths (feed, webhook) must win over `:collection`.
   controllers: [FeedController, DeptController],
-  providers: [DeptService, FeedService, FeedStreamService, DeptWebhookService, UrgentAckService],
+  providers: [
+    DeptService,
+    FeedService,
+    FeedStreamService,
+    DeptWebhookService,
+    UrgentAckService,
+    WebhookSecretSealingService,
+  ],
 })
 export class DeptModule {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { AuditModule } from '@ajx/audit';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { JsonBodyInterceptor } from './json-body';
 
@@ -10,6 +11,7 @@ import { JsonBodyInterceptor } from './json-body';
  * (gateway.service-definition.ts).
  */
 @Module({
+  imports: [AuditModule],
   providers: [
     { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },

@@ -6,6 +6,8 @@ import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
 import { RawBatchPublisher } from './raw-batch.publisher';
 import { UploadSessionService } from './upload-session.service';
+import { UploadSessionCleanup } from './upload-session-cleanup.service';
+import { UploadSlots } from './upload-slots';
 import { UploadStore } from './upload-store';
 import { UploadController } from './upload.controller';
 
@@ -13,6 +15,14 @@ import { UploadController } from './upload.controller';
 @Module({
   imports: [AuditModule, IngestStoreModule],
   controllers: [IngestController, UploadController],
-  providers: [UploadStore, RawBatchPublisher, IngestService, BatchReportService, UploadSessionService],
+  providers: [
+    UploadStore,
+    RawBatchPublisher,
+    IngestService,
+    BatchReportService,
+    UploadSessionService,
+    UploadSlots,
+    UploadSessionCleanup,
+  ],
 })
 export class IngestModule {}

@@ -9,6 +9,7 @@ import { type IncomingUpload, type UploadedFile, UploadTooLargeError } from '../
 import { type BatchRow, IngestBatchRepository } from '@ajx/ingest-store';
 import type { IngestAcceptedDto } from './dto/ingest.dto';
 import { RawBatchPublisher } from './raw-batch.publisher';
+import { UploadSlots } from './upload-slots';
 import { type ReceivedUpload, UploadStore, UploadTimeoutError } from './upload-store';
 
 export interface IngestAnswer {
@@ -19,20 +20,19 @@ export interface IngestAnswer {
 /**
  * The front door for native files: stores the upload, checks the container is whole (nothing is published
  * otherwise), checks every record's size, records the batch and hands it to the publisher. The same file of the
- * same insurer is recognised and not published again. Each insurer has a bounded number of uploads in flight on
- * this instance, and a body must arrive within AJX_INGEST_BODY_TIMEOUT_MS, so one insurer's flood or trickle
+ * same insurer is recognised and not published again. Each insurer has a bounded number of uploads in flight across
+ * every gateway instance (UploadSlots, in Redis), and a body must arrive within AJX_INGEST_BODY_TIMEOUT_MS, so one insurer's flood or trickle
  * cannot hold the gateway.
  */
 @Injectable()
 export class IngestService {
-  private readonly inFlight = new Map<string, number>();
-
   constructor(
     private readonly config: GatewayConfig,
     private readonly store: UploadStore,
     private readonly batches: IngestBatchRepository,
     private readonly publisher: RawBatchPublisher,
     private readonly audit: AuditLog,
+    private readonly slots: UploadSlots,
   ) {}
 
   async accept(
@@ -47,25 +47,22 @@ export class IngestService {
       await this.audit.record({ ...auditBase, outcome: 'denied', details: { reason: 'not this insurer' } });
       throw apiError(403, 'FORBIDDEN', `an insurer may upload only as itself (you are ${principal.id})`);
     }
-    const running = this.inFlight.get(insurer) ?? 0;
     const max = this.config.AJX_INGEST_UPLOADS_PER_INSURER;
-    if (running >= max) {
+    const slot = await this.slots.acquire(insurer, max, this.config.AJX_INGEST_UPLOAD_LEASE_MS);
+    if (!slot.ok) {
       await this.audit.record({ ...auditBase, outcome: 'denied', details: { reason: 'uploads in flight', max } });
       throw apiError(
         429,
         'UPLOADS_IN_FLIGHT',
-        `${insurer} already has ${running} uploads in flight (at most ${max})`,
+        `${insurer} already has ${slot.held} uploads in flight (at most ${max})`,
         undefined,
         { 'Retry-After': '1' },
       );
     }
-    this.inFlight.set(insurer, running + 1);
     try {
       return await this.acceptOwn(insurer, upload, credentialId, auditBase);
     } finally {
-      const left = (this.inFlight.get(insurer) ?? 1) - 1;
-      if (left > 0) this.inFlight.set(insurer, left);
-      else this.inFlight.delete(insurer);
+      await slot.release();
     }
   }
 

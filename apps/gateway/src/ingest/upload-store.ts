@@ -79,6 +79,18 @@ export class UploadStore {
     if (bytes !== length) throw new ChunkLengthError(length, bytes);
   }
 
+  /** Removes a session's file; answers the bytes it held (0 when there was none). */
+  async removeSessionFile(uploadId: string): Promise<number> {
+    const file = this.sessionPath(uploadId);
+    const size = await fs.promises.stat(file).then(
+      (s) => s.size,
+      () => null,
+    );
+    if (size === null) return 0;
+    await fs.promises.rm(file, { force: true });
+    return size;
+  }
+
   /** Drops whatever lies beyond the confirmed offset (a chunk that failed half-way). */
   async truncateSession(uploadId: string, length: number): Promise<void> {
     await fs.promises.truncate(this.sessionPath(uploadId), length).catch(() => undefined);

@@ -16,7 +16,8 @@ export class StoppedError extends Error {
  * Delivers one document (a batch or a manifest) the way the protocol wants it: the very same body until it is
  * acknowledged, signed anew at every attempt (`send` does), retried on what `classifyResponse` says is retryable and
  * on no answer at all, after the receiver's Retry-After or the sender's backoff. An answer that `accept` refuses (not
- * an acknowledgement of this document) is retried too. Only `split` and `halt` end it without success.
+ * an acknowledgement of this document), or whose signature does not verify (unsigned, forged, stale, replayed: an
+ * acknowledgement the province did not give), is retried too, and nothing moves on it. Only `split` and `halt` end it without success.
  */
 export async function deliverDocument<T>(o: {
   send: () => Promise<ProvinceAnswer>;
@@ -35,6 +36,9 @@ export async function deliverDocument<T>(o: {
       decision = classifyResponse(answer.status, answer.body, answer.retryAfter);
       if (decision.action === 'done') {
         try {
+          if (answer.signature && !answer.signature.ok) {
+            throw new Error(`the answer is refused: ${answer.signature.code} (${answer.signature.message})`);
+          }
           return { action: 'done', value: o.accept(answer.body), attempts: attempt };
         } catch (err) {
           decision = { action: 'retry', afterMs: null, reason: `HTTP ${answer.status} but ${(err as Error).message}` };

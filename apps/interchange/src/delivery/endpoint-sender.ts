@@ -9,6 +9,7 @@ import {
   buildBatch,
   dailyManifestOf,
   type InterchangeBatch,
+  Keyring,
   type ManifestVerdict,
   parseAck,
   parseManifestVerdict,
@@ -292,6 +293,17 @@ export class EndpointSender {
     });
   }
 
+  /** The keys the province may sign its answers with: the endpoint's key and the accepted keys not expired. */
+  private answerKeys(): Keyring {
+    const now = this.now();
+    return new Keyring([
+      this.endpoint.key,
+      ...this.endpoint.acceptKeys
+        .filter((k) => k.until === null || k.until.getTime() > now)
+        .map(({ keyId, secret }) => ({ keyId, secret })),
+    ]);
+  }
+
   private deliver<T>(
     path: string,
     body: string,
@@ -305,6 +317,7 @@ export class EndpointSender {
           url,
           body,
           key: this.endpoint.key,
+          answerKeys: this.answerKeys(),
           timeoutMs: this.endpoint.timeoutMs,
           signal: this.abort.signal,
         }),

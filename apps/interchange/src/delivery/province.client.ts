@@ -1,11 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { parseJson, signRequest, type SigningKey } from '@ajx/interchange-protocol';
+import {
+  type AnswerCheck,
+  type Keyring,
+  MemoryReplayStore,
+  parseJson,
+  signRequest,
+  type SigningKey,
+  verifyAnswer,
+} from '@ajx/interchange-protocol';
 
 export interface ProvinceAnswer {
   status: number;
   /** The parsed JSON body, or null when the body is not JSON. */
   body: unknown;
   retryAfter: string | null;
+  /** For a 2xx answer: whether the province signed it (with a key of the endpoint, in the window, not replayed). */
+  signature?: AnswerCheck;
 }
 
 /** What went wrong with a request that got no answer, in a few words (undici hides the cause in `cause`). */
@@ -23,10 +33,15 @@ function describeFailure(err: unknown, timeoutMs: number): string {
  */
 @Injectable()
 export class ProvinceClient {
+  /** Signatures of answers already taken (a replayed acknowledgement is refused). */
+  private readonly seenAnswers = new MemoryReplayStore();
+
   async post(o: {
     url: string;
     body: string;
     key: SigningKey;
+    /** The keys the province may sign its answers with (the endpoint's key and its accepted keys). */
+    answerKeys: Keyring;
     timeoutMs: number;
     signal: AbortSignal;
   }): Promise<ProvinceAnswer> {
@@ -44,6 +59,15 @@ export class ProvinceClient {
       throw new Error(describeFailure(err, o.timeoutMs), { cause: err });
     }
     const parsed = parseJson(raw);
-    return { status: res.status, body: parsed.ok ? parsed.value : null, retryAfter: res.headers.get('retry-after') };
+    const signature =
+      res.status >= 200 && res.status < 300
+        ? await verifyAnswer({ headers: res.headers, body: raw, keyring: o.answerKeys, seen: this.seenAnswers })
+        : undefined;
+    return {
+      status: res.status,
+      body: parsed.ok ? parsed.value : null,
+      retryAfter: res.headers.get('retry-after'),
+      signature,
+    };
   }
 }

@@ -2,6 +2,7 @@ import { type CallHandler, type ExecutionContext, Injectable, type NestIntercept
 import type { Request, Response } from 'express';
 import { from, mergeMap, type Observable, throwError } from 'rxjs';
 import { FaultInjector } from './fault-injector';
+import { ForgedAnswer } from './signed-answer.interceptor';
 
 /** An answer the simulator makes up (fault mode `error`). */
 export class InjectedFault extends Error {
@@ -48,8 +49,31 @@ export class FaultInjectionInterceptor implements NestInterceptor {
             return answer;
           }),
         );
+      case 'forge-ack':
+      case 'unsigned-ack':
+        return from([new ForgedAnswer(forgedAnswerFor(req), fault.mode === 'forge-ack' ? 'forged' : 'unsigned')]);
       default:
         return next.handle();
     }
   }
+}
+
+/** What a forger answers without recording anything: an acknowledgement of the batch, or a "match" verdict. */
+function forgedAnswerFor(req: Request): unknown {
+  let doc: { batchId?: string; date?: string; entries?: { seq?: number }[] } = {};
+  try {
+    doc = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '{}') as typeof doc;
+  } catch {
+    // an unreadable document gets an answer all the same
+  }
+  if (req.path.endsWith('/manifests')) return { date: doc.date ?? '1970-01-01', status: 'match', cells: [] };
+  const entries = Array.isArray(doc.entries) ? doc.entries : [];
+  return {
+    batchId: doc.batchId ?? '',
+    status: 'accepted',
+    accepted: entries.length,
+    duplicateEntries: 0,
+    watermark: entries.reduce((m, e) => Math.max(m, Number(e.seq) || 0), 0),
+    acknowledgedAt: new Date().toISOString(),
+  };
 }

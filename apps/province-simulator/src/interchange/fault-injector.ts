@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Sleeper } from '@ajx/platform';
 
-export const FAULT_MODES = ['none', 'error', 'timeout', 'slow', 'lose-ack'] as const;
+export const FAULT_MODES = ['none', 'error', 'timeout', 'slow', 'lose-ack', 'forge-ack', 'unsigned-ack'] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 
 export interface FaultSettings {
@@ -27,6 +27,8 @@ export const DEFAULT_DELAY_MS: Record<FaultMode, number> = {
   timeout: 30_000,
   slow: 2_000,
   'lose-ack': 0,
+  'forge-ack': 0,
+  'unsigned-ack': 0,
 };
 
 /**
@@ -35,7 +37,11 @@ export const DEFAULT_DELAY_MS: Record<FaultMode, number> = {
  * - timeout: holds the request `delayMs` (or until the sender gives up) and drops the connection, records nothing;
  * - slow: waits `delayMs`, then handles the request normally;
  * - lose-ack: handles the request (the batch is recorded), waits `delayMs`, then drops the connection instead of
- *   answering — the sender cannot tell it from a timeout and must re-send.
+ *   answering — the sender cannot tell it from a timeout and must re-send;
+ * - forge-ack / unsigned-ack: records nothing and answers an acknowledgement (or a verdict) the province never gave,
+ *   as a party on the wire would: "accepted", with the batch's last sequence number as watermark, signed with a key
+ *   the hub does not have under the endpoint's key id (forge-ack), or not signed (unsigned-ack). The hub must refuse
+ *   it: nothing is acknowledged and the watermark stays.
  */
 @Injectable()
 export class FaultInjector implements OnModuleDestroy {

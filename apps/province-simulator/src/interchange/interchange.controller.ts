@@ -13,6 +13,7 @@ import { BatchIntakeService } from './batch-intake.service';
 import { FaultInjectionInterceptor } from './fault-injection.interceptor';
 import { InterchangeExceptionFilter } from './interchange-exception.filter';
 import { ManifestCheckService } from './manifest-check.service';
+import { SignedAnswerInterceptor } from './signed-answer.interceptor';
 
 /** The interchange endpoints read their body raw (the signature covers the exact bytes). */
 function rawBodyOf(req: Request): Buffer {
@@ -49,7 +50,8 @@ const refusals = [
 @ApiTags('interchange')
 @Controller('v1/interchange')
 @UseFilters(InterchangeExceptionFilter)
-@UseInterceptors(FaultInjectionInterceptor)
+// The signer is the outer interceptor: it signs real answers and plays the forged ones the fault injector makes.
+@UseInterceptors(SignedAnswerInterceptor, FaultInjectionInterceptor)
 export class InterchangeController {
   constructor(
     private readonly intake: BatchIntakeService,

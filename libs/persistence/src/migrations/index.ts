@@ -15,7 +15,9 @@ import { RegisterAlternative1795393500000 } from './1795393500000-register-alter
 import { Supervision1795393600000 } from './1795393600000-supervision';
 import { UrgentAccidents1795393700000 } from './1795393700000-urgent-accidents';
 import { ConsoleUsers1795393800000 } from './1795393800000-console-users';
+import { WebhookSecretsAtRest1795393810000 } from './1795393810000-webhook-secrets-at-rest';
 import { Reports1795393860000 } from './1795393860000-reports';
+import { UploadSessionPurge1795393900000 } from './1795393900000-upload-session-purge';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -36,5 +38,7 @@ export const MIGRATIONS = [
   Supervision1795393600000,
   UrgentAccidents1795393700000,
   ConsoleUsers1795393800000,
+  WebhookSecretsAtRest1795393810000,
   Reports1795393860000,
+  UploadSessionPurge1795393900000,
 ];
