@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig, type Plugin } from 'vite';
 
-const outDir = path.resolve(__dirname, '../../dist/console');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outDir = path.resolve(here, '../../dist/console');
 
 /** Prints the bundle's size (raw and gzip, every file and the total) and writes it to dist/console/bundle-size.json. */
 function bundleSize(): Plugin {
@@ -37,7 +39,7 @@ function bundleSize(): Plugin {
 }
 
 export default defineConfig({
-  root: __dirname,
+  root: here,
   base: '/console/',
   plugins: [vue(), bundleSize()],
   build: {
