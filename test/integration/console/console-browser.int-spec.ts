@@ -10,6 +10,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { SupervisorConfig } from '../../../apps/supervisor/src/supervisor.config';
 import { supervisorService } from '../../../apps/supervisor/src/supervisor.service-definition';
 import { getJson, TestHub, upload } from '../support/hub';
+import { pinganAccidentLine, pinganClaimLine } from '../support/records';
 
 /*
  * Issue 17: the web console in a real browser (Debian's Chromium driven by playwright-core) against the real stack —
@@ -170,6 +171,14 @@ describe('web console in Chromium', () => {
     const file = [
       pinganPolicy('PAAZ2025CON001', e1, '370811', 40, '2025-07-01', '2026-06-30'),
       pinganHazard(hazardNo, e1, 'MAJOR'),
+      // Issue 25 on the overview: an accident reported 90 minutes after it occurred (3 deaths graded 一般) and a claim.
+      pinganAccidentLine('PASG2026CON001', e1, {
+        occurred: '2026-06-05T10:00:00+08:00',
+        reported: '2026-06-05T11:30:00+08:00',
+        grade: 'GENERAL',
+        deaths: 3,
+      }),
+      pinganClaimLine('PAPA2026CON001', e1, 1, 'AGREED', null),
     ].join('\n');
     expect((await upload(hub.url(), tokens.pingan, 'PINGAN', `${file}\n`)).status).toBe(202);
     supervisor = await startService(
@@ -253,6 +262,9 @@ describe('web console in Chromium', () => {
     await expect(page.getByTestId('registered').textContent()).resolves.toBe('2');
     await expect(page.getByTestId('uninsured').textContent()).resolves.toBe('1');
     await page.getByTestId('waiting').filter({ hasText: '1' }).waitFor();
+    await expect(page.getByTestId('accidents').textContent()).resolves.toBe('1');
+    await expect(page.getByTestId('claims').textContent()).resolves.toBe('1');
+    await page.getByRole('link', { name: '事故报告超时' }).first().waitFor();
     await check(page, 'dept-overview');
 
     await page.getByRole('link', { name: '监管发现', exact: true }).click();

@@ -3,6 +3,7 @@ import { type StartedService, startService, waitFor } from '@ajx/testing';
 import { SupervisorConfig } from '../../../apps/supervisor/src/supervisor.config';
 import { supervisorService } from '../../../apps/supervisor/src/supervisor.service-definition';
 import { getJson, TestHub, upload } from '../support/hub';
+import { pinganAccidentLine, pinganClaimLine } from '../support/records';
 
 /*
  * Issue 25: supervision of accidents and claims on the real stack. v2 files go through the gateway, the supervisor
@@ -13,56 +14,6 @@ import { getJson, TestHub, upload } from '../support/hub';
 
 const PACK = 'jining@2';
 const ASOF = '2026-06-30';
-const at = (iso: string) => Date.parse(iso);
-
-function accident(
-  id: string,
-  uscc: string,
-  o: { occurred: string; reported: string | null; grade: string; deaths: number },
-) {
-  return JSON.stringify({
-    recordType: 'ACCIDENT',
-    accidentNo: id,
-    seq: 1,
-    state: 'OPEN',
-    policyNo: null,
-    insured: { creditCode: uscc, name: '济宁事故测试企业', areaCode: '370811', industryCode: 'C2614' },
-    occurTime: at(o.occurred),
-    place: null,
-    accidentType: 11,
-    grade: o.grade,
-    deathCount: o.deaths,
-    seriousInjuryCount: 0,
-    minorInjuryCount: 1,
-    directLossFen: 5_000_000,
-    desc: '储罐检修时发生闪爆',
-    reportTime: o.reported === null ? null : at(o.reported),
-    bizTime: at(o.occurred) + 3_600_000,
-  });
-}
-
-function claim(no: string, uscc: string, seq: number, state: 'AGREED' | 'PAID', payTime: string | null) {
-  return JSON.stringify({
-    recordType: 'CLAIM',
-    claimNo: no,
-    seq,
-    state,
-    policyNo: 'PAAZ2025V2SUP01',
-    accidentNo: null,
-    insured: { creditCode: uscc, name: '济宁理赔测试企业', areaCode: '370811', industryCode: 'C2614' },
-    reportTime: at('2026-05-01T09:00:00+08:00'),
-    docsCompleteTime: at('2026-05-05T09:00:00+08:00'),
-    decideTime: at('2026-05-20T09:00:00+08:00'),
-    decision: 'ACCEPT',
-    agreeTime: at('2026-06-10T09:00:00+08:00'),
-    payTime: payTime === null ? null : at(payTime),
-    claimFen: 800_000,
-    agreedFen: 600_000,
-    paidFen: state === 'PAID' ? 600_000 : null,
-    victimCount: 1,
-    bizTime: payTime === null ? at('2026-06-10T09:00:00+08:00') : at(payTime),
-  });
-}
 
 interface Finding {
   id: string;
@@ -97,22 +48,22 @@ describe('supervision of accidents and claims', () => {
     tokens.other = await dept('v2-hz-emergency', 'emergency', 'county', '330106');
     const file = [
       // Reported 90 minutes after it occurred (limit 1 hour): ACCIDENT_REPORTED_LATE; 3 deaths is 较大, not 一般.
-      accident('PASG2026V2SUP01', e1, {
+      pinganAccidentLine('PASG2026V2SUP01', e1, {
         occurred: '2026-06-01T10:00:00+08:00',
         reported: '2026-06-01T11:30:00+08:00',
         grade: 'GENERAL',
         deaths: 3,
       }),
       // Reported in exactly one hour: on time.
-      accident('PASG2026V2SUP02', e2, {
+      pinganAccidentLine('PASG2026V2SUP02', e2, {
         occurred: '2026-06-02T10:00:00+08:00',
         reported: '2026-06-02T11:00:00+08:00',
         grade: 'GENERAL',
         deaths: 0,
       }),
       // Agreed on 06-10, not paid by 06-30: CLAIM_PAYMENT_LATE (20 days).
-      claim('PAPA2026V2SUP01', e1, 1, 'AGREED', null),
-      claim('PAPA2026V2SUP02', e2, 1, 'AGREED', null),
+      pinganClaimLine('PAPA2026V2SUP01', e1, 1, 'AGREED', null),
+      pinganClaimLine('PAPA2026V2SUP02', e2, 1, 'AGREED', null),
     ].join('\n');
     expect((await upload(hub.url(), tokens.pingan, 'PINGAN', `${file}\n`)).status).toBe(202);
     supervisor = await startService(
@@ -173,8 +124,8 @@ describe('supervision of accidents and claims', () => {
 
   it('resolves CLAIM_PAYMENT_LATE when paid within 10 days of agreement; paid late, it stays with its days', async () => {
     const later = [
-      claim('PAPA2026V2SUP01', e1, 2, 'PAID', '2026-06-18T09:00:00+08:00'), // 8 days: on time
-      claim('PAPA2026V2SUP02', e2, 2, 'PAID', '2026-06-25T09:00:00+08:00'), // 15 days: late
+      pinganClaimLine('PAPA2026V2SUP01', e1, 2, 'PAID', '2026-06-18T09:00:00+08:00'), // 8 days: on time
+      pinganClaimLine('PAPA2026V2SUP02', e2, 2, 'PAID', '2026-06-25T09:00:00+08:00'), // 15 days: late
     ].join('\n');
     expect((await upload(hub.url(), tokens.pingan, 'PINGAN', `${later}\n`)).status).toBe(202);
     await waitFor(async () => (await finding('CLAIM_PAYMENT_LATE', 'PINGAN/PAPA2026V2SUP01'))?.state === 'resolved', {

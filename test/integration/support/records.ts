@@ -247,3 +247,62 @@ export function pinganHazardLine(prefix: string, n: number): string {
     bizTime: 1721782800000 + n,
   });
 }
+
+const epochMs = (iso: string) => Date.parse(iso);
+
+/** A PINGAN native (v2) accident line: `recordType: ACCIDENT` in 济宁 任城区. */
+export function pinganAccidentLine(
+  id: string,
+  uscc: string,
+  o: { occurred: string; reported: string | null; grade: string; deaths: number },
+) {
+  return JSON.stringify({
+    recordType: 'ACCIDENT',
+    accidentNo: id,
+    seq: 1,
+    state: 'OPEN',
+    policyNo: null,
+    insured: { creditCode: uscc, name: '济宁事故测试企业', areaCode: '370811', industryCode: 'C2614' },
+    occurTime: epochMs(o.occurred),
+    place: null,
+    accidentType: 11,
+    grade: o.grade,
+    deathCount: o.deaths,
+    seriousInjuryCount: 0,
+    minorInjuryCount: 1,
+    directLossFen: 5_000_000,
+    desc: '储罐检修时发生闪爆',
+    reportTime: o.reported === null ? null : epochMs(o.reported),
+    bizTime: epochMs(o.occurred) + 3_600_000,
+  });
+}
+
+/** A PINGAN native (v2) claim line, agreed on 06-10 and paid at `payTime` (or not yet). */
+export function pinganClaimLine(
+  no: string,
+  uscc: string,
+  seq: number,
+  state: 'AGREED' | 'PAID',
+  payTime: string | null,
+) {
+  return JSON.stringify({
+    recordType: 'CLAIM',
+    claimNo: no,
+    seq,
+    state,
+    policyNo: 'PAAZ2025V2SUP01',
+    accidentNo: null,
+    insured: { creditCode: uscc, name: '济宁理赔测试企业', areaCode: '370811', industryCode: 'C2614' },
+    reportTime: epochMs('2026-05-01T09:00:00+08:00'),
+    docsCompleteTime: epochMs('2026-05-05T09:00:00+08:00'),
+    decideTime: epochMs('2026-05-20T09:00:00+08:00'),
+    decision: 'ACCEPT',
+    agreeTime: epochMs('2026-06-10T09:00:00+08:00'),
+    payTime: payTime === null ? null : epochMs(payTime),
+    claimFen: 800_000,
+    agreedFen: 600_000,
+    paidFen: state === 'PAID' ? 600_000 : null,
+    victimCount: 1,
+    bizTime: payTime === null ? epochMs('2026-06-10T09:00:00+08:00') : epochMs(payTime),
+  });
+}
