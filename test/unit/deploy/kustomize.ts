@@ -131,7 +131,8 @@ export function kubernetesValidator(): (o: K8sObject) => string[] {
       validate = ajv.compile({ $ref: `k8s#/definitions/${id}` });
       compiled.set(id, validate);
     }
-    if (validate(o)) return [];
+    const data: unknown = o;
+    if (validate(data)) return [];
     return (validate.errors ?? []).map(
       (e) => `${o.kind} ${o.metadata?.name}${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
     );
