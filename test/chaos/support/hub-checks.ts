@@ -6,7 +6,8 @@ import type { WebhookReceiver } from './webhook-receiver';
  * The exact comparison of the hub's state with the oracle — canonical store, department views and feeds, DLQ, the
  * province simulator's log, escalations, webhooks — as the single-node chaos suite makes it
  * (pipeline.chaos-spec.ts), plus the supervision findings: each (rule, key) opened once, whichever instance of the
- * supervisor evaluated it.
+ * supervisor evaluated it. Findings reach department views and feeds too (kind `finding`, routed like records); the
+ * record oracle knows nothing of them, so the view and feed comparisons leave them out.
  */
 export async function hubChecks(o: {
   db: DataSource;
@@ -43,7 +44,8 @@ export async function hubChecks(o: {
       oracle.viewRows(),
       (
         await rows<{ k: string }>(
-          `SELECT department_id || '|' || kind || '|' || insurer || '|' || subject || '|' || event_id AS k FROM dept_views`,
+          `SELECT department_id || '|' || kind || '|' || insurer || '|' || subject || '|' || event_id AS k FROM dept_views
+           WHERE kind <> 'finding'`,
         )
       ).map((r) => r.k),
     ),
@@ -54,7 +56,7 @@ export async function hubChecks(o: {
       oracle.feedEntries(),
       (
         await rows<{ k: string }>(
-          `SELECT department_id || '|' || event_id AS k FROM dept_feed WHERE entry <> 'escalated'`,
+          `SELECT department_id || '|' || event_id AS k FROM dept_feed WHERE entry <> 'escalated' AND kind <> 'finding'`,
         )
       ).map((r) => r.k),
     ),
