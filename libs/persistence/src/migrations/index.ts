@@ -14,6 +14,7 @@ import { PersonalData1795393100000 } from './1795393100000-personal-data';
 import { RegisterAlternative1795393500000 } from './1795393500000-register-alternative';
 import { Supervision1795393600000 } from './1795393600000-supervision';
 import { UrgentAccidents1795393700000 } from './1795393700000-urgent-accidents';
+import { DlqOnePerRecord1795393790000 } from './1795393790000-dlq-one-per-record';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   RegisterAlternative1795393500000,
   Supervision1795393600000,
   UrgentAccidents1795393700000,
+  DlqOnePerRecord1795393790000,
 ];
