@@ -106,16 +106,26 @@ describe('cluster chaos: three brokers, two instances of every service, kill -9 
     db = new DataSource(dataSourceOptions({ url: databaseUrl, poolSize: 3, applicationName: 'ajx-chaos' }));
     await db.initialize();
     const kafka = createKafka({ brokers: infra.kafka.brokers, clientId: 'ajx-chaos' });
-    // Replication factor from the brokers' default (3), min.insync.replicas=2 (deploy/kafka/local-kafka.cjs).
-    await new TopicAdmin(kafka).ensure(
-      topicSpecs(SUPPORTED_INSURERS, {
-        rawPartitions: 4,
-        canonicalPartitions: 6,
-        dlqPartitions: 1,
-        canonicalRetentionMs: 86_400_000,
-        dlqRetentionMs: 86_400_000,
-      }),
-    );
+    // Replication factor from the brokers' default (3), min.insync.replicas=2 (deploy/kafka/local-kafka.cjs). Right
+    // after the cluster formed, a broker may not know a new topic yet ("does not host this topic-partition"): ensure
+    // is idempotent, so it is simply tried again.
+    const specs = topicSpecs(SUPPORTED_INSURERS, {
+      rawPartitions: 4,
+      canonicalPartitions: 6,
+      dlqPartitions: 1,
+      canonicalRetentionMs: 86_400_000,
+      dlqRetentionMs: 86_400_000,
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await new TopicAdmin(kafka).ensure(specs);
+        break;
+      } catch (err) {
+        if (attempt >= 10) throw err;
+        log(`topics not ready yet (${(err as Error).message}); again`);
+        await sleep(1000);
+      }
+    }
     const audit = new AuditLog(new AuditRepository(db));
     const identity = new IdentityRepository(db);
     const principals = new PrincipalService(identity, audit);
