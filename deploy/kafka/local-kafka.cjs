@@ -810,6 +810,7 @@ module.exports = {
   stopCluster,
   quorumLeader,
   clusterReady,
+  serverProperties,
   isReady,
   freePort,
   alterScramUsers,
