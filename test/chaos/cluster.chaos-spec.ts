@@ -466,6 +466,7 @@ describe('cluster chaos: three brokers, two instances of every service, kill -9 
     clearInterval(rssTimer);
     await lag.stop();
     const pauses = lag.pauses(faults, Date.now());
+    const residual = await lag.residualLag().catch((err: Error) => [`(could not read: ${err.message})`]);
 
     const checks = await hubChecks({
       db,
@@ -505,6 +506,7 @@ describe('cluster chaos: three brokers, two instances of every service, kill -9 
       `supervision findings ${findings}; webhook requests (incl. retries) ${[...receiver.received.values()].reduce((n, f) => n + f.requests, 0)}, dead deliveries ${dead}`,
       `uploads through the splitter: ${uploadStats.retries} retries, ${uploadStats.duplicates} answered duplicate=true; connections per gateway ${splitter.connections.join(' / ')}`,
       `storage: ${storage.map((r) => `${r.t} ${r.rows} rows, ${Math.round(r.bytes / Math.max(1, r.rows))} B/row`).join('; ')}; database ${(dbBytes / 2 ** 20).toFixed(0)} MiB`,
+      `lag left at the end: ${residual.length ? residual.join('; ') : 'none'}`,
       `partitions per member before the faults: ${spread.map((g) => `${g.group} ${g.members.join('+')}`).join(', ')}`,
       'fault (at)                                    down s  longest stall s (group)               max lag (group)                   back s',
       ...pauses.map((p) => {
@@ -535,6 +537,12 @@ describe('cluster chaos: three brokers, two instances of every service, kill -9 
     ];
     process.stderr.write(lines.join('\n'));
     fs.writeFileSync(path.join(os.tmpdir(), `ajx-cluster-chaos-${SEED}.txt`), lines.join('\n'));
+    // The services' own output (level AJX_TEST_LOG_LEVEL, warn) of the instances running at the end, for a failure.
+    for (const inst of all())
+      fs.writeFileSync(
+        path.join(os.tmpdir(), `ajx-cluster-chaos-${SEED}-${inst.name}.log`),
+        inst.current?.output().slice(-200_000) ?? '',
+      );
 
     for (const name of SERVICES) {
       expect(instances.get(name)!.reduce((n, s) => n + s.kills, 0)).toBe(KILLS_PER_SERVICE);

@@ -133,4 +133,26 @@ export class LagMonitor {
   groups(): string[] {
     return [...this.samples.keys()];
   }
+
+  /** Each group's lag per topic-partition now, the non-zero ones: a stuck member shows here, a skipped range does not. */
+  async residualLag(): Promise<string[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const out: string[] = [];
+      const { groups } = await admin.listGroups();
+      for (const { groupId } of groups.filter((g) => g.protocolType === 'consumer')) {
+        for (const t of await admin.fetchOffsets({ groupId })) {
+          const high = new Map((await admin.fetchTopicOffsets(t.topic)).map((p) => [p.partition, Number(p.high)]));
+          for (const p of t.partitions) {
+            const lag = (high.get(p.partition) ?? 0) - Math.max(0, Number(p.offset));
+            if (lag > 0) out.push(`${groupId} ${t.topic}[${p.partition}] committed ${p.offset} lag ${lag}`);
+          }
+        }
+      }
+      return out;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
 }
