@@ -5,10 +5,10 @@ import path from 'node:path';
 import { AuditLog, AuditRepository, AuditSigner } from '@ajx/audit';
 import { builtInRulePackBySpec, type Department } from '@ajx/authz';
 import { CommonConfig } from '@ajx/config';
-import { topicSpecs } from '@ajx/contracts';
+import { topicSpecs, Topics } from '@ajx/contracts';
 import { SUPPORTED_INSURERS } from '@ajx/domain';
 import { CredentialService, IdentityRepository, PrincipalService } from '@ajx/identity';
-import { createKafka, TopicAdmin } from '@ajx/messaging';
+import { createKafka, readTopicToEnd, TopicAdmin } from '@ajx/messaging';
 import { dataSourceOptions, ensureDatabase, migrate } from '@ajx/persistence';
 import { Random } from '@ajx/simulation';
 import { freePort, waitFor } from '@ajx/testing';
@@ -491,6 +491,27 @@ describe('cluster chaos: three brokers, two instances of every service, kill -9 
     const [{ dbBytes }] = await db.query<{ dbBytes: number }[]>(
       `SELECT pg_database_size(current_database())::float8 AS "dbBytes"`,
     );
+    // When something is missing: were the stored events that no department got ever on the canonical topic?
+    const diagnosis: string[] = [];
+    if (checks.some((c) => !ok(c))) {
+      const onTopic = new Set<string>();
+      await readTopicToEnd(
+        createKafka({ brokers: infra.kafka.brokers, clientId: 'ajx-chaos-diagnosis' }),
+        Topics.canonical,
+        (m) => onTopic.add(m.headers.ce_id),
+        { timeoutMs: 120_000 },
+      ).catch((err: Error) => diagnosis.push(`could not read ${Topics.canonical}: ${err.message}`));
+      const unrouted = await db.query<{ id: string }[]>(
+        `SELECT e.event_id AS id FROM canonical_events e
+         WHERE NOT EXISTS (SELECT 1 FROM route_records r WHERE r.kind = e.kind AND r.insurer = e.insurer
+                             AND r.subject = e.subject AND r.version >= e.version)`,
+      );
+      const stored = await db.query<{ id: string }[]>(`SELECT event_id AS id FROM canonical_events`);
+      diagnosis.push(
+        `canonical topic: ${onTopic.size} distinct events; stored events not on it: ${stored.filter((r) => !onTopic.has(r.id)).length}; ` +
+          `stored events never routed: ${unrouted.length}, of them on the topic: ${unrouted.filter((r) => onTopic.has(r.id)).length}`,
+      );
+    }
     const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? '—' : (ms / 1000).toFixed(1));
 
     const lines = [
@@ -507,6 +528,7 @@ describe('cluster chaos: three brokers, two instances of every service, kill -9 
       `uploads through the splitter: ${uploadStats.retries} retries, ${uploadStats.duplicates} answered duplicate=true; connections per gateway ${splitter.connections.join(' / ')}`,
       `storage: ${storage.map((r) => `${r.t} ${r.rows} rows, ${Math.round(r.bytes / Math.max(1, r.rows))} B/row`).join('; ')}; database ${(dbBytes / 2 ** 20).toFixed(0)} MiB`,
       `lag left at the end: ${residual.length ? residual.join('; ') : 'none'}`,
+      ...diagnosis,
       `partitions per member before the faults: ${spread.map((g) => `${g.group} ${g.members.join('+')}`).join(', ')}`,
       'fault (at)                                    down s  longest stall s (group)               max lag (group)                   back s',
       ...pauses.map((p) => {
