@@ -90,8 +90,15 @@ async function prepareFiles(dir: string, total: number, perFile: number, provinc
   return files;
 }
 
+let uploads = 0;
+
+/** Uploads go to the gateways in turn (one, or every instance with --instances). */
 async function upload(stack: BenchStack, f: PreparedFile): Promise<string> {
-  const res = await fetch(`${stack.gatewayUrl}/v1/ingest/${f.insurer}/files`, {
+  const gateways = [
+    stack.gatewayUrl,
+    ...stack.moreServices.filter((s) => s.name === 'gateway').map((s) => `http://127.0.0.1:${s.port}`),
+  ];
+  const res = await fetch(`${gateways[uploads++ % gateways.length]}/v1/ingest/${f.insurer}/files`, {
     method: 'POST',
     headers: {
       'content-type': fileParserFor(f.insurer)!.contentTypes[0],
