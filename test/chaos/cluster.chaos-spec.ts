@@ -569,10 +569,10 @@ describe('cluster chaos: three brokers, two instances of every service, kill -9 
     for (const name of SERVICES) {
       expect(instances.get(name)!.reduce((n, s) => n + s.kills, 0)).toBe(KILLS_PER_SERVICE);
     }
-    expect(faults.filter((f) => f.fault.includes('broker')).map((f) => f.fault.includes('controller leader'))).toEqual([
-      true,
-      false,
-    ]);
+    // Two broker kills, the first of the controller leader (the second may hit the new leader too).
+    const brokerFaults = faults.filter((f) => f.fault.includes('broker'));
+    expect(brokerFaults).toHaveLength(2);
+    expect(brokerFaults[0].fault).toContain('controller leader');
     expect(dead).toBe(0);
     expect(checks.filter((c) => !ok(c)).map((c) => c.check)).toEqual([]);
   });
