@@ -46,16 +46,16 @@ const MAX_USEFUL: Record<string, number> = {
   supervisor: partitionsOf('ajx.canonical.'),
 };
 /**
- * Peak RSS per service in MiB as measured in the cluster chaos run (any instance, Node's default heap, under load;
+ * Peak RSS per service in MiB as measured in the cluster chaos runs (any instance, Node's default heap, under load;
  * docs/deployment.md, "Resources") — above `npm run bench:limit`'s 191 / 220 / 274 for gateway / normaliser / router
  * with the deployment's 384 MB budget (docs/benchmarks.md).
  */
 const MEASURED_PEAK_RSS_MIB: Record<string, number> = {
-  gateway: 269,
-  normalizer: 283,
-  router: 308,
-  interchange: 161,
-  notifier: 177,
+  gateway: 279,
+  normalizer: 314,
+  router: 309,
+  interchange: 226,
+  notifier: 193,
   supervisor: 318,
 };
 const SECRET = 'ajx-secrets';
