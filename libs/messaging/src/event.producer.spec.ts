@@ -44,7 +44,7 @@ function fakeKafka(answers: ((b: ProducerBatch) => RecordMetadata[])[]) {
 const ack = (topicName: string, partitions: number[]): RecordMetadata[] =>
   partitions.map((partition) => ({ topicName, partition, errorCode: 0 }));
 const partitionsOf = (b: ProducerBatch) => [
-  ...new Set((b.topicMessages ?? []).flatMap((t) => (t.messages).map((m) => m.partition!))),
+  ...new Set((b.topicMessages ?? []).flatMap((t) => t.messages.map((m) => m.partition!))),
 ];
 const messages = Array.from({ length: 30 }, (_, i) => ({ key: `9137${i}`, value: Buffer.from(`v${i}`), headers: {} }));
 
