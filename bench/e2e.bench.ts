@@ -13,6 +13,8 @@ import { type BenchStack, startBenchStack } from './support/bench-stack';
  * npm run bench:e2e [-- --records 200000 --file-records 5000 --province 33]
  * npm run bench:e2e -- --rate 1000 --duration 60          (fixed rate: latency under steady load)
  *   --heap-mb N   V8 old-space budget of each service (default 384, as deploy/docker sets it; 0 = Node's default)
+ * npm run bench:e2e -- --cluster 3 --instances 1,2 --records 50000   (scaling: the same records, one fresh hub on a
+ *                 3-broker cluster per instance count, one after the other in the same run; docs/deployment.md)
  *
  * Native files for all four insurers (realistic mix of policies, services and hazards, versions, ~2 % defects) are
  * generated first (not timed), then pushed through the gateway into a hub of its own (gateway, normaliser, router as
@@ -31,6 +33,8 @@ interface Args {
   limit: boolean;
   peer: boolean;
   heapMb: number;
+  brokers: number;
+  instances: number[];
 }
 
 function parseArgs(argv: string[]): Args {
@@ -47,6 +51,11 @@ function parseArgs(argv: string[]): Args {
     limit: !argv.includes('--no-limit'),
     peer: !argv.includes('--no-peer'),
     heapMb: Number(get('heap-mb', '384')),
+    brokers: Number(get('cluster', '1')),
+    instances: get('instances', '1')
+      .split(',')
+      .map(Number)
+      .filter((n) => n >= 1),
   };
 }
 
@@ -86,8 +95,15 @@ async function prepareFiles(dir: string, total: number, perFile: number, provinc
   return files;
 }
 
+let uploads = 0;
+
+/** Uploads go to the gateways in turn (one, or every instance with --instances). */
 async function upload(stack: BenchStack, f: PreparedFile): Promise<string> {
-  const res = await fetch(`${stack.gatewayUrl}/v1/ingest/${f.insurer}/files`, {
+  const gateways = [
+    stack.gatewayUrl,
+    ...stack.moreServices.filter((s) => s.name === 'gateway').map((s) => `http://127.0.0.1:${s.port}`),
+  ];
+  const res = await fetch(`${gateways[uploads++ % gateways.length]}/v1/ingest/${f.insurer}/files`, {
     method: 'POST',
     headers: {
       'content-type': fileParserFor(f.insurer)!.contentTypes[0],
@@ -180,10 +196,28 @@ async function sliceStats(port: number): Promise<string> {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.instances.length === 1) {
+    await runOnce(args, args.instances[0]);
+    return;
+  }
+  // Scaling: the same records through a fresh hub per instance count; the limit is not run (it has no instances).
+  const results: [number, number][] = [];
+  for (const n of args.instances) results.push([n, await runOnce({ ...args, limit: false }, n)]);
+  const [base] = results;
+  process.stdout.write(
+    `\nscaling (${args.brokers} broker${args.brokers > 1 ? 's' : ''}, ${args.records} records, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}):\n`,
+  );
+  for (const [n, rps] of results)
+    process.stdout.write(`  ${n} instance(s) per service: ${rps} records/s (× ${(rps / base[1]).toFixed(2)})\n`);
+}
+
+async function runOnce(args: Args, instances: number): Promise<number> {
   const stack = await startBenchStack({
     province: args.province,
     label: args.rate ? 'rate' : 'e2e',
     heapMb: args.heapMb,
+    brokers: args.brokers,
+    instances,
   });
   const pids = {
     gateway: stack.services.gateway.pid,
@@ -192,6 +226,7 @@ async function main(): Promise<void> {
     kafka: stack.brokerPid,
   };
   const lagSeries: { t: number; normalizer: number; router: number }[] = [];
+  let result = 0;
   try {
     const fixed = args.rate > 0;
     const total = fixed ? args.rate * args.duration : args.records;
@@ -256,6 +291,7 @@ async function main(): Promise<void> {
     );
 
     const recordsPerSecond = Math.round(total / seconds);
+    result = recordsPerSecond;
     process.stdout.write(
       `\nAJX Hub end-to-end benchmark (${fixed ? `fixed rate ${args.rate}/s for ${args.duration} s` : 'throughput'})\n`,
     );
@@ -263,6 +299,9 @@ async function main(): Promise<void> {
       `machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`,
     );
     process.stdout.write(`departments: ${stack.departments} (province ${args.province}, default pack)\n`);
+    process.stdout.write(
+      `Kafka: ${args.brokers > 1 ? `${args.brokers} brokers, RF 3, min.insync.replicas=2` : 'one broker'}; ${instances} instance(s) of each service\n`,
+    );
     process.stdout.write(
       `records: ${total} in ${files.length} files (uploads took ${((uploadedAt - t0) / 1000).toFixed(1)} s)\n`,
     );
@@ -302,7 +341,7 @@ async function main(): Promise<void> {
 
     if (args.limit) {
       log('ceilings: the same records through each stage alone, no logic');
-      for (const s of Object.values(stack.services)) await s.kill();
+      for (const s of [...Object.values(stack.services), ...stack.moreServices]) await s.kill();
       const records = await loadLimitRecords(stack.db);
       const ceilings: Ceiling[] = await runCeilings(stack.kafka, stack.db, stack.brokerPid, records);
       if (args.peer) {
@@ -338,6 +377,7 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
+  return result;
 }
 
 main().catch((err: unknown) => {

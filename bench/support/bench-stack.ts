@@ -17,6 +17,12 @@ import { DataSource } from 'typeorm';
 const localKafka = require('../../../deploy/kafka/local-kafka.cjs') as {
   startBroker(o: { dataDir: string; heapMb?: number }): Promise<{ pid: number; brokers: string[] }>;
   stopBroker(dataDir: string, graceMs?: number): Promise<boolean>;
+  startCluster(o: {
+    dataDir: string;
+    nodes: number;
+    heapMb?: number;
+  }): Promise<{ brokers: string[]; nodes: { pid: number }[] }>;
+  stopCluster(dataDir: string, graceMs?: number): Promise<boolean>;
 };
 
 /**
@@ -41,6 +47,8 @@ export interface BenchStack {
   tokens: Record<string, string>;
   departments: number;
   services: Record<BenchService, ChildService & { port: number }>;
+  /** Instances beyond the first of each service (`instances` > 1), same consumer groups; uploads go to the first. */
+  moreServices: (ChildService & { name: BenchService; port: number })[];
   stop(): Promise<void>;
 }
 
@@ -91,10 +99,19 @@ export async function startBenchStack(opts: {
   label: string;
   /** V8 old-space budget of each service (`--max-old-space-size`), as a deployment would set it. */
   heapMb?: number;
+  /** A local KRaft cluster of this many brokers (RF 3, min.insync.replicas=2) instead of one broker. */
+  brokers?: number;
+  /** Processes per service (the consumer groups spread the partitions over them). */
+  instances?: number;
 }): Promise<BenchStack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ajx-bench-${opts.label}-`));
-  log(`starting Kafka in ${dir}`);
-  const broker = await localKafka.startBroker({ dataDir: path.join(dir, 'kafka'), heapMb: 1024 });
+  const clustered = (opts.brokers ?? 1) > 1;
+  log(`starting Kafka${clustered ? ` (${opts.brokers} brokers)` : ''} in ${dir}`);
+  const broker = clustered
+    ? await localKafka
+        .startCluster({ dataDir: path.join(dir, 'kafka'), nodes: opts.brokers!, heapMb: 512 })
+        .then((c) => ({ brokers: c.brokers, pid: c.nodes[0].pid }))
+    : await localKafka.startBroker({ dataDir: path.join(dir, 'kafka'), heapMb: 1024 });
   const databaseUrl = `postgres://postgres@127.0.0.1:5432/ajx_bench_${Date.now().toString(36)}`;
   await ensureDatabase(databaseUrl);
   await migrate(databaseUrl);
@@ -161,15 +178,33 @@ export async function startBenchStack(opts: {
     ];
     services[name] = Object.assign(spawnService(name, config, { env: extra[name], nodeArgs }), { port: ports[name] });
   }
+  const moreServices: BenchStack['moreServices'] = [];
+  for (let i = 1; i < (opts.instances ?? 1); i++) {
+    for (const name of BENCH_SERVICES) {
+      const port = ports[name] + 10 * i;
+      const env = { ...extra[name], [`AJX_${name.toUpperCase()}_PORT`]: String(port) };
+      moreServices.push(
+        Object.assign(spawnService(name, config, { env, nodeArgs: opts.heapMb ? serviceHeapArgs(opts.heapMb) : [] }), {
+          name,
+          port,
+        }),
+      );
+    }
+  }
   const stop = async () => {
-    for (const s of Object.values(services)) await s.kill();
+    for (const s of [...Object.values(services), ...moreServices]) await s.kill();
     await db.destroy();
-    await localKafka.stopBroker(path.join(dir, 'kafka'), 20000);
+    if (clustered) await localKafka.stopCluster(path.join(dir, 'kafka'), 20000);
+    else await localKafka.stopBroker(path.join(dir, 'kafka'), 20000);
     await dropDatabase(databaseUrl);
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await Promise.all(BENCH_SERVICES.map((s) => waitReady(`http://127.0.0.1:${ports[s]}`)));
+    await Promise.all(
+      [...BENCH_SERVICES.map((s) => ports[s]), ...moreServices.map((s) => s.port)].map((p) =>
+        waitReady(`http://127.0.0.1:${p}`),
+      ),
+    );
   } catch (err) {
     for (const s of BENCH_SERVICES) if (services[s].output()) log(`${s}: ${services[s].output().slice(-2000)}`);
     await stop();
@@ -188,6 +223,7 @@ export async function startBenchStack(opts: {
     tokens,
     departments: departments.length,
     services,
+    moreServices,
     stop,
   };
 }

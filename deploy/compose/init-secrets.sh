@@ -30,7 +30,7 @@ if [ ! -s "$dir/audit_key.pem" ]; then
   made="$made audit_key.pem"
 fi
 
-# The key that seals webhook secrets at rest (AES-256-GCM, ADR 0008): "<key id> <base64 key>", as `ajx keys generate`.
+# The key that seals webhook secrets at rest (AES-256-GCM, ADR 0009): "<key id> <base64 key>", as `ajx keys generate`.
 if [ ! -s "$dir/webhook_keys" ]; then
   key=$(openssl rand -base64 32)
   id=$({ printf 'ajx-webhook-key:'; printf '%s' "$key" | openssl base64 -d -A; } | openssl dgst -sha256 -r | cut -c1-16)

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 'use strict';
 /*
- * Local single-node Apache Kafka (KRaft) run straight from Maven Central jars.
+ * Local Apache Kafka (KRaft) run straight from Maven Central jars: one node, or a cluster of several on loopback.
  *
  *   node deploy/kafka/local-kafka.cjs fetch                      resolve the classpath once into the cache
  *   node deploy/kafka/local-kafka.cjs start  [--port N] [--sasl-port N] [--data-dir D]   start detached, wait until ready
+ *   node deploy/kafka/local-kafka.cjs start  --cluster 3 [--data-dir D]   three combined broker+controller nodes,
+ *                                             replication factor 3, min.insync.replicas=2 (startCluster)
  *   node deploy/kafka/local-kafka.cjs run    [--port N] [--sasl-port N] [--data-dir D]   start in the foreground
  *
  * --sasl-port adds a SASL_PLAINTEXT listener (SCRAM-SHA-512) and turns authorization on (KRaft StandardAuthorizer,
@@ -27,8 +29,16 @@ const path = require('node:path');
 const net = require('node:net');
 const { spawn, spawnSync } = require('node:child_process');
 
-const POM = path.join(__dirname, 'pom.xml');
-const KAFKA_VERSION = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(fs.readFileSync(POM, 'utf8'))[1];
+const DEFAULT_POM = path.join(__dirname, 'pom.xml');
+const DEFAULT_VERSION = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(fs.readFileSync(DEFAULT_POM, 'utf8'))[1];
+/**
+ * The broker's version: pom.xml's (3.9.x, what the hub is tested and run with) unless AJX_KAFKA_VERSION names another
+ * release from Maven Central; a 4.x release is resolved with pom-4.xml (Kafka 4 logs through Log4j 2) — see
+ * docs/adr/0010-kafka-3.9-or-4.md.
+ */
+const KAFKA_VERSION = process.env.AJX_KAFKA_VERSION || DEFAULT_VERSION;
+const KAFKA_MAJOR = Number(KAFKA_VERSION.split('.')[0]);
+const POM = KAFKA_MAJOR >= 4 ? path.join(__dirname, 'pom-4.xml') : DEFAULT_POM;
 const log = (msg) => process.stderr.write(`[local-kafka] ${msg}\n`);
 
 function cacheDir() {
@@ -51,6 +61,7 @@ function ensureClasspath() {
       '-Dstyle.color=never',
       '-f',
       POM,
+      `-Dkafka.version=${KAFKA_VERSION}`,
       'dependency:copy-dependencies',
       `-DoutputDirectory=${tmp}`,
       '-DincludeScope=runtime',
@@ -126,7 +137,39 @@ function tlsProperties({ tls, keystore, sslPort, mtlsPort }) {
   ];
 }
 
-function serverProperties({ port, controllerPort, saslPort, sslPort, mtlsPort, tls, keystore, logDir, extra }) {
+/**
+ * Replication settings: a single node keeps one replica of everything; a cluster of three or more keeps three, and a
+ * write with acks=all (every producer of the hub) needs two of them in sync (min.insync.replicas=2), so one broker
+ * may be lost without losing an acknowledged write or stopping the writes.
+ */
+function replicationProperties(nodes) {
+  const rf = Math.min(3, nodes);
+  const isr = rf >= 3 ? 2 : 1;
+  return [
+    `offsets.topic.replication.factor=${rf}`,
+    `transaction.state.log.replication.factor=${rf}`,
+    `transaction.state.log.min.isr=${isr}`,
+    `default.replication.factor=${rf}`,
+    `min.insync.replicas=${isr}`,
+    // A replica that is not in sync never becomes leader: an acknowledged write is never given up for availability.
+    'unclean.leader.election.enable=false',
+  ];
+}
+
+function serverProperties({
+  port,
+  controllerPort,
+  saslPort,
+  sslPort,
+  mtlsPort,
+  tls,
+  keystore,
+  logDir,
+  extra,
+  nodeId = 1,
+  voters,
+  nodes = 1,
+}) {
   const listeners = [`PLAINTEXT://127.0.0.1:${port}`, `CONTROLLER://127.0.0.1:${controllerPort}`];
   const advertised = [`PLAINTEXT://127.0.0.1:${port}`];
   const protocols = ['PLAINTEXT:PLAINTEXT', 'CONTROLLER:PLAINTEXT'];
@@ -150,8 +193,8 @@ function serverProperties({ port, controllerPort, saslPort, sslPort, mtlsPort, t
   const secured = Boolean(saslPort || sslPort || mtlsPort);
   const lines = [
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+    `node.id=${nodeId}`,
+    `controller.quorum.voters=${voters || `1@127.0.0.1:${controllerPort}`}`,
     `listeners=${listeners.join(',')}`,
     `advertised.listeners=${advertised.join(',')}`,
     'controller.listener.names=CONTROLLER',
@@ -160,13 +203,8 @@ function serverProperties({ port, controllerPort, saslPort, sslPort, mtlsPort, t
     ...(secured ? saslProperties() : []),
     ...(sslPort || mtlsPort ? tlsProperties({ tls, keystore, sslPort, mtlsPort }) : []),
     `log.dirs=${logDir}`,
-    // Single node: every internal topic has one replica.
-    'offsets.topic.replication.factor=1',
+    ...replicationProperties(nodes),
     'offsets.topic.num.partitions=10',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'default.replication.factor=1',
-    'min.insync.replicas=1',
     'group.initial.rebalance.delay.ms=0',
     // Topics are created explicitly by the project, with their partition counts and retention.
     'auto.create.topics.enable=false',
@@ -185,6 +223,7 @@ function serverProperties({ port, controllerPort, saslPort, sslPort, mtlsPort, t
 
 /** Broker logs to stderr (warnings); the authorizer's denials — the broker's audit trail — to `authorizer.log`. */
 function log4jProperties(authorizerLog) {
+  if (KAFKA_MAJOR >= 4) return log4j2Properties(authorizerLog);
   return [
     'log4j.rootLogger=WARN, stderr',
     'log4j.logger.kafka=WARN',
@@ -209,6 +248,41 @@ function log4jProperties(authorizerLog) {
   ].join('\n');
 }
 
+/** The same for Kafka 4, which logs through Log4j 2. */
+function log4j2Properties(authorizerLog) {
+  return [
+    'status = warn',
+    'appender.stderr.type = Console',
+    'appender.stderr.name = STDERR',
+    'appender.stderr.target = SYSTEM_ERR',
+    'appender.stderr.layout.type = PatternLayout',
+    'appender.stderr.layout.pattern = [%d] %p %m (%c)%n',
+    'rootLogger.level = WARN',
+    'rootLogger.appenderRef.stderr.ref = STDERR',
+    'logger.statechange.name = state.change.logger',
+    'logger.statechange.level = ERROR',
+    ...(authorizerLog
+      ? [
+          'appender.authorizer.type = File',
+          'appender.authorizer.name = AUTHORIZER',
+          `appender.authorizer.fileName = ${authorizerLog}`,
+          'appender.authorizer.layout.type = PatternLayout',
+          'appender.authorizer.layout.pattern = [%d] %p %m%n',
+          'logger.authorizer.name = kafka.authorizer.logger',
+          'logger.authorizer.level = INFO',
+          'logger.authorizer.additivity = false',
+          'logger.authorizer.appenderRef.authorizer.ref = AUTHORIZER',
+        ]
+      : []),
+    '',
+  ].join('\n');
+}
+
+/** The JVM option that points the logging backend of this Kafka version at its configuration file. */
+function loggingOption(file) {
+  return KAFKA_MAJOR >= 4 ? `-Dlog4j2.configurationFile=${file}` : `-Dlog4j.configuration=file:${file}`;
+}
+
 function paths(dataDir) {
   return {
     config: path.join(dataDir, 'server.properties'),
@@ -227,11 +301,11 @@ function java(classpath, args, opts) {
 }
 
 /** Formats the storage directory only when it is new (a formatted one has meta.properties). */
-function formatIfNew(classpath, p) {
+function formatIfNew(classpath, p, clusterId) {
   if (fs.existsSync(path.join(p.logDir, 'meta.properties'))) return false;
-  const uuid = java(classpath, ['kafka.tools.StorageTool', 'random-uuid']).stdout.trim();
+  const uuid = clusterId || randomClusterId(classpath);
   const res = java(classpath, [
-    `-Dlog4j.configuration=file:${p.log4j}`,
+    loggingOption(p.log4j),
     'kafka.tools.StorageTool',
     'format',
     '-t',
@@ -241,6 +315,10 @@ function formatIfNew(classpath, p) {
   ]);
   if (res.status !== 0) throw new Error(`kafka storage format failed: ${res.stderr || res.stdout}`);
   return true;
+}
+
+function randomClusterId(classpath) {
+  return java(classpath, ['kafka.tools.StorageTool', 'random-uuid']).stdout.trim();
 }
 
 function loadKafkajs() {
@@ -297,6 +375,45 @@ function tail(file, lines = 30) {
   }
 }
 
+/** Starts the JVM of one node from its written configuration; its output goes to broker.out, its pid to kafka.pid. */
+function spawnKafka(classpath, p, heapMb, detached) {
+  const out = fs.openSync(p.output, 'a');
+  const child = spawn(
+    'java',
+    [
+      `-Xms${Math.min(256, heapMb)}m`,
+      `-Xmx${heapMb}m`,
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-XX:+ExitOnOutOfMemoryError',
+      '-Djava.awt.headless=true',
+      loggingOption(p.log4j),
+      '-cp',
+      path.join(classpath, '*'),
+      'kafka.Kafka',
+      p.config,
+    ],
+    { detached, stdio: ['ignore', out, out] },
+  );
+  fs.closeSync(out);
+  fs.writeFileSync(p.pidFile, `${child.pid}\n`);
+  return child;
+}
+
+async function waitReady(brokers, exited, child, p, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await isReady(brokers))) {
+    if (exited()) {
+      throw new Error(`Kafka exited during start-up (${JSON.stringify(exited())}):\n${tail(p.output)}`);
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Kafka did not become ready on ${brokers[0]} in time:\n${tail(p.output)}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /**
  * Starts a broker and resolves once an admin call succeeds.
  * @returns {{pid:number, port:number, controllerPort:number, brokers:string[], dataDir:string, child:import('child_process').ChildProcess}}
@@ -332,25 +449,7 @@ async function startBroker(opts = {}) {
   fs.writeFileSync(p.log4j, log4jProperties(p.authorizerLog));
   if (formatIfNew(classpath, p)) log(`formatted new storage in ${p.logDir}`);
 
-  const out = fs.openSync(p.output, 'a');
-  const child = spawn(
-    'java',
-    [
-      `-Xms${Math.min(256, heapMb)}m`,
-      `-Xmx${heapMb}m`,
-      '-XX:+UseG1GC',
-      '-XX:MaxGCPauseMillis=20',
-      '-XX:+ExitOnOutOfMemoryError',
-      '-Djava.awt.headless=true',
-      `-Dlog4j.configuration=file:${p.log4j}`,
-      '-cp',
-      path.join(classpath, '*'),
-      'kafka.Kafka',
-      p.config,
-    ],
-    { detached: !opts.foreground, stdio: ['ignore', out, out] },
-  );
-  fs.closeSync(out);
+  const child = spawnKafka(classpath, p, heapMb, !opts.foreground);
   fs.writeFileSync(p.pidFile, `${child.pid}\n`);
   const brokers = [`127.0.0.1:${port}`];
   const saslBrokers = saslPort ? [`127.0.0.1:${saslPort}`] : [];
@@ -378,17 +477,7 @@ async function startBroker(opts = {}) {
   let exited = null;
   child.on('exit', (code, signal) => (exited = { code, signal }));
 
-  const deadline = Date.now() + Number(opts.readyTimeoutMs || 90000);
-  while (!(await isReady(brokers))) {
-    if (exited) {
-      throw new Error(`Kafka exited during start-up (${JSON.stringify(exited)}):\n${tail(p.output)}`);
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`Kafka did not become ready on ${brokers[0]} in time:\n${tail(p.output)}`);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await waitReady(brokers, () => exited, child, p, Number(opts.readyTimeoutMs || 90000));
   if (!opts.foreground) child.unref();
   return {
     pid: child.pid,
@@ -427,7 +516,7 @@ function alterScramUsers(bootstrap, changes, opts = {}) {
   const res = java(
     ensureClasspath(),
     [
-      `-Dlog4j.configuration=file:${dataLog4j}`,
+      loggingOption(dataLog4j),
       path.join(__dirname, 'ScramUsers.java'),
       bootstrap,
       ...(opts.clientProperties ? [opts.clientProperties] : []),
@@ -450,6 +539,191 @@ async function stopBroker(dataDir, graceMs = 30000) {
   return true;
 }
 
+/**
+ * A local KRaft cluster: `nodes` processes on loopback, each a combined broker and controller (node ids 1…n, all of
+ * them voters), one data directory each under `dataDir/node-<id>`, one cluster id, replication factor 3 and
+ * min.insync.replicas=2 (replicationProperties), rack-unaware. `cluster.json` keeps the ports, so a node killed with
+ * SIGKILL is started again on the same ports and storage (startClusterNode).
+ */
+function clusterState(dataDir) {
+  const file = path.join(dataDir, 'cluster.json');
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null;
+}
+
+function nodeDir(dataDir, nodeId) {
+  return path.join(dataDir, `node-${nodeId}`);
+}
+
+/** Resolves once an admin call succeeds and the cluster's metadata lists `expected` brokers. */
+async function clusterReady(brokers, expected, timeoutMs = 3000) {
+  const { Kafka, logLevel } = loadKafkajs();
+  const kafka = new Kafka({
+    clientId: 'ajx-local-kafka-probe',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length >= expected && cluster.controller !== null;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+function prepareClusterNode(classpath, state, node, dataDir, extra) {
+  const p = paths(nodeDir(dataDir, node.nodeId));
+  fs.mkdirSync(p.logDir, { recursive: true });
+  fs.writeFileSync(
+    p.config,
+    serverProperties({
+      port: node.port,
+      controllerPort: node.controllerPort,
+      logDir: p.logDir,
+      extra,
+      nodeId: node.nodeId,
+      voters: state.nodes.map((n) => `${n.nodeId}@127.0.0.1:${n.controllerPort}`).join(','),
+      nodes: state.nodes.length,
+    }),
+  );
+  fs.writeFileSync(p.log4j, log4jProperties(null));
+  formatIfNew(classpath, p, state.clusterId);
+  return p;
+}
+
+async function startCluster(opts = {}) {
+  const dataDir = path.resolve(opts.dataDir || path.join(process.cwd(), 'var', 'kafka-cluster'));
+  const count = Number(opts.nodes || 3);
+  if (!Number.isInteger(count) || count < 1 || count > 9)
+    throw new Error(`--cluster must be 1…9 nodes, not ${opts.nodes}`);
+  const heapMb = Number(opts.heapMb || process.env.AJX_KAFKA_HEAP_MB || 512);
+  const classpath = ensureClasspath();
+  fs.mkdirSync(dataDir, { recursive: true });
+  let state = clusterState(dataDir);
+  if (state && state.nodes.length !== count)
+    throw new Error(`${dataDir} holds a cluster of ${state.nodes.length} nodes, not ${count}`);
+  for (const n of state ? state.nodes : []) {
+    const pid = readPid(nodeDir(dataDir, n.nodeId));
+    if (pid) throw new Error(`node ${n.nodeId} of ${dataDir} is already running (pid ${pid}); stop the cluster first`);
+  }
+  if (!state) {
+    const nodes = [];
+    for (let i = 0; i < count; i++) {
+      nodes.push({
+        nodeId: i + 1,
+        port: (opts.ports && opts.ports[i]) || (await freePort()),
+        controllerPort: await freePort(),
+      });
+    }
+    state = { clusterId: randomClusterId(classpath), version: KAFKA_VERSION, nodes };
+    fs.writeFileSync(path.join(dataDir, 'cluster.json'), JSON.stringify(state, null, 2));
+  }
+  const brokers = state.nodes.map((n) => `127.0.0.1:${n.port}`);
+  // Every node is started before waiting: the controllers need a majority of the voters to elect a leader.
+  const started = state.nodes.map((n) => {
+    const p = prepareClusterNode(classpath, state, n, dataDir, opts.extraProperties);
+    const child = spawnKafka(classpath, p, heapMb, true);
+    let exited = null;
+    child.on('exit', (code, signal) => (exited = { code, signal }));
+    return { n, p, child, exited: () => exited };
+  });
+  const deadline = Date.now() + Number(opts.readyTimeoutMs || 180000);
+  while (!(await clusterReady(brokers, count))) {
+    const dead = started.find((s) => s.exited());
+    if (dead || Date.now() > deadline) {
+      for (const s of started) s.child.kill('SIGKILL');
+      const s = dead || started[0];
+      throw new Error(
+        `Kafka cluster node ${s.n.nodeId} ${dead ? `exited (${JSON.stringify(dead.exited())})` : 'not ready in time'}:\n${tail(s.p.output)}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  for (const s of started) s.child.unref();
+  return {
+    dataDir,
+    clusterId: state.clusterId,
+    brokers,
+    nodes: started.map((s) => ({ ...s.n, pid: s.child.pid, dataDir: nodeDir(dataDir, s.n.nodeId) })),
+  };
+}
+
+/** Starts one node of a cluster again (after a kill) and resolves once every node is back in the metadata. */
+async function startClusterNode(dataDir, nodeId, opts = {}) {
+  const dir = path.resolve(dataDir);
+  const state = clusterState(dir);
+  if (!state) throw new Error(`no cluster in ${dir}`);
+  const n = state.nodes.find((x) => x.nodeId === nodeId);
+  if (!n) throw new Error(`no node ${nodeId} in ${dir}`);
+  if (readPid(nodeDir(dir, nodeId))) throw new Error(`node ${nodeId} of ${dir} is running`);
+  const classpath = ensureClasspath();
+  const p = prepareClusterNode(classpath, state, n, dir, opts.extraProperties);
+  const child = spawnKafka(classpath, p, Number(opts.heapMb || process.env.AJX_KAFKA_HEAP_MB || 512), true);
+  let exited = null;
+  child.on('exit', (code, signal) => (exited = { code, signal }));
+  const deadline = Date.now() + Number(opts.readyTimeoutMs || 180000);
+  while (!(await clusterReady([`127.0.0.1:${n.port}`], state.nodes.length))) {
+    if (exited)
+      throw new Error(`node ${nodeId} exited during start-up (${JSON.stringify(exited)}):\n${tail(p.output)}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`node ${nodeId} did not become ready in time:\n${tail(p.output)}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  child.unref();
+  return { ...n, pid: child.pid, dataDir: nodeDir(dir, nodeId) };
+}
+
+/** kill -9 of one node: no controlled shutdown, no leadership hand-over. Resolves once the process is gone. */
+async function killClusterNode(dataDir, nodeId) {
+  const dir = nodeDir(path.resolve(dataDir), nodeId);
+  const pid = readPid(dir);
+  if (!pid) return false;
+  process.kill(pid, 'SIGKILL');
+  while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
+  fs.rmSync(paths(dir).pidFile, { force: true });
+  return true;
+}
+
+/**
+ * The KRaft quorum's leader (the active controller) as the nodes last recorded it: each voter persists the leader id
+ * and epoch it knows in `__cluster_metadata-0/quorum-state`; the highest epoch wins. null when none knows a leader.
+ */
+function quorumLeader(dataDir) {
+  const state = clusterState(path.resolve(dataDir));
+  let best = null;
+  for (const n of state ? state.nodes : []) {
+    const file = path.join(
+      paths(nodeDir(path.resolve(dataDir), n.nodeId)).logDir,
+      '__cluster_metadata-0',
+      'quorum-state',
+    );
+    try {
+      const q = JSON.parse(fs.readFileSync(file, 'utf8'));
+      if (q.leaderId > 0 && (!best || q.leaderEpoch > best.epoch)) best = { nodeId: q.leaderId, epoch: q.leaderEpoch };
+    } catch {
+      // not written yet
+    }
+  }
+  return best;
+}
+
+/** Stops every node of the cluster (SIGTERM, SIGKILL after the grace period). */
+async function stopCluster(dataDir, graceMs = 30000) {
+  const dir = path.resolve(dataDir);
+  const state = clusterState(dir);
+  if (!state) return false;
+  await Promise.all(state.nodes.map((n) => stopBroker(nodeDir(dir, n.nodeId), graceMs)));
+  return true;
+}
+
 function parseArgs(argv) {
   const args = { _: [] };
   for (let i = 0; i < argv.length; i++) {
@@ -467,7 +741,10 @@ function parseArgs(argv) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const cmd = args._[0];
-  const dataDir = args['data-dir'] || process.env.AJX_KAFKA_DATA_DIR || path.join(process.cwd(), 'var', 'kafka');
+  const dataDir =
+    args['data-dir'] ||
+    process.env.AJX_KAFKA_DATA_DIR ||
+    path.join(process.cwd(), 'var', args.cluster ? 'kafka-cluster' : 'kafka');
   const port = Number(args.port || process.env.AJX_KAFKA_PORT || 9092);
   const saslPort = Number(args['sasl-port'] || process.env.AJX_KAFKA_SASL_PORT || 0) || undefined;
   const sslPort = Number(args['ssl-port'] || 0) || undefined;
@@ -480,6 +757,14 @@ async function main() {
       log(`classpath ready: ${ensureClasspath()}`);
       return 0;
     case 'start': {
+      if (args.cluster) {
+        const c = await startCluster({ dataDir, nodes: args.cluster === true ? 3 : Number(args.cluster) });
+        log(
+          `Kafka ${KAFKA_VERSION} cluster of ${c.nodes.length} ready: ${c.brokers.join(',')} ` +
+            `(pids ${c.nodes.map((n) => n.pid).join(' ')}, data ${c.dataDir}); AJX_KAFKA_BROKERS=${c.brokers.join(',')}`,
+        );
+        return 0;
+      }
       const b = await startBroker({ dataDir, port, saslPort, sslPort, mtlsPort, tls });
       log(`Kafka ${KAFKA_VERSION} ready on ${b.brokers[0]} (pid ${b.pid}, data ${b.dataDir})`);
       if (b.saslPort) log(`SASL_PLAINTEXT (SCRAM-SHA-512) listener on 127.0.0.1:${b.saslPort}`);
@@ -498,7 +783,8 @@ async function main() {
       return 0;
     }
     case 'stop':
-      log((await stopBroker(dataDir)) ? 'stopped' : 'no broker running');
+      if (clusterState(path.resolve(dataDir))) log((await stopCluster(dataDir)) ? 'cluster stopped' : 'no cluster');
+      else log((await stopBroker(dataDir)) ? 'stopped' : 'no broker running');
       return 0;
     case 'status': {
       const ok = await isReady([`127.0.0.1:${port}`]);
@@ -507,7 +793,7 @@ async function main() {
     }
     default:
       log(
-        'usage: local-kafka.cjs fetch|start|run|stop|status [--port N] [--sasl-port N] [--ssl-port N] [--mtls-port N] ' +
+        'usage: local-kafka.cjs fetch|start|run|stop|status [--cluster N] [--port N] [--sasl-port N] [--ssl-port N] [--mtls-port N] ' +
           '[--tls-ca F --tls-cert F --tls-key F] [--data-dir DIR]',
       );
       return 2;
@@ -518,6 +804,13 @@ module.exports = {
   ensureClasspath,
   startBroker,
   stopBroker,
+  startCluster,
+  startClusterNode,
+  killClusterNode,
+  stopCluster,
+  quorumLeader,
+  clusterReady,
+  serverProperties,
   isReady,
   freePort,
   alterScramUsers,

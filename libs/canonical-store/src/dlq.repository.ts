@@ -68,44 +68,70 @@ function rawRecordOrNull(value: Buffer | null): RawRecord | null {
   }
 }
 
+const UNNEST = `unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bytea[],
+  $8::text[], $9::int[], $10::bigint[], $11::timestamptz[])
+  AS t(insurer, batch_id, record_index, source_id, code, message, raw_value, source_topic, source_partition,
+    source_offset, accepted_at)`;
+
+function params(d: readonly DlqEntryInput[]): unknown[] {
+  return [
+    d.map((x) => x.insurer),
+    d.map((x) => x.batchId),
+    d.map((x) => x.recordIndex),
+    d.map((x) => storableText(x.sourceId)),
+    d.map((x) => x.code),
+    d.map((x) => storableText(x.message)),
+    d.map((x) => x.rawValue ?? Buffer.alloc(0)),
+    d.map((x) => x.sourceTopic),
+    d.map((x) => x.sourcePartition),
+    d.map((x) => x.sourceOffset),
+    d.map((x) => x.acceptedAt),
+  ];
+}
+
 /** The DLQ as queryable state: what was rejected, why, and whether a redrive resolved it. All SQL of dlq_entries. */
 @Injectable()
 export class DlqRepository {
   constructor(@Inject(DataSource) private readonly db: Queryable) {}
 
-  /** Records rejects in the normaliser's transaction `tx`. */
+  /**
+   * Records rejects in the normaliser's transaction `tx`. A record of an upload has one entry: a copy at another
+   * offset (a chunk the gateway re-sent after a crash between Kafka's ack and its progress record) is the same reject,
+   * not a second one — whether the copy comes later, in the same slice as the original (a backlog after an outage),
+   * or to another normaliser instance at the same time (a rebalance while the first one's transaction was still
+   * committing). The unique index on (batch_id, record_index) makes the later writer wait for the earlier one and
+   * then leave its row alone; the same offset delivered again counts one more attempt.
+   */
   async record(tx: Queryable, d: readonly DlqEntryInput[]): Promise<void> {
     if (!d.length) return;
-    // A record of an upload has one entry: a copy at another offset (a chunk the gateway re-sent after a crash
-    // between Kafka's ack and its progress record) is the same reject, not a second one.
-    await tx.query(
-      `INSERT INTO dlq_entries (insurer, batch_id, record_index, source_id, code, message, raw_value,
-         source_topic, source_partition, source_offset, accepted_at)
-       SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bytea[],
-         $8::text[], $9::int[], $10::bigint[], $11::timestamptz[])
-         AS t(insurer, batch_id, record_index, source_id, code, message, raw_value, source_topic, source_partition,
-           source_offset, accepted_at)
-       WHERE t.batch_id IS NULL OR t.record_index IS NULL OR NOT EXISTS (
-         SELECT 1 FROM dlq_entries e WHERE e.batch_id = t.batch_id AND e.record_index = t.record_index
-           AND (e.source_topic, e.source_partition, e.source_offset)
-             IS DISTINCT FROM (t.source_topic, t.source_partition, t.source_offset))
-       ON CONFLICT (source_topic, source_partition, source_offset) DO UPDATE SET code = EXCLUDED.code,
-         message = EXCLUDED.message, attempts = dlq_entries.attempts + 1, rejected_at = now()
-       WHERE dlq_entries.status = 'open'`,
-      [
-        d.map((x) => x.insurer),
-        d.map((x) => x.batchId),
-        d.map((x) => x.recordIndex),
-        d.map((x) => storableText(x.sourceId)),
-        d.map((x) => x.code),
-        d.map((x) => storableText(x.message)),
-        d.map((x) => x.rawValue ?? Buffer.alloc(0)),
-        d.map((x) => x.sourceTopic),
-        d.map((x) => x.sourcePartition),
-        d.map((x) => x.sourceOffset),
-        d.map((x) => x.acceptedAt),
-      ],
-    );
+    const inUpload = d.filter((x) => x.batchId !== null && x.recordIndex !== null);
+    const other = d.filter((x) => x.batchId === null || x.recordIndex === null);
+    if (inUpload.length) {
+      await tx.query(
+        `INSERT INTO dlq_entries (insurer, batch_id, record_index, source_id, code, message, raw_value,
+           source_topic, source_partition, source_offset, accepted_at)
+         SELECT DISTINCT ON (batch_id, record_index) * FROM ${UNNEST}
+         ORDER BY batch_id, record_index, source_topic, source_partition, source_offset
+         ON CONFLICT (batch_id, record_index) WHERE batch_id IS NOT NULL AND record_index IS NOT NULL
+         DO UPDATE SET code = EXCLUDED.code, message = EXCLUDED.message, attempts = dlq_entries.attempts + 1,
+           rejected_at = now()
+         WHERE dlq_entries.status = 'open'
+           AND (dlq_entries.source_topic, dlq_entries.source_partition, dlq_entries.source_offset)
+             = (EXCLUDED.source_topic, EXCLUDED.source_partition, EXCLUDED.source_offset)`,
+        params(inUpload),
+      );
+    }
+    if (other.length) {
+      await tx.query(
+        `INSERT INTO dlq_entries (insurer, batch_id, record_index, source_id, code, message, raw_value,
+           source_topic, source_partition, source_offset, accepted_at)
+         SELECT * FROM ${UNNEST}
+         ON CONFLICT (source_topic, source_partition, source_offset) DO UPDATE SET code = EXCLUDED.code,
+           message = EXCLUDED.message, attempts = dlq_entries.attempts + 1, rejected_at = now()
+         WHERE dlq_entries.status = 'open'`,
+        params(other),
+      );
+    }
   }
 
   /** Resolves the open entries of records that now have an event, in the normaliser's transaction `tx`. */

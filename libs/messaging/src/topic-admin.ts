@@ -1,4 +1,16 @@
 import type { Admin, Kafka } from 'kafkajs';
+
+/** Attempts of `ensure` while a cluster's brokers do not all know a topic yet (UNKNOWN_TOPIC_OR_PARTITION). */
+const SETTLE_ATTEMPTS = 10;
+const SETTLE_DELAY_MS = 1000;
+
+/**
+ * Right after topics are created on a cluster of several brokers, the broker asked for their metadata may not know
+ * them yet; kafkajs's admin does not retry that ("This server does not host this topic-partition").
+ */
+function metadataSettling(err: unknown): boolean {
+  return (err as { type?: string } | null)?.type === 'UNKNOWN_TOPIC_OR_PARTITION';
+}
 import type { TopicSpec } from '@ajx/contracts';
 
 export interface TopicProvisionResult {
@@ -18,13 +30,19 @@ export class TopicAdmin {
     private readonly prefix = '',
   ) {}
 
+  /** Idempotent: tried again while a cluster's metadata settles after topics were created. */
   async ensure(specs: readonly TopicSpec[]): Promise<TopicProvisionResult> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      return await this.ensureWith(admin, specs);
-    } finally {
-      await admin.disconnect();
+    for (let attempt = 1; ; attempt++) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        return await this.ensureWith(admin, specs);
+      } catch (err) {
+        if (attempt >= SETTLE_ATTEMPTS || !metadataSettling(err)) throw err;
+      } finally {
+        await admin.disconnect();
+      }
+      await new Promise((r) => setTimeout(r, SETTLE_DELAY_MS));
     }
   }
 

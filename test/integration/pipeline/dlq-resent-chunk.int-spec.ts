@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { type DlqEntryInput, DlqRepository } from '@ajx/canonical-store';
 import { rawTopicName, Topics } from '@ajx/contracts';
 import { EventProducer } from '@ajx/messaging';
 import { waitFor } from '@ajx/testing';
@@ -79,5 +81,55 @@ describe('a raw chunk sent twice', () => {
 
     expect((await dlqEntries()).map((e) => e.record_index)).toEqual([1, 3, 5]);
     expect(await report()).toMatchObject({ records: 6, normalized: 3, rejected: 3, complete: true });
+  });
+
+  /*
+   * Found by the cluster chaos run (docs/reliability.md, "Cluster run"): after a broker outage the normalisers had a
+   * backlog, and the original chunk and the gateway's re-sent copy were handled in one slice — one INSERT, whose "no
+   * entry yet" check could not see the rows of the same statement — or by two instances at once across a rebalance,
+   * neither seeing the other's uncommitted entry. One entry per record of an upload is now a unique index.
+   */
+  it('keeps one entry per record when the copies meet in one slice or in two transactions at once', async () => {
+    const dlq = new DlqRepository(hub.db);
+    const batchId = randomUUID();
+    const entry = (recordIndex: number, offset: number): DlqEntryInput => ({
+      insurer: 'PINGAN',
+      batchId,
+      recordIndex,
+      sourceId: `RS${recordIndex}`,
+      code: 'MISSING_FIELD',
+      message: 'missing',
+      rawValue: Buffer.from(`record ${recordIndex}`),
+      sourceTopic: 'ajx.raw.v1.PINGAN',
+      sourcePartition: 0,
+      sourceOffset: String(offset),
+      acceptedAt: new Date(),
+    });
+    // The original (offsets 10, 11) and the copy (20, 21) in one slice.
+    await hub.db.transaction((tx) => dlq.record(tx, [entry(1, 10), entry(2, 11), entry(1, 20), entry(2, 21)]));
+    // Two instances at once: each writes a copy of record 3 in its own transaction, neither committed yet.
+    const runner = hub.db.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      await dlq.record(runner.manager, [entry(3, 30)]);
+      const other = hub.db.transaction((tx) => dlq.record(tx, [entry(3, 40)]));
+      await new Promise((r) => setTimeout(r, 300));
+      await runner.commitTransaction();
+      await other;
+    } finally {
+      await runner.release();
+    }
+    // The same offset delivered again is the same entry, one more attempt.
+    await hub.db.transaction((tx) => dlq.record(tx, [entry(1, 10)]));
+    const rows = await hub.db.query<{ record_index: number; source_offset: string; attempts: number }[]>(
+      `SELECT record_index, source_offset, attempts FROM dlq_entries WHERE batch_id = $1 ORDER BY record_index`,
+      [batchId],
+    );
+    expect(rows).toEqual([
+      { record_index: 1, source_offset: '10', attempts: 2 },
+      { record_index: 2, source_offset: '11', attempts: 1 },
+      { record_index: 3, source_offset: '30', attempts: 1 },
+    ]);
   });
 });

@@ -14,6 +14,7 @@ import { PersonalData1795393100000 } from './1795393100000-personal-data';
 import { RegisterAlternative1795393500000 } from './1795393500000-register-alternative';
 import { Supervision1795393600000 } from './1795393600000-supervision';
 import { UrgentAccidents1795393700000 } from './1795393700000-urgent-accidents';
+import { DlqOnePerRecord1795393790000 } from './1795393790000-dlq-one-per-record';
 import { ConsoleUsers1795393800000 } from './1795393800000-console-users';
 import { WebhookSecretsAtRest1795393810000 } from './1795393810000-webhook-secrets-at-rest';
 import { Reports1795393860000 } from './1795393860000-reports';
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   RegisterAlternative1795393500000,
   Supervision1795393600000,
   UrgentAccidents1795393700000,
+  DlqOnePerRecord1795393790000,
   ConsoleUsers1795393800000,
   WebhookSecretsAtRest1795393810000,
   Reports1795393860000,

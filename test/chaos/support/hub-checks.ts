@@ -1,0 +1,145 @@
+import type { DataSource } from 'typeorm';
+import { type Check, compare, type Oracle } from './oracle';
+import type { WebhookReceiver } from './webhook-receiver';
+
+/**
+ * The exact comparison of the hub's state with the oracle — canonical store, department views and feeds, DLQ, the
+ * province simulator's log, escalations, webhooks — as the single-node chaos suite makes it
+ * (pipeline.chaos-spec.ts), plus the supervision findings: each (rule, key) opened once, whichever instance of the
+ * supervisor evaluated it. Findings reach department views and feeds too (kind `finding`, routed like records); the
+ * record oracle knows nothing of them, so the view and feed comparisons leave them out.
+ */
+export async function hubChecks(o: {
+  db: DataSource;
+  oracle: Oracle;
+  batchIds: Map<string, string>;
+  receiver: WebhookReceiver;
+  province: string;
+  webhookDepartments: string[];
+}): Promise<Check[]> {
+  const { db, oracle, batchIds, receiver } = o;
+  const checks: Check[] = [];
+  const rows = <T>(sql: string, params: unknown[] = []) => db.query<T[]>(sql, params);
+  checks.push(
+    compare(
+      'canonical events (each accepted version once)',
+      oracle.eventIds(),
+      (await rows<{ id: string }>(`SELECT event_id AS id FROM canonical_events`)).map((r) => r.id),
+    ),
+  );
+  checks.push(
+    compare(
+      'canonical records (latest version once)',
+      oracle.latestRecords(),
+      (
+        await rows<{ k: string }>(
+          `SELECT kind || '|' || insurer || '|' || subject || '|' || version || '|' || event_id AS k FROM canonical_records`,
+        )
+      ).map((r) => r.k),
+    ),
+  );
+  checks.push(
+    compare(
+      'department views (entitled departments, latest version)',
+      oracle.viewRows(),
+      (
+        await rows<{ k: string }>(
+          `SELECT department_id || '|' || kind || '|' || insurer || '|' || subject || '|' || event_id AS k FROM dept_views
+           WHERE kind <> 'finding'`,
+        )
+      ).map((r) => r.k),
+    ),
+  );
+  checks.push(
+    compare(
+      'department feeds (each version once per entitled department)',
+      oracle.feedEntries(),
+      (
+        await rows<{ k: string }>(
+          `SELECT department_id || '|' || event_id AS k FROM dept_feed WHERE entry <> 'escalated' AND kind <> 'finding'`,
+        )
+      ).map((r) => r.k),
+    ),
+  );
+  checks.push(
+    compare(
+      'DLQ (each reject once, with its code)',
+      oracle.rejects(batchIds),
+      (
+        await rows<{ k: string }>(
+          `SELECT batch_id || '|' || record_index || '|' || code AS k FROM dlq_entries WHERE status = 'open'`,
+        )
+      ).map((r) => r.k),
+    ),
+  );
+  const simLog = await rows<{ id: string }>(`SELECT event_id AS id FROM province_sim.delivery_log`);
+  checks.push(
+    compare(
+      `province ${o.province} simulator log (each event once)`,
+      oracle.provinceEvents(o.province),
+      simLog.map((r) => r.id),
+    ),
+  );
+
+  const esc = oracle.escalations();
+  const escalatedRows = await rows<{ k: string }>(
+    `SELECT department_id || '|' || kind || '|' || insurer || '|' || subject AS k FROM dept_feed WHERE entry = 'escalated'`,
+  );
+  const rectifiedKeys = new Set(esc.rectified.map((e) => e.key));
+  const rectifiedAllowed = new Set(esc.rectified.flatMap((e) => e.recipients.map((d) => `${d}|${e.key}`)));
+  checks.push(
+    compare(
+      'escalated entries of open urgent hazards and accidents (each later tier once)',
+      esc.open.flatMap((e) => e.recipients.map((d) => `${d}|${e.key}`)),
+      escalatedRows.map((r) => r.k).filter((k) => !rectifiedKeys.has(k.slice(k.indexOf('|') + 1))),
+    ),
+  );
+  const rectifiedFound = escalatedRows.map((r) => r.k).filter((k) => rectifiedKeys.has(k.slice(k.indexOf('|') + 1)));
+  checks.push(
+    compare(
+      'escalated entries of rectified hazards, closed accidents (at most once, right tiers)',
+      rectifiedFound.filter((k) => rectifiedAllowed.has(k)),
+      rectifiedFound,
+    ),
+  );
+  const states = await rows<{ k: string; state: string }>(
+    `SELECT kind || '|' || insurer || '|' || subject AS k, state FROM hazard_escalations`,
+  );
+  const stateOf = new Map(states.map((s) => [s.k, s.state]));
+  checks.push(
+    compare(
+      'open urgent hazards and accidents exhausted (unacknowledged at every tier)',
+      esc.open.map((e) => `${e.key}|exhausted`),
+      esc.open.map((e) => `${e.key}|${stateOf.get(e.key) ?? 'none'}`),
+    ),
+  );
+
+  for (const d of o.webhookDepartments) {
+    const seqs = await rows<{ seq: string }>(`SELECT seq FROM dept_feed WHERE department_id = $1`, [d]);
+    const got = receiver.received.get(d)!;
+    const found: string[] = [];
+    for (const [seq, ids] of got.bySeq) for (let i = 0; i < ids.size; i++) found.push(String(seq));
+    for (let i = 0; i < got.badSignatures; i++) found.push('bad signature');
+    checks.push(
+      compare(
+        `webhook ${d} (each feed entry, one delivery id)`,
+        seqs.map((s) => s.seq),
+        found,
+      ),
+    );
+  }
+
+  // Supervision: two supervisors evaluate the same stream; a finding is opened once, never by both.
+  const findings = await rows<{ id: string }>(`SELECT finding_id AS id FROM supervision_findings`);
+  const opened = await rows<{ id: string }>(
+    `SELECT finding_id AS id FROM supervision_finding_history WHERE change = 'opened'`,
+  );
+  checks.push(
+    compare(
+      'supervision findings (each opened once)',
+      findings.map((f) => f.id),
+      opened.map((f) => f.id),
+    ),
+  );
+  return checks;
+}
