@@ -31,10 +31,38 @@ import { WebhookReceiver } from './support/webhook-receiver';
  * Reproduce a run with AJX_CHAOS_SEED=<seed printed at the start>.
  */
 
+type InfraOutage = 'kafka' | 'postgres' | 'redis';
+/**
+ * `full` (npm run test:chaos) or `short` (AJX_CHAOS_PROFILE=short, in npm test: 10,000 records, one kill of each
+ * service and one broker restart, a few minutes). The AJX_CHAOS_* settings below override either.
+ */
+const PROFILES = {
+  full: {
+    records: 50_000,
+    perFile: 2_500,
+    kills: 3,
+    outages: ['kafka', 'postgres', 'redis'] as InfraOutage[],
+    spreadMs: 90_000,
+    pauseMs: [2000, 8000],
+  },
+  short: {
+    records: 10_000,
+    perFile: 1_000,
+    kills: 1,
+    outages: ['kafka'] as InfraOutage[],
+    spreadMs: 30_000,
+    pauseMs: [1500, 5000],
+  },
+};
+const PROFILE_NAME = process.env.AJX_CHAOS_PROFILE ?? 'full';
+if (PROFILE_NAME !== 'full' && PROFILE_NAME !== 'short') {
+  throw new Error(`AJX_CHAOS_PROFILE must be full or short, not ${PROFILE_NAME}`);
+}
+const PROFILE = PROFILES[PROFILE_NAME];
 const SEED = process.env.AJX_CHAOS_SEED ?? randomBytes(4).toString('hex');
-const RECORDS = Number(process.env.AJX_CHAOS_RECORDS ?? 50_000);
-const PER_FILE = Number(process.env.AJX_CHAOS_FILE_RECORDS ?? 2_500);
-const KILLS_PER_SERVICE = Number(process.env.AJX_CHAOS_KILLS ?? 3);
+const RECORDS = Number(process.env.AJX_CHAOS_RECORDS ?? PROFILE.records);
+const PER_FILE = Number(process.env.AJX_CHAOS_FILE_RECORDS ?? PROFILE.perFile);
+const KILLS_PER_SERVICE = Number(process.env.AJX_CHAOS_KILLS ?? PROFILE.kills);
 const RULE_PACK = 'jining@2';
 const PROVINCE = '37';
 const SIM_KEY = 'sd-rt-2025';
@@ -59,7 +87,7 @@ interface Seed {
 }
 
 interface Outage {
-  what: 'kafka' | 'postgres' | 'redis';
+  what: InfraOutage;
   at: number;
   downMs: number;
 }
@@ -74,7 +102,9 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
   const tokens = new Map<string, string>();
 
   beforeAll(async () => {
-    log(`seed ${SEED} (AJX_CHAOS_SEED=${SEED} reproduces the load and the schedule), ${RECORDS} records`);
+    log(
+      `profile ${PROFILE_NAME}, seed ${SEED} (AJX_CHAOS_SEED=${SEED} reproduces the load and the schedule), ${RECORDS} records`,
+    );
     infra = await ChaosInfra.start();
     log(`private PostgreSQL :${infra.pg.port}, Redis :${infra.redis.port}, Kafka ${infra.kafka.brokers[0]}`);
     databaseUrl = `postgres://postgres@127.0.0.1:${infra.pg.port}/ajx_chaos`;
@@ -229,18 +259,18 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
   }
   const uploadStats = { retries: 0, duplicates: 0 };
 
-  /** The schedule: each service killed KILLS_PER_SERVICE times, each piece of infrastructure restarted once. */
+  /** The schedule: each service killed KILLS_PER_SERVICE times, each outage of the profile once. */
   async function chaos(rng: Random): Promise<Outage[]> {
     const actions: string[] = [];
     for (const s of SERVICES) for (let i = 0; i < KILLS_PER_SERVICE; i++) actions.push(s);
-    actions.push('kafka', 'postgres', 'redis');
+    actions.push(...PROFILE.outages);
     for (let i = actions.length - 1; i > 0; i--) {
       const j = rng.int(0, i);
       [actions[i], actions[j]] = [actions[j], actions[i]];
     }
     const outages: Outage[] = [];
     for (const action of actions) {
-      await sleep(rng.int(2000, 8000));
+      await sleep(rng.int(PROFILE.pauseMs[0], PROFILE.pauseMs[1]));
       if (action === 'kafka' || action === 'postgres' || action === 'redis') {
         const downMs = rng.int(1000, 6000);
         const at = Date.now();
@@ -350,7 +380,7 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
     );
 
     const loadStart = Date.now();
-    const [batchIds, outages] = await Promise.all([uploadAll(files, 90_000), chaos(rng.fork('schedule'))]);
+    const [batchIds, outages] = await Promise.all([uploadAll(files, PROFILE.spreadMs), chaos(rng.fork('schedule'))]);
     const chaosEnd = Date.now();
     log(`chaos over after ${((chaosEnd - loadStart) / 1000).toFixed(0)} s; waiting for convergence`);
 
@@ -506,7 +536,7 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
     // The summary (the figures of docs/reliability.md).
     const lines = [
       '',
-      `chaos run, seed ${SEED}: ${files.length} files, ${RECORDS} records, ${os.cpus().length} cores`,
+      `chaos run (${PROFILE_NAME}), seed ${SEED}: ${files.length} files, ${RECORDS} records, ${os.cpus().length} cores`,
       `${'check'.padEnd(72)} ${'expected'.padStart(9)} ${'found'.padStart(9)}`,
       ...checks.map(
         (c) =>
@@ -535,7 +565,7 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
     fs.writeFileSync(path.join(os.tmpdir(), `ajx-chaos-${SEED}.txt`), lines.join('\n'));
 
     for (const s of services.values()) expect(s.kills).toBe(KILLS_PER_SERVICE);
-    expect(outages.map((o) => o.what).sort()).toEqual(['kafka', 'postgres', 'redis']);
+    expect(outages.map((o) => o.what).sort()).toEqual([...PROFILE.outages].sort());
     expect(dead).toBe(0);
     expect(checks.filter((c) => !ok(c)).map((c) => c.check)).toEqual([]);
   });
