@@ -108,6 +108,58 @@ export class Oracle {
     return out;
   }
 
+  /** A department created during the load: one (valid) history per record it is entitled to, ending at the latest. */
+  lateFeedExpected(departments: ReadonlySet<string>): string[] {
+    const out: string[] = [];
+    for (const e of this.latest.values())
+      for (const d of this.entitled(e)) if (departments.has(d)) out.push(`${d}|${recordKey(e)}|${e.eventId}`);
+    return out;
+  }
+
+  /**
+   * What such a department's feed (in seq order) says per record: `department|record|last event id` when its entries
+   * are versions of the record the load accepted, `new` first and `updated` after, each newer than the one before;
+   * otherwise a line saying what is wrong (a version twice, an older one after a newer, an unknown event).
+   */
+  lateFeedFound(
+    entries: readonly {
+      d: string;
+      kind: string;
+      insurer: string;
+      subject: string;
+      version: number;
+      e: string;
+      entry: string;
+    }[],
+  ): string[] {
+    const versionsOf = new Map<string, Set<string>>();
+    for (const e of this.events) {
+      const k = recordKey(e);
+      let ids = versionsOf.get(k);
+      if (!ids) versionsOf.set(k, (ids = new Set()));
+      ids.add(e.eventId);
+    }
+    const histories = new Map<string, typeof entries>();
+    for (const x of entries) {
+      const k = `${x.d}|${x.kind}|${x.insurer}|${x.subject}`;
+      histories.set(k, [...(histories.get(k) ?? []), x]);
+    }
+    const out: string[] = [];
+    for (const [k, h] of histories) {
+      const record = k.slice(k.indexOf('|') + 1);
+      const valid = h.every(
+        (x, i) =>
+          versionsOf.get(record)?.has(x.e) === true &&
+          x.entry === (i === 0 ? 'new' : 'updated') &&
+          (i === 0 || x.version > h[i - 1].version),
+      );
+      out.push(
+        valid ? `${k}|${h[h.length - 1].e}` : `${k} invalid: ${h.map((x) => `${x.entry} v${x.version}`).join(', ')}`,
+      );
+    }
+    return out;
+  }
+
   provinceEvents(province: string): string[] {
     return this.events.filter((e) => e.region.startsWith(province)).map((e) => e.eventId);
   }
