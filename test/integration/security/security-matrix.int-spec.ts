@@ -666,18 +666,34 @@ describe('security matrix', () => {
       const token = tokens.get(me.id)!;
       const mine = new Set(allSubjectsOf(me));
       const requests: string[] = [];
+      /** Issue 21: the one answer each request must get (status and code), by where the payload goes. */
+      const expectedOf = new Map<string, string>();
+      const add = (path: string, answer: string) => {
+        requests.push(path);
+        expectedOf.set(path, answer);
+      };
+      const INVALID = '400 INVALID_REQUEST';
       for (const p of PAYLOADS) {
         const v = encodeURIComponent(p);
+        // A NUL anywhere in the URL: refused before anything else.
+        const or = (answer: string) => (p.includes('\u0000') ? INVALID : answer);
+        // The cursor of the collections and the feed: a value shaped like one (base64url) is refused as a cursor this
+        // API did not issue, anything else as an invalid parameter; the deliveries' and the register's are numbers.
+        const cursor = /^[A-Za-z0-9_-]{1,512}$/.test(p) ? '400 INVALID_CURSOR' : INVALID;
         for (const c of ['policies', 'services', 'hazards', 'accidents', 'claims']) {
-          for (const f of DEPT_FILTERS) requests.push(`/v1/dept/${c}?${f}=${v}`);
-          requests.push(`/v1/dept/${c}/${v}`, `/v1/dept/${c}/${subjectsOf(me)[0]}?insurer=${v}`);
+          // No payload is a valid value of any filter.
+          for (const f of DEPT_FILTERS) add(`/v1/dept/${c}?${f}=${v}`, or(f === 'after' ? cursor : INVALID));
+          add(`/v1/dept/${c}/${v}`, or('404 NOT_FOUND'));
+          add(`/v1/dept/${c}/${subjectsOf(me)[0]}?insurer=${v}`, or('400 INVALID_QUERY'));
         }
-        for (const c of ['hazards', 'accidents']) requests.push(`/v1/dept/${c}/${v}/ack`);
-        for (const f of ['after', 'limit', 'urgent']) requests.push(`/v1/dept/feed?${f}=${v}`);
-        for (const f of ['state', 'after', 'limit']) requests.push(`/v1/dept/webhook/deliveries?${f}=${v}`);
+        for (const c of ['hazards', 'accidents']) add(`/v1/dept/${c}/${v}/ack`, or('404 NOT_FOUND'));
+        for (const f of ['after', 'limit', 'urgent'])
+          add(`/v1/dept/feed?${f}=${v}`, or(f === 'after' ? cursor : INVALID));
+        for (const f of ['state', 'after', 'limit']) add(`/v1/dept/webhook/deliveries?${f}=${v}`, or(INVALID));
         for (const f of ['region', 'sector', 'uscc', 'version', 'after', 'limit'])
-          requests.push(`/v1/register?${f}=${v}`);
+          add(`/v1/register?${f}=${v}`, or(INVALID));
       }
+      const wrong: { path: string; expected: string; got: string }[] = [];
       let refused = 0;
       let refusedAfterAuth = 0;
       const [{ last }] = await hub.db.query<{ last: string }[]>(
@@ -685,6 +701,9 @@ describe('security matrix', () => {
       );
       for (const path of requests) {
         const res = await call('GET', path, token);
+        const got = `${res.status} ${res.body?.code as string}`;
+        if (got !== expectedOf.get(path))
+          wrong.push({ path: path.slice(0, 120), expected: expectedOf.get(path)!, got });
         // A NUL in the URL is refused before authentication (no principal yet): not a request.invalid entry.
         if (res.status === 400 && !path.includes('%00')) refusedAfterAuth++;
         expect({ path: path.slice(0, 120), ok: [200, 400, 404].includes(res.status) }).toEqual({
@@ -701,6 +720,7 @@ describe('security matrix', () => {
         } else if (res.status === 404) expect(res.body!.code).toBe('NOT_FOUND');
         for (const other of DEPTS.slice(1)) expect(res.text).not.toContain(other.name);
       }
+      expect(wrong).toEqual([]);
       expect(refused).toBeGreaterThan(requests.length / 2);
       expect(await counts()).toEqual(before);
       // Issue 21 item 7: every one of those 400s is audited (request.invalid, denied), with the route and the code.
