@@ -653,7 +653,7 @@ describe('security matrix', () => {
       'to',
     ];
 
-    it('department collections, one record, feed and deliveries: 400 with a specific error or own records only; tables intact', async () => {
+    it('department collections, one record, feed and deliveries: the one status and code each parameter calls for; tables intact', async () => {
       const counts = async () =>
         hub.db.query<{ t: string; n: number }[]>(
           `SELECT 'dept_views' AS t, count(*)::int AS n FROM dept_views UNION ALL
@@ -736,36 +736,40 @@ describe('security matrix', () => {
       });
     });
 
-    it('admin list endpoints: 400 with a specific error or an exact-match (empty) answer; tables intact', async () => {
+    it('admin list endpoints: the one status and code each parameter calls for, or an exact-match (empty) answer; tables intact', async () => {
       const [{ n: principals }] = await hub.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM principals');
+      const INVALID = '400 INVALID_REQUEST';
+      const wrong: { path: string; payload: string; expected: string; got: string }[] = [];
       for (const p of PAYLOADS) {
         const v = encodeURIComponent(p);
-        for (const path of [
-          `/v1/admin/principals?type=${v}`,
-          `/v1/admin/principals/${v}`,
-          `/v1/admin/credentials?principal=${v}`,
-          `/v1/admin/webhooks/deliveries?department=${v}`,
-          `/v1/admin/webhooks/deliveries?state=${v}`,
-          `/v1/admin/webhooks/deliveries?limit=${v}`,
-          `/v1/admin/escalations?state=${v}`,
-          `/v1/admin/escalations?kind=${v}`,
-          `/v1/admin/escalations?limit=${v}`,
-          `/v1/register/versions?limit=${v}`,
-        ]) {
+        // The one answer each request must get (issue 21): a NUL is refused before anything else; a value shaped
+        // like an id is an exact-match filter that matches nothing (200, empty) or an unknown id (404).
+        const or = (answer: string) => (p.includes('\u0000') ? INVALID : answer);
+        const idShaped = /^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/.test(p);
+        const cases: [string, string][] = [
+          [`/v1/admin/principals?type=${v}`, or('400 INVALID_QUERY')],
+          [`/v1/admin/principals/${v}`, or('404 NOT_FOUND')],
+          [`/v1/admin/credentials?principal=${v}`, or('200 empty')],
+          [`/v1/admin/webhooks/deliveries?department=${v}`, idShaped ? '200 empty' : INVALID],
+          [`/v1/admin/webhooks/deliveries?state=${v}`, INVALID],
+          [`/v1/admin/webhooks/deliveries?limit=${v}`, INVALID],
+          [`/v1/admin/escalations?state=${v}`, INVALID],
+          [`/v1/admin/escalations?kind=${v}`, INVALID],
+          [`/v1/admin/escalations?limit=${v}`, INVALID],
+          [`/v1/register/versions?limit=${v}`, INVALID],
+        ];
+        for (const [path, expected] of cases) {
           const res = await call('GET', path, operator);
-          expect({ path: path.slice(0, 100), ok: [200, 400, 404].includes(res.status) }).toEqual({
-            path: path.slice(0, 100),
-            ok: true,
-          });
-          if (res.status === 200) {
-            // An injected filter matches nothing: no credential or principal list leaks through it.
-            const items = Array.isArray(res.body) ? res.body : ((res.body!.items as unknown[] | undefined) ?? []);
-            expect({ path: path.slice(0, 100), items }).toEqual({ path: path.slice(0, 100), items: [] });
-          } else {
-            expect(['INVALID_REQUEST', 'INVALID_QUERY', 'NOT_FOUND']).toContain(res.body!.code);
-          }
+          // An injected filter matches nothing: no credential or principal list leaks through it.
+          const items = Array.isArray(res.body) ? res.body : ((res.body?.items as unknown[] | undefined) ?? null);
+          const got =
+            res.status === 200
+              ? `200 ${items && items.length === 0 ? 'empty' : JSON.stringify(items).slice(0, 80)}`
+              : `${res.status} ${res.body?.code as string}`;
+          if (got !== expected) wrong.push({ path: path.slice(0, 100), payload: p.slice(0, 40), expected, got });
         }
       }
+      expect(wrong).toEqual([]);
       // A NUL in a JSON body or a path is a specific 400, never a database error.
       const nulName = await call('POST', '/v1/admin/principals', operator, {
         id: 'sec-nul',
