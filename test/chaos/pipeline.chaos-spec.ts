@@ -583,6 +583,31 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
         ),
       );
     }
+    // Webhooks against the oracle, not the hub's tables: each delivery id's entry is a version the department is
+    // entitled to (a delivery of another department's entry to this URL fails), each version once, and the
+    // escalations its tier must get.
+    for (const d of WEBHOOK_DEPARTMENTS) {
+      const delivered = [...receiver.received.get(d)!.byDelivery.values()];
+      checks.push(
+        compare(
+          `webhook ${d} against the oracle (each entitled version once, by delivery id)`,
+          oracle.versionsFor(d),
+          delivered
+            .filter((x) => x.entry !== 'escalated')
+            .map((x) => `${x.kind}|${x.insurer}|${x.subject}|${x.version}|${x.eventId}`),
+        ),
+      );
+      const escalated = delivered
+        .filter((x) => x.entry === 'escalated')
+        .map((x) => `${x.kind}|${x.insurer}|${x.subject}`);
+      checks.push(
+        compare(
+          `webhook ${d}: escalations (open urgent records once; rectified ones at most once)`,
+          esc.open.filter((e) => e.recipients.includes(d)).map((e) => e.key),
+          escalated.filter((k) => !rectifiedKeys.has(k) || !rectifiedAllowed.has(`${d}|${k}`)),
+        ),
+      );
+    }
     const [{ dead }] = await rows<{ dead: number }>(
       `SELECT count(*)::int AS dead FROM webhook_deliveries WHERE state = 'dead'`,
     );

@@ -160,6 +160,13 @@ export class Oracle {
     return out;
   }
 
+  /** The versions department `d` must receive (by its feed, webhook): `kind|insurer|subject|version|event id`. */
+  versionsFor(d: string): string[] {
+    return this.events
+      .filter((e) => this.entitled(e).includes(d))
+      .map((e) => `${recordKey(e)}|${e.version}|${e.eventId}`);
+  }
+
   provinceEvents(province: string): string[] {
     return this.events.filter((e) => e.region.startsWith(province)).map((e) => e.eventId);
   }
