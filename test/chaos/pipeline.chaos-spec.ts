@@ -16,7 +16,7 @@ import { DataSource } from 'typeorm';
 import { freePort } from '@ajx/testing';
 import { ChaosInfra } from './support/infra';
 import { generateLoad, type LoadFile, uploadWithRetries } from './support/load';
-import { type Check, compare, ok, Oracle } from './support/oracle';
+import { type Check, compare, contentDigestOf, ok, Oracle } from './support/oracle';
 import { servicePidFile, SupervisedService } from './support/supervisor';
 import { WebhookReceiver } from './support/webhook-receiver';
 
@@ -448,6 +448,9 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
     const convergedAfter = Date.now() - chaosEnd;
     log(`converged ${(convergedAfter / 1000).toFixed(0)} s after the chaos: ${last}`);
 
+    // Each service's output since its last start, for a run that needs explaining.
+    for (const sv of services.values())
+      fs.writeFileSync(path.join(os.tmpdir(), `ajx-chaos-${SEED}-${sv.name}.log`), sv.current?.output() ?? '');
     // The exact comparison.
     const checks: Check[] = [];
     const rows = <T>(sql: string, params: unknown[] = []) => db.query<T[]>(sql, params);
@@ -523,6 +526,43 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
             `SELECT batch_id || '|' || record_index || '|' || code AS k FROM dlq_entries WHERE status = 'open'`,
           )
         ).map((r) => r.k),
+      ),
+    );
+    // Content: what each view row and feed entry holds, digested the way the oracle digests the generator's record
+    // masked per department (payloads are read page by page and kept as digests only).
+    const digestOf = new Map<string, string>();
+    for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
+      const page = await rows<{ id: string; data: unknown }>(
+        `SELECT payload_id AS id, data FROM dept_payloads WHERE payload_id > $1 ORDER BY payload_id LIMIT 5000`,
+        [after],
+      );
+      for (const p of page) digestOf.set(p.id, contentDigestOf(p.data));
+      if (page.length < 5000) break;
+      after = page[page.length - 1].id;
+    }
+    checks.push(
+      compare(
+        'department view contents (masked as the reference entitlement says)',
+        oracle.viewContents(),
+        (
+          await rows<{ k: string; p: string }>(
+            `SELECT department_id || '|' || kind || '|' || insurer || '|' || subject || '|' || event_id AS k,
+                    payload_id AS p FROM dept_views`,
+          )
+        ).map((r) => `${r.k}|${digestOf.get(r.p) ?? 'no payload'}`),
+      ),
+    );
+    checks.push(
+      compare(
+        'department feed contents (each entry masked as the reference entitlement says)',
+        oracle.feedContents(lateIds),
+        (
+          await rows<{ k: string; p: string | null }>(
+            `SELECT department_id || '|' || event_id AS k, payload_id AS p FROM dept_feed
+             WHERE entry <> 'escalated' AND NOT (department_id = ANY($1::text[]))`,
+            [[...lateIds]],
+          )
+        ).map((r) => `${r.k}|${(r.p && digestOf.get(r.p)) ?? 'no payload'}`),
       ),
     );
     const simLog = await rows<{ id: string }>(`SELECT event_id AS id FROM province_sim.delivery_log`);
