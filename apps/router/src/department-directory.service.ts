@@ -96,7 +96,14 @@ export class DepartmentDirectory implements OnApplicationBootstrap, OnApplicatio
     this.current = new EntitlementIndex(this.pack, departments);
     this.signature = signature;
     this.known = known;
-    const queued = await this.jobs.enqueueForNewDepartments(departments.map((d) => d.id));
+    let queued: number;
+    try {
+      queued = await this.jobs.enqueueForNewDepartments(departments.map((d) => d.id));
+    } catch (err) {
+      // Not queued (PostgreSQL away): the next refresh must queue them, so it must not find this signature known.
+      this.signature = '';
+      throw err;
+    }
     this.logger.log(
       `directory: ${departments.length} departments${queued ? `, ${queued} queued for re-projection` : ''}`,
     );
