@@ -11,7 +11,12 @@ cd "$(dirname "$0")/.."
 shared="${AJX_SHARED_DIR:-../shared}"
 checker="$shared/tools/conformance-check.mjs"
 if [ ! -d "$shared/samples" ] || [ ! -f "$checker" ]; then
-  echo "conformance: SKIPPED — $shared/samples or $checker not found (the shared standard is not checked out beside the repo)" >&2
+  # In CI (CI=true) a missing standard is a failure: a pipeline that cannot see the samples must not pass unchecked.
+  if [ "${CI:-}" = "true" ]; then
+    echo "conformance: FAILED — $shared/samples or $checker not found, and CI=true (check the shared standard out beside the repo, or set AJX_SHARED_DIR)" >&2
+    exit 1
+  fi
+  echo "conformance: SKIPPED — $shared/samples or $checker not found (the shared standard is not checked out beside the repo; with CI=true this fails)" >&2
   exit 0
 fi
 

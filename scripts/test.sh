@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole suite, as CI runs it: install, lint (ESLint, Prettier, layer rules), typecheck, build, unit tests,
-# integration tests on a Kafka broker of the run's own plus PostgreSQL and Redis. Capped in time.
+# integration tests on a Kafka broker of the run's own plus PostgreSQL and Redis, the short chaos run. Capped in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,4 +28,7 @@ step "unit tests"
 npx jest --selectProjects unit --ci
 step "integration tests (real Kafka, PostgreSQL, Redis)"
 npx jest --selectProjects integration --ci --runInBand
+step "chaos, short (10,000 records, kill -9 of every service once, a broker restart; docs/reliability.md)"
+AJX_CHAOS_PROFILE=short timeout --kill-after=30s "${AJX_CHAOS_SHORT_TIME_CAP:-6m}" \
+  npx jest --config jest.chaos.config.js --runInBand --ci test/chaos/pipeline.chaos-spec.ts
 step "all green"

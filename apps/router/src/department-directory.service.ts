@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Department, EntitlementIndex, type RulePack, validateDepartment } from '@ajx/authz';
-import { ProjectionJobsRepository } from '@ajx/dept-store';
+import { type DirectoryGeneration, ProjectionJobsRepository } from '@ajx/dept-store';
 import { AuditLog } from '@ajx/audit';
 import { IdentityRepository } from '@ajx/identity';
 import { RouterConfig } from './router.config';
@@ -15,6 +15,7 @@ export class DepartmentDirectory implements OnApplicationBootstrap, OnApplicatio
   readonly pack: RulePack;
   private current: EntitlementIndex;
   private signature = '';
+  private known: DirectoryGeneration = { lastJobId: '0', departmentIds: [] };
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -29,6 +30,15 @@ export class DepartmentDirectory implements OnApplicationBootstrap, OnApplicatio
 
   get index(): EntitlementIndex {
     return this.current;
+  }
+
+  /**
+   * What the current index is up to: every department queued for re-projection up to `lastJobId` is in it (or was
+   * refused as invalid). Live routing writes only if no other department was queued since (the hand-over to a new
+   * department's re-projection, docs/reliability.md).
+   */
+  get generation(): DirectoryGeneration {
+    return this.known;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -58,6 +68,8 @@ export class DepartmentDirectory implements OnApplicationBootstrap, OnApplicatio
   }
 
   async refresh(): Promise<void> {
+    // Read before the principals: a department queued up to this job was registered before they are read.
+    const lastJobId = await this.jobs.lastJobId();
     const principals = (await this.identity.listPrincipals('department')).filter((p) => !p.disabledAt && p.department);
     const departments: Department[] = [];
     for (const p of principals) {
@@ -76,10 +88,22 @@ export class DepartmentDirectory implements OnApplicationBootstrap, OnApplicatio
       .map((d) => `${d.id}|${d.kind}|${d.level}|${d.regionCode}`)
       .sort()
       .join('\n');
-    if (signature === this.signature) return;
+    const known = { lastJobId, departmentIds: departments.map((d) => d.id) };
+    if (signature === this.signature) {
+      this.known = known;
+      return;
+    }
     this.current = new EntitlementIndex(this.pack, departments);
     this.signature = signature;
-    const queued = await this.jobs.enqueueForNewDepartments(departments.map((d) => d.id));
+    this.known = known;
+    let queued: number;
+    try {
+      queued = await this.jobs.enqueueForNewDepartments(departments.map((d) => d.id));
+    } catch (err) {
+      // Not queued (PostgreSQL away): the next refresh must queue them, so it must not find this signature known.
+      this.signature = '';
+      throw err;
+    }
     this.logger.log(
       `directory: ${departments.length} departments${queued ? `, ${queued} queued for re-projection` : ''}`,
     );

@@ -4,6 +4,7 @@ import { CanonicalStoreModule } from '@ajx/canonical-store';
 import { DeptStoreModule } from '@ajx/dept-store';
 import { IdentityRepository } from '@ajx/identity';
 import { ServiceRuntimeModule } from '@ajx/platform';
+import { SupervisionStoreModule } from '@ajx/supervision-store';
 import { CanonicalEventsHandler } from './canonical-events.handler';
 import { DepartmentDirectory } from './department-directory.service';
 import { ReprojectionService } from './reprojection.service';
@@ -25,6 +26,7 @@ export class RouterModule {
         AuditModule,
         DeptStoreModule,
         CanonicalStoreModule,
+        SupervisionStoreModule,
       ],
       controllers: [CanonicalEventsHandler],
       providers: [IdentityRepository, DepartmentDirectory, RouterService, ReprojectionService],

@@ -9,7 +9,7 @@ import {
   type Sector,
   uuidV5,
 } from '@ajx/contracts';
-import { DeptProjectionWriter } from '@ajx/dept-store';
+import { DeptProjectionWriter, StaleDirectoryError } from '@ajx/dept-store';
 import { CanonicalEventReader, type ConsumedMessage, type MessageBatch } from '@ajx/messaging';
 import { MetricsRegistry } from '@ajx/observability';
 import { Counter, Histogram } from 'prom-client';
@@ -135,10 +135,21 @@ export class RouterService {
 
   private async route(events: RoutableEvent[]): Promise<void> {
     const keys = events.map((e) => ({ kind: e.kind, insurer: e.insurer, subject: e.subject }));
-    const [routed, holdings] = await Promise.all([this.writer.routed(keys), this.writer.holdings(keys)]);
-    const plan = planRouting(events, routed, holdings, this.directory.index);
-    await this.writer.apply(plan.changes, plan.routed, plan.urgencies);
-    for (const c of plan.changes) this.changes.inc({ entry: c.entry });
+    for (let attempt = 1; ; attempt++) {
+      const [routed, holdings] = await Promise.all([this.writer.routed(keys), this.writer.holdings(keys)]);
+      const generation = this.directory.generation;
+      const plan = planRouting(events, routed, holdings, this.directory.index);
+      try {
+        const written = await this.writer.apply(plan.changes, plan.routed, plan.urgencies, { directory: generation });
+        for (const c of written) this.changes.inc({ entry: c.entry });
+        break;
+      } catch (err) {
+        // A department was created since the directory was read: read it again, plan again with the department.
+        if (!(err instanceof StaleDirectoryError) || attempt >= 3) throw err;
+        this.logger.log(`${err.message}: reading the directory again`);
+        await this.directory.refresh();
+      }
+    }
     const now = Date.now();
     for (const e of events) if (e.acceptedAt) this.visible.observe((now - e.acceptedAt.getTime()) / 1000);
   }

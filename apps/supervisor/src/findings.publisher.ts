@@ -1,37 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { encodeFindingMessage, type FindingMessage, Topics } from '@ajx/contracts';
+import { encodeFindingMessage, Topics } from '@ajx/contracts';
 import { EventProducer } from '@ajx/messaging';
 import { PollingService } from '@ajx/platform';
-import { type StoredFinding, SupervisionFindingsRepository } from '@ajx/supervision-store';
+import { findingMessageOf, SupervisionFindingsRepository } from '@ajx/supervision-store';
 import { SupervisorConfig } from './supervisor.config';
 import { SupervisorMetrics } from './supervisor.metrics';
 
 const PAGE = 500;
-
-export function findingMessageOf(f: StoredFinding, change: FindingMessage['change']): FindingMessage {
-  return {
-    findingId: f.findingId,
-    version: f.version,
-    change,
-    at: f.updatedAt.toISOString(),
-    rule: f.rule,
-    key: f.key,
-    severity: f.severity,
-    insurer: f.insurer,
-    uscc: f.uscc,
-    regionCode: f.regionCode,
-    sector: f.sector,
-    facts: f.facts,
-    message: f.message,
-    state: f.state,
-    openedAt: f.openedAt.toISOString(),
-    resolvedAt: f.resolvedAt?.toISOString() ?? null,
-    evaluatedOn: f.evaluatedOn,
-    review: f.review
-      ? { decision: f.review.decision, reason: f.review.reason, by: f.review.by, at: f.review.at.toISOString() }
-      : null,
-  };
-}
 
 /**
  * The findings table is its own outbox: every finding whose version is ahead of what was published goes to

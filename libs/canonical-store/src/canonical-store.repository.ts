@@ -1,4 +1,4 @@
-import { BatchOutcomeRepository } from '@ajx/ingest-store';
+import { BatchOutcomeRepository, registerAnnouncedBatches } from '@ajx/ingest-store';
 import { jsonRows, returningRows, type TransactionalQueryable } from '@ajx/persistence';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -78,6 +78,7 @@ export class CanonicalStoreRepository {
   async write(w: StoreWrite): Promise<void> {
     if (!w.inserts.length && !w.corrections.length && !w.outcomes.length && !w.dlq.length) return;
     await this.db.transaction(async (tx) => {
+      await registerAnnouncedBatches(tx, w.batches ?? []);
       await this.outcomes.record(tx, w.outcomes);
       await this.dlq.record(tx, w.dlq);
       await this.dlq.resolve(tx, w.resolved);

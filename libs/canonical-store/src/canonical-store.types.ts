@@ -1,5 +1,5 @@
 import type { RecordKind, Sector } from '@ajx/contracts';
-import type { RecordOutcome } from '@ajx/ingest-store';
+import type { AnnouncedBatch, RecordOutcome } from '@ajx/ingest-store';
 
 /** A canonical event as the store keeps it. */
 export interface StoredEvent {
@@ -77,6 +77,8 @@ export interface StoreWrite {
   dlq: DlqEntryInput[];
   /** (batch, index) pairs that now have an event: their open DLQ entries are resolved. */
   resolved: { batchId: string; recordIndex: number; eventId: string }[];
+  /** Insurer adapters' batches announced on the slice's records: registered for their batch reports. */
+  batches?: AnnouncedBatch[];
 }
 
 /** Beijing calendar date of an instant (the day a record was accepted, for manifests). */

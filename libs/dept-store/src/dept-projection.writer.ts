@@ -66,7 +66,70 @@ export class StaleRoutingError extends Error {
   override readonly name = 'StaleRoutingError';
 }
 
+/**
+ * Live routing planned with a directory that misses a department created since (its re-projection job is newer than
+ * the directory): nothing is written; the router reads the directory again and plans the slice again.
+ */
+export class StaleDirectoryError extends Error {
+  override readonly name = 'StaleDirectoryError';
+}
+
+/**
+ * A re-projection read a record from the canonical store at a version older than one live routing has already
+ * routed (the normaliser writes the store just after it publishes): nothing is written; the page is projected again
+ * later, once the store caught up.
+ */
+export class StoreBehindRoutingError extends Error {
+  override readonly name = 'StoreBehindRoutingError';
+}
+
+/** The directory a live slice was planned with: the newest projection job it knew of and its departments. */
+export interface DirectoryGeneration {
+  lastJobId: string;
+  departmentIds: readonly string[];
+}
+
+export interface ApplyOptions {
+  /** Live routing: refuse to write (StaleDirectoryError) if a department unknown to this directory was queued since. */
+  directory?: DirectoryGeneration;
+  /** Re-projection: refuse to write (StoreBehindRoutingError) a version older than live routing has routed. */
+  reprojection?: boolean;
+}
+
+/** Advisory lock namespace (first key) of the per-record lock live routing and re-projection both take. */
+const RECORD_LOCK_NAMESPACE = 0x414a5852; // 'AJXR'
+
 export const recordKeyOf = (k: RecordKey) => `${k.kind}\u0000${k.insurer}\u0000${k.subject}`;
+
+/**
+ * The changes that are still upward against what the departments hold now (read under the records' locks): a
+ * version a department already holds (or a newer one) is dropped, an entry says what it is now (`new` where the
+ * department holds nothing, `updated` over an older version), a withdrawal of something no longer held is dropped.
+ * This is what makes live routing and a re-projection running at once exact: each department's feed gets every
+ * version at most once and never an older one after a newer (docs/reliability.md).
+ */
+export function upwardChanges(
+  changes: readonly ViewChange[],
+  held: ReadonlyMap<string, { version: number }>,
+): ViewChange[] {
+  const now = new Map(held);
+  const out: ViewChange[] = [];
+  for (const c of changes) {
+    const pair = `${c.departmentId}\u0000${recordKeyOf(c)}`;
+    const h = now.get(pair);
+    if (c.entry === 'withdrawn') {
+      if (!h || h.version > c.version) continue;
+      now.delete(pair);
+      out.push(c);
+      continue;
+    }
+    if (h && (h.version > c.version || (h.version === c.version && c.entry !== 'corrected'))) continue;
+    const entry = !h ? 'new' : h.version === c.version ? 'corrected' : 'updated';
+    now.set(pair, { version: c.version });
+    out.push(entry === c.entry ? c : { ...c, entry });
+  }
+  return out;
+}
 
 /**
  * Write side of department views and feeds (router and re-projection, on the service's own connection).
@@ -129,18 +192,26 @@ export class DeptProjectionWriter {
    * the final state per (department, record); every change becomes one feed entry, in order.
    */
   async apply(
-    changes: readonly ViewChange[],
+    planned: readonly ViewChange[],
     routed: readonly RoutedWrite[],
     urgencies: readonly Urgency[] = [],
-  ): Promise<void> {
-    if (!changes.length && !routed.length && !urgencies.length) return;
-    await this.db.transaction(async (tx) => {
+    options: ApplyOptions = {},
+  ): Promise<ViewChange[]> {
+    if (!planned.length && !routed.length && !urgencies.length) return [];
+    return this.db.transaction(async (tx) => {
+      // Every writer of a record's views (live routing, re-projection) takes its lock first, in one order.
+      await lockRecords(tx, [...planned, ...routed]);
+      if (options.directory) await this.checkDirectory(tx, options.directory);
+      if (options.reprojection) await this.checkNotBehindRouting(tx, planned);
       // First, and authoritative: the versions are recorded only if no one recorded them (or newer ones) meanwhile —
       // the check the plan was made with ran outside this transaction.
       if (routed.length) await this.upsertRouted(tx, routed);
       // Escalation rows are locked before the counters, as the notifier does: no lock-order deadlock between them.
       if (urgencies.length) await writeUrgencies(tx, urgencies);
-      if (!changes.length) return;
+      if (!planned.length) return [];
+      // The plan was made from holdings read before the locks: keep what is still upward now.
+      const changes = upwardChanges(planned, await this.heldNow(tx, planned));
+      if (!changes.length) return [];
       const finals = new Map<string, ViewChange>();
       for (const change of changes) finals.set(`${change.departmentId}\u0000${recordKeyOf(change)}`, change);
       // View rows in key order: the router's slices and re-projection jobs running at once lock them in the same
@@ -173,7 +244,59 @@ export class DeptProjectionWriter {
         tx,
         changes.map((c) => c.departmentId),
       );
+      return changes;
     });
+  }
+
+  /** What the departments of these changes hold of their records, read inside the transaction (under the locks). */
+  private async heldNow(tx: EntityManager, changes: readonly ViewChange[]): Promise<Map<string, { version: number }>> {
+    const pairs = new Map<string, ViewChange>();
+    for (const c of changes) pairs.set(`${c.departmentId}\u0000${recordKeyOf(c)}`, c);
+    const cs = [...pairs.values()];
+    const rows = await tx.query<
+      { department_id: string; kind: ViewKind; insurer: string; subject: string; version: number }[]
+    >(
+      `SELECT v.department_id, v.kind, v.insurer, v.subject, v.version FROM dept_views v
+       JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(department_id, kind, insurer, subject)
+         ON v.department_id = k.department_id AND v.kind = k.kind AND v.insurer = k.insurer AND v.subject = k.subject`,
+      [cs.map((c) => c.departmentId), cs.map((c) => c.kind), cs.map((c) => c.insurer), cs.map((c) => c.subject)],
+    );
+    return new Map(rows.map((r) => [`${r.department_id}\u0000${recordKeyOf(r)}`, { version: r.version }]));
+  }
+
+  /** Live routing: a department queued for re-projection since the directory was read must be routed to as well. */
+  private async checkDirectory(tx: EntityManager, d: DirectoryGeneration): Promise<void> {
+    const rows = await tx.query<{ department_id: string }[]>(
+      `SELECT department_id FROM projection_jobs
+       WHERE id > $1::bigint AND department_id IS NOT NULL AND NOT (department_id = ANY($2::text[])) LIMIT 1`,
+      [d.lastJobId, d.departmentIds],
+    );
+    if (rows.length) {
+      throw new StaleDirectoryError(`department ${rows[0].department_id} was added since the directory was read`);
+    }
+  }
+
+  /** Re-projection: the store's version must not be older than what live routing routed (it routed it without us). */
+  private async checkNotBehindRouting(tx: EntityManager, changes: readonly ViewChange[]): Promise<void> {
+    const upward = changes.filter((c) => c.entry !== 'withdrawn');
+    if (!upward.length) return;
+    const rows = await tx.query<{ kind: ViewKind; insurer: string; subject: string }[]>(
+      `SELECT r.kind, r.insurer, r.subject FROM route_records r
+       JOIN unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS k(kind, insurer, subject, version)
+         ON r.kind = k.kind AND r.insurer = k.insurer AND r.subject = k.subject
+       WHERE r.version > k.version LIMIT 1`,
+      [
+        upward.map((c) => c.kind),
+        upward.map((c) => c.insurer),
+        upward.map((c) => c.subject),
+        upward.map((c) => c.version),
+      ],
+    );
+    if (rows.length) {
+      throw new StoreBehindRoutingError(
+        `${rows[0].kind} ${rows[0].insurer}/${rows[0].subject}: routed live at a newer version than the store holds yet`,
+      );
+    }
   }
 
   private async upsertRouted(tx: EntityManager, routed: readonly RoutedWrite[]): Promise<void> {
@@ -255,4 +378,17 @@ export class DeptProjectionWriter {
       ],
     );
   }
+}
+
+/**
+ * Takes the transaction-scoped lock of each record, in one global order (no deadlock between writers): live routing
+ * and re-projection of one record wait for each other, so each plans its writes against the other's committed ones.
+ */
+async function lockRecords(tx: EntityManager, keys: readonly RecordKey[]): Promise<void> {
+  if (!keys.length) return;
+  await tx.query(
+    `SELECT count(pg_advisory_xact_lock($2, h)) FROM (
+       SELECT DISTINCT hashtext(k) AS h FROM unnest($1::text[]) AS k ORDER BY h OFFSET 0) AS ordered`,
+    [[...new Set(keys.map((k) => `${k.kind}|${k.insurer}|${k.subject}`))], RECORD_LOCK_NAMESPACE],
+  );
 }

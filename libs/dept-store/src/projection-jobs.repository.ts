@@ -27,6 +27,12 @@ export class ProjectionJobsRepository {
     return rows.length;
   }
 
+  /** The newest job's id ('0' for none): a directory read after it knows every department queued up to it. */
+  async lastJobId(): Promise<string> {
+    const [r] = await this.db.query<{ id: string }[]>(`SELECT coalesce(max(id), 0)::text AS id FROM projection_jobs`);
+    return r.id;
+  }
+
   async enqueueFullRescope(reason: string): Promise<void> {
     await this.db.query(`INSERT INTO projection_jobs (department_id, reason) VALUES (NULL, $1)`, [reason]);
   }

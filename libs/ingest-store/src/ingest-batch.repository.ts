@@ -1,4 +1,4 @@
-import { returningRows } from '@ajx/persistence';
+import { jsonRows, type Queryable, returningRows } from '@ajx/persistence';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BatchOutcomeRepository } from './batch-outcome.repository';
@@ -20,6 +20,62 @@ export interface BatchRow {
   reject_message: string | null;
   accepted_at: Date;
   published_at: Date | null;
+}
+
+/** An insurer adapter's file, as announced on its records (the insurer is the raw topic's, never the message's). */
+export interface AnnouncedBatch {
+  batchId: string;
+  insurer: string;
+  sha256: string;
+  bytes: number;
+  file: string;
+  records: number;
+  acceptedAt: Date;
+}
+
+/**
+ * Registers insurer adapters' batches from their announcements, in the normaliser's transaction `tx` (published
+ * as a whole: the adapter publishes a file before the normaliser could see its last record). Idempotent; a batch id
+ * or content already registered (an upload of the same file) is left as it is.
+ */
+export async function registerAnnouncedBatches(tx: Queryable, batches: readonly AnnouncedBatch[]): Promise<void> {
+  if (!batches.length) return;
+  // An insurer that is not a registered principal (the foreign key) gets no report; its records are still processed.
+  await tx.query(`SAVEPOINT announced_batches`);
+  try {
+    await insertAnnounced(tx, batches);
+    await tx.query(`RELEASE SAVEPOINT announced_batches`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== FOREIGN_KEY_VIOLATION) throw err;
+    await tx.query(`ROLLBACK TO SAVEPOINT announced_batches`);
+  }
+}
+
+const FOREIGN_KEY_VIOLATION = '23503';
+
+async function insertAnnounced(tx: Queryable, batches: readonly AnnouncedBatch[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO ingest_batches (batch_id, insurer, content_sha256, bytes, content_type, filename, upload_path, status,
+       records, published, accepted_at, published_at, source)
+     SELECT b.batch_id, b.insurer, decode(b.sha256, 'hex'), b.bytes, 'application/octet-stream', b.filename, '',
+            'published', b.records, b.records, b.accepted_at, now(), 'adapter'
+       FROM jsonb_to_recordset($1::jsonb) AS b(batch_id uuid, insurer text, sha256 text, bytes bigint, filename text,
+            records int, accepted_at timestamptz)
+     ON CONFLICT DO NOTHING`,
+    [
+      jsonRows(
+        batches.map((b) => ({
+          batch_id: b.batchId,
+          insurer: b.insurer,
+          sha256: b.sha256,
+          bytes: b.bytes,
+          filename: b.file,
+          records: b.records,
+          accepted_at: b.acceptedAt.toISOString(),
+        })),
+      ),
+    ],
+  );
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -125,7 +181,7 @@ export class IngestBatchRepository {
   async uploadsToPurge(f: { before?: Date; batchIds?: string[] }): Promise<{ batchId: string; path: string }[]> {
     const rows = await this.db.query<{ batch_id: string; upload_path: string }[]>(
       `SELECT batch_id, upload_path FROM ingest_batches
-        WHERE upload_purged_at IS NULL AND status IN ('published', 'rejected')
+        WHERE upload_purged_at IS NULL AND status IN ('published', 'rejected') AND source = 'gateway'
           AND ($1::timestamptz IS NULL OR coalesce(published_at, accepted_at) < $1)
           AND ($2::uuid[] IS NULL OR batch_id = ANY ($2::uuid[]))
         ORDER BY accepted_at`,
@@ -146,10 +202,15 @@ export class IngestBatchRepository {
   async uploadsUnpublishedAt(at: Date): Promise<{ batchId: string; path: string }[]> {
     const rows = await this.db.query<{ batch_id: string; upload_path: string }[]>(
       `SELECT batch_id, upload_path FROM ingest_batches
-        WHERE upload_purged_at IS NULL AND (status = 'accepted' OR published_at >= $1)`,
+        WHERE upload_purged_at IS NULL AND source = 'gateway' AND (status = 'accepted' OR published_at >= $1)`,
       [at],
     );
     return rows.map((r) => ({ batchId: r.batch_id, path: r.upload_path }));
+  }
+
+  /** See {@link registerAnnouncedBatches}. */
+  registerAnnounced(tx: Queryable, batches: readonly AnnouncedBatch[]): Promise<void> {
+    return registerAnnouncedBatches(tx, batches);
   }
 
   async markPublished(batchId: string, published: number): Promise<void> {

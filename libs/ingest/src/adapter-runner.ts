@@ -304,6 +304,11 @@ export class AdapterRunner {
     let cp = resumePoint(insurer, sha256, name, previous, new Date());
     if (cp.published > 0) this.logger.log(`${name}: resuming batch ${cp.batchId} after record ${cp.published}`);
     const acceptedAt = new Date(cp.startedAt);
+    // The batch announcement on every record (the normaliser registers the batch from it: the batch report): the
+    // file's records are counted first, in a pass that publishes nothing.
+    let records = 0;
+    for await (const raw of adapter.records(open)) records = Math.max(records, raw.recordIndex);
+    const batch = records > 0 ? { records, sha256, bytes, file: name } : undefined;
     let chunk: OutgoingMessage[] = [];
     let index = 0;
     const commit = async (done: boolean) => {
@@ -318,7 +323,7 @@ export class AdapterRunner {
     for await (const raw of adapter.records(open)) {
       index = raw.recordIndex;
       if (index <= cp.published) continue;
-      chunk.push(rawRecordMessage(cp.batchId, acceptedAt, raw));
+      chunk.push(rawRecordMessage(cp.batchId, acceptedAt, raw, batch));
       if (chunk.length >= this.options.chunkRecords) await commit(false);
       if (this.stopped) return;
     }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  adapterBatchId,
   type CanonicalEvent,
   encodeCanonicalEventMessage,
   encodeDlqMessage,
@@ -142,8 +143,18 @@ export class NormalizationPipeline {
   }
 
   private storeWrite(items: Classified[], mode: PipelineMode): StoreWrite {
-    const w: StoreWrite = { inserts: [], corrections: [], outcomes: [], dlq: [], resolved: [] };
+    const w: StoreWrite = { inserts: [], corrections: [], outcomes: [], dlq: [], resolved: [], batches: [] };
+    const announced = new Set<string>();
     for (const c of items) {
+      // An adapter's batch, announced on its records: registered once per slice, for the batch id the insurer's
+      // adapter derives from the file (a batch id of another insurer's, or of an upload, is never registered).
+      const b = c.input.batch;
+      if (b && c.input.batchId && !announced.has(c.input.batchId)) {
+        announced.add(c.input.batchId);
+        if (adapterBatchId(c.input.insurer, b.sha256) === c.input.batchId) {
+          w.batches!.push({ ...b, batchId: c.input.batchId, insurer: c.input.insurer, acceptedAt: c.input.acceptedAt });
+        }
+      }
       const index = c.input.recordIndex;
       const outcomeBase = { batchId: c.input.batchId, recordIndex: index };
       if (c.kind === 'rejected') {

@@ -1,4 +1,4 @@
-import { decodeRawRecordMessage, type RawRecord } from '@ajx/contracts';
+import { type BatchAnnouncement, decodeRawRecordMessage, type RawRecord } from '@ajx/contracts';
 import type { ConsumedMessage } from '@ajx/messaging';
 
 /** A raw Kafka message made ready for the pipeline; `invalid` says why it could not be read as a RawRecord. */
@@ -16,6 +16,8 @@ export interface RawInput {
   value: Buffer | null;
   key: string | null;
   invalid: string | null;
+  /** An insurer adapter's batch announcement (the gateway registers its batches itself). */
+  batch?: BatchAnnouncement | null;
 }
 
 export function decodeRawMessage(m: ConsumedMessage, insurer: string): RawInput {
@@ -32,5 +34,6 @@ export function decodeRawMessage(m: ConsumedMessage, insurer: string): RawInput 
     key: m.key?.toString('utf8') ?? null,
     raw: decoded.raw,
     invalid: decoded.invalid,
+    batch: decoded.batch,
   };
 }

@@ -7,3 +7,4 @@ export * from './supervision-runs.repository';
 export * from './supervision-store.module';
 export * from './supervision-jobs';
 export * from './supervision-read.repository';
+export * from './finding-message';

@@ -346,6 +346,26 @@ export class SupervisionFindingsRepository {
     return findingHistory(this.db, findingId);
   }
 
+  /**
+   * Findings in a jurisdiction (region prefix, sectors; none: all), by id after `afterId`, with the change of their
+   * current version: a new department's re-projection of the findings changed before it existed.
+   */
+  async currentPage(
+    scope: { regionPrefix?: string; sectors?: readonly string[] | null },
+    afterId: string | null,
+    limit: number,
+  ): Promise<{ finding: StoredFinding; change: FindingChange }[]> {
+    const rows = await this.db.query<(FindingDbRow & { last_change: FindingChange | null })[]>(
+      `SELECT f.*, h.change AS last_change FROM supervision_findings f
+       LEFT JOIN supervision_finding_history h ON h.finding_id = f.finding_id AND h.version = f.version
+       WHERE ($1::text IS NULL OR f.region LIKE $1 || '%') AND ($2::text[] IS NULL OR f.sector = ANY($2))
+         AND ($3::uuid IS NULL OR f.finding_id > $3::uuid)
+       ORDER BY f.finding_id LIMIT $4`,
+      [scope.regionPrefix ?? null, scope.sectors ?? null, afterId, limit],
+    );
+    return rows.map((r) => ({ finding: storedFindingOf(r), change: r.last_change ?? 'updated' }));
+  }
+
   /** Findings whose latest version has not been published yet (the outbox). */
   async unpublished(limit: number): Promise<StoredFinding[]> {
     const rows = await this.db.query<FindingDbRow[]>(

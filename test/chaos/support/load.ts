@@ -18,6 +18,8 @@ export interface ExpectedEvent {
   urgent: boolean;
   /** … and settled (the hazard rectified, the accident closed): its escalation stops. */
   settled: boolean;
+  /** The canonical record as the standard requires it (the content oracle masks it per department). */
+  data: unknown;
 }
 
 export interface ExpectedReject {
@@ -91,6 +93,7 @@ export async function generateLoad(o: {
             sector: e.sector,
             urgent: hazard ? hazard.level === 'major' : accident ? isUrgentAccident(accident) : false,
             settled: hazard ? hazard.status === 'rectified' : accident ? accident.status === 'closed' : false,
+            data: e.data,
           });
         }
         if (accepted.some((e) => owner.has(keyOf(e)))) continue;

@@ -1,4 +1,14 @@
-import { type Department, referenceEntitled, referenceUrgentPlan, type RulePack, type UrgentPlan } from '@ajx/authz';
+import { createHash } from 'node:crypto';
+import {
+  type Department,
+  type Entitlement,
+  maskRecord,
+  referenceEntitled,
+  referenceUrgentPlan,
+  type RulePack,
+  type UrgentPlan,
+} from '@ajx/authz';
+import { type RecordOfKind, stableJson } from '@ajx/contracts';
 import type { ExpectedEvent, LoadFile } from './load';
 
 /** One comparison of the oracle with what the hub holds. */
@@ -45,7 +55,7 @@ export class Oracle {
   readonly events: ExpectedEvent[];
   /** Latest version per record. */
   readonly latest = new Map<string, ExpectedEvent>();
-  private readonly entitledCache = new Map<string, string[]>();
+  private readonly entitledCache = new Map<string, Entitlement[]>();
   private readonly planCache = new Map<string, UrgentPlan>();
 
   constructor(
@@ -62,17 +72,44 @@ export class Oracle {
   }
 
   entitled(e: ExpectedEvent): string[] {
+    return this.entitlements(e).map((x) => x.departmentId);
+  }
+
+  /** The reference entitlements (department, personal and commercial visibility) to a record version. */
+  entitlements(e: ExpectedEvent): Entitlement[] {
     const k = `${e.kind}|${e.region}|${e.sector}`;
-    let ids = this.entitledCache.get(k);
-    if (!ids) {
-      ids = referenceEntitled(this.pack, this.departments, {
-        kind: e.kind,
-        regionCode: e.region,
-        sector: e.sector,
-      }).map((x) => x.departmentId);
-      this.entitledCache.set(k, ids);
+    let ents = this.entitledCache.get(k);
+    if (!ents) {
+      ents = referenceEntitled(this.pack, this.departments, { kind: e.kind, regionCode: e.region, sector: e.sector });
+      this.entitledCache.set(k, ents);
     }
-    return ids;
+    return ents;
+  }
+
+  /**
+   * Content: the digest of what a department must hold of a version — the generator's record masked as the
+   * reference entitlement says (never read from the hub's tables).
+   */
+  contentDigest(e: ExpectedEvent, ent: Entitlement): string {
+    return contentDigestOf(maskRecord(e.kind, e.data as RecordOfKind[typeof e.kind], ent));
+  }
+
+  /** Every view row with its content: `department|record|event id|digest`. */
+  viewContents(): string[] {
+    const out: string[] = [];
+    for (const e of this.latest.values())
+      for (const ent of this.entitlements(e))
+        out.push(`${ent.departmentId}|${recordKey(e)}|${e.eventId}|${this.contentDigest(e, ent)}`);
+    return out;
+  }
+
+  /** Every feed entry of the departments not in `except` with its content: `department|event id|digest`. */
+  feedContents(except: ReadonlySet<string>): string[] {
+    const out: string[] = [];
+    for (const e of this.events)
+      for (const ent of this.entitlements(e))
+        if (!except.has(ent.departmentId)) out.push(`${ent.departmentId}|${e.eventId}|${this.contentDigest(e, ent)}`);
+    return out;
   }
 
   urgentPlan(e: ExpectedEvent): UrgentPlan {
@@ -108,6 +145,65 @@ export class Oracle {
     return out;
   }
 
+  /** A department created during the load: one (valid) history per record it is entitled to, ending at the latest. */
+  lateFeedExpected(departments: ReadonlySet<string>): string[] {
+    const out: string[] = [];
+    for (const e of this.latest.values())
+      for (const d of this.entitled(e)) if (departments.has(d)) out.push(`${d}|${recordKey(e)}|${e.eventId}`);
+    return out;
+  }
+
+  /**
+   * What such a department's feed (in seq order) says per record: `department|record|last event id` when its entries
+   * are versions of the record the load accepted, `new` first and `updated` after, each newer than the one before;
+   * otherwise a line saying what is wrong (a version twice, an older one after a newer, an unknown event).
+   */
+  lateFeedFound(
+    entries: readonly {
+      d: string;
+      kind: string;
+      insurer: string;
+      subject: string;
+      version: number;
+      e: string;
+      entry: string;
+    }[],
+  ): string[] {
+    const versionsOf = new Map<string, Set<string>>();
+    for (const e of this.events) {
+      const k = recordKey(e);
+      let ids = versionsOf.get(k);
+      if (!ids) versionsOf.set(k, (ids = new Set()));
+      ids.add(e.eventId);
+    }
+    const histories = new Map<string, typeof entries>();
+    for (const x of entries) {
+      const k = `${x.d}|${x.kind}|${x.insurer}|${x.subject}`;
+      histories.set(k, [...(histories.get(k) ?? []), x]);
+    }
+    const out: string[] = [];
+    for (const [k, h] of histories) {
+      const record = k.slice(k.indexOf('|') + 1);
+      const valid = h.every(
+        (x, i) =>
+          versionsOf.get(record)?.has(x.e) === true &&
+          x.entry === (i === 0 ? 'new' : 'updated') &&
+          (i === 0 || x.version > h[i - 1].version),
+      );
+      out.push(
+        valid ? `${k}|${h[h.length - 1].e}` : `${k} invalid: ${h.map((x) => `${x.entry} v${x.version}`).join(', ')}`,
+      );
+    }
+    return out;
+  }
+
+  /** The versions department `d` must receive (by its feed, webhook): `kind|insurer|subject|version|event id`. */
+  versionsFor(d: string): string[] {
+    return this.events
+      .filter((e) => this.entitled(e).includes(d))
+      .map((e) => `${recordKey(e)}|${e.version}|${e.eventId}`);
+  }
+
   provinceEvents(province: string): string[] {
     return this.events.filter((e) => e.region.startsWith(province)).map((e) => e.eventId);
   }
@@ -136,4 +232,9 @@ export class Oracle {
     }
     return { open, rectified };
   }
+}
+
+/** A content digest both sides compute the same way: SHA-1 of the stable JSON (sorted keys). */
+export function contentDigestOf(data: unknown): string {
+  return createHash('sha1').update(stableJson(data)).digest('hex');
 }

@@ -2,10 +2,22 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhookSignature, WebhookHeaders } from '@ajx/webhooks';
 
+/** A delivered feed entry, as far as the oracle checks it. */
+export interface DeliveredEntry {
+  entry: string;
+  kind: string;
+  insurer: string;
+  subject: string;
+  version: number;
+  eventId: string;
+}
+
 /** What one department's endpoint received. */
 export interface ReceivedFeed {
   /** Feed sequence → the distinct delivery ids that carried it (one, if the hub delivered it once). */
   bySeq: Map<number, Set<string>>;
+  /** What each delivery id carried (the entry as the receiver read it): checked against the oracle. */
+  byDelivery: Map<string, DeliveredEntry>;
   /** Requests in all (retries of a delivery repeat its id). */
   requests: number;
   badSignatures: number;
@@ -21,7 +33,8 @@ export class WebhookReceiver {
   private port = 0;
 
   constructor(private readonly secrets: Map<string, string>) {
-    for (const dept of secrets.keys()) this.received.set(dept, { bySeq: new Map(), requests: 0, badSignatures: 0 });
+    for (const dept of secrets.keys())
+      this.received.set(dept, { bySeq: new Map(), byDelivery: new Map(), requests: 0, badSignatures: 0 });
   }
 
   async start(): Promise<void> {
@@ -51,7 +64,10 @@ export class WebhookReceiver {
           res.writeHead(401).end();
           return;
         }
-        const body = JSON.parse(raw.toString('utf8')) as { deliveryId: string; entry: { seq: number } };
+        const body = JSON.parse(raw.toString('utf8')) as {
+          deliveryId: string;
+          entry: DeliveredEntry & { seq: number };
+        };
         const id = req.headers[WebhookHeaders.id] as string;
         if (id !== body.deliveryId) {
           feed.badSignatures++;
@@ -62,6 +78,8 @@ export class WebhookReceiver {
         const ids = feed.bySeq.get(seq) ?? new Set<string>();
         ids.add(id);
         feed.bySeq.set(seq, ids);
+        const { entry, kind, insurer, subject, version, eventId } = body.entry;
+        feed.byDelivery.set(id, { entry, kind, insurer, subject, version: Number(version), eventId });
         res.writeHead(204).end();
       });
     });

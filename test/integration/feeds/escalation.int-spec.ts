@@ -17,6 +17,11 @@ import { accidentRecord, eventFor, publishCanonical, recordFor } from '../suppor
  */
 
 const AFTER_MS = 4000;
+/**
+ * How late after its delay an escalation may fire: the notifier's poll interval plus a transaction on a busy machine.
+ * (Issue 21: the timing is asserted from the database's own timestamps — the timer's start and the entry's.)
+ */
+const LATE_BOUND_MS = 10_000;
 const COUNTY = '330102';
 const COUNTY_WITHOUT_DEPARTMENTS = '330105';
 
@@ -155,11 +160,30 @@ describe('urgent lane: acknowledgement and escalation', () => {
   it('escalates an unacknowledged hazard to the city, then the province; acknowledged and rectified ones stop', async () => {
     // HZ3 starts its timer after HZ1, HZ2 and HZ5 started theirs: once HZ3 escalated, so would they have.
     await publishCanonical(producer, [major('HZ3')]);
+    const started = await waitFor(
+      async () =>
+        (
+          await hub.db.query<{ t: Date }[]>(
+            `SELECT tier_started_at AS t FROM hazard_escalations WHERE subject = 'HZ3' AND tier = 'county'`,
+          )
+        )[0]?.t,
+      { what: 'HZ3 timer started at the county' },
+    );
     const hz3 = await waitFor(async () => (await has('esc-m-em', 'HZ3', 'escalated')) ?? undefined, {
       what: 'HZ3 escalated to the city',
       timeoutMs: 30000,
     });
     expect(hz3.urgent).toBe(true);
+    // Not before the configured delay, and within a bound after it.
+    const [{ at }] = await hub.db.query<{ at: Date }[]>(
+      `SELECT at FROM dept_feed WHERE department_id = 'esc-m-em' AND subject = 'HZ3' AND entry = 'escalated'`,
+    );
+    const firedAfter = at.getTime() - started.getTime();
+    expect({ firedAfter, early: firedAfter < AFTER_MS, late: firedAfter > AFTER_MS + LATE_BOUND_MS }).toEqual({
+      firedAfter,
+      early: false,
+      late: false,
+    });
     expect(await has('esc-m-em', 'HZ1', 'escalated')).toMatchObject({ urgent: true });
     expect(await has('esc-m-con', 'HZ1', 'escalated')).toMatchObject({ urgent: true });
     expect(await has('esc-m-em', 'HZ2', 'escalated')).toBeUndefined();

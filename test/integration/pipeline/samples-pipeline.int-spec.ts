@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CanonicalStoreRepository } from '@ajx/canonical-store';
-import { CanonicalHeaders, canonicalEventId, Topics } from '@ajx/contracts';
+import { CanonicalHeaders, canonicalEventId, rawTopicName, Topics } from '@ajx/contracts';
 import { createNormalizer, INSURER_MAPPINGS, type InsurerMapping } from '@ajx/domain';
 import { EventProducer } from '@ajx/messaging';
 import { NormalizationPipeline, RawReplayer } from '@ajx/normalization';
 import { waitFor } from '@ajx/testing';
 import { type ExpectedOutput, expectedOutputOf, getJson, sampleFiles, TestHub, upload } from '../support/hub';
-import { readAll } from '../support/kafka-read';
+import { readAll, waitCommittedToEnd } from '../support/kafka-read';
 
 /*
  * Issue 5 on the real stack: every sample file goes gateway → Kafka → normaliser → canonical store; the store holds
@@ -109,7 +109,13 @@ describe('normaliser pipeline and canonical store', () => {
       const res = await upload(hub.url(), tokens[b.insurer], b.insurer, fs.readFileSync(b.file));
       expect([200, 422]).toContain(res.status);
     }
-    await new Promise((r) => setTimeout(r, 1500));
+    // Whatever the uploads put on the raw topics has been handled once the normaliser committed to their end.
+    await waitCommittedToEnd(
+      hub.kafka,
+      `${hub.ns.topicPrefix}ajx.normalizer`,
+      [...new Set(batches.map((b) => hub.ns.topicPrefix + rawTopicName(b.insurer)))],
+      'the uploads again',
+    );
     expect(await eventCount()).toBe(before);
     expect((await readAll(hub.kafka, hub.ns.topicPrefix + Topics.canonical)).length).toBe(canonicalBefore);
   });

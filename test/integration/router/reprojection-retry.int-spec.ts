@@ -1,5 +1,6 @@
 import { CanonicalStoreRepository } from '@ajx/canonical-store';
 import { DeptProjectionWriter, ProjectionJobsRepository } from '@ajx/dept-store';
+import { SupervisionFindingsRepository } from '@ajx/supervision-store';
 import { waitFor } from '@ajx/testing';
 import type { DepartmentDirectory } from '../../../apps/router/src/department-directory.service';
 import { ReprojectionService, RETRY_MS } from '../../../apps/router/src/reprojection.service';
@@ -27,7 +28,13 @@ describe('re-projection after a failed run', () => {
     })(hub.db);
     // A full re-scope (no department) over an empty store does not consult the entitlement index.
     const directory = { index: {} } as unknown as DepartmentDirectory;
-    const service = new ReprojectionService(jobs, new CanonicalStoreRepository(hub.db), writer, directory);
+    const service = new ReprojectionService(
+      jobs,
+      new CanonicalStoreRepository(hub.db),
+      writer,
+      directory,
+      new SupervisionFindingsRepository(hub.db),
+    );
     await jobs.enqueueFullRescope('retry test');
     const state = async () =>
       (

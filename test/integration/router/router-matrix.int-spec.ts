@@ -1,10 +1,11 @@
 import { builtInRulePackBySpec, entitlementMatrix, maskRecord, matrixDepartmentId, MATRIX_REGIONS } from '@ajx/authz';
-import { type CanonicalEvent, RECORD_KINDS, type RecordKind } from '@ajx/contracts';
+import { type CanonicalEvent, RECORD_KINDS, type RecordKind, Topics } from '@ajx/contracts';
 import { DeptViewRepository, trustedDepartmentScope } from '@ajx/dept-store';
 import { EventProducer } from '@ajx/messaging';
 import { testDataSource, waitFor } from '@ajx/testing';
 import type { DataSource } from 'typeorm';
 import { getJson, TestHub } from '../support/hub';
+import { waitCommittedToEnd } from '../support/kafka-read';
 import { eventFor, publishCanonical, storeCanonical } from '../support/records';
 
 /*
@@ -239,7 +240,12 @@ describe('router: authorized fan-out into department views', () => {
     expect(feed.map((f) => f.entry)).toEqual(['new', 'withdrawn']);
     // The stale version 1 arriving late changes nothing.
     await publishCanonical(producer, [e1]);
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitCommittedToEnd(
+      hub.kafka,
+      `${hub.ns.topicPrefix}ajx.router`,
+      [hub.ns.topicPrefix + Topics.canonical],
+      'the stale version',
+    );
     expect(await holders()).not.toContain(countyConstruction);
   });
 

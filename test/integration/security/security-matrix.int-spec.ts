@@ -5,7 +5,8 @@ import { rawTopicName } from '@ajx/contracts';
 import { DeptProjectionWriter, type ViewChange } from '@ajx/dept-store';
 import { waitFor } from '@ajx/testing';
 import { WebhookHeaders, WebhookReceiverGuard } from '@ajx/webhooks';
-import { TestHub, upload } from '../support/hub';
+import fs from 'node:fs';
+import { CONTENT_TYPES, expectedOutputOf, sampleFiles, TestHub, upload } from '../support/hub';
 import { readAll } from '../support/kafka-read';
 import { openSse } from '../support/sse';
 
@@ -60,7 +61,13 @@ const DEPTS: Dept[] = [
 const subjectsOf = (d: Dept) => [1, 2, 3].map((n) => `SEC-${d.id}-${n}`);
 /** The department's accident and claim (data standard v2). */
 const v2SubjectsOf = (d: Dept) => ({ accident: `SEC-${d.id}-A`, claim: `SEC-${d.id}-C` });
-const allSubjectsOf = (d: Dept) => [...subjectsOf(d), ...Object.values(v2SubjectsOf(d))];
+/** The department's policy and service (issue 21: the BOLA matrix covers every collection). */
+const v1SubjectsOf = (d: Dept) => ({ policy: `SEC-${d.id}-P`, service: `SEC-${d.id}-S` });
+const allSubjectsOf = (d: Dept) => [
+  ...subjectsOf(d),
+  ...Object.values(v2SubjectsOf(d)),
+  ...Object.values(v1SubjectsOf(d)),
+];
 
 /** Collections × filters that select exactly what a department holds of them (values valid for the collection). */
 const COLLECTION_FILTERS: Record<string, (d: Dept) => string[]> = {
@@ -69,18 +76,17 @@ const COLLECTION_FILTERS: Record<string, (d: Dept) => string[]> = {
   claims: () => ['status=filed', 'from=2026-03-02'],
 };
 
-const DATA: Record<'hazard' | 'accident' | 'claim', (d: Dept, subject: string) => Record<string, unknown>> = {
+type MatrixKind = 'policy' | 'service' | 'hazard' | 'accident' | 'claim';
+const DATA: Record<MatrixKind, (d: Dept, subject: string) => Record<string, unknown>> = {
+  policy: (d, subject) => ({ policyNo: subject, enterprise: { name: d.name, uscc: d.uscc } }),
+  service: (d, subject) => ({ serviceId: subject, enterprise: { name: d.name, uscc: d.uscc } }),
   hazard: (d, subject) => ({ hazardId: subject, enterprise: { name: d.name, uscc: d.uscc } }),
   accident: (d, subject) => ({ accidentId: subject, enterprise: { name: d.name, uscc: d.uscc } }),
   claim: (d, subject) => ({ claimNo: subject, enterprise: { name: d.name, uscc: d.uscc } }),
 };
 
-function change(
-  d: Dept,
-  subject: string,
-  urgent: boolean,
-  kind: 'hazard' | 'accident' | 'claim' = 'hazard',
-): ViewChange {
+function change(d: Dept, subject: string, urgent: boolean, kind: MatrixKind = 'hazard'): ViewChange {
+  const v1 = { policy: ['issued', 'active'], service: ['recorded', 'valid'] } as Record<string, [string, string]>;
   return {
     departmentId: d.id,
     entry: 'new',
@@ -91,12 +97,12 @@ function change(
     version: 1,
     eventId: randomUUID(),
     data: DATA[kind](d, subject),
-    action: kind === 'claim' ? 'filed' : 'reported',
+    action: v1[kind]?.[0] ?? (kind === 'claim' ? 'filed' : 'reported'),
     uscc: d.uscc,
     region: d.recordRegion,
     sector: d.sector,
-    status: kind === 'claim' ? 'filed' : 'open',
-    level: kind === 'claim' ? null : kind === 'accident' ? 'larger' : urgent ? 'major' : 'general',
+    status: v1[kind]?.[1] ?? (kind === 'claim' ? 'filed' : 'open'),
+    level: kind in v1 || kind === 'claim' ? null : kind === 'accident' ? 'larger' : urgent ? 'major' : 'general',
     businessTime: '2026-03-02T08:00:00+08:00',
     recordTime:
       kind === 'accident' ? '2026-03-01T09:00:00+08:00' : kind === 'claim' ? '2026-03-02T09:00:00+08:00' : null,
@@ -186,6 +192,8 @@ describe('security matrix', () => {
         ...subjectsOf(d).map((s, n) => change(d, s, n === 0)),
         change(d, v2SubjectsOf(d).accident, true, 'accident'),
         change(d, v2SubjectsOf(d).claim, false, 'claim'),
+        change(d, v1SubjectsOf(d).policy, false, 'policy'),
+        change(d, v1SubjectsOf(d).service, false, 'service'),
       ];
       eventIds.set(
         d.id,
@@ -366,6 +374,130 @@ describe('security matrix', () => {
     expect((await call('DELETE', '/v1/dept/webhook', tokens.get(owner.id)!)).status).toBe(204);
   });
 
+  it('every department × every other department: policies, services and hazards by id and by filter — each 404 the answer for an id that does not exist', async () => {
+    // The answer for a record that does not exist, with the id asked for taken out (it is echoed in the message).
+    const shape = (body: Record<string, any> | null, id: string) => ({
+      ...body,
+      message: String(body?.message).split(id).join('<id>'),
+      requestId: undefined,
+    });
+    for (const me of DEPTS) {
+      const token = tokens.get(me.id)!;
+      const mine = new Set(allSubjectsOf(me));
+      for (const other of DEPTS.filter((o) => o.id !== me.id)) {
+        const pair = `${me.id} → ${other.id}`;
+        const cases: [string, string, string][] = [
+          ['policies', 'policy', v1SubjectsOf(other).policy],
+          ['services', 'service', v1SubjectsOf(other).service],
+          ['hazards', 'hazard', subjectsOf(other)[0]],
+        ];
+        for (const [collection, kind, subject] of cases) {
+          const nowhere = `SEC-nowhere-${randomUUID()}`;
+          for (const query of ['', '?insurer=PICC']) {
+            const denied = `actor = $1 AND action = 'dept.read' AND target = $2 AND outcome = 'denied'`;
+            const n0 = await audits(denied, [me.id, `${kind}:${query ? 'PICC' : '*'}:${subject}`]);
+            const theirs = await call('GET', `/v1/dept/${collection}/${subject}${query}`, token);
+            const missing = await call('GET', `/v1/dept/${collection}/${nowhere}${query}`, token);
+            expect({ pair, collection, query, status: theirs.status, code: theirs.body!.code }).toEqual({
+              pair,
+              collection,
+              query,
+              status: 404,
+              code: 'NOT_FOUND',
+            });
+            expect({ pair, collection, query, answer: shape(theirs.body, subject) }).toEqual({
+              pair,
+              collection,
+              query,
+              answer: shape(missing.body, nowhere),
+            });
+            expect(await audits(denied, [me.id, `${kind}:${query ? 'PICC' : '*'}:${subject}`])).toBe(n0 + 1);
+            for (const secret of secretsOf(other, eventIds))
+              expect({ pair, leaked: theirs.text.includes(secret) }).toEqual({ pair, leaked: false });
+          }
+        }
+        // Filters that select only the other's records: own records only, in the policies and services collections.
+        for (const [collection, status] of [
+          ['policies', 'active'],
+          ['services', 'valid'],
+        ]) {
+          for (const q of [
+            `region=${other.recordRegion}`,
+            `region=${other.recordRegion.slice(0, 2)}`,
+            `uscc=${other.uscc}`,
+            `sector=${other.sector}`,
+            'insurer=PICC',
+            'updatedSince=2000-01-01T00:00:00Z',
+            `status=${status}`,
+          ]) {
+            const page = await call('GET', `/v1/dept/${collection}?${q}&limit=500`, token);
+            expect({ pair, collection, q, status: page.status }).toEqual({ pair, collection, q, status: 200 });
+            const subjects = (page.body!.items as { subject: string }[]).map((i) => i.subject);
+            expect({ pair, collection, q, foreign: subjects.filter((x) => !mine.has(x)) }).toEqual({
+              pair,
+              collection,
+              q,
+              foreign: [],
+            });
+          }
+        }
+      }
+      // Its own policy and service are there.
+      for (const [collection, subject] of [
+        ['policies', v1SubjectsOf(me).policy],
+        ['services', v1SubjectsOf(me).service],
+      ]) {
+        expect((await call('GET', `/v1/dept/${collection}/${subject}`, token)).status).toBe(200);
+      }
+    }
+  });
+
+  it('every insurer × every other insurer: batch report 404 exactly like a batch that does not exist, audited', async () => {
+    const batches = new Map<string, string>();
+    // A sample that is whole (not refused as a whole file) of each insurer.
+    const wholeFile = (insurer: string) =>
+      sampleFiles(insurer).find((f) => {
+        const e = expectedOutputOf(insurer, f);
+        return !(e.length === 1 && e[0].recordIndex === 0);
+      })!;
+    for (const owner of INSURERS) {
+      const res = await upload(
+        hub.url(),
+        tokens.get(owner)!,
+        owner,
+        fs.readFileSync(wholeFile(owner)),
+        CONTENT_TYPES[owner],
+      );
+      expect({ owner, status: res.status }).toEqual({ owner, status: 202 });
+      batches.set(owner, res.body.batchId as string);
+    }
+    const shape = (body: Record<string, any> | null, id: string) => ({
+      ...body,
+      message: String(body?.message).split(id).join('<id>'),
+      requestId: undefined,
+    });
+    for (const actor of INSURERS) {
+      const nowhere = randomUUID();
+      const missing = await call('GET', `/v1/ingest/batches/${nowhere}`, tokens.get(actor)!);
+      expect(missing.status).toBe(404);
+      for (const owner of INSURERS.filter((o) => o !== actor)) {
+        const batchId = batches.get(owner)!;
+        const denied = `actor = $1 AND action = 'ingest.batch.read' AND target = $2 AND outcome = 'denied'`;
+        const n0 = await audits(denied, [actor, batchId]);
+        const theirs = await call('GET', `/v1/ingest/batches/${batchId}`, tokens.get(actor)!);
+        expect({ actor, owner, status: theirs.status, answer: shape(theirs.body, batchId) }).toEqual({
+          actor,
+          owner,
+          status: 404,
+          answer: shape(missing.body, nowhere),
+        });
+        expect(await audits(denied, [actor, batchId])).toBe(n0 + 1);
+      }
+      // Its own report is there.
+      expect((await call('GET', `/v1/ingest/batches/${batches.get(actor)!}`, tokens.get(actor)!)).status).toBe(200);
+    }
+  });
+
   it('refuses missing, malformed, tampered, unknown, expired, revoked and disabled credentials: 401, specific, audited, no echo', async () => {
     const dept = DEPTS[1];
     const good = tokens.get(dept.id)!;
@@ -521,7 +653,7 @@ describe('security matrix', () => {
       'to',
     ];
 
-    it('department collections, one record, feed and deliveries: 400 with a specific error or own records only; tables intact', async () => {
+    it('department collections, one record, feed and deliveries: the one status and code each parameter calls for; tables intact', async () => {
       const counts = async () =>
         hub.db.query<{ t: string; n: number }[]>(
           `SELECT 'dept_views' AS t, count(*)::int AS n FROM dept_views UNION ALL
@@ -534,18 +666,34 @@ describe('security matrix', () => {
       const token = tokens.get(me.id)!;
       const mine = new Set(allSubjectsOf(me));
       const requests: string[] = [];
+      /** Issue 21: the one answer each request must get (status and code), by where the payload goes. */
+      const expectedOf = new Map<string, string>();
+      const add = (path: string, answer: string) => {
+        requests.push(path);
+        expectedOf.set(path, answer);
+      };
+      const INVALID = '400 INVALID_REQUEST';
       for (const p of PAYLOADS) {
         const v = encodeURIComponent(p);
+        // A NUL anywhere in the URL: refused before anything else.
+        const or = (answer: string) => (p.includes('\u0000') ? INVALID : answer);
+        // The cursor of the collections and the feed: a value shaped like one (base64url) is refused as a cursor this
+        // API did not issue, anything else as an invalid parameter; the deliveries' and the register's are numbers.
+        const cursor = /^[A-Za-z0-9_-]{1,512}$/.test(p) ? '400 INVALID_CURSOR' : INVALID;
         for (const c of ['policies', 'services', 'hazards', 'accidents', 'claims']) {
-          for (const f of DEPT_FILTERS) requests.push(`/v1/dept/${c}?${f}=${v}`);
-          requests.push(`/v1/dept/${c}/${v}`, `/v1/dept/${c}/${subjectsOf(me)[0]}?insurer=${v}`);
+          // No payload is a valid value of any filter.
+          for (const f of DEPT_FILTERS) add(`/v1/dept/${c}?${f}=${v}`, or(f === 'after' ? cursor : INVALID));
+          add(`/v1/dept/${c}/${v}`, or('404 NOT_FOUND'));
+          add(`/v1/dept/${c}/${subjectsOf(me)[0]}?insurer=${v}`, or('400 INVALID_QUERY'));
         }
-        for (const c of ['hazards', 'accidents']) requests.push(`/v1/dept/${c}/${v}/ack`);
-        for (const f of ['after', 'limit', 'urgent']) requests.push(`/v1/dept/feed?${f}=${v}`);
-        for (const f of ['state', 'after', 'limit']) requests.push(`/v1/dept/webhook/deliveries?${f}=${v}`);
+        for (const c of ['hazards', 'accidents']) add(`/v1/dept/${c}/${v}/ack`, or('404 NOT_FOUND'));
+        for (const f of ['after', 'limit', 'urgent'])
+          add(`/v1/dept/feed?${f}=${v}`, or(f === 'after' ? cursor : INVALID));
+        for (const f of ['state', 'after', 'limit']) add(`/v1/dept/webhook/deliveries?${f}=${v}`, or(INVALID));
         for (const f of ['region', 'sector', 'uscc', 'version', 'after', 'limit'])
-          requests.push(`/v1/register?${f}=${v}`);
+          add(`/v1/register?${f}=${v}`, or(INVALID));
       }
+      const wrong: { path: string; expected: string; got: string }[] = [];
       let refused = 0;
       let refusedAfterAuth = 0;
       const [{ last }] = await hub.db.query<{ last: string }[]>(
@@ -553,6 +701,9 @@ describe('security matrix', () => {
       );
       for (const path of requests) {
         const res = await call('GET', path, token);
+        const got = `${res.status} ${res.body?.code as string}`;
+        if (got !== expectedOf.get(path))
+          wrong.push({ path: path.slice(0, 120), expected: expectedOf.get(path)!, got });
         // A NUL in the URL is refused before authentication (no principal yet): not a request.invalid entry.
         if (res.status === 400 && !path.includes('%00')) refusedAfterAuth++;
         expect({ path: path.slice(0, 120), ok: [200, 400, 404].includes(res.status) }).toEqual({
@@ -569,6 +720,7 @@ describe('security matrix', () => {
         } else if (res.status === 404) expect(res.body!.code).toBe('NOT_FOUND');
         for (const other of DEPTS.slice(1)) expect(res.text).not.toContain(other.name);
       }
+      expect(wrong).toEqual([]);
       expect(refused).toBeGreaterThan(requests.length / 2);
       expect(await counts()).toEqual(before);
       // Issue 21 item 7: every one of those 400s is audited (request.invalid, denied), with the route and the code.
@@ -584,36 +736,40 @@ describe('security matrix', () => {
       });
     });
 
-    it('admin list endpoints: 400 with a specific error or an exact-match (empty) answer; tables intact', async () => {
+    it('admin list endpoints: the one status and code each parameter calls for, or an exact-match (empty) answer; tables intact', async () => {
       const [{ n: principals }] = await hub.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM principals');
+      const INVALID = '400 INVALID_REQUEST';
+      const wrong: { path: string; payload: string; expected: string; got: string }[] = [];
       for (const p of PAYLOADS) {
         const v = encodeURIComponent(p);
-        for (const path of [
-          `/v1/admin/principals?type=${v}`,
-          `/v1/admin/principals/${v}`,
-          `/v1/admin/credentials?principal=${v}`,
-          `/v1/admin/webhooks/deliveries?department=${v}`,
-          `/v1/admin/webhooks/deliveries?state=${v}`,
-          `/v1/admin/webhooks/deliveries?limit=${v}`,
-          `/v1/admin/escalations?state=${v}`,
-          `/v1/admin/escalations?kind=${v}`,
-          `/v1/admin/escalations?limit=${v}`,
-          `/v1/register/versions?limit=${v}`,
-        ]) {
+        // The one answer each request must get (issue 21): a NUL is refused before anything else; a value shaped
+        // like an id is an exact-match filter that matches nothing (200, empty) or an unknown id (404).
+        const or = (answer: string) => (p.includes('\u0000') ? INVALID : answer);
+        const idShaped = /^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/.test(p);
+        const cases: [string, string][] = [
+          [`/v1/admin/principals?type=${v}`, or('400 INVALID_QUERY')],
+          [`/v1/admin/principals/${v}`, or('404 NOT_FOUND')],
+          [`/v1/admin/credentials?principal=${v}`, or('200 empty')],
+          [`/v1/admin/webhooks/deliveries?department=${v}`, idShaped ? '200 empty' : INVALID],
+          [`/v1/admin/webhooks/deliveries?state=${v}`, INVALID],
+          [`/v1/admin/webhooks/deliveries?limit=${v}`, INVALID],
+          [`/v1/admin/escalations?state=${v}`, INVALID],
+          [`/v1/admin/escalations?kind=${v}`, INVALID],
+          [`/v1/admin/escalations?limit=${v}`, INVALID],
+          [`/v1/register/versions?limit=${v}`, INVALID],
+        ];
+        for (const [path, expected] of cases) {
           const res = await call('GET', path, operator);
-          expect({ path: path.slice(0, 100), ok: [200, 400, 404].includes(res.status) }).toEqual({
-            path: path.slice(0, 100),
-            ok: true,
-          });
-          if (res.status === 200) {
-            // An injected filter matches nothing: no credential or principal list leaks through it.
-            const items = Array.isArray(res.body) ? res.body : ((res.body!.items as unknown[] | undefined) ?? []);
-            expect({ path: path.slice(0, 100), items }).toEqual({ path: path.slice(0, 100), items: [] });
-          } else {
-            expect(['INVALID_REQUEST', 'INVALID_QUERY', 'NOT_FOUND']).toContain(res.body!.code);
-          }
+          // An injected filter matches nothing: no credential or principal list leaks through it.
+          const items = Array.isArray(res.body) ? res.body : ((res.body?.items as unknown[] | undefined) ?? null);
+          const got =
+            res.status === 200
+              ? `200 ${items && items.length === 0 ? 'empty' : JSON.stringify(items).slice(0, 80)}`
+              : `${res.status} ${res.body?.code as string}`;
+          if (got !== expected) wrong.push({ path: path.slice(0, 100), payload: p.slice(0, 40), expected, got });
         }
       }
+      expect(wrong).toEqual([]);
       // A NUL in a JSON body or a path is a specific 400, never a database error.
       const nulName = await call('POST', '/v1/admin/principals', operator, {
         id: 'sec-nul',

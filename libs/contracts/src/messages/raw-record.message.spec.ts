@@ -26,7 +26,30 @@ describe('raw record message (ajx.raw.v1.<INSURER>)', () => {
       acceptedAt,
       raw,
       invalid: null,
+      batch: null,
     });
+  });
+
+  it("carries an adapter's batch announcement, and drops one that is not well formed", () => {
+    const batch = { records: 12, sha256: 'ab'.repeat(32), bytes: 3456, file: '保单 2026-03.csv' };
+    const m = encodeRawRecordMessage({ batchId, acceptedAt, raw, batch }, 'PICC001');
+    expect(m.headers[RawHeaders.batchFile]).toBe(encodeURIComponent('保单 2026-03.csv'));
+    expect(decodeRawRecordMessage({ ...m, value: Buffer.from(m.value as string) }).batch).toEqual(batch);
+    for (const [header, value] of [
+      [RawHeaders.batchRecords, '0'],
+      [RawHeaders.batchSha256, 'AB'.repeat(32)],
+      [RawHeaders.batchBytes, '-1'],
+      [RawHeaders.batchFile, '%E0%A4%A'],
+    ]) {
+      const headers = { ...m.headers, [header]: value };
+      expect({
+        header,
+        batch: decodeRawRecordMessage({ ...m, headers, value: Buffer.from(m.value as string) }).batch,
+      }).toEqual({
+        header,
+        batch: null,
+      });
+    }
   });
 
   it('reads what it can of a message that is not a raw record, and says why', () => {

@@ -19,6 +19,7 @@ import { ConsoleUsers1795393800000 } from './1795393800000-console-users';
 import { WebhookSecretsAtRest1795393810000 } from './1795393810000-webhook-secrets-at-rest';
 import { Reports1795393860000 } from './1795393860000-reports';
 import { UploadSessionPurge1795393900000 } from './1795393900000-upload-session-purge';
+import { AdapterBatches1795393950000 } from './1795393950000-adapter-batches';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   WebhookSecretsAtRest1795393810000,
   Reports1795393860000,
   UploadSessionPurge1795393900000,
+  AdapterBatches1795393950000,
 ];
