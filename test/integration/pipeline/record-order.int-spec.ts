@@ -25,6 +25,17 @@ describe('versions of a record whose id is written in several ways', () => {
       name: '浙江省应急管理厅',
       department: { kind: 'emergency', level: 'province', regionCode: '330000' },
     });
+    // The router must know the department before the file arrives, or versions routed before it did reach the
+    // department only as the record's state at its re-projection (the hand-over, docs/reliability.md), not one by one.
+    await waitFor(
+      async () =>
+        (
+          await hub.db.query<{ n: number }[]>(
+            `SELECT count(*)::int AS n FROM projection_jobs WHERE department_id = 'order-zj-emergency' AND status = 'done'`,
+          )
+        )[0].n === 1 || undefined,
+      { what: 'the router knows the department (its re-projection done)' },
+    );
   });
   afterAll(() => hub.stop());
 
