@@ -11,6 +11,7 @@ import {
   type SupervisionInput,
   type SupervisionParameters,
   type SupervisionRegisterEntry,
+  subjectOf,
   violationLadder,
 } from '@ajx/supervision';
 import { dayBefore, type ReportPeriodSpec } from './report-period';
@@ -74,21 +75,6 @@ export function latestRecords(inputs: readonly SupervisionInput[]): LatestRecord
   const out: LatestRecords = { policy: [], service: [], hazard: [], accident: [], claim: [] };
   for (const input of latest.values()) (out[input.kind] as unknown[]).push(input.record);
   return out;
-}
-
-function subjectOf(input: SupervisionInput): string {
-  switch (input.kind) {
-    case 'policy':
-      return input.record.policyNo;
-    case 'service':
-      return input.record.serviceId;
-    case 'hazard':
-      return input.record.hazardId;
-    case 'accident':
-      return input.record.accidentId;
-    case 'claim':
-      return input.record.claimNo;
-  }
 }
 
 /** Evaluates the rules on the period's last day and on the day before it began, with the same inputs. */
