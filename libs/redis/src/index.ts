@@ -1,2 +1,1 @@
 export * from './redis.module';
-export * from './redis-reconnect';
