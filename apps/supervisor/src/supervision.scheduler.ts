@@ -1,7 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { RegisterRepository } from '@ajx/interchange-store';
 import { PollingService } from '@ajx/platform';
-import { redisOptions } from '@ajx/redis';
+import { onReconnect, redisOptions } from '@ajx/redis';
 import {
   EVALUATE_ALL_JOB,
   type EvaluateAllJob,
@@ -51,12 +51,8 @@ export class SupervisionScheduler implements OnApplicationBootstrap, BeforeAppli
     this.queue.on('error', (err) => this.logger.warn(`supervision queue: ${err.message}`));
     await this.upsertScheduler(this.queue);
     // Redis may come back empty (no persistence): the scheduler is installed again on every reconnect.
-    const client = await this.queue.client;
-    let connected = true;
-    client.on('close', () => (connected = false));
-    client.on('ready', () => {
-      if (connected || !this.queue) return;
-      connected = true;
+    onReconnect(await this.queue.client, () => {
+      if (!this.queue) return;
       const queue = this.queue;
       this.installing = (this.installing ?? Promise.resolve())
         .then(() => this.upsertScheduler(queue))

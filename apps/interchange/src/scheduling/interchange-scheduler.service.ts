@@ -1,6 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { INTERCHANGE_QUEUE, InterchangeStateRepository } from '@ajx/interchange-store';
-import { redisConnectionOptions } from '@ajx/redis';
+import { onReconnect, redisConnectionOptions } from '@ajx/redis';
 import { type Job, Queue, Worker } from 'bullmq';
 import { InterchangeSenders } from '../delivery/interchange-senders.service';
 import { InterchangeConfig, SCHEDULE_TZ } from '../interchange.config';
@@ -46,12 +46,8 @@ export class InterchangeScheduler implements OnApplicationBootstrap, BeforeAppli
     // Redis may come back without its data (a restart without persistence, a failover to an empty replica): the
     // schedulers are installed again whenever the queue's connection is ready after a reconnect, so scheduled runs
     // and manifests resume without restarting the service.
-    const client = await this.queue.client;
-    let connected = true;
-    client.on('close', () => (connected = false));
-    client.on('ready', () => {
-      if (connected || this.closing || !this.queue) return;
-      connected = true;
+    onReconnect(await this.queue.client, () => {
+      if (this.closing || !this.queue) return;
       const queue = this.queue;
       this.installing = (this.installing ?? Promise.resolve())
         .then(() => this.upsertSchedulers(queue))

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { previousMonth, previousWeek } from '@ajx/report-content';
-import { redisOptions } from '@ajx/redis';
+import { onReconnect, redisOptions } from '@ajx/redis';
 import {
   MONTHLY_SCORECARDS_JOB,
   REPORTS_QUEUE,
@@ -51,12 +51,8 @@ export class ReportScheduler implements OnApplicationBootstrap, BeforeApplicatio
     this.queue = new Queue(REPORTS_QUEUE, { connection, prefix });
     this.queue.on('error', (err) => this.logger.warn(`reports queue: ${err.message}`));
     await this.upsertSchedulers(this.queue);
-    const client = await this.queue.client;
-    let connected = true;
-    client.on('close', () => (connected = false));
-    client.on('ready', () => {
-      if (connected || !this.queue) return;
-      connected = true;
+    onReconnect(await this.queue.client, () => {
+      if (!this.queue) return;
       const queue = this.queue;
       this.installing = (this.installing ?? Promise.resolve())
         .then(() => this.upsertSchedulers(queue))
