@@ -10,7 +10,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { SupervisorConfig } from '../../../apps/supervisor/src/supervisor.config';
 import { supervisorService } from '../../../apps/supervisor/src/supervisor.service-definition';
 import { getJson, TestHub, upload } from '../support/hub';
-import { pinganAccidentLine, pinganClaimLine } from '../support/records';
+import { pinganAccidentLine, pinganClaimLine, pinganPolicyLine } from '../support/records';
 
 /*
  * Issue 17: the web console in a real browser (Debian's Chromium driven by playwright-core) against the real stack —
@@ -31,35 +31,6 @@ const PACK = 'jining@1';
 const ASOF = '2026-06-15';
 const PASSWORD = 'Console-Test-Passw0rd';
 const beijingMidnight = (date: string) => Date.parse(`${date}T00:00:00+08:00`);
-
-function pinganPolicy(policyNo: string, uscc: string, area: string, insured: number, start: string, end: string) {
-  return JSON.stringify({
-    recordType: 'POLICY',
-    bizType: 'NEW',
-    seq: 0,
-    policyNo,
-    insured: {
-      creditCode: uscc,
-      name: `控制台测试企业${policyNo.slice(-3)}`,
-      areaCode: area,
-      industryCode: 'C2614',
-      staffCount: 52,
-      contactName: '李四',
-      contactMobile: '13900000000',
-    },
-    insuredCount: insured,
-    startDate: beijingMidnight(start),
-    endDate: beijingMidnight(end),
-    premiumFen: 1_200_000,
-    limitPerPersonFen: 50_000_000,
-    limitTotalFen: 1_000_000_000,
-    rateFactors: { stdLevel: 1, cultureLevel: 'NATIONAL', advanced: 'PROVINCE', lastYearAccident: 'NONE' },
-    rateAdjustPct: -30,
-    preventionFeeFen: 10_000,
-    surrenderDate: null,
-    bizTime: beijingMidnight(start) - 5 * 86_400_000,
-  });
-}
 
 function pinganHazard(dangerNo: string, uscc: string, grade: string) {
   return JSON.stringify({
@@ -169,7 +140,7 @@ describe('web console in Chromium', () => {
     });
     expect(reg.status).toBe(201);
     const file = [
-      pinganPolicy('PAAZ2025CON001', e1, '370811', 40, '2025-07-01', '2026-06-30'),
+      pinganPolicyLine('控制台测试企业', 'PAAZ2025CON001', e1, '370811', 40, '2025-07-01', '2026-06-30'),
       pinganHazard(hazardNo, e1, 'MAJOR'),
       // Issue 25 on the overview: an accident reported 90 minutes after it occurred (3 deaths graded 一般) and a claim.
       pinganAccidentLine('PASG2026CON001', e1, {

@@ -3,6 +3,7 @@ import { type StartedService, startService, waitFor } from '@ajx/testing';
 import { SupervisorConfig } from '../../../apps/supervisor/src/supervisor.config';
 import { supervisorService } from '../../../apps/supervisor/src/supervisor.service-definition';
 import { getJson, TestHub, upload } from '../support/hub';
+import { pinganPolicyLine } from '../support/records';
 
 /*
  * Issue 15 items 4 and 5: findings reach people. Each opened, resolved or re-opened finding becomes a feed entry (kind
@@ -13,36 +14,6 @@ import { getJson, TestHub, upload } from '../support/hub';
 
 const PACK = 'jining@1';
 const ASOF = '2026-06-15';
-const beijingMidnight = (date: string) => Date.parse(`${date}T00:00:00+08:00`);
-
-function pinganPolicy(policyNo: string, uscc: string, area: string, insured: number, start: string, end: string) {
-  return JSON.stringify({
-    recordType: 'POLICY',
-    bizType: 'NEW',
-    seq: 0,
-    policyNo,
-    insured: {
-      creditCode: uscc,
-      name: `监管接口测试企业${policyNo.slice(-3)}`,
-      areaCode: area,
-      industryCode: 'C2614',
-      staffCount: 52,
-      contactName: '李四',
-      contactMobile: '13900000000',
-    },
-    insuredCount: insured,
-    startDate: beijingMidnight(start),
-    endDate: beijingMidnight(end),
-    premiumFen: 1_200_000,
-    limitPerPersonFen: 50_000_000,
-    limitTotalFen: 1_000_000_000,
-    rateFactors: { stdLevel: 1, cultureLevel: 'NATIONAL', advanced: 'PROVINCE', lastYearAccident: 'NONE' },
-    rateAdjustPct: -30,
-    preventionFeeFen: 10_000,
-    surrenderDate: null,
-    bizTime: beijingMidnight(start) - 5 * 86_400_000,
-  });
-}
 
 interface Finding {
   id: string;
@@ -120,7 +91,7 @@ describe('supervision API and feeds', () => {
       body: `${register.join('\n')}\n`,
     });
     expect(reg.status).toBe(201);
-    const file = `${pinganPolicy('PAAZ2025API001', e1, '370811', 40, '2025-07-01', '2026-06-30')}\n`;
+    const file = `${pinganPolicyLine('监管接口测试企业', 'PAAZ2025API001', e1, '370811', 40, '2025-07-01', '2026-06-30')}\n`;
     expect((await upload(hub.url(), tokens.pingan, 'PINGAN', file)).status).toBe(202);
     supervisor = await startService(
       supervisorService,

@@ -306,3 +306,43 @@ export function pinganClaimLine(
     bizTime: payTime === null ? epochMs('2026-06-10T09:00:00+08:00') : epochMs(payTime),
   });
 }
+
+const beijingMidnight = (date: string) => Date.parse(`${date}T00:00:00+08:00`);
+
+/** A PINGAN native policy line (new business) of an enterprise named `${namePrefix}<last 3 of the policy number>`. */
+export function pinganPolicyLine(
+  namePrefix: string,
+  policyNo: string,
+  uscc: string,
+  area: string,
+  insured: number,
+  start: string,
+  end: string,
+) {
+  return JSON.stringify({
+    recordType: 'POLICY',
+    bizType: 'NEW',
+    seq: 0,
+    policyNo,
+    insured: {
+      creditCode: uscc,
+      name: `${namePrefix}${policyNo.slice(-3)}`,
+      areaCode: area,
+      industryCode: 'C2614',
+      staffCount: 52,
+      contactName: '李四',
+      contactMobile: '13900000000',
+    },
+    insuredCount: insured,
+    startDate: beijingMidnight(start),
+    endDate: beijingMidnight(end),
+    premiumFen: 1_200_000,
+    limitPerPersonFen: 50_000_000,
+    limitTotalFen: 1_000_000_000,
+    rateFactors: { stdLevel: 1, cultureLevel: 'NATIONAL', advanced: 'PROVINCE', lastYearAccident: 'NONE' },
+    rateAdjustPct: -30,
+    preventionFeeFen: 10_000,
+    surrenderDate: null,
+    bizTime: beijingMidnight(start) - 5 * 86_400_000,
+  });
+}
