@@ -76,6 +76,22 @@ describe('supervision API and feeds', () => {
     await dept('jn-finreg', 'financial_regulator', 'city', '370800');
     await dept('hz-emergency', 'emergency', 'county', '330106');
 
+    // The supervisor first, then the policy, then the register: its start evaluation can never see the register
+    // without the policy (both enterprises UNINSURED for a moment, a finding that would stay listed as resolved).
+    supervisor = await startService(
+      supervisorService,
+      hub.config(SupervisorConfig, {
+        AJX_RULE_PACK: PACK,
+        AJX_SUPERVISION_AS_OF: ASOF,
+        AJX_SUPERVISION_REGISTER_POLL_MS: 300,
+        AJX_SUPERVISION_PUBLISH_POLL_MS: 200,
+      }),
+    );
+    const file = `${pinganPolicyLine('监管接口测试企业', 'PAAZ2025API001', e1, '370811', 40, '2025-07-01', '2026-06-30')}\n`;
+    expect((await upload(hub.url(), tokens.pingan, 'PINGAN', file)).status).toBe(202);
+    await waitFor(async () => (await findingsOf(tokens['rc-emergency'])).some((f) => f.rule === 'PARTIAL_HEADCOUNT'), {
+      what: 'the policy evaluated',
+    });
     const register = [e1, e2].map((uscc) =>
       JSON.stringify({
         uscc,
@@ -91,19 +107,8 @@ describe('supervision API and feeds', () => {
       body: `${register.join('\n')}\n`,
     });
     expect(reg.status).toBe(201);
-    const file = `${pinganPolicyLine('监管接口测试企业', 'PAAZ2025API001', e1, '370811', 40, '2025-07-01', '2026-06-30')}\n`;
-    expect((await upload(hub.url(), tokens.pingan, 'PINGAN', file)).status).toBe(202);
-    supervisor = await startService(
-      supervisorService,
-      hub.config(SupervisorConfig, {
-        AJX_RULE_PACK: PACK,
-        AJX_SUPERVISION_AS_OF: ASOF,
-        AJX_SUPERVISION_REGISTER_POLL_MS: 300,
-        AJX_SUPERVISION_PUBLISH_POLL_MS: 200,
-      }),
-    );
     await waitFor(async () => (await findingsOf(tokens['rc-emergency'])).some((f) => f.rule === 'UNINSURED'), {
-      what: 'findings of the county, UNINSURED included (the start evaluation)',
+      what: 'findings of the county, UNINSURED included (the register evaluated)',
     });
   });
   afterAll(async () => {
