@@ -10,6 +10,7 @@ import {
 } from '@ajx/dept-store';
 import { EventProducer } from '@ajx/messaging';
 import { waitFor } from '@ajx/testing';
+import { findingEventId } from '../../../apps/router/src/router.service';
 import { TestHub } from '../support/hub';
 import { eventFor, publishCanonical, storeCanonical } from '../support/records';
 
@@ -273,7 +274,7 @@ describe('re-projection hands over to live routing exactly', () => {
     await hub.db.query(
       `INSERT INTO route_records (kind, insurer, subject, version, event_id)
        VALUES ('finding', '', $1, 2, $2), ('finding', '', $3, 1, $4)`,
-      [findingId, randomUUID(), behind, randomUUID()],
+      [findingId, findingEventId(findingId, 2), behind, findingEventId(behind, 1)],
     );
     const department = 'ho-330106-housing';
     await hub.principal({
