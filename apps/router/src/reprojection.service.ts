@@ -6,6 +6,7 @@ import {
   ProjectionJobsRepository,
   type ProjectionJob,
   recordKeyOf,
+  type RoutedVersion,
   RoutingMovedError,
   StoreBehindRoutingError,
 } from '@ajx/dept-store';
@@ -30,6 +31,19 @@ const HAND_OVER_ROUNDS = 5;
 interface PageAsRouted {
   events: RoutableEvent[];
   handOver: PlannedHandOver[];
+}
+
+/** Every record of a page with what live routing had routed of it (checked again under the locks when written). */
+function handOverOfPage(
+  stored: readonly RoutableEvent[],
+  routed: ReadonlyMap<string, RoutedVersion>,
+): PlannedHandOver[] {
+  return stored.map((s) => ({
+    kind: s.kind,
+    insurer: s.insurer,
+    subject: s.subject,
+    routed: routed.get(recordKeyOf(s)) ?? null,
+  }));
 }
 
 /** A canonical event of the store as the router sees it. */
@@ -203,12 +217,7 @@ export class ReprojectionService extends PollingService {
     }
     return {
       events,
-      handOver: stored.map((s) => ({
-        kind: s.kind,
-        insurer: s.insurer,
-        subject: s.subject,
-        routed: routed.get(recordKeyOf(s)) ?? null,
-      })),
+      handOver: handOverOfPage(stored, routed),
     };
   }
 
@@ -221,12 +230,7 @@ export class ReprojectionService extends PollingService {
     const routed = await this.writer.routed(stored);
     return {
       events: stored.filter((s) => handOverOf(s, routed.get(recordKeyOf(s))) === 'stored'),
-      handOver: stored.map((s) => ({
-        kind: s.kind,
-        insurer: s.insurer,
-        subject: s.subject,
-        routed: routed.get(recordKeyOf(s)) ?? null,
-      })),
+      handOver: handOverOfPage(stored, routed),
     };
   }
 
