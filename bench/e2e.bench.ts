@@ -6,7 +6,7 @@ import { simulateFile } from '@ajx/simulation';
 import type { Kafka } from 'kafkajs';
 import { type Ceiling, loadLimitRecords, runCeilings } from './limit.bench';
 import { runKafkaConnectPeer } from './support/kafka-connect-peer';
-import { cpuOfAll, ProcMonitor } from './support/proc-stats';
+import { cpuOfPostgres, ProcMonitor } from './support/proc-stats';
 import { type BenchStack, startBenchStack } from './support/bench-stack';
 
 /*
@@ -237,7 +237,7 @@ async function runOnce(args: Args, instances: number): Promise<number> {
 
     const monitor = new ProcMonitor(pids);
     monitor.begin();
-    const pgCpuBefore = cpuOfAll('postgres');
+    const pgCpuBefore = cpuOfPostgres(stack.databaseUrl);
     const t0 = Date.now();
     const since = new Date(t0 - 1000);
     const batches: string[] = [];
@@ -266,7 +266,7 @@ async function runOnce(args: Args, instances: number): Promise<number> {
     );
     const seconds = (last.getTime() - t0) / 1000;
     const procs = monitor.end();
-    const pgCpu = cpuOfAll('postgres') - pgCpuBefore;
+    const pgCpu = cpuOfPostgres(stack.databaseUrl) - pgCpuBefore;
     const [counts] = await stack.db.query<{ events: number; rows: number; feed: number; rejected: number }[]>(
       `SELECT (SELECT count(*)::int FROM canonical_events) AS events, (SELECT count(*)::int FROM dept_views) AS rows,
               (SELECT count(*)::int FROM dept_feed) AS feed,
@@ -325,7 +325,7 @@ async function runOnce(args: Args, instances: number): Promise<number> {
         `  ${p.name.padEnd(11)} ${String(p.cpuPercent).padStart(4)} % (${p.cpuSeconds} s) · ${p.peakRssMb} MB\n`,
       );
     process.stdout.write(
-      `  postgresql  ${String(Math.round((pgCpu / seconds) * 100)).padStart(4)} % (${pgCpu.toFixed(1)} s, every backend of the server)\n`,
+      `  postgresql  ${String(Math.round((pgCpu / seconds) * 100)).padStart(4)} % (${pgCpu.toFixed(1)} s, this run's backends and the server's background processes)\n`,
     );
     const cpuTotal = procs.reduce((n, p) => n + p.cpuSeconds, 0) + pgCpu;
     process.stdout.write(`CPU per record: ${Math.round((cpuTotal / total) * 1e6)} µs over all the processes above\n`);
