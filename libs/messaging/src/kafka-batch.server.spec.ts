@@ -52,7 +52,10 @@ async function started(kafka: Kafka): Promise<KafkaBatchServer> {
     retry: { initialMs: 1, maxMs: 4 },
   });
   server.addHandler('p', async () => undefined, true);
-  await new Promise<void>((resolve, reject) => void server.listen((err) => (err ? reject(err) : resolve())));
+  await new Promise<void>(
+    (resolve, reject) =>
+      void server.listen((err) => (err ? reject(err instanceof Error ? err : new Error('listen failed')) : resolve())),
+  );
   return server;
 }
 
