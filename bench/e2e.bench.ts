@@ -6,13 +6,16 @@ import { simulateFile } from '@ajx/simulation';
 import type { Kafka } from 'kafkajs';
 import { type Ceiling, loadLimitRecords, runCeilings } from './limit.bench';
 import { runKafkaConnectPeer } from './support/kafka-connect-peer';
-import { cpuOfAll, ProcMonitor } from './support/proc-stats';
+import { cpuOfPostgres, ProcMonitor } from './support/proc-stats';
 import { type BenchStack, startBenchStack } from './support/bench-stack';
 
 /*
  * npm run bench:e2e [-- --records 200000 --file-records 5000 --province 33]
  * npm run bench:e2e -- --rate 1000 --duration 60          (fixed rate: latency under steady load)
  *   --heap-mb N   V8 old-space budget of each service (default 384, as deploy/docker sets it; 0 = Node's default)
+ *   --semi-mb N   V8 semi-space of each service with --heap-mb (default 16, as deploy/docker sets it)
+ *   --overlap-projections  start the load without waiting for the departments' first projections (as before
+ *                 2026-12-07: how the earlier figures were taken)
  * npm run bench:e2e -- --cluster 3 --instances 1,2 --records 50000   (scaling: the same records, one fresh hub on a
  *                 3-broker cluster per instance count, one after the other in the same run; docs/deployment.md)
  *
@@ -33,6 +36,8 @@ interface Args {
   limit: boolean;
   peer: boolean;
   heapMb: number;
+  semiMb: number;
+  overlapProjections: boolean;
   brokers: number;
   instances: number[];
 }
@@ -50,7 +55,9 @@ function parseArgs(argv: string[]): Args {
     province: get('province', '33'),
     limit: !argv.includes('--no-limit'),
     peer: !argv.includes('--no-peer'),
+    overlapProjections: argv.includes('--overlap-projections'),
     heapMb: Number(get('heap-mb', '384')),
+    semiMb: Number(get('semi-mb', '16')),
     brokers: Number(get('cluster', '1')),
     instances: get('instances', '1')
       .split(',')
@@ -216,6 +223,8 @@ async function runOnce(args: Args, instances: number): Promise<number> {
     province: args.province,
     label: args.rate ? 'rate' : 'e2e',
     heapMb: args.heapMb,
+    semiMb: args.semiMb,
+    overlapProjections: args.overlapProjections,
     brokers: args.brokers,
     instances,
   });
@@ -237,7 +246,7 @@ async function runOnce(args: Args, instances: number): Promise<number> {
 
     const monitor = new ProcMonitor(pids);
     monitor.begin();
-    const pgCpuBefore = cpuOfAll('postgres');
+    const pgCpuBefore = cpuOfPostgres(stack.databaseUrl);
     const t0 = Date.now();
     const since = new Date(t0 - 1000);
     const batches: string[] = [];
@@ -266,7 +275,7 @@ async function runOnce(args: Args, instances: number): Promise<number> {
     );
     const seconds = (last.getTime() - t0) / 1000;
     const procs = monitor.end();
-    const pgCpu = cpuOfAll('postgres') - pgCpuBefore;
+    const pgCpu = cpuOfPostgres(stack.databaseUrl) - pgCpuBefore;
     const [counts] = await stack.db.query<{ events: number; rows: number; feed: number; rejected: number }[]>(
       `SELECT (SELECT count(*)::int FROM canonical_events) AS events, (SELECT count(*)::int FROM dept_views) AS rows,
               (SELECT count(*)::int FROM dept_feed) AS feed,
@@ -325,7 +334,7 @@ async function runOnce(args: Args, instances: number): Promise<number> {
         `  ${p.name.padEnd(11)} ${String(p.cpuPercent).padStart(4)} % (${p.cpuSeconds} s) · ${p.peakRssMb} MB\n`,
       );
     process.stdout.write(
-      `  postgresql  ${String(Math.round((pgCpu / seconds) * 100)).padStart(4)} % (${pgCpu.toFixed(1)} s, every backend of the server)\n`,
+      `  postgresql  ${String(Math.round((pgCpu / seconds) * 100)).padStart(4)} % (${pgCpu.toFixed(1)} s, this run's backends and the server's background processes)\n`,
     );
     const cpuTotal = procs.reduce((n, p) => n + p.cpuSeconds, 0) + pgCpu;
     process.stdout.write(`CPU per record: ${Math.round((cpuTotal / total) * 1e6)} µs over all the processes above\n`);

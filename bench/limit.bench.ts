@@ -4,7 +4,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { TopicAdmin, EventProducer } from '@ajx/messaging';
-import { cpuOfAll, sampleProc } from './support/proc-stats';
+import { cpuOfPostgres, sampleProc } from './support/proc-stats';
 
 /** One ceiling: how fast this stack moves the end-to-end run's records through one stage with no logic. */
 export interface Ceiling {
@@ -41,6 +41,7 @@ export async function loadLimitRecords(db: DataSource): Promise<LimitRecords> {
 
 /** Measures CPU of this process, the broker and PostgreSQL around `work`, and its wall time. */
 async function measured(
+  databaseUrl: string,
   name: string,
   brokerPid: number,
   records: number,
@@ -49,7 +50,7 @@ async function measured(
 ): Promise<Ceiling> {
   const cpu = () => {
     const self = process.cpuUsage();
-    return (self.user + self.system) / 1e6 + (sampleProc(brokerPid)?.cpuSeconds ?? 0) + cpuOfAll('postgres');
+    return (self.user + self.system) / 1e6 + (sampleProc(brokerPid)?.cpuSeconds ?? 0) + cpuOfPostgres(databaseUrl);
   };
   const before = cpu();
   const { startedAt, finishedAt } = await work();
@@ -173,35 +174,43 @@ export async function runCeilings(
   loaded?: LimitRecords,
 ): Promise<Ceiling[]> {
   const { events, rows: totalRows } = loaded ?? (await loadLimitRecords(db));
+  const databaseUrl = (db.options as { url: string }).url;
   await new TopicAdmin(kafka).ensure([{ name: TOPIC, partitions: 12, retentionMs: 3600_000, cleanupPolicy: 'delete' }]);
   log(`${events.length} records, ${totalRows} rows`);
   const ceilings: Ceiling[] = [];
 
   ceilings.push(
-    await measured('produce (hub producer, idempotent, acks=all)', brokerPid, events.length, 0, async () => {
-      const producer = new EventProducer(kafka);
-      await producer.connect();
-      const startedAt = Date.now();
-      for (let i = 0; i < events.length; i += 2000) {
-        await producer.send([
-          {
-            topic: TOPIC,
-            messages: events.slice(i, i + 2000).map((e) => ({
-              key: e.event_id,
-              value: JSON.stringify(e.data),
-              headers: { 'ajx-event-id': e.event_id, 'ajx-departments': e.departments.join(',') },
-            })),
-          },
-        ]);
-      }
-      const finishedAt = Date.now();
-      await producer.disconnect();
-      return { startedAt, finishedAt };
-    }),
+    await measured(
+      databaseUrl,
+      'produce (hub producer, idempotent, acks=all)',
+      brokerPid,
+      events.length,
+      0,
+      async () => {
+        const producer = new EventProducer(kafka);
+        await producer.connect();
+        const startedAt = Date.now();
+        for (let i = 0; i < events.length; i += 2000) {
+          await producer.send([
+            {
+              topic: TOPIC,
+              messages: events.slice(i, i + 2000).map((e) => ({
+                key: e.event_id,
+                value: JSON.stringify(e.data),
+                headers: { 'ajx-event-id': e.event_id, 'ajx-departments': e.departments.join(',') },
+              })),
+            },
+          ]);
+        }
+        const finishedAt = Date.now();
+        await producer.disconnect();
+        return { startedAt, finishedAt };
+      },
+    ),
   );
 
   ceilings.push(
-    await measured('consume (eachBatch, commit, no writes)', brokerPid, events.length, 0, () =>
+    await measured(databaseUrl, 'consume (eachBatch, commit, no writes)', brokerPid, events.length, 0, () =>
       consumeAll(kafka, events.length, () => Promise.resolve()),
     ),
   );
@@ -209,7 +218,7 @@ export async function runCeilings(
   await db.query(`DROP TABLE IF EXISTS bench_limit_rows`);
   await db.query(ROW_TABLE('bench_limit_rows'));
   ceilings.push(
-    await measured('limit (eachBatch → INSERT … ON CONFLICT)', brokerPid, events.length, totalRows, () =>
+    await measured(databaseUrl, 'limit (eachBatch → INSERT … ON CONFLICT)', brokerPid, events.length, totalRows, () =>
       consumeAll(kafka, events.length, async (batch) => {
         const dept: string[] = [];
         const ids: string[] = [];
@@ -233,7 +242,7 @@ export async function runCeilings(
   await db.query(`DROP TABLE IF EXISTS bench_copy_rows`);
   await db.query(ROW_TABLE('bench_copy_rows'));
   ceilings.push(
-    await measured('COPY (eachBatch → binary COPY FROM STDIN)', brokerPid, events.length, totalRows, () =>
+    await measured(databaseUrl, 'COPY (eachBatch → binary COPY FROM STDIN)', brokerPid, events.length, totalRows, () =>
       consumeAll(kafka, events.length, (batch) =>
         copyRows(
           db,

@@ -14,7 +14,7 @@ import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { EventProducer, TopicAdmin } from '@ajx/messaging';
 import type { Ceiling, LimitRecords } from '../limit.bench';
-import { cpuOfAll, sampleProc } from './proc-stats';
+import { cpuOfPostgres, sampleProc } from './proc-stats';
 
 const POM = path.resolve(__dirname, '../../../deploy/kafka-connect/pom.xml');
 const TOPIC = 'bench.peer';
@@ -162,13 +162,13 @@ export async function runKafkaConnectPeer(
       if (!startedAt && n > 0) {
         startedAt = Date.now();
         cpuBefore = cpu();
-        pgBefore = cpuOfAll('postgres');
+        pgBefore = cpuOfPostgres(databaseUrl);
       }
       if (n >= records.rows) break;
       await new Promise((r) => setTimeout(r, startedAt ? 100 : 250));
     }
     const finishedAt = Date.now();
-    const used = cpu() - cpuBefore + (cpuOfAll('postgres') - pgBefore);
+    const used = cpu() - cpuBefore + (cpuOfPostgres(databaseUrl) - pgBefore);
     const seconds = Math.max(0.001, (finishedAt - startedAt) / 1000);
     return {
       name: 'peer: Kafka Connect + Debezium JDBC sink (upsert)',

@@ -65,13 +65,24 @@ export class ProcMonitor {
   }
 }
 
-/** CPU seconds used so far by every process named `comm` (e.g. all PostgreSQL backends). */
-export function cpuOfAll(comm: string): number {
+/** PostgreSQL's shared background processes (their work serves every database: counted with each run's backends). */
+const PG_BACKGROUND =
+  /^postgres: (?:\S+: )?(?:walwriter|checkpointer|background writer|autovacuum launcher|logical replication launcher|walsender)/;
+
+/**
+ * CPU seconds of the PostgreSQL server spent for one database: its backends (connections and autovacuum workers)
+ * and the server's background processes (WAL writer, checkpointer, background writer). Other databases' backends
+ * (another test run on the same server) are left out, which counting every `postgres` process did not.
+ */
+export function cpuOfPostgres(databaseUrl: string): number {
+  const database = new URL(databaseUrl).pathname.slice(1);
   let total = 0;
   for (const pid of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== comm) continue;
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const title = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+      if (!title.split(/\s+/).includes(database) && !PG_BACKGROUND.test(title)) continue;
       const s = sampleProc(Number(pid));
       if (s) total += s.cpuSeconds;
     } catch {

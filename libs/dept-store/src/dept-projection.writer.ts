@@ -1,9 +1,9 @@
-import { jsonRows, returningRows } from '@ajx/persistence';
+import { copyRows, returningRows } from '@ajx/persistence';
 import type { ViewKind } from './view-kind';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { insertPayloads, type Payload, payloadOf } from './dept-payload';
-import { insertFeedEntries, notifyFeed, takeFeedSequences } from './feed-sequence';
+import { copyNewPayloads, type Payload, payloadOf } from './dept-payload';
+import { copyFeedEntries, notifyFeed, takeFeedSequences } from './feed-sequence';
 import { type Urgency, writeUrgencies } from './urgent-escalation.repository';
 
 export type FeedEntryType = 'new' | 'updated' | 'corrected' | 'withdrawn';
@@ -157,9 +157,10 @@ export class DeptProjectionWriter {
     const rows = await this.db.query<
       { kind: ViewKind; insurer: string; subject: string; version: number; event_id: string }[]
     >(
-      `SELECT r.kind, r.insurer, r.subject, r.version, r.event_id FROM route_records r
-       JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(kind, insurer, subject)
-         ON r.kind = k.kind AND r.insurer = k.insurer AND r.subject = k.subject`,
+      `SELECT r.kind, r.insurer, r.subject, r.version, r.event_id
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS k(kind, insurer, subject)
+       CROSS JOIN LATERAL (SELECT * FROM route_records r
+         WHERE r.kind = k.kind AND r.insurer = k.insurer AND r.subject = k.subject) r`,
       [keys.map((k) => k.kind), keys.map((k) => k.insurer), keys.map((k) => k.subject)],
     );
     for (const r of rows) out.set(recordKeyOf(r), { version: r.version, eventId: r.event_id });
@@ -173,9 +174,10 @@ export class DeptProjectionWriter {
     const rows = await this.db.query<
       { department_id: string; kind: ViewKind; insurer: string; subject: string; version: number; event_id: string }[]
     >(
-      `SELECT v.department_id, v.kind, v.insurer, v.subject, v.version, v.event_id FROM dept_views v
-       JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(kind, insurer, subject)
-         ON v.kind = k.kind AND v.insurer = k.insurer AND v.subject = k.subject`,
+      `SELECT v.department_id, v.kind, v.insurer, v.subject, v.version, v.event_id
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS k(kind, insurer, subject)
+       CROSS JOIN LATERAL (SELECT * FROM dept_views v
+         WHERE v.kind = k.kind AND v.insurer = k.insurer AND v.subject = k.subject) v`,
       [keys.map((k) => k.kind), keys.map((k) => k.insurer), keys.map((k) => k.subject)],
     );
     for (const r of rows) {
@@ -210,15 +212,12 @@ export class DeptProjectionWriter {
       if (urgencies.length) await writeUrgencies(tx, urgencies);
       if (!planned.length) return [];
       // The plan was made from holdings read before the locks: keep what is still upward now.
-      const changes = upwardChanges(planned, await this.heldNow(tx, planned));
+      const held = await this.heldNow(tx, planned);
+      const changes = upwardChanges(planned, held);
       if (!changes.length) return [];
       const finals = new Map<string, ViewChange>();
       for (const change of changes) finals.set(`${change.departmentId}\u0000${recordKeyOf(change)}`, change);
-      // View rows in key order: the router's slices and re-projection jobs running at once lock them in the same
-      // order and wait for each other instead of deadlocking.
-      const ordered = [...finals.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
-      const upserts = ordered.filter((c) => c.entry !== 'withdrawn');
-      const withdrawals = ordered.filter((c) => c.entry === 'withdrawn');
+      const ordered = [...finals.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       // One payload per distinct masked content (the planner shares one object per mask class of an event).
       const payloads = new Map<unknown, Payload>();
       const payloadIdOf = (c: ViewChange): string | null => {
@@ -228,17 +227,34 @@ export class DeptProjectionWriter {
         return p.payloadId;
       };
       const payloadIds = changes.map(payloadIdOf);
-      await insertPayloads(tx, payloads.values());
-      if (withdrawals.length) await this.deleteViews(tx, withdrawals);
-      if (upserts.length) await this.upsertViews(tx, upserts, payloadIdOf);
+      await copyNewPayloads(tx, payloads.values());
+      // A view row is replaced rather than updated (every update rewrites the row and all its indexes anyway, as
+      // `updated_at` is indexed): the rows the departments hold of these records go, the final rows come in by COPY.
+      // Both happen under the records' locks, so no other writer of these rows runs in between.
+      const replaced = ordered.filter(([pair]) => held.has(pair)).map(([, c]) => c);
+      if (replaced.length) await this.deleteViews(tx, replaced);
+      const upserts = ordered.map(([, c]) => c).filter((c) => c.entry !== 'withdrawn');
+      if (upserts.length) await this.copyViews(tx, upserts, payloadIdOf);
       // Last: the counter locks are held from here to the commit only.
       const seqs = await takeFeedSequences(
         tx,
         changes.map((c) => c.departmentId),
       );
-      await insertFeedEntries(
+      await copyFeedEntries(
         tx,
-        changes.map((c, i) => ({ ...c, seq: seqs[i], payloadId: payloadIds[i] })),
+        changes.map((c, i) => ({
+          departmentId: c.departmentId,
+          seq: seqs[i],
+          entry: c.entry,
+          urgent: c.urgent,
+          kind: c.kind,
+          insurer: c.insurer,
+          subject: c.subject,
+          version: c.version,
+          eventId: c.eventId,
+          payloadId: payloadIds[i],
+          acceptedAt: c.acceptedAt,
+        })),
       );
       await notifyFeed(
         tx,
@@ -256,9 +272,10 @@ export class DeptProjectionWriter {
     const rows = await tx.query<
       { department_id: string; kind: ViewKind; insurer: string; subject: string; version: number }[]
     >(
-      `SELECT v.department_id, v.kind, v.insurer, v.subject, v.version FROM dept_views v
-       JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(department_id, kind, insurer, subject)
-         ON v.department_id = k.department_id AND v.kind = k.kind AND v.insurer = k.insurer AND v.subject = k.subject`,
+      `SELECT v.department_id, v.kind, v.insurer, v.subject, v.version
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(department_id, kind, insurer, subject)
+       CROSS JOIN LATERAL (SELECT * FROM dept_views v WHERE v.department_id = k.department_id AND v.kind = k.kind
+         AND v.insurer = k.insurer AND v.subject = k.subject) v`,
       [cs.map((c) => c.departmentId), cs.map((c) => c.kind), cs.map((c) => c.insurer), cs.map((c) => c.subject)],
     );
     return new Map(rows.map((r) => [`${r.department_id}\u0000${recordKeyOf(r)}`, { version: r.version }]));
@@ -281,10 +298,11 @@ export class DeptProjectionWriter {
     const upward = changes.filter((c) => c.entry !== 'withdrawn');
     if (!upward.length) return;
     const rows = await tx.query<{ kind: ViewKind; insurer: string; subject: string }[]>(
-      `SELECT r.kind, r.insurer, r.subject FROM route_records r
-       JOIN unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS k(kind, insurer, subject, version)
-         ON r.kind = k.kind AND r.insurer = k.insurer AND r.subject = k.subject
-       WHERE r.version > k.version LIMIT 1`,
+      `SELECT r.kind, r.insurer, r.subject
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS k(kind, insurer, subject, version)
+       CROSS JOIN LATERAL (SELECT * FROM route_records r WHERE r.kind = k.kind AND r.insurer = k.insurer
+         AND r.subject = k.subject AND r.version > k.version) r
+       LIMIT 1`,
       [
         upward.map((c) => c.kind),
         upward.map((c) => c.insurer),
@@ -337,48 +355,55 @@ export class DeptProjectionWriter {
     );
   }
 
-  private async upsertViews(
+  private async copyViews(
     tx: EntityManager,
     us: readonly ViewChange[],
     payloadIdOf: (c: ViewChange) => string | null,
   ): Promise<void> {
-    await tx.query(
-      `INSERT INTO dept_views AS v (department_id, kind, insurer, subject, version, event_id, action, uscc, region, sector,
-         status, level, urgent, payload_id, business_time, record_time)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(department_id text, kind text, insurer text, subject text,
-         version int, event_id uuid, action text, uscc text, region text, sector text, status text, level text,
-         urgent boolean, payload_id uuid, business_time text, record_time text)
-       ON CONFLICT (department_id, kind, insurer, subject) DO UPDATE SET version = EXCLUDED.version,
-         event_id = EXCLUDED.event_id, action = EXCLUDED.action, uscc = EXCLUDED.uscc, region = EXCLUDED.region,
-         sector = EXCLUDED.sector, status = EXCLUDED.status, level = EXCLUDED.level, urgent = EXCLUDED.urgent,
-         payload_id = EXCLUDED.payload_id, business_time = EXCLUDED.business_time,
-         record_time = EXCLUDED.record_time, updated_at = now()
-       WHERE v.version <= EXCLUDED.version`,
-      [
-        jsonRows(
-          us.map((u) => ({
-            department_id: u.departmentId,
-            kind: u.kind,
-            insurer: u.insurer,
-            subject: u.subject,
-            version: u.version,
-            event_id: u.eventId,
-            action: u.action,
-            uscc: u.uscc,
-            region: u.region,
-            sector: u.sector,
-            status: u.status,
-            level: u.level,
-            urgent: u.urgent,
-            payload_id: payloadIdOf(u),
-            business_time: u.businessTime,
-            record_time: u.recordTime ?? null,
-          })),
-        ),
-      ],
+    await copyRows(
+      tx,
+      'dept_views',
+      VIEW_COLUMNS,
+      us.map((u) => [
+        u.departmentId,
+        u.kind,
+        u.insurer,
+        u.subject,
+        u.version,
+        u.eventId,
+        u.action,
+        u.uscc,
+        u.region,
+        u.sector,
+        u.status,
+        u.level,
+        u.urgent,
+        payloadIdOf(u),
+        u.businessTime,
+        u.recordTime ?? null,
+      ]),
     );
   }
 }
+
+const VIEW_COLUMNS = [
+  'department_id',
+  'kind',
+  'insurer',
+  'subject',
+  'version',
+  'event_id',
+  'action',
+  'uscc',
+  'region',
+  'sector',
+  'status',
+  'level',
+  'urgent',
+  'payload_id',
+  'business_time',
+  'record_time',
+];
 
 /**
  * Takes the transaction-scoped lock of each record, in one global order (no deadlock between writers): live routing

@@ -1,4 +1,4 @@
-import { jsonRows, returningRows } from '@ajx/persistence';
+import { copyRows, jsonRows, returningRows } from '@ajx/persistence';
 import type { EntityManager } from 'typeorm';
 
 /** Channel of the wake-up hint sent (at commit) whenever departments' feeds grow. */
@@ -15,13 +15,13 @@ export async function takeFeedSequences(tx: EntityManager, departmentIds: readon
   for (const d of departmentIds) counts.set(d, (counts.get(d) ?? 0) + 1);
   const ids = [...counts.keys()].sort();
   if (!ids.length) return [];
-  await tx.query(`INSERT INTO dept_counters (department_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [ids]);
-  await tx.query(`SELECT 1 FROM dept_counters WHERE department_id = ANY($1) ORDER BY department_id FOR UPDATE`, [ids]);
+  // One statement: a new department's counter starts here; rows are locked in department-id order (the SELECT's).
   const rows = await returningRows<{ department_id: string; last_seq: string }>(
     tx,
-    `UPDATE dept_counters c SET last_seq = c.last_seq + n.count
-     FROM unnest($1::text[], $2::int[]) AS n(department_id, count)
-     WHERE c.department_id = n.department_id RETURNING c.department_id, c.last_seq`,
+    `INSERT INTO dept_counters AS c (department_id, last_seq)
+     SELECT department_id, count FROM unnest($1::text[], $2::bigint[]) AS n(department_id, count) ORDER BY department_id
+     ON CONFLICT (department_id) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq
+     RETURNING c.department_id, c.last_seq`,
     [ids, ids.map((id) => counts.get(id)!)],
   );
   const next = new Map<string, bigint>();
@@ -81,5 +81,41 @@ export async function insertFeedEntries(tx: EntityManager, es: readonly FeedInse
         })),
       ),
     ],
+  );
+}
+
+const FEED_COLUMNS = [
+  'department_id',
+  'seq',
+  'entry',
+  'urgent',
+  'kind',
+  'insurer',
+  'subject',
+  'version',
+  'event_id',
+  'payload_id',
+  'accepted_at',
+];
+
+/** The same as {@link insertFeedEntries} through `COPY` (the router's bulk path; a transaction's own connection). */
+export async function copyFeedEntries(tx: EntityManager, es: readonly FeedInsert[]): Promise<void> {
+  await copyRows(
+    tx,
+    'dept_feed',
+    FEED_COLUMNS,
+    es.map((e) => [
+      e.departmentId,
+      e.seq,
+      e.entry,
+      e.urgent,
+      e.kind,
+      e.insurer,
+      e.subject,
+      e.version,
+      e.eventId,
+      e.payloadId,
+      e.acceptedAt,
+    ]),
   );
 }

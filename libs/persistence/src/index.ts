@@ -6,3 +6,4 @@ export * from './sql';
 export * from './pg-connection';
 export * from './pool-metrics';
 export * from './personal-data.sql';
+export * from './copy-rows';

@@ -21,6 +21,7 @@ import { Reports1795393860000 } from './1795393860000-reports';
 import { UploadSessionPurge1795393900000 } from './1795393900000-upload-session-purge';
 import { AdapterBatches1795393950000 } from './1795393950000-adapter-batches';
 import { InterchangePulls1795394000000 } from './1795394000000-interchange-pulls';
+import { LeanCanonicalIndexes1795394100000 } from './1795394100000-lean-canonical-indexes';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   UploadSessionPurge1795393900000,
   AdapterBatches1795393950000,
   InterchangePulls1795394000000,
+  LeanCanonicalIndexes1795394100000,
 ];
