@@ -3,6 +3,7 @@ import { BaseRpcContext, type CustomTransportStrategy, Server } from '@nestjs/mi
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { lastValueFrom } from 'rxjs';
+import { unconsumed } from './consumer-catch-up';
 import { type ConsumedMessage, type MessageBatch, nextOffset, toConsumed } from './message';
 
 export interface BatchSubscription {
@@ -122,9 +123,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
             const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
             for (const p of ends) {
               const offset = done.find((d) => d.partition === p.partition)?.offset ?? '-1';
-              const from = BigInt(offset) >= 0n ? BigInt(offset) : BigInt(p.low);
-              const lag = BigInt(p.high) - from;
-              gauge.set({ group: groupId, topic, partition: String(p.partition) }, Number(lag > 0n ? lag : 0n));
+              const lag = unconsumed(p.high, p.low, BigInt(offset) >= 0n ? offset : undefined);
+              gauge.set({ group: groupId, topic, partition: String(p.partition) }, Number(lag));
             }
           }
         })(),
