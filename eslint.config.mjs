@@ -2,6 +2,27 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import pluginVue from 'eslint-plugin-vue';
+import vueParser from 'vue-eslint-parser';
+
+// Prettier formats the .vue files too: Vue's layout rules would only contradict it.
+const vueLayoutOff = Object.fromEntries(
+  Object.entries(pluginVue.rules)
+    .filter(([, rule]) => rule.meta?.type === 'layout')
+    .map(([name]) => [`vue/${name}`, 'off']),
+);
+
+const typeAwareRules = {
+  '@typescript-eslint/no-floating-promises': 'error',
+  '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+  '@typescript-eslint/await-thenable': 'error',
+  '@typescript-eslint/require-await': 'off',
+  '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+  // Config classes annotate number fields: class-transformer converts env strings by the reflected type.
+  '@typescript-eslint/no-inferrable-types': ['error', { ignoreProperties: true }],
+  'no-console': 'error',
+  eqeqeq: ['error', 'smart'],
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'var/**', '.tmp/**'] },
@@ -12,17 +33,26 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
-    rules: {
-      '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
-      '@typescript-eslint/await-thenable': 'error',
-      '@typescript-eslint/require-await': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // Config classes annotate number fields: class-transformer converts env strings by the reflected type.
-      '@typescript-eslint/no-inferrable-types': ['error', { ignoreProperties: true }],
-      'no-console': 'error',
-      eqeqeq: ['error', 'smart'],
+    rules: typeAwareRules,
+  },
+  // The console's single-file components: Vue's recommended rules for the templates, and the same type-aware rules
+  // as the TypeScript for <script setup lang="ts"> (types from apps/console/tsconfig.json, which includes *.vue).
+  ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    extends: [...tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parser: vueParser,
+      parserOptions: {
+        parser: tseslint.parser,
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+        extraFileExtensions: ['.vue'],
+        sourceType: 'module',
+      },
+      globals: { ...globals.browser },
     },
+    rules: { ...typeAwareRules, ...vueLayoutOff },
   },
   {
     // Tests may poke at loosely typed JSON and use console in diagnostics.

@@ -13,6 +13,9 @@ import { type BenchStack, startBenchStack } from './support/bench-stack';
  * npm run bench:e2e [-- --records 200000 --file-records 5000 --province 33]
  * npm run bench:e2e -- --rate 1000 --duration 60          (fixed rate: latency under steady load)
  *   --heap-mb N   V8 old-space budget of each service (default 384, as deploy/docker sets it; 0 = Node's default)
+ *   --semi-mb N   V8 semi-space of each service with --heap-mb (default 16, as deploy/docker sets it)
+ *   --overlap-projections  start the load without waiting for the departments' first projections (as before
+ *                 2026-12-07: how the earlier figures were taken)
  * npm run bench:e2e -- --cluster 3 --instances 1,2 --records 50000   (scaling: the same records, one fresh hub on a
  *                 3-broker cluster per instance count, one after the other in the same run; docs/deployment.md)
  *
@@ -33,6 +36,8 @@ interface Args {
   limit: boolean;
   peer: boolean;
   heapMb: number;
+  semiMb: number;
+  overlapProjections: boolean;
   brokers: number;
   instances: number[];
 }
@@ -50,7 +55,9 @@ function parseArgs(argv: string[]): Args {
     province: get('province', '33'),
     limit: !argv.includes('--no-limit'),
     peer: !argv.includes('--no-peer'),
+    overlapProjections: argv.includes('--overlap-projections'),
     heapMb: Number(get('heap-mb', '384')),
+    semiMb: Number(get('semi-mb', '16')),
     brokers: Number(get('cluster', '1')),
     instances: get('instances', '1')
       .split(',')
@@ -216,6 +223,8 @@ async function runOnce(args: Args, instances: number): Promise<number> {
     province: args.province,
     label: args.rate ? 'rate' : 'e2e',
     heapMb: args.heapMb,
+    semiMb: args.semiMb,
+    overlapProjections: args.overlapProjections,
     brokers: args.brokers,
     instances,
   });

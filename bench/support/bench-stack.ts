@@ -29,8 +29,8 @@ const localKafka = require('../../../deploy/kafka/local-kafka.cjs') as {
  * The services' memory budget as deployments set it: old space capped, young generation kept at Node's default
  * size (V8 would shrink it with the old-space cap, which multiplies scavenges and promotions: latency and CPU).
  */
-export function serviceHeapArgs(oldSpaceMb: number): string[] {
-  return [`--max-old-space-size=${oldSpaceMb}`, '--max-semi-space-size=16'];
+export function serviceHeapArgs(oldSpaceMb: number, semiSpaceMb = 16): string[] {
+  return [`--max-old-space-size=${oldSpaceMb}`, `--max-semi-space-size=${semiSpaceMb}`];
 }
 
 export const BENCH_SERVICES = ['gateway', 'normalizer', 'router'] as const;
@@ -99,6 +99,10 @@ export async function startBenchStack(opts: {
   label: string;
   /** V8 old-space budget of each service (`--max-old-space-size`), as a deployment would set it. */
   heapMb?: number;
+  /** V8's semi-space of each service (young generation), with heapMb. */
+  semiMb?: number;
+  /** Start without waiting for the departments' first projections (the measurement before 2026-12-07). */
+  overlapProjections?: boolean;
   /** A local KRaft cluster of this many brokers (RF 3, min.insync.replicas=2) instead of one broker. */
   brokers?: number;
   /** Processes per service (the consumer groups spread the partitions over them). */
@@ -162,18 +166,25 @@ export async function startBenchStack(opts: {
       AJX_UPLOAD_DIR: path.join(dir, 'uploads'),
       AJX_RATE_LIMIT_PER_SECOND: '10000',
       AJX_RATE_LIMIT_BURST: '10000',
+      // The fixed-rate run sends ten files a second: the per-insurer cap on uploads in flight is not what it measures.
+      AJX_INGEST_UPLOADS_PER_INSURER: '64',
     },
     normalizer: { AJX_NORMALIZER_PORT: String(ports.normalizer) },
     router: { AJX_ROUTER_PORT: String(ports.router) },
   };
   // AJX_BENCH_PROFILE=router (or any service) writes a V8 tick profile of that service to <tmp>/<service>.v8.log.
   const profiled = new Set((process.env.AJX_BENCH_PROFILE ?? '').split(',').filter(Boolean));
+  const cpuProfiled = new Set((process.env.AJX_BENCH_CPU_PROFILE ?? '').split(',').filter(Boolean));
   const services = {} as BenchStack['services'];
   for (const name of BENCH_SERVICES) {
     const nodeArgs = [
-      ...(opts.heapMb ? serviceHeapArgs(opts.heapMb) : []),
+      ...(opts.heapMb ? serviceHeapArgs(opts.heapMb, opts.semiMb) : []),
       ...(profiled.has(name)
         ? ['--prof', '--no-logfile-per-isolate', `--logfile=${path.join(os.tmpdir(), `${name}.v8.log`)}`]
+        : []),
+      // AJX_BENCH_CPU_PROFILE=router writes a sampling profile (self time per function) to <tmp>/<service>.cpuprofile.
+      ...(cpuProfiled.has(name)
+        ? ['--cpu-prof', `--cpu-prof-dir=${os.tmpdir()}`, `--cpu-prof-name=${name}.cpuprofile`]
         : []),
     ];
     services[name] = Object.assign(spawnService(name, config, { env: extra[name], nodeArgs }), { port: ports[name] });
@@ -184,10 +195,13 @@ export async function startBenchStack(opts: {
       const port = ports[name] + 10 * i;
       const env = { ...extra[name], [`AJX_${name.toUpperCase()}_PORT`]: String(port) };
       moreServices.push(
-        Object.assign(spawnService(name, config, { env, nodeArgs: opts.heapMb ? serviceHeapArgs(opts.heapMb) : [] }), {
-          name,
-          port,
-        }),
+        Object.assign(
+          spawnService(name, config, { env, nodeArgs: opts.heapMb ? serviceHeapArgs(opts.heapMb, opts.semiMb) : [] }),
+          {
+            name,
+            port,
+          },
+        ),
       );
     }
   }
@@ -211,6 +225,22 @@ export async function startBenchStack(opts: {
     throw err;
   }
   log('services ready');
+  // Registering the departments queued one re-projection job each (a department's history): let the router finish
+  // them before anything is timed, or they overlap the load (they lock the same records as live routing) and the run
+  // measures a province's departments being created, not steady routing.
+  const projectionsBy = Date.now() + 300_000;
+  while (!opts.overlapProjections) {
+    const [{ open }] = await db.query<{ open: number }[]>(
+      `SELECT count(*)::int AS open FROM projection_jobs WHERE status IN ('pending', 'running')`,
+    );
+    if (open === 0) break;
+    if (Date.now() > projectionsBy) {
+      await stop();
+      throw new Error(`${open} department projections still open after 5 minutes`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (!opts.overlapProjections) log('department projections done');
 
   return {
     dir,

@@ -42,6 +42,7 @@ const OWNERS: Record<string, readonly string[]> = {
     'interchange_batches',
     'interchange_resends',
     'interchange_manifests',
+    'interchange_pulls',
     'register_submissions',
     'register_entries',
     'register_current',

@@ -33,3 +33,9 @@ export const GRADES: Record<string, string> = {
 export const STATES: Record<string, string> = { open: '未解决', resolved: '已解决' };
 export const DECISIONS: Record<string, string> = { confirmed: '已确认', dismissed: '已驳回' };
 export const sectorName = (s: string) => SECTORS[s] ?? s;
+
+/** An instant as Beijing wall-clock time, `YYYY-MM-DD HH:mm:ss` (the API answers ISO 8601 in UTC). */
+export function beijingTime(iso: string | null): string {
+  if (!iso) return '—';
+  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+}

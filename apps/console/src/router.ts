@@ -26,6 +26,7 @@ export const routes: RouteRecordRaw[] = [
   page('/insurer/batches', '批次报告', INSURER, () => import('./pages/InsurerBatches.vue')),
   page('/insurer/findings', '本公司监管发现', INSURER, () => import('./pages/InsurerFindings.vue')),
   page('/ops/health', '服务状态', OPS, () => import('./pages/OpsHealth.vue')),
+  page('/ops/interchange', '省级交换状态', OPS, () => import('./pages/OpsInterchange.vue')),
   page('/ops/dlq', '死信队列', OPS, () => import('./pages/OpsDlq.vue')),
   page('/ops/users', '主体、用户与凭证', OPS, () => import('./pages/OpsUsers.vue')),
   page('/ops/audit', '审计链校验', OPS, () => import('./pages/OpsAudit.vue')),

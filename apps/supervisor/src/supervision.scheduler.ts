@@ -8,8 +8,9 @@ import {
   SUPERVISION_QUEUE,
   SupervisionRunsRepository,
 } from '@ajx/supervision-store';
-import { type Job, Queue, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import { FullEvaluationService } from './evaluation/full-evaluation.service';
+import { StartCatchUp } from './start-catch-up';
 import { SupervisionClock } from './supervision-clock';
 import { SupervisorConfig } from './supervisor.config';
 
@@ -20,7 +21,8 @@ export const SCHEDULE_TZ = 'Asia/Shanghai';
  * When every enterprise is evaluated again: a BullMQ job scheduler every day (AJX_SUPERVISION_DAILY_CRON in
  * Asia/Shanghai — dates move findings such as RENEWAL_DUE and LAPSED without new data), a catch-up when the service
  * starts on a day no full evaluation has covered yet, a register change, and operators' requests (the gateway enqueues
- * them). One job at a time; job ids deduplicate the same request from several instances.
+ * them). One job at a time; job ids deduplicate the same request from several instances. Jobs wait until the
+ * canonical backlog present at start is consumed (StartCatchUp).
  */
 @Injectable()
 export class SupervisionScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -34,6 +36,7 @@ export class SupervisionScheduler implements OnApplicationBootstrap, BeforeAppli
     private readonly full: FullEvaluationService,
     private readonly runs: SupervisionRunsRepository,
     private readonly clock: SupervisionClock,
+    private readonly startCatchUp: StartCatchUp,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -58,7 +61,7 @@ export class SupervisionScheduler implements OnApplicationBootstrap, BeforeAppli
         .then(() => this.upsertScheduler(queue))
         .catch((err: unknown) => this.logger.error(`scheduler not reinstalled: ${(err as Error).message}`));
     });
-    this.worker = new Worker(SUPERVISION_QUEUE, (job: Job<EvaluateAllJob>) => this.handle(job), {
+    this.worker = new Worker(SUPERVISION_QUEUE, (job: Job<EvaluateAllJob>, token?: string) => this.handle(job, token), {
       connection,
       prefix,
       concurrency: 1,
@@ -100,12 +103,19 @@ export class SupervisionScheduler implements OnApplicationBootstrap, BeforeAppli
     await this.queue.add(EVALUATE_ALL_JOB, data, { jobId, removeOnComplete: 100, removeOnFail: 500 });
   }
 
-  private async handle(job: Job<EvaluateAllJob>): Promise<void> {
+  private async handle(job: Job<EvaluateAllJob>, token?: string): Promise<void> {
     if (job.name !== EVALUATE_ALL_JOB) return;
+    // No full evaluation before the backlog present at start is consumed (StartCatchUp says why).
+    if ((await this.startCatchUp.passed()) === 'stopped') {
+      // Stopping while it waited: back to the queue for the next instance, neither run nor failed.
+      await job.moveToDelayed(Date.now() + 1000, token);
+      throw new DelayedError();
+    }
     await this.full.run(job.data.reason, job.data.requestedBy);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.startCatchUp.stop();
     await this.installing?.catch(() => undefined);
     await this.worker?.close();
     await this.queue?.close();

@@ -33,6 +33,14 @@ export class SupervisorConfig extends CommonConfig {
   @IntSetting(200)
   AJX_SUPERVISION_REGISTER_POLL_MS: number = 10_000;
 
+  /**
+   * Longest wait, when the service starts, for its consumer to handle the canonical backlog present at start before
+   * any full evaluation runs (else it would see the register without the policies still in the backlog and open
+   * findings it resolves moments later). After it the evaluation runs anyway, with a warning; 0: no wait.
+   */
+  @IntSetting(0, 86_400_000)
+  AJX_SUPERVISION_START_CATCHUP_TIMEOUT_MS: number = 900_000;
+
   /** Enterprises evaluated per transaction in a full evaluation. */
   @IntSetting(10, 100_000)
   AJX_SUPERVISION_CHUNK: number = 1000;

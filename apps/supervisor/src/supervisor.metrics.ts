@@ -12,6 +12,7 @@ export class SupervisorMetrics {
   readonly fullRuns: Counter;
   readonly published: Counter;
   readonly unpublished: Gauge;
+  readonly startBacklog: Gauge;
 
   constructor(registry: MetricsRegistry) {
     this.versions = new Counter({
@@ -53,6 +54,11 @@ export class SupervisorMetrics {
     this.unpublished = new Gauge({
       name: 'ajx_supervisor_findings_unpublished',
       help: 'Finding versions waiting to be published (last seen by the publisher)',
+      registers: [registry],
+    });
+    this.startBacklog = new Gauge({
+      name: 'ajx_supervisor_start_backlog',
+      help: 'Canonical messages present at start not yet handled, while full evaluations wait for them (0 after)',
       registers: [registry],
     });
   }

@@ -11,6 +11,7 @@ import { FullEvaluationService } from './evaluation/full-evaluation.service';
 import { FindingsPublisher } from './findings.publisher';
 import { ReportGenerationService } from './reports/report-generation.service';
 import { ReportScheduler } from './reports/report.scheduler';
+import { StartCatchUp } from './start-catch-up';
 import { SupervisionClock } from './supervision-clock';
 import { RegisterWatcher, SupervisionScheduler } from './supervision.scheduler';
 import { SupervisionService } from './supervision.service';
@@ -39,6 +40,7 @@ export class SupervisorModule {
       providers: [
         SupervisorMetrics,
         SupervisionClock,
+        StartCatchUp,
         EnterpriseEvaluationService,
         FullEvaluationService,
         FindingsPublisher,

@@ -1,9 +1,9 @@
 import type { Kafka } from 'kafkajs';
-import { Topics } from '@ajx/contracts';
 import { KAFKA, KafkaBatchServer } from '@ajx/messaging';
 import { MetricsRegistry } from '@ajx/observability';
 import type { ServiceDefinition } from '@ajx/platform';
 import { CANONICAL_PATTERN } from './canonical-events.handler';
+import { supervisorConsumer } from './supervisor-consumer';
 import { SupervisorConfig } from './supervisor.config';
 import { SupervisorModule } from './supervisor.module';
 
@@ -16,8 +16,8 @@ export const supervisorService: ServiceDefinition<SupervisorConfig> = {
   transport: (app, config) =>
     new KafkaBatchServer({
       kafka: app.get<Kafka>(KAFKA),
-      groupId: `${config.AJX_TOPIC_PREFIX}ajx.supervisor`,
-      subscriptions: [{ pattern: CANONICAL_PATTERN, topics: [config.AJX_TOPIC_PREFIX + Topics.canonical] }],
+      groupId: supervisorConsumer(config).groupId,
+      subscriptions: [{ pattern: CANONICAL_PATTERN, topics: [supervisorConsumer(config).topic] }],
       partitionsConsumedConcurrently: config.AJX_SUPERVISOR_CONCURRENCY,
       sessionTimeoutMs: config.AJX_KAFKA_SESSION_TIMEOUT_MS,
       metrics: app.get(MetricsRegistry),

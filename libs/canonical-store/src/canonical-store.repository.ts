@@ -217,6 +217,17 @@ export class CanonicalStoreRepository {
     return rows.map(storedOf);
   }
 
+  /** How many events of the province come after `afterSeq`, counted up to `cap` (index `canonical_events_province_seq`). */
+  async provinceCountAfter(province: string, afterSeq: number, cap: number): Promise<number> {
+    const [row] = await this.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM canonical_events e WHERE substr(e.region, 1, 2) = $1 AND e.seq > $2
+         ORDER BY substr(e.region, 1, 2), e.seq LIMIT $3) t`,
+      [province, afterSeq, cap],
+    );
+    return row.n;
+  }
+
   /** Up to `limit` events of the province accepted on `date`, after `afterSeq` and at most `uptoSeq`. */
   async provinceDayEvents(
     province: string,

@@ -6,14 +6,18 @@ import type { EntityManager } from 'typeorm';
 export interface Payload {
   payloadId: string;
   data: unknown;
+  /** `data` as JSON: the text its id is the hash of, and what is written (serialised once). */
+  json: string;
 }
 
 /** The id of a masked record: the first 128 bits of the SHA-256 of its JSON, as a UUID. */
 export function payloadOf(data: unknown): Payload {
-  const h = createHash('sha256').update(JSON.stringify(data)).digest('hex');
+  const json = JSON.stringify(data);
+  const h = createHash('sha256').update(json).digest('hex');
   return {
     payloadId: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`,
     data,
+    json,
   };
 }
 
@@ -56,6 +60,6 @@ export async function copyNewPayloads(tx: EntityManager, payloads: Iterable<Payl
     tx,
     'dept_payloads',
     ['payload_id', 'data'],
-    [...distinct.values()].map((p) => [p.payloadId, p.data as object]),
+    [...distinct.values()].map((p) => [p.payloadId, p.json]),
   );
 }

@@ -254,7 +254,19 @@ export class DeptProjectionWriter {
       );
       await copyFeedEntries(
         tx,
-        changes.map((c, i) => ({ ...c, seq: seqs[i], payloadId: payloadIds[i] })),
+        changes.map((c, i) => ({
+          departmentId: c.departmentId,
+          seq: seqs[i],
+          entry: c.entry,
+          urgent: c.urgent,
+          kind: c.kind,
+          insurer: c.insurer,
+          subject: c.subject,
+          version: c.version,
+          eventId: c.eventId,
+          payloadId: payloadIds[i],
+          acceptedAt: c.acceptedAt,
+        })),
       );
       await notifyFeed(
         tx,

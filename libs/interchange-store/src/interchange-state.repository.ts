@@ -61,6 +61,38 @@ export interface ManifestRow {
   sentAt: Date;
 }
 
+/** An endpoint's state for operators: the stored state and the batch in flight, if any. */
+export interface EndpointOverview {
+  endpointId: string;
+  province: string;
+  watermark: number;
+  ackedAt: Date | null;
+  scheduledTarget: number | null;
+  haltedAt: Date | null;
+  haltedReason: string | null;
+  inFlight: {
+    batchId: string;
+    mode: BatchMode;
+    entries: number;
+    attempts: number;
+    lastError: string | null;
+    lastAttemptAt: Date | null;
+  } | null;
+}
+
+/** The last pull of a province through the gateway. */
+export interface PullState {
+  province: string;
+  principal: string;
+  /** `key:<keyId>` (signed with an endpoint key) or `token`. */
+  via: string;
+  afterSeq: number;
+  lastSeq: number;
+  entries: number;
+  pulls: number;
+  pulledAt: Date;
+}
+
 interface EndpointDbRow {
   endpoint_id: string;
   province: string;
@@ -453,6 +485,88 @@ export class InterchangeStateRepository {
       attempts: r.attempts,
       lastError: r.last_error,
       sentAt: r.sent_at,
+    }));
+  }
+
+  /** Every stored endpoint with its batch in flight (operators' interchange status). */
+  async overview(): Promise<EndpointOverview[]> {
+    const rows = await this.db.query<
+      (EndpointDbRow & {
+        batch_id: string | null;
+        mode: BatchMode | null;
+        entries: number | null;
+        attempts: number | null;
+        last_error: string | null;
+        last_attempt_at: Date | null;
+      })[]
+    >(
+      `SELECT e.*, o.batch_id, o.mode, o.entries, o.attempts, o.last_error, o.last_attempt_at
+       FROM interchange_endpoints e LEFT JOIN interchange_outbox o USING (endpoint_id) ORDER BY e.endpoint_id`,
+    );
+    return rows.map((r) => {
+      const e = endpointOf(r);
+      return {
+        endpointId: e.endpointId,
+        province: e.province,
+        watermark: e.watermark,
+        ackedAt: e.ackedAt,
+        scheduledTarget: e.scheduledTarget,
+        haltedAt: e.haltedAt,
+        haltedReason: e.haltedReason,
+        inFlight:
+          r.batch_id === null
+            ? null
+            : {
+                batchId: r.batch_id,
+                mode: r.mode!,
+                entries: r.entries!,
+                attempts: r.attempts!,
+                lastError: r.last_error,
+                lastAttemptAt: r.last_attempt_at,
+              },
+      };
+    });
+  }
+
+  /** Events of the province after `afterSeq` not yet acknowledged, counted up to `cap`. */
+  pendingAfter(province: string, afterSeq: number, cap: number): Promise<number> {
+    return this.canonical.provinceCountAfter(province, afterSeq, cap);
+  }
+
+  /** Records a province's pull through the gateway (its last pull is kept). */
+  async notePull(p: Omit<PullState, 'pulls' | 'pulledAt'>): Promise<void> {
+    await this.db.query(
+      `INSERT INTO interchange_pulls (province, principal, via, after_seq, last_seq, entries)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (province) DO UPDATE SET principal = $2, via = $3, after_seq = $4, last_seq = $5, entries = $6,
+         pulls = interchange_pulls.pulls + 1, pulled_at = now()`,
+      [p.province, p.principal, p.via, p.afterSeq, p.lastSeq, p.entries],
+    );
+  }
+
+  /** The last pull of every province that pulled. */
+  async pulls(): Promise<PullState[]> {
+    const rows = await this.db.query<
+      {
+        province: string;
+        principal: string;
+        via: string;
+        after_seq: string;
+        last_seq: string;
+        entries: number;
+        pulls: string;
+        pulled_at: Date;
+      }[]
+    >(`SELECT * FROM interchange_pulls ORDER BY province`);
+    return rows.map((r) => ({
+      province: r.province,
+      principal: r.principal,
+      via: r.via,
+      afterSeq: Number(r.after_seq),
+      lastSeq: Number(r.last_seq),
+      entries: r.entries,
+      pulls: Number(r.pulls),
+      pulledAt: r.pulled_at,
     }));
   }
 

@@ -8,3 +8,4 @@ export * from './kafka-access';
 export * from './topic-reader';
 export * from './canonical-event.reader';
 export * from './topic-backup';
+export * from './consumer-catch-up';

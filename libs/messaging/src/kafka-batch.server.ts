@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { BaseRpcContext, type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { lastValueFrom } from 'rxjs';
+import { unconsumed } from './consumer-catch-up';
 import { type ConsumedMessage, type MessageBatch, nextOffset, toConsumed } from './message';
 
 export interface BatchSubscription {
@@ -59,6 +60,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private readonly queues = new Map<string, { waiting: Contribution[]; timer: NodeJS.Timeout | null }>();
   private readonly sliceSeconds?: Histogram;
   private readonly sliceMessages?: Histogram;
+  private readonly restarts?: Counter;
   private lagAdmin: Admin | null = null;
 
   constructor(private readonly options: KafkaBatchServerOptions) {
@@ -69,6 +71,12 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         help: 'Time to handle one slice of a partition, commit included',
         labelNames: ['group'],
         buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        registers: [options.metrics],
+      });
+      this.restarts = new Counter({
+        name: 'ajx_consumer_restarts_total',
+        help: 'Consumers started again by the transport after kafkajs gave up on them (a non-retriable error)',
+        labelNames: ['group'],
         registers: [options.metrics],
       });
       this.sliceMessages = new Histogram({
@@ -115,9 +123,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
             const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
             for (const p of ends) {
               const offset = done.find((d) => d.partition === p.partition)?.offset ?? '-1';
-              const from = BigInt(offset) >= 0n ? BigInt(offset) : BigInt(p.low);
-              const lag = BigInt(p.high) - from;
-              gauge.set({ group: groupId, topic, partition: String(p.partition) }, Number(lag > 0n ? lag : 0n));
+              const lag = unconsumed(p.high, p.low, BigInt(offset) >= 0n ? offset : undefined);
+              gauge.set({ group: groupId, topic, partition: String(p.partition) }, Number(lag));
             }
           }
         })(),
@@ -154,6 +161,13 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
+    // kafkajs restarts a crashed consumer only after a retriable error; after a non-retriable one (e.g. "Failed to find
+    // group coordinator" while the brokers are away) it leaves it disconnected and the process would go on consuming
+    // nothing. The transport starts a new one instead.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.closing || this.consumer !== consumer) return;
+      void this.restartAfterCrash(consumer, payload.error);
+    });
     this.joined = new Promise((resolve) => {
       const off = consumer.on(consumer.events.GROUP_JOIN, () => {
         off();
@@ -171,6 +185,30 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 3,
       eachBatch: (payload) => this.onBatch(payload),
     });
+  }
+
+  /** Starts a new consumer in place of one kafkajs gave up on, retrying with backoff until it runs or we close. */
+  private async restartAfterCrash(crashed: Consumer, error: Error): Promise<void> {
+    const { initialMs, maxMs } = this.options.retry ?? { initialMs: 200, maxMs: 30000 };
+    this.logger.error(`consumer of ${this.options.groupId} crashed and was not restarted by kafkajs: ${error.message}`);
+    await crashed.disconnect().catch(() => undefined);
+    let delay = Math.max(1000, initialMs);
+    for (let attempt = 1; !this.closing && this.consumer === crashed; attempt++) {
+      await new Promise((r) => setTimeout(r, delay));
+      if (this.closing || this.consumer !== crashed) return;
+      try {
+        await this.start();
+        this.restarts?.inc({ group: this.options.groupId });
+        this.logger.warn(`consumer of ${this.options.groupId} started again (attempt ${attempt})`);
+        return;
+      } catch (err) {
+        this.logger.error(`consumer of ${this.options.groupId} did not start again: ${(err as Error).message}`);
+        const failed = this.consumer;
+        if (failed && failed !== crashed) await failed.disconnect().catch(() => undefined);
+        this.consumer = crashed; // keeps this loop the only one restarting
+        delay = Math.min(maxMs, delay * 2);
+      }
+    }
   }
 
   /** Resolves once the consumer has joined its group and been assigned partitions (tests wait on this). */

@@ -5,23 +5,31 @@ import { from as copyFrom } from 'pg-copy-streams';
 export type CopyValue = string | number | boolean | Date | object | null | undefined;
 
 /** Characters COPY's text format gives a meaning to: escaped with a backslash. */
-const SPECIAL = /[\\\n\r\t]/g;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const SPECIAL = /[\\\n\r\t]/;
+
+/** Escapes text for COPY (most values have nothing to escape: tested first, as the router writes millions). */
+function escaped(s: string): string {
+  if (!SPECIAL.test(s)) return s;
+  return s.replaceAll('\\', '\\\\').replaceAll('\n', '\\n').replaceAll('\r', '\\r').replaceAll('\t', '\\t');
+}
 
 /** One field in COPY's text format (`\N` for NULL; objects as JSON, for json/jsonb columns). */
 export function copyField(v: CopyValue): string {
   if (v === null || v === undefined) return '\\N';
-  if (typeof v === 'string') return v.replace(SPECIAL, (c) => ESCAPES[c]);
+  if (typeof v === 'string') return escaped(v);
   if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean') return v ? 't' : 'f';
   if (v instanceof Date) return v.toISOString();
-  return JSON.stringify(v).replace(SPECIAL, (c) => ESCAPES[c]);
+  return escaped(JSON.stringify(v));
 }
 
 /** Rows in COPY's text format: tab-separated fields, one line per row. */
 export function copyText(rows: Iterable<readonly CopyValue[]>): string {
   let out = '';
-  for (const row of rows) out += row.map(copyField).join('\t') + '\n';
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) out += (i ? '\t' : '') + copyField(row[i]);
+    out += '\n';
+  }
   return out;
 }
 

@@ -5,10 +5,10 @@ import { AuditLog, AuditRepository } from '@ajx/audit';
 import { ConsoleUserRepository, ConsoleUserService, IdentityRepository } from '@ajx/identity';
 import { Random, randomUscc } from '@ajx/simulation';
 import { type StartedService, startService, waitFor } from '@ajx/testing';
-import axe from 'axe-core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { SupervisorConfig } from '../../../apps/supervisor/src/supervisor.config';
 import { supervisorService } from '../../../apps/supervisor/src/supervisor.service-definition';
+import { seriousAxeViolations } from '../support/browser';
 import { getJson, TestHub, upload } from '../support/hub';
 import { pinganAccidentLine, pinganClaimLine, pinganPolicyLine } from '../support/records';
 
@@ -83,14 +83,7 @@ describe('web console in Chromium', () => {
   const check = async (page: Page, name: string) => {
     await page.waitForLoadState('networkidle');
     await page.screenshot({ path: path.join(shotsDir || hub.dir, `${name}.png`), fullPage: true });
-    await page.evaluate(axe.source);
-    const violations = await page.evaluate<string[]>(`(async () => {
-      const r = await window.axe.run(document, { resultTypes: ['violations'] });
-      return r.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.map((n) => n.target.join(' ')).join(', '));
-    })()`);
-    axeFindings[name] = violations;
+    axeFindings[name] = await seriousAxeViolations(page);
   };
 
   beforeAll(async () => {

@@ -316,10 +316,14 @@ describe('supervision service', () => {
         (await findings()).find((f) => f.rule === 'RENEWAL_DUE' && f.key === 'PINGAN/PAAZ2025SV0003')?.state === 'open',
       { what: 'RENEWAL_DUE of the policy ending 2026-08-20, on 2026-07-25' },
     );
-    const runs = await hub.db.query<{ reason: string; as_of: string }[]>(
-      `SELECT reason, to_char(as_of, 'YYYY-MM-DD') AS as_of FROM supervision_runs WHERE finished_at IS NOT NULL ORDER BY run_id`,
-    );
-    expect(runs.map((r) => `${r.reason} ${r.as_of}`)).toContain(`start ${later}`);
+    // The finding is written by the run's chunks before the run records its end.
+    const runs = async () =>
+      (
+        await hub.db.query<{ reason: string; as_of: string }[]>(
+          `SELECT reason, to_char(as_of, 'YYYY-MM-DD') AS as_of FROM supervision_runs WHERE finished_at IS NOT NULL ORDER BY run_id`,
+        )
+      ).map((r) => `${r.reason} ${r.as_of}`);
+    await waitFor(async () => (await runs()).includes(`start ${later}`), { what: `the start evaluation on ${later}` });
     expect(await openKeys()).toEqual([...(await libraryFindings(later))].sort());
     expect(addDays(later, 26)).toBe('2026-08-20');
   });

@@ -74,6 +74,16 @@ export class InterchangeService {
       entries,
       hasMore: rows.length > limit,
     });
+    const lastSeq = entries.length ? entries[entries.length - 1].seq : afterSeq;
+    const viaName = via ? `key:${via.key.keyId}` : 'token';
+    await this.state.notePull({
+      province,
+      principal: principal.id,
+      via: viaName,
+      afterSeq,
+      lastSeq,
+      entries: entries.length,
+    });
     await this.audit.record({
       actor: principal.id,
       action: 'interchange.pull',
@@ -82,8 +92,8 @@ export class InterchangeService {
       details: {
         afterSeq,
         entries: entries.length,
-        lastSeq: entries.length ? entries[entries.length - 1].seq : afterSeq,
-        via: via ? `key:${via.key.keyId}` : 'token',
+        lastSeq,
+        via: viaName,
       },
       requestId,
     });

@@ -20,7 +20,8 @@ import { WebhookSecretsAtRest1795393810000 } from './1795393810000-webhook-secre
 import { Reports1795393860000 } from './1795393860000-reports';
 import { UploadSessionPurge1795393900000 } from './1795393900000-upload-session-purge';
 import { AdapterBatches1795393950000 } from './1795393950000-adapter-batches';
-import { LeanCanonicalIndexes1795394000000 } from './1795394000000-lean-canonical-indexes';
+import { InterchangePulls1795394000000 } from './1795394000000-interchange-pulls';
+import { LeanCanonicalIndexes1795394100000 } from './1795394100000-lean-canonical-indexes';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -46,5 +47,6 @@ export const MIGRATIONS = [
   Reports1795393860000,
   UploadSessionPurge1795393900000,
   AdapterBatches1795393950000,
-  LeanCanonicalIndexes1795394000000,
+  InterchangePulls1795394000000,
+  LeanCanonicalIndexes1795394100000,
 ];

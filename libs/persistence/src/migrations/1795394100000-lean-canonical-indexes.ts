@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * province stream before `canonical_events_province_seq`, and `(accepted_date, insurer, kind)` the day cells before
  * `canonical_events_date_seq`. Every event the normaliser stores paid for both.
  */
-export class LeanCanonicalIndexes1795394000000 implements MigrationInterface {
-  name = 'LeanCanonicalIndexes1795394000000';
+export class LeanCanonicalIndexes1795394100000 implements MigrationInterface {
+  name = 'LeanCanonicalIndexes1795394100000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX IF EXISTS canonical_events_region_seq`);
