@@ -1,9 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CanonicalStoreRepository } from '@ajx/canonical-store';
-import { DeptProjectionWriter, ProjectionJobsRepository, type ProjectionJob } from '@ajx/dept-store';
+import { CanonicalStoreRepository, type StoredCanonicalEvent } from '@ajx/canonical-store';
+import {
+  DeptProjectionWriter,
+  type PlannedHandOver,
+  ProjectionJobsRepository,
+  type ProjectionJob,
+  recordKeyOf,
+  type RoutedVersion,
+  RoutingMovedError,
+  StoreBehindRoutingError,
+} from '@ajx/dept-store';
 import { PollingService } from '@ajx/platform';
 import { findingMessageOf, SupervisionFindingsRepository } from '@ajx/supervision-store';
 import { DepartmentDirectory } from './department-directory.service';
+import { handOverOf } from './hand-over';
 import { planRouting, type RoutableEvent } from './route-planner';
 import { routableFinding } from './router.service';
 
@@ -14,16 +24,58 @@ export const RETRY_MS = 5_000;
 
 /** The job's cursor in its second phase, the supervision findings: `finding:` and the last finding id done. */
 const FINDINGS_PHASE = 'finding:';
+/** Times a page's records routed live meanwhile are planned again before the page is left for a later run. */
+const HAND_OVER_ROUNDS = 5;
+
+/** A page planned for the hand-over: what to project, and what live routing had routed of every record of it. */
+interface PageAsRouted {
+  events: RoutableEvent[];
+  handOver: PlannedHandOver[];
+}
+
+/** Every record of a page with what live routing had routed of it (checked again under the locks when written). */
+function handOverOfPage(
+  stored: readonly RoutableEvent[],
+  routed: ReadonlyMap<string, RoutedVersion>,
+): PlannedHandOver[] {
+  return stored.map((s) => ({
+    kind: s.kind,
+    insurer: s.insurer,
+    subject: s.subject,
+    routed: routed.get(recordKeyOf(s)) ?? null,
+  }));
+}
+
+/** A canonical event of the store as the router sees it. */
+function routableOfStored(r: StoredCanonicalEvent): RoutableEvent {
+  return {
+    kind: r.kind,
+    insurer: r.insurer,
+    subject: r.subject,
+    version: r.version,
+    eventId: r.eventId,
+    action: (r.data as { action: string }).action,
+    uscc: r.uscc,
+    region: r.region,
+    sector: r.sector,
+    businessTime: r.businessTime,
+    data: r.data as RoutableEvent['data'],
+    correction: false,
+    acceptedAt: r.acceptedAt,
+  };
+}
 
 /**
  * Gives a newly entitled department its history (and re-scopes everything after a rule change) from the canonical
- * store's latest state per record, then from the supervision store's findings. Jobs live in PostgreSQL with a lease
- * and a cursor, so a restart resumes them.
+ * store's records, then from the supervision store's findings. Jobs live in PostgreSQL with a lease and a cursor, so
+ * a restart resumes them.
  *
- * The hand-over to live routing is exact: both write a record's views under that record's lock and keep only what is
- * still upward against what the department holds then; a page whose store version is older than what live routing
- * already routed is projected again later; live routing writes only with a directory that knows every department
- * queued so far (docs/reliability.md, "A department created during the load").
+ * The hand-over to live routing is exact: each record is projected only up to the version live routing has routed
+ * (`route_records`; a record it has not routed is left to it), checked under the record's lock when written; both
+ * write a record's views under that lock and keep only what is still upward against what the department holds then;
+ * live routing writes only with a directory that knows every department queued so far. So the department's feed gets
+ * every version routed since its job was queued, once and in order (docs/reliability.md, "A department created
+ * during the load").
  */
 @Injectable()
 export class ReprojectionService extends PollingService {
@@ -80,12 +132,15 @@ export class ReprojectionService extends PollingService {
           : {};
     while (findingScope) {
       if (stopped()) return false;
-      const after = cursor.slice(FINDINGS_PHASE.length) || null;
-      const page = await this.findings.currentPage(findingScope, after, PAGE);
-      const events = page.map((p) => routableFinding(findingMessageOf(p.finding, p.change)));
-      projected += await this.project(job, events);
+      const after: string | null = cursor.slice(FINDINGS_PHASE.length) || null;
+      const read = async (): Promise<RoutableEvent[]> =>
+        (await this.findings.currentPage(findingScope, after, PAGE)).map((p) =>
+          routableFinding(findingMessageOf(p.finding, p.change)),
+        );
+      const page = await read();
+      projected += await this.projectPage(job, page, read, (stored) => this.findingsAsRouted(stored));
       if (page.length < PAGE) break;
-      cursor = FINDINGS_PHASE + page[page.length - 1].finding.findingId;
+      cursor = FINDINGS_PHASE + page[page.length - 1].subject;
       await this.jobs.progress(job.id, cursor, LEASE_MS);
     }
     this.logger.log(
@@ -94,44 +149,109 @@ export class ReprojectionService extends PollingService {
     return true;
   }
 
-  private async project(job: ProjectionJob, events: RoutableEvent[]): Promise<number> {
-    const holdings = await this.writer.holdings(events);
-    const plan = planRouting(events, new Map(), holdings, this.directory.index, {
-      kind: 'reproject',
-      departmentId: job.departmentId,
+  /**
+   * Projects one page of the store, each record as far as live routing has routed it. Records live routing routed
+   * meanwhile (the write refuses them: RoutingMovedError) are planned again from the store, the rest is written as
+   * planned; after a few rounds the job fails and is taken up again later.
+   */
+  private async projectPage(
+    job: ProjectionJob,
+    stored: RoutableEvent[],
+    reread: () => Promise<RoutableEvent[]>,
+    asRouted: (stored: RoutableEvent[]) => Promise<PageAsRouted>,
+  ): Promise<number> {
+    let projected = 0;
+    let todo = stored;
+    for (let round = 1; todo.length; round++) {
+      const page = await asRouted(todo);
+      const holdings = await this.writer.holdings(page.events);
+      let changes = planRouting(page.events, new Map(), holdings, this.directory.index, {
+        kind: 'reproject',
+        departmentId: job.departmentId,
+      }).changes;
+      let handOver = page.handOver;
+      const moved = new Set<string>();
+      while (handOver.length) {
+        try {
+          projected += (await this.writer.apply(changes, [], [], { reprojection: handOver })).length;
+          break;
+        } catch (err) {
+          if (!(err instanceof RoutingMovedError)) throw err;
+          for (const k of err.moved) moved.add(k);
+          changes = changes.filter((c) => !moved.has(recordKeyOf(c)));
+          handOver = handOver.filter((h) => !moved.has(recordKeyOf(h)));
+        }
+      }
+      if (!moved.size) break;
+      if (round >= HAND_OVER_ROUNDS) throw new RoutingMovedError([...moved]);
+      todo = (await reread()).filter((e) => moved.has(recordKeyOf(e)));
+    }
+    return projected;
+  }
+
+  /**
+   * The records of a page as far as live routing has routed them: not routed, left out; routed at the stored version,
+   * as stored; routed at another version, that version's event from the store (not there yet: StoreBehindRoutingError,
+   * the page is projected again later).
+   */
+  private async recordsAsRouted(stored: RoutableEvent[]): Promise<PageAsRouted> {
+    const routed = await this.writer.routed(stored);
+    const wanted = stored.flatMap((s) => {
+      const r = routed.get(recordKeyOf(s));
+      return r && handOverOf(s, r) === 'routed' ? [r.eventId] : [];
     });
-    return (await this.writer.apply(plan.changes, [], [], { reprojection: true })).length;
+    const byId = await this.canonical.eventsById(wanted);
+    const events: RoutableEvent[] = [];
+    for (const s of stored) {
+      const r = routed.get(recordKeyOf(s));
+      const take = handOverOf(s, r);
+      if (take === 'stored') events.push(s);
+      if (take !== 'routed') continue;
+      const e = byId.get(r!.eventId);
+      if (!e) {
+        throw new StoreBehindRoutingError(
+          `${s.kind} ${s.insurer}/${s.subject}: routed live at version ${r!.version}, which the store does not hold yet`,
+        );
+      }
+      events.push(routableOfStored(e));
+    }
+    return {
+      events,
+      handOver: handOverOfPage(stored, routed),
+    };
+  }
+
+  /**
+   * The findings of a page as far as live routing has routed them: only those it routed at their stored version. The
+   * supervision store keeps a finding's latest state only, and the supervisor writes it before it publishes: a finding
+   * routed at an older version (or not at all) has its newer version still to be routed live, to the department too.
+   */
+  private async findingsAsRouted(stored: RoutableEvent[]): Promise<PageAsRouted> {
+    const routed = await this.writer.routed(stored);
+    return {
+      events: stored.filter((s) => handOverOf(s, routed.get(recordKeyOf(s))) === 'stored'),
+      handOver: handOverOfPage(stored, routed),
+    };
   }
 
   /** The canonical records' latest state, page by page from the job's cursor. */
   private async runRecords(job: ProjectionJob, stopped: () => boolean): Promise<number> {
     const grant = job.departmentId ? this.directory.index.grant(job.departmentId) : undefined;
+    const filter = grant
+      ? { regionPrefix: grant.regionPrefix, kinds: grant.records, sectors: grant.allSectors ? null : grant.sectors }
+      : {};
     let cursor = job.cursor;
     let projected = 0;
     do {
-      const { records, next } = await this.canonical.latestRecords(
-        grant
-          ? { regionPrefix: grant.regionPrefix, kinds: grant.records, sectors: grant.allSectors ? null : grant.sectors }
-          : {},
-        cursor,
-        PAGE,
+      const after = cursor;
+      const read = async () => await this.canonical.latestRecords(filter, after, PAGE);
+      const { records, next } = await read();
+      projected += await this.projectPage(
+        job,
+        records.map(routableOfStored),
+        async () => (await read()).records.map(routableOfStored),
+        (stored) => this.recordsAsRouted(stored),
       );
-      const events: RoutableEvent[] = records.map((r) => ({
-        kind: r.kind,
-        insurer: r.insurer,
-        subject: r.subject,
-        version: r.version,
-        eventId: r.eventId,
-        action: (r.data as { action: string }).action,
-        uscc: r.uscc,
-        region: r.region,
-        sector: r.sector,
-        businessTime: r.businessTime,
-        data: r.data as RoutableEvent['data'],
-        correction: false,
-        acceptedAt: r.acceptedAt,
-      }));
-      projected += await this.project(job, events);
       cursor = next;
       if (cursor) await this.jobs.progress(job.id, cursor, LEASE_MS);
     } while (cursor && !stopped());

@@ -40,6 +40,10 @@ export const ROUTED_KINDS: RecordKind[] = RECORD_KINDS.filter((k) => k in KIND_R
 /** Namespace of the event ids of finding versions in department feeds (UUIDv5 of `<finding id>:<version>`). */
 const FINDING_EVENT_NAMESPACE = Buffer.from('8b1f4c2e6d3a5b7c9e0f1a2b3c4d5e6f', 'hex');
 
+/** The event id of a finding's version in department feeds and `route_records`. */
+export const findingEventId = (findingId: string, version: number) =>
+  uuidV5(`${findingId}:${version}`, FINDING_EVENT_NAMESPACE);
+
 /**
  * A finding's version as a routable event: kind `finding`, the finding id as its subject, no insurer in its key (its
  * attribution may change; the insurer it is attributed to is in the data), routed by the enterprise's region and
@@ -51,7 +55,7 @@ export function routableFinding(f: FindingMessage): RoutableEvent {
     insurer: '',
     subject: f.findingId,
     version: f.version,
-    eventId: uuidV5(`${f.findingId}:${f.version}`, FINDING_EVENT_NAMESPACE),
+    eventId: findingEventId(f.findingId, f.version),
     action: f.change,
     uscc: f.uscc,
     region: f.regionCode,

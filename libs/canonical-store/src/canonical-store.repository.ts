@@ -298,6 +298,19 @@ export class CanonicalStoreRepository {
   }
 
   /**
+   * The events with these ids (any version; a corrected one with its current content): the version of a record live
+   * routing has routed, which a re-projection projects rather than the record's latest (docs/reliability.md).
+   */
+  async eventsById(eventIds: readonly string[]): Promise<Map<string, StoredCanonicalEvent>> {
+    if (eventIds.length === 0) return new Map();
+    const rows = await this.db.query<EventRow[]>(
+      `SELECT ${EVENT_COLUMNS('e')} FROM canonical_events e WHERE e.event_id = ANY($1::uuid[])`,
+      [eventIds],
+    );
+    return new Map(rows.map((r) => [r.event_id, storedOf(r)]));
+  }
+
+  /**
    * Pages through the latest state of every record (the event of its current version), ordered by kind, insurer and
    * subject; `after` is the `next` of the previous page. Re-projection reads it.
    */

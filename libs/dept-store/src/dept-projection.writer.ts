@@ -75,12 +75,32 @@ export class StaleDirectoryError extends Error {
 }
 
 /**
- * A re-projection read a record from the canonical store at a version older than one live routing has already
- * routed (the normaliser writes the store just after it publishes): nothing is written; the page is projected again
- * later, once the store caught up.
+ * A re-projection needs a version live routing has already routed that the canonical store does not hold yet (the
+ * normaliser writes the store just after it publishes): nothing is written; the page is projected again later, once
+ * the store caught up.
  */
 export class StoreBehindRoutingError extends Error {
   override readonly name = 'StoreBehindRoutingError';
+}
+
+/**
+ * Live routing routed records of a re-projection page since the page was planned (their `route_records` row is not
+ * the one the plan was made from): nothing is written; the re-projection plans those records again (`moved`: their
+ * {@link recordKeyOf} keys).
+ */
+export class RoutingMovedError extends Error {
+  override readonly name = 'RoutingMovedError';
+  constructor(readonly moved: readonly string[]) {
+    super(`${moved.length} records were routed live since the re-projection planned them`);
+  }
+}
+
+/**
+ * A record of a re-projection page and what live routing had routed of it when the page was planned (null: nothing
+ * yet). The re-projection projects each record only up to that version and leaves later ones to live routing.
+ */
+export interface PlannedHandOver extends RecordKey {
+  routed: RoutedVersion | null;
 }
 
 /** The directory a live slice was planned with: the newest projection job it knew of and its departments. */
@@ -92,8 +112,11 @@ export interface DirectoryGeneration {
 export interface ApplyOptions {
   /** Live routing: refuse to write (StaleDirectoryError) if a department unknown to this directory was queued since. */
   directory?: DirectoryGeneration;
-  /** Re-projection: refuse to write (StoreBehindRoutingError) a version older than live routing has routed. */
-  reprojection?: boolean;
+  /**
+   * Re-projection: every record of the page (those it writes nothing for too) with what live routing had routed of it
+   * when the page was planned; refuse to write (RoutingMovedError) if live routing moved any of them since.
+   */
+  reprojection?: readonly PlannedHandOver[];
 }
 
 /** Advisory lock namespace (first key) of the per-record lock live routing and re-projection both take. */
@@ -152,19 +175,7 @@ export class DeptProjectionWriter {
 
   /** What the router already routed, per record. */
   async routed(keys: readonly RecordKey[]): Promise<Map<string, RoutedVersion>> {
-    const out = new Map<string, RoutedVersion>();
-    if (!keys.length) return out;
-    const rows = await this.db.query<
-      { kind: ViewKind; insurer: string; subject: string; version: number; event_id: string }[]
-    >(
-      `SELECT r.kind, r.insurer, r.subject, r.version, r.event_id
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS k(kind, insurer, subject)
-       CROSS JOIN LATERAL (SELECT * FROM route_records r
-         WHERE r.kind = k.kind AND r.insurer = k.insurer AND r.subject = k.subject) r`,
-      [keys.map((k) => k.kind), keys.map((k) => k.insurer), keys.map((k) => k.subject)],
-    );
-    for (const r of rows) out.set(recordKeyOf(r), { version: r.version, eventId: r.event_id });
-    return out;
+    return readRouted(this.db, keys);
   }
 
   /** Which departments hold which version of each record now. */
@@ -199,12 +210,13 @@ export class DeptProjectionWriter {
     urgencies: readonly Urgency[] = [],
     options: ApplyOptions = {},
   ): Promise<ViewChange[]> {
-    if (!planned.length && !routed.length && !urgencies.length) return [];
+    const handOver = options.reprojection ?? [];
+    if (!planned.length && !routed.length && !urgencies.length && !handOver.length) return [];
     return this.db.transaction(async (tx) => {
       // Every writer of a record's views (live routing, re-projection) takes its lock first, in one order.
-      await lockRecords(tx, [...planned, ...routed]);
+      await lockRecords(tx, [...planned, ...routed, ...handOver]);
       if (options.directory) await this.checkDirectory(tx, options.directory);
-      if (options.reprojection) await this.checkNotBehindRouting(tx, planned);
+      if (handOver.length) await checkRoutedAsPlanned(tx, handOver);
       // First, and authoritative: the versions are recorded only if no one recorded them (or newer ones) meanwhile —
       // the check the plan was made with ran outside this transaction.
       if (routed.length) await this.upsertRouted(tx, routed);
@@ -290,30 +302,6 @@ export class DeptProjectionWriter {
     );
     if (rows.length) {
       throw new StaleDirectoryError(`department ${rows[0].department_id} was added since the directory was read`);
-    }
-  }
-
-  /** Re-projection: the store's version must not be older than what live routing routed (it routed it without us). */
-  private async checkNotBehindRouting(tx: EntityManager, changes: readonly ViewChange[]): Promise<void> {
-    const upward = changes.filter((c) => c.entry !== 'withdrawn');
-    if (!upward.length) return;
-    const rows = await tx.query<{ kind: ViewKind; insurer: string; subject: string }[]>(
-      `SELECT r.kind, r.insurer, r.subject
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS k(kind, insurer, subject, version)
-       CROSS JOIN LATERAL (SELECT * FROM route_records r WHERE r.kind = k.kind AND r.insurer = k.insurer
-         AND r.subject = k.subject AND r.version > k.version) r
-       LIMIT 1`,
-      [
-        upward.map((c) => c.kind),
-        upward.map((c) => c.insurer),
-        upward.map((c) => c.subject),
-        upward.map((c) => c.version),
-      ],
-    );
-    if (rows.length) {
-      throw new StoreBehindRoutingError(
-        `${rows[0].kind} ${rows[0].insurer}/${rows[0].subject}: routed live at a newer version than the store holds yet`,
-      );
     }
   }
 
@@ -416,4 +404,39 @@ async function lockRecords(tx: EntityManager, keys: readonly RecordKey[]): Promi
        SELECT DISTINCT hashtext(k) AS h FROM unnest($1::text[]) AS k ORDER BY h OFFSET 0) AS ordered`,
     [[...new Set(keys.map((k) => `${k.kind}|${k.insurer}|${k.subject}`))], RECORD_LOCK_NAMESPACE],
   );
+}
+
+/** What live routing has routed of each record (`route_records`): version and event id, by {@link recordKeyOf}. */
+async function readRouted(
+  q: Pick<EntityManager, 'query'>,
+  keys: readonly RecordKey[],
+): Promise<Map<string, RoutedVersion>> {
+  const out = new Map<string, RoutedVersion>();
+  if (!keys.length) return out;
+  const rows = await q.query<{ kind: ViewKind; insurer: string; subject: string; version: number; event_id: string }[]>(
+    `SELECT r.kind, r.insurer, r.subject, r.version, r.event_id
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS k(kind, insurer, subject)
+     CROSS JOIN LATERAL (SELECT * FROM route_records r
+       WHERE r.kind = k.kind AND r.insurer = k.insurer AND r.subject = k.subject) r`,
+    [keys.map((k) => k.kind), keys.map((k) => k.insurer), keys.map((k) => k.subject)],
+  );
+  for (const r of rows) out.set(recordKeyOf(r), { version: r.version, eventId: r.event_id });
+  return out;
+}
+
+/**
+ * Re-projection, under the records' locks: live routing must still be where the page was planned from. The page then
+ * hands over exactly: a record live routing routed up to version r is projected at r, one it has not routed gets
+ * nothing, and every later version is routed live to the department too (the directory check) — its feed misses no
+ * version routed since its job was queued (docs/reliability.md, "A department created during the load").
+ */
+async function checkRoutedAsPlanned(tx: EntityManager, planned: readonly PlannedHandOver[]): Promise<void> {
+  const now = await readRouted(tx, planned);
+  const moved = planned
+    .filter((p) => {
+      const r = now.get(recordKeyOf(p));
+      return r?.version !== p.routed?.version || r?.eventId !== p.routed?.eventId;
+    })
+    .map(recordKeyOf);
+  if (moved.length) throw new RoutingMovedError(moved);
 }

@@ -112,6 +112,21 @@ export class Oracle {
     return out;
   }
 
+  /**
+   * The content a department created during the load must hold for each of these feed entries (`department|event
+   * id|digest`); entries of versions the oracle does not entitle it to are left out (and so found extra).
+   */
+  lateFeedContents(entries: readonly { d: string; e: string }[]): string[] {
+    const byId = new Map(this.events.map((e) => [e.eventId, e]));
+    const out: string[] = [];
+    for (const { d, e } of entries) {
+      const event = byId.get(e);
+      const ent = event && this.entitlements(event).find((x) => x.departmentId === d);
+      if (event && ent) out.push(`${d}|${e}|${this.contentDigest(event, ent)}`);
+    }
+    return out;
+  }
+
   urgentPlan(e: ExpectedEvent): UrgentPlan {
     const k = `${e.kind}|${e.region}|${e.sector}`;
     let plan = this.planCache.get(k);
@@ -155,8 +170,10 @@ export class Oracle {
 
   /**
    * What such a department's feed (in seq order) says per record: `department|record|last event id` when its entries
-   * are versions of the record the load accepted, `new` first and `updated` after, each newer than the one before;
-   * otherwise a line saying what is wrong (a version twice, an older one after a newer, an unknown event).
+   * are every version of the record the load accepted from the first one it got to the latest — none skipped, none
+   * twice, in order — `new` first and `updated` after; otherwise a line saying what is wrong. Which version it starts
+   * at depends on the moment it was created (the version live routing had routed when its re-projection read the
+   * record, or the first one routed after it was queued); from there on it gets every one (docs/reliability.md).
    */
   lateFeedFound(
     entries: readonly {
@@ -169,13 +186,17 @@ export class Oracle {
       entry: string;
     }[],
   ): string[] {
-    const versionsOf = new Map<string, Set<string>>();
+    // Per department and record: the event ids of the versions it is entitled to, in version order.
+    const versionsOf = new Map<string, ExpectedEvent[]>();
     for (const e of this.events) {
-      const k = recordKey(e);
-      let ids = versionsOf.get(k);
-      if (!ids) versionsOf.set(k, (ids = new Set()));
-      ids.add(e.eventId);
+      for (const d of this.entitled(e)) {
+        const k = `${d}|${recordKey(e)}`;
+        const list = versionsOf.get(k);
+        if (list) list.push(e);
+        else versionsOf.set(k, [e]);
+      }
     }
+    for (const list of versionsOf.values()) list.sort((a, b) => a.version - b.version);
     const histories = new Map<string, typeof entries>();
     for (const x of entries) {
       const k = `${x.d}|${x.kind}|${x.insurer}|${x.subject}`;
@@ -183,13 +204,9 @@ export class Oracle {
     }
     const out: string[] = [];
     for (const [k, h] of histories) {
-      const record = k.slice(k.indexOf('|') + 1);
-      const valid = h.every(
-        (x, i) =>
-          versionsOf.get(record)?.has(x.e) === true &&
-          x.entry === (i === 0 ? 'new' : 'updated') &&
-          (i === 0 || x.version > h[i - 1].version),
-      );
+      const tail = (versionsOf.get(k) ?? []).slice(-h.length).map((e) => e.eventId);
+      const valid =
+        tail.length === h.length && h.every((x, i) => x.e === tail[i] && x.entry === (i === 0 ? 'new' : 'updated'));
       out.push(
         valid ? `${k}|${h[h.length - 1].e}` : `${k} invalid: ${h.map((x) => `${x.entry} v${x.version}`).join(', ')}`,
       );

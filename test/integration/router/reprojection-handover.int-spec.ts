@@ -3,22 +3,26 @@ import {
   DeptProjectionWriter,
   ProjectionJobsRepository,
   type RoutedWrite,
+  type PlannedHandOver,
+  RoutingMovedError,
   StaleDirectoryError,
-  StoreBehindRoutingError,
   type ViewChange,
 } from '@ajx/dept-store';
 import { EventProducer } from '@ajx/messaging';
 import { waitFor } from '@ajx/testing';
+import { findingEventId } from '../../../apps/router/src/router.service';
 import { TestHub } from '../support/hub';
 import { eventFor, publishCanonical, storeCanonical } from '../support/records';
 
 /*
- * Issue 21, item 1: a department created while its records are routed live. Its re-projection (the latest state of
- * each record, from the canonical store) and live routing used to plan from holdings read before the other committed:
- * the department's feed got a version twice, or an older version after a newer one. Both now write a record's views
- * under that record's lock and keep only what is still upward; a re-projection that read the store behind live
- * routing projects the page again later; live routing planned with a directory missing a department just queued plans
- * again. A department created later also gets the supervision findings changed before it existed.
+ * Issue 21, item 1: a department created while its records are routed live. Its re-projection (from the canonical
+ * store) and live routing used to plan from holdings read before the other committed: the department's feed got a
+ * version twice, or an older version after a newer one. Both now write a record's views under that record's lock and
+ * keep only what is still upward; live routing planned with a directory missing a department just queued plans again.
+ * The re-projection projects each record only up to the version live routing has routed (checked under the lock; a
+ * record routed since it planned is planned again): projecting the store's newer version made live routing drop the
+ * versions in between, and the department's feed missed them. A department created later also gets the supervision
+ * findings changed before it existed.
  */
 
 const REGION = '330106';
@@ -61,6 +65,12 @@ describe('re-projection hands over to live routing exactly', () => {
     version,
     eventId: eventId(subject, version),
   });
+  const handOver = (subject: string, version: number | null): PlannedHandOver => ({
+    kind: 'hazard',
+    insurer: 'PICC',
+    subject,
+    routed: version === null ? null : { version, eventId: eventId(subject, version) },
+  });
   const feedOf = async (departmentId: string, subject?: string) =>
     (
       await hub.db.query<{ subject: string; version: number; entry: string }[]>(
@@ -70,32 +80,37 @@ describe('re-projection hands over to live routing exactly', () => {
       )
     ).map((r) => (subject ? `${r.version}:${r.entry}` : `${r.subject}:${r.version}:${r.entry}`));
 
-  it('never writes an older version after a newer one: a re-projection that read the store behind live routing waits', async () => {
-    // The re-projection read v1 from the store and planned `new` v1; live routing then routed v2 to the department.
-    const reprojected = [change('HO1', 1, 'ho-a', 'new')];
-    await writer.apply([change('HO1', 2, 'ho-a', 'new')], [routed('HO1', 2)]);
-    await expect(writer.apply(reprojected, [], [], { reprojection: true })).rejects.toBeInstanceOf(
-      StoreBehindRoutingError,
-    );
-    expect(await feedOf('ho-a', 'HO1')).toEqual(['2:new']);
+  it('writes nothing of a page live routing routed since it was planned: those records are planned again', async () => {
+    // The re-projection read route_records at v1 and planned `new` v1; live routing then routed v2 to the department.
+    await writer.apply([change('HO1', 1, 'ho-a', 'new')], [routed('HO1', 1)]);
+    await writer.apply([change('HO1', 2, 'ho-a', 'updated')], [routed('HO1', 2)]);
+    const refused = writer.apply([change('HO1', 1, 'ho-a', 'new'), change('HO5', 1, 'ho-a', 'new')], [], [], {
+      reprojection: [handOver('HO1', 1), handOver('HO5', null)],
+    });
+    await expect(refused).rejects.toBeInstanceOf(RoutingMovedError);
+    await expect(refused).rejects.toHaveProperty('moved', ['hazard\u0000PICC\u0000HO1']);
+    // A record planned as not routed that live routing routed meanwhile is planned again too.
+    await writer.apply([], [routed('HO5', 1)]);
+    await expect(writer.apply([], [], [], { reprojection: [handOver('HO5', null)] })).rejects.toHaveProperty('moved', [
+      'hazard\u0000PICC\u0000HO5',
+    ]);
+    expect(await feedOf('ho-a', 'HO1')).toEqual(['1:new', '2:updated']);
   });
 
   it('writes a version once when live routing and the re-projection both planned it, in either order', async () => {
     // Live first, then the re-projection planned from holdings read before live committed.
     await writer.apply([change('HO2', 1, 'ho-a', 'new')], [routed('HO2', 1)]);
-    expect(await writer.apply([change('HO2', 1, 'ho-a', 'new')], [], [], { reprojection: true })).toEqual([]);
-    // The re-projection first, then live routing planned before it committed (a department entitled to both).
-    await writer.apply([change('HO3', 1, 'ho-a', 'new')], [], [], { reprojection: true });
-    const live = await writer.apply(
-      [change('HO3', 1, 'ho-a', 'new'), change('HO3', 1, 'ho-b', 'new')],
-      [routed('HO3', 1)],
-    );
-    expect(live.map((c) => c.departmentId)).toEqual(['ho-b']);
-    // A newer version planned as `new` from stale holdings is written as what it is now: `updated`.
-    await writer.apply([change('HO3', 2, 'ho-a', 'new')], [routed('HO3', 2)]);
+    expect(
+      await writer.apply([change('HO2', 1, 'ho-a', 'new')], [], [], { reprojection: [handOver('HO2', 1)] }),
+    ).toEqual([]);
+    // Live routing routed v1 before ho-a existed; ho-a's re-projection projects it, then live routing routes v2 from
+    // holdings read before the re-projection committed (`new`): written as what it is now, `updated`.
+    await writer.apply([change('HO3', 1, 'ho-b', 'new')], [routed('HO3', 1)]);
+    await writer.apply([change('HO3', 1, 'ho-a', 'new')], [], [], { reprojection: [handOver('HO3', 1)] });
+    await writer.apply([change('HO3', 2, 'ho-a', 'new'), change('HO3', 2, 'ho-b', 'updated')], [routed('HO3', 2)]);
     expect(await feedOf('ho-a', 'HO2')).toEqual(['1:new']);
     expect(await feedOf('ho-a', 'HO3')).toEqual(['1:new', '2:updated']);
-    expect(await feedOf('ho-b', 'HO3')).toEqual(['1:new']);
+    expect(await feedOf('ho-b', 'HO3')).toEqual(['1:new', '2:updated']);
   });
 
   it('refuses live routing planned with a directory that misses a department queued since', async () => {
@@ -169,6 +184,67 @@ describe('re-projection hands over to live routing exactly', () => {
     }
   });
 
+  it('a department whose job meets a store ahead of live routing gets every version, in order, once', async () => {
+    const producer = new EventProducer(hub.kafka, hub.ns.topicPrefix);
+    await producer.connect();
+    const region = '330105';
+    const department = 'ho-330105-emergency';
+    const versions = (subject: string, from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => eventFor('hazard', subject, region, 'construction', from + i));
+    const routedVersion = async (subject: string) =>
+      (
+        await hub.db.query<{ version: number }[]>(
+          `SELECT version FROM route_records WHERE kind = 'hazard' AND insurer = 'PICC' AND subject = $1`,
+          [subject],
+        )
+      )[0]?.version;
+    try {
+      // HOR1: v1 routed live (before the department exists); v2 and v3 are in the store but not routed yet — the
+      // router is behind the topic. HOR2: v1..v3 in the store, none routed yet.
+      await publishCanonical(producer, versions('HOR1', 1, 1));
+      await storeCanonical(hub.db, versions('HOR1', 1, 1));
+      await waitFor(async () => (await routedVersion('HOR1')) === 1 || undefined, { what: 'HOR1 v1 routed' });
+      await storeCanonical(hub.db, [...versions('HOR1', 2, 3), ...versions('HOR2', 1, 3)]);
+
+      await hub.principal({
+        id: department,
+        type: 'department',
+        name: '拱墅区应急管理局',
+        department: { kind: 'emergency', level: 'county', regionCode: region },
+      });
+      await waitFor(
+        async () =>
+          (
+            await hub.db.query<{ n: number }[]>(
+              `SELECT count(*)::int AS n FROM projection_jobs WHERE department_id = $1 AND status = 'done'`,
+              [department],
+            )
+          )[0].n === 1 || undefined,
+        { what: 'the department’s re-projection', timeoutMs: 30_000 },
+      );
+      // The re-projection handed over at what live routing had routed: v1 of HOR1, nothing of HOR2.
+      expect(await feedOf(department, 'HOR1')).toEqual(['1:new']);
+      expect(await feedOf(department, 'HOR2')).toEqual([]);
+
+      // Live routing catches up with the topic.
+      await publishCanonical(producer, [...versions('HOR1', 2, 3), ...versions('HOR2', 1, 3)]);
+    } finally {
+      await producer.disconnect();
+    }
+    await waitFor(
+      async () =>
+        (
+          await hub.db.query<{ n: number }[]>(
+            `SELECT count(*)::int AS n FROM dept_views WHERE department_id = $1 AND version = 3`,
+            [department],
+          )
+        )[0].n === 2 || undefined,
+      { what: 'the department at v3 of both records', timeoutMs: 30_000 },
+    );
+    expect(await feedOf(department, 'HOR1')).toEqual(['1:new', '2:updated', '3:updated']);
+    expect(await feedOf(department, 'HOR2')).toEqual(['1:new', '2:updated', '3:updated']);
+  });
+
   it('a department created later gets the findings changed before it existed', async () => {
     const findingId = randomUUID();
     await hub.db.query(
@@ -183,6 +259,22 @@ describe('re-projection hands over to live routing exactly', () => {
        VALUES ($1, 1, 'opened', 'system:supervisor', 'open', '{"services": 0}', '一年内未提供事故预防服务'),
               ($1, 2, 'updated', 'system:supervisor', 'open', '{"services": 0}', '一年内未提供事故预防服务')`,
       [findingId],
+    );
+    // Live routing routed the finding at v2 (before the department existed). A second finding is at v2 in the
+    // supervision store and was routed at v1 only: its v2 is still to be routed live, to the department too, so the
+    // re-projection leaves it alone (the store keeps no whole v1 of it).
+    const behind = randomUUID();
+    await hub.db.query(
+      `INSERT INTO supervision_findings (finding_id, rule, key, severity, insurer, uscc, region, sector, facts, message,
+         state, opened_at, evaluated_on, version, published_version)
+       VALUES ($1, 'PARTIAL_HEADCOUNT', $2, 'violation', 'PICC', '91330106MA2B0X2K4A', $3, 'construction',
+         '{"services": 0}', '一年内未提供事故预防服务', 'open', now(), '2026-03-02', 2, 1)`,
+      [behind, `ho-${behind}`, REGION],
+    );
+    await hub.db.query(
+      `INSERT INTO route_records (kind, insurer, subject, version, event_id)
+       VALUES ('finding', '', $1, 2, $2), ('finding', '', $3, 1, $4)`,
+      [findingId, findingEventId(findingId, 2), behind, findingEventId(behind, 1)],
     );
     const department = 'ho-330106-housing';
     await hub.principal({
@@ -203,5 +295,16 @@ describe('re-projection hands over to live routing exactly', () => {
     );
     expect(view).toEqual({ version: 2, status: 'open', level: 'PARTIAL_HEADCOUNT' });
     expect(await feedOf(department, findingId)).toEqual(['2:new']);
+    await waitFor(
+      async () =>
+        (
+          await hub.db.query<{ n: number }[]>(
+            `SELECT count(*)::int AS n FROM projection_jobs WHERE department_id = $1 AND status = 'done'`,
+            [department],
+          )
+        )[0].n === 1 || undefined,
+      { what: 'the department’s re-projection', timeoutMs: 30_000 },
+    );
+    expect(await feedOf(department, behind)).toEqual([]);
   });
 });

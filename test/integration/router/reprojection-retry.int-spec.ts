@@ -19,19 +19,19 @@ describe('re-projection after a failed run', () => {
   it('takes the job up again after a transient error instead of giving it up', async () => {
     const jobs = new ProjectionJobsRepository(hub.db);
     let failures = 1;
-    // The real writer on the real database, failing once the way PostgreSQL reports a deadlock.
-    const writer = new (class extends DeptProjectionWriter {
-      override async holdings(...args: Parameters<DeptProjectionWriter['holdings']>) {
+    // The real store on the real database, failing once the way PostgreSQL reports a deadlock.
+    const canonical = new (class extends CanonicalStoreRepository {
+      override async latestRecords(...args: Parameters<CanonicalStoreRepository['latestRecords']>) {
         if (failures-- > 0) throw new Error('deadlock detected');
-        return super.holdings(...args);
+        return super.latestRecords(...args);
       }
     })(hub.db);
     // A full re-scope (no department) over an empty store does not consult the entitlement index.
     const directory = { index: {} } as unknown as DepartmentDirectory;
     const service = new ReprojectionService(
       jobs,
-      new CanonicalStoreRepository(hub.db),
-      writer,
+      canonical,
+      new DeptProjectionWriter(hub.db),
       directory,
       new SupervisionFindingsRepository(hub.db),
     );
