@@ -167,10 +167,17 @@ export class DeptProjectionWriter {
 
   /**
    * Moves every department's feed counter `by` ahead (`ajx restore`): entries issued after the backup, lost with it,
-   * are issued again above any cursor a department may hold, so no cursor skips them.
+   * are issued again above any cursor a department may hold, so no cursor skips them. A department with no counter at
+   * the backup may have had its first entries after it (lost too): its counter starts `by` ahead as well.
    */
-  async skipFeedSequences(by: bigint): Promise<void> {
-    await this.db.query(`UPDATE dept_counters SET last_seq = last_seq + $1`, [String(by)]);
+  async skipFeedSequences(by: bigint, departmentIds: readonly string[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(`UPDATE dept_counters SET last_seq = last_seq + $1`, [String(by)]);
+      await tx.query(
+        `INSERT INTO dept_counters (department_id, last_seq) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`,
+        [departmentIds, String(by)],
+      );
+    });
   }
 
   /** What the router already routed, per record. */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { CanonicalStoreRepository } from '@ajx/canonical-store';
 import type { CommonConfig } from '@ajx/config';
 import { DeptProjectionWriter } from '@ajx/dept-store';
+import { IdentityRepository } from '@ajx/identity';
 import { IngestBatchRepository } from '@ajx/ingest-store';
 import { type GroupOffsets, type TopicBackup, type TopicExport } from '@ajx/messaging';
 import { dataSourceOptions, ensureDatabase, type PgConnection } from '@ajx/persistence';
@@ -157,7 +158,11 @@ export class BackupService {
         fs.copyFileSync(path.join(dir, u.file), u.path);
       }
       // 4. Sequences past anything issued before the restore (see RESTORE_SEQUENCE_GAP).
-      await new DeptProjectionWriter(db).skipFeedSequences(RESTORE_SEQUENCE_GAP);
+      const departments = await new IdentityRepository(db).listPrincipals('department');
+      await new DeptProjectionWriter(db).skipFeedSequences(
+        RESTORE_SEQUENCE_GAP,
+        departments.map((d) => d.id),
+      );
       await new CanonicalStoreRepository(db).skipSequences(RESTORE_SEQUENCE_GAP);
       return {
         database: decodeURIComponent(new URL(this.db.url).pathname.slice(1)),
