@@ -185,7 +185,12 @@ export class DeptProjectionWriter {
     return readRouted(this.db, keys);
   }
 
-  /** Which departments hold which version of each record now. */
+  /**
+   * Which departments hold which version of each record now. Every lookup by a slice's records is an index probe per
+   * record: `CROSS JOIN LATERAL (… OFFSET 0)` — the `OFFSET 0` keeps the planner from flattening the subquery into a
+   * join, which on a table whose statistics are missing or stale it planned as a sort-merge or hash join over a
+   * sequential scan of the whole table (ADR 0011; `test/integration/router/record-lookups`).
+   */
   async holdings(keys: readonly RecordKey[]): Promise<Map<string, Map<string, Holding>>> {
     const out = new Map<string, Map<string, Holding>>();
     if (!keys.length) return out;
@@ -195,7 +200,7 @@ export class DeptProjectionWriter {
       `SELECT v.department_id, v.kind, v.insurer, v.subject, v.version, v.event_id
        FROM unnest($1::text[], $2::text[], $3::text[]) AS k(kind, insurer, subject)
        CROSS JOIN LATERAL (SELECT * FROM dept_views v
-         WHERE v.kind = k.kind AND v.insurer = k.insurer AND v.subject = k.subject) v`,
+         WHERE v.kind = k.kind AND v.insurer = k.insurer AND v.subject = k.subject OFFSET 0) v`,
       [keys.map((k) => k.kind), keys.map((k) => k.insurer), keys.map((k) => k.subject)],
     );
     for (const r of rows) {
@@ -294,7 +299,7 @@ export class DeptProjectionWriter {
       `SELECT v.department_id, v.kind, v.insurer, v.subject, v.version
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(department_id, kind, insurer, subject)
        CROSS JOIN LATERAL (SELECT * FROM dept_views v WHERE v.department_id = k.department_id AND v.kind = k.kind
-         AND v.insurer = k.insurer AND v.subject = k.subject) v`,
+         AND v.insurer = k.insurer AND v.subject = k.subject OFFSET 0) v`,
       [cs.map((c) => c.departmentId), cs.map((c) => c.kind), cs.map((c) => c.insurer), cs.map((c) => c.subject)],
     );
     return new Map(rows.map((r) => [`${r.department_id}\u0000${recordKeyOf(r)}`, { version: r.version }]));
@@ -424,7 +429,7 @@ async function readRouted(
     `SELECT r.kind, r.insurer, r.subject, r.version, r.event_id
      FROM unnest($1::text[], $2::text[], $3::text[]) AS k(kind, insurer, subject)
      CROSS JOIN LATERAL (SELECT * FROM route_records r
-       WHERE r.kind = k.kind AND r.insurer = k.insurer AND r.subject = k.subject) r`,
+       WHERE r.kind = k.kind AND r.insurer = k.insurer AND r.subject = k.subject OFFSET 0) r`,
     [keys.map((k) => k.kind), keys.map((k) => k.insurer), keys.map((k) => k.subject)],
   );
   for (const r of rows) out.set(recordKeyOf(r), { version: r.version, eventId: r.event_id });
