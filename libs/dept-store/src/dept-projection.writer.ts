@@ -196,13 +196,7 @@ export class DeptProjectionWriter {
     if (!keys.length) return out;
     const rows = await this.db.query<
       { department_id: string; kind: ViewKind; insurer: string; subject: string; version: number; event_id: string }[]
-    >(
-      `SELECT v.department_id, v.kind, v.insurer, v.subject, v.version, v.event_id
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS k(kind, insurer, subject)
-       CROSS JOIN LATERAL (SELECT * FROM dept_views v
-         WHERE v.kind = k.kind AND v.insurer = k.insurer AND v.subject = k.subject OFFSET 0) v`,
-      [keys.map((k) => k.kind), keys.map((k) => k.insurer), keys.map((k) => k.subject)],
-    );
+    >(HOLDINGS_SQL, holdingsParameters(keys));
     for (const r of rows) {
       const key = recordKeyOf(r);
       let m = out.get(key);
@@ -290,18 +284,14 @@ export class DeptProjectionWriter {
 
   /** What the departments of these changes hold of their records, read inside the transaction (under the locks). */
   private async heldNow(tx: EntityManager, changes: readonly ViewChange[]): Promise<Map<string, { version: number }>> {
-    const pairs = new Map<string, ViewChange>();
-    for (const c of changes) pairs.set(`${c.departmentId}\u0000${recordKeyOf(c)}`, c);
-    const cs = [...pairs.values()];
+    // By record (a few hundred probes of dept_views_record, each finding its few departments), not by
+    // (department, record) pair: thousands of probes per slice, 6.4 s against 0.06 s of PostgreSQL per 20,000
+    // records in the benchmark.
+    const records = new Map<string, RecordKey>();
+    for (const c of changes) records.set(recordKeyOf(c), c);
     const rows = await tx.query<
       { department_id: string; kind: ViewKind; insurer: string; subject: string; version: number }[]
-    >(
-      `SELECT v.department_id, v.kind, v.insurer, v.subject, v.version
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(department_id, kind, insurer, subject)
-       CROSS JOIN LATERAL (SELECT * FROM dept_views v WHERE v.department_id = k.department_id AND v.kind = k.kind
-         AND v.insurer = k.insurer AND v.subject = k.subject OFFSET 0) v`,
-      [cs.map((c) => c.departmentId), cs.map((c) => c.kind), cs.map((c) => c.insurer), cs.map((c) => c.subject)],
-    );
+    >(HOLDINGS_SQL, holdingsParameters([...records.values()]));
     return new Map(rows.map((r) => [`${r.department_id}\u0000${recordKeyOf(r)}`, { version: r.version }]));
   }
 
@@ -385,6 +375,18 @@ export class DeptProjectionWriter {
     );
   }
 }
+
+/** What departments hold of each record: one index probe of `dept_views_record` per record (see holdings()). */
+const HOLDINGS_SQL = `SELECT v.department_id, v.kind, v.insurer, v.subject, v.version, v.event_id
+  FROM unnest($1::text[], $2::text[], $3::text[]) AS k(kind, insurer, subject)
+  CROSS JOIN LATERAL (SELECT * FROM dept_views v
+    WHERE v.kind = k.kind AND v.insurer = k.insurer AND v.subject = k.subject OFFSET 0) v`;
+
+const holdingsParameters = (keys: readonly RecordKey[]) => [
+  keys.map((k) => k.kind),
+  keys.map((k) => k.insurer),
+  keys.map((k) => k.subject),
+];
 
 const VIEW_COLUMNS = [
   'department_id',
