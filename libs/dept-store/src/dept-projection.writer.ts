@@ -3,7 +3,7 @@ import type { ViewKind } from './view-kind';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { copyNewPayloads, type Payload, payloadOf } from './dept-payload';
-import { copyFeedEntries, notifyFeed, takeFeedSequences } from './feed-sequence';
+import { insertFeedEntries, notifyFeed, takeFeedSequences } from './feed-sequence';
 import { type Urgency, writeUrgencies } from './urgent-escalation.repository';
 
 export type FeedEntryType = 'new' | 'updated' | 'corrected' | 'withdrawn';
@@ -258,7 +258,7 @@ export class DeptProjectionWriter {
         tx,
         changes.map((c) => c.departmentId),
       );
-      await copyFeedEntries(
+      await insertFeedEntries(
         tx,
         changes.map((c, i) => ({
           departmentId: c.departmentId,

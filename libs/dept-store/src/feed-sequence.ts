@@ -1,4 +1,4 @@
-import { copyRows, jsonRows, returningRows } from '@ajx/persistence';
+import { copyRows, returningRows } from '@ajx/persistence';
 import type { EntityManager } from 'typeorm';
 
 /** Channel of the wake-up hint sent (at commit) whenever departments' feeds grow. */
@@ -58,32 +58,6 @@ export interface FeedInsert {
   acceptedAt: Date | null;
 }
 
-export async function insertFeedEntries(tx: EntityManager, es: readonly FeedInsert[]): Promise<void> {
-  if (!es.length) return;
-  await tx.query(
-    `INSERT INTO dept_feed (department_id, seq, entry, urgent, kind, insurer, subject, version, event_id, payload_id, accepted_at)
-     SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(department_id text, seq bigint, entry text, urgent boolean,
-       kind text, insurer text, subject text, version int, event_id uuid, payload_id uuid, accepted_at timestamptz)`,
-    [
-      jsonRows(
-        es.map((e) => ({
-          department_id: e.departmentId,
-          seq: e.seq,
-          entry: e.entry,
-          urgent: e.urgent,
-          kind: e.kind,
-          insurer: e.insurer,
-          subject: e.subject,
-          version: e.version,
-          event_id: e.eventId,
-          payload_id: e.payloadId,
-          accepted_at: e.acceptedAt,
-        })),
-      ),
-    ],
-  );
-}
-
 const FEED_COLUMNS = [
   'department_id',
   'seq',
@@ -98,8 +72,8 @@ const FEED_COLUMNS = [
   'accepted_at',
 ];
 
-/** The same as {@link insertFeedEntries} through `COPY` (the router's bulk path; a transaction's own connection). */
-export async function copyFeedEntries(tx: EntityManager, es: readonly FeedInsert[]): Promise<void> {
+/** Inserts feed entries by `COPY`, on the transaction's own connection (every feed writer: ADR 0011). */
+export async function insertFeedEntries(tx: EntityManager, es: readonly FeedInsert[]): Promise<void> {
   await copyRows(
     tx,
     'dept_feed',
