@@ -60,7 +60,7 @@ export class StartCatchUp implements OnApplicationBootstrap, BeforeApplicationSh
     return this.outcome;
   }
 
-  /** Ends the wait (a job waiting on it gives way); the scheduler calls it before closing its worker. */
+  /** Ends the wait (the worker then never starts taking jobs); the scheduler calls it before closing its worker. */
   stop(): void {
     this.catchUp.stop();
   }

@@ -8,7 +8,7 @@ import {
   SUPERVISION_QUEUE,
   SupervisionRunsRepository,
 } from '@ajx/supervision-store';
-import { DelayedError, type Job, Queue, Worker } from 'bullmq';
+import { type Job, Queue, Worker } from 'bullmq';
 import { FullEvaluationService } from './evaluation/full-evaluation.service';
 import { StartCatchUp } from './start-catch-up';
 import { SupervisionClock } from './supervision-clock';
@@ -21,8 +21,8 @@ export const SCHEDULE_TZ = 'Asia/Shanghai';
  * When every enterprise is evaluated again: a BullMQ job scheduler every day (AJX_SUPERVISION_DAILY_CRON in
  * Asia/Shanghai — dates move findings such as RENEWAL_DUE and LAPSED without new data), a catch-up when the service
  * starts on a day no full evaluation has covered yet, a register change, and operators' requests (the gateway enqueues
- * them). One job at a time; job ids deduplicate the same request from several instances. Jobs wait until the
- * canonical backlog present at start is consumed (StartCatchUp).
+ * them). One job at a time; job ids deduplicate the same request from several instances. The worker takes jobs
+ * once the canonical backlog present at start is consumed (StartCatchUp).
  */
 @Injectable()
 export class SupervisionScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -61,15 +61,25 @@ export class SupervisionScheduler implements OnApplicationBootstrap, BeforeAppli
         .then(() => this.upsertScheduler(queue))
         .catch((err: unknown) => this.logger.error(`scheduler not reinstalled: ${(err as Error).message}`));
     });
-    this.worker = new Worker(SUPERVISION_QUEUE, (job: Job<EvaluateAllJob>, token?: string) => this.handle(job, token), {
+    const worker = new Worker(SUPERVISION_QUEUE, (job: Job<EvaluateAllJob>) => this.handle(job), {
       connection,
       prefix,
       concurrency: 1,
       // A full evaluation of a province takes seconds to minutes: the lock outlives it while the worker lives.
       lockDuration: 120_000,
+      // Taking jobs starts once the backlog present at start is consumed (below), not at construction.
+      autorun: false,
     });
-    this.worker.on('failed', (job, err) => this.logger.error(`job ${job?.name ?? '?'} failed: ${err.message}`));
-    this.worker.on('error', (err) => this.logger.error(`supervision worker: ${err.message}`));
+    worker.on('failed', (job, err) => this.logger.error(`job ${job?.name ?? '?'} failed: ${err.message}`));
+    worker.on('error', (err) => this.logger.error(`supervision worker: ${err.message}`));
+    this.worker = worker;
+    // No full evaluation before the canonical backlog present at start is consumed (StartCatchUp says why). The
+    // worker does not even claim a job until then: a job claimed while waiting would stay locked for lockDuration if
+    // this instance died during the wait, holding every other instance's evaluation back.
+    void this.startCatchUp.passed().then((outcome) => {
+      if (outcome === 'stopped' || this.worker !== worker) return;
+      worker.run().catch((err: unknown) => this.logger.error(`supervision worker stopped: ${(err as Error).message}`));
+    });
   }
 
   private async upsertScheduler(queue: Queue): Promise<void> {
@@ -103,14 +113,8 @@ export class SupervisionScheduler implements OnApplicationBootstrap, BeforeAppli
     await this.queue.add(EVALUATE_ALL_JOB, data, { jobId, removeOnComplete: 100, removeOnFail: 500 });
   }
 
-  private async handle(job: Job<EvaluateAllJob>, token?: string): Promise<void> {
+  private async handle(job: Job<EvaluateAllJob>): Promise<void> {
     if (job.name !== EVALUATE_ALL_JOB) return;
-    // No full evaluation before the backlog present at start is consumed (StartCatchUp says why).
-    if ((await this.startCatchUp.passed()) === 'stopped') {
-      // Stopping while it waited: back to the queue for the next instance, neither run nor failed.
-      await job.moveToDelayed(Date.now() + 1000, token);
-      throw new DelayedError();
-    }
     await this.full.run(job.data.reason, job.data.requestedBy);
   }
 
