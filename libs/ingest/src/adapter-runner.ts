@@ -10,7 +10,7 @@ import {
   rawTopicName,
 } from '@ajx/contracts';
 import { fileParserFor, type InsurerFileParser } from '@ajx/domain';
-import { type OutgoingMessage, readTopicToEnd } from '@ajx/messaging';
+import { AcknowledgedSender, type OutgoingMessage, readTopicToEnd } from '@ajx/messaging';
 import { type Kafka, KafkaJSError, Partitioners, type Producer } from 'kafkajs';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { advance, CheckpointTable, resumePoint } from './checkpoint';
@@ -128,6 +128,7 @@ export class AdapterRunner {
   private readonly settle: SettleTracker;
   private readonly checkpoints = new CheckpointTable();
   private readonly adapter: InsurerFileParser | undefined;
+  private readonly sender: AcknowledgedSender;
   private producer: Producer | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -145,6 +146,7 @@ export class AdapterRunner {
     this.folder = new DropFolder(options.dropDir);
     this.settle = new SettleTracker(options.settleMs);
     this.adapter = fileParserFor(options.insurer);
+    this.sender = new AcknowledgedSender(kafka);
   }
 
   get rawTopic(): string {
@@ -199,6 +201,7 @@ export class AdapterRunner {
     const p = this.producer;
     this.producer = null;
     await p?.disconnect().catch(() => undefined);
+    await this.sender.close();
   }
 
   /**
@@ -332,17 +335,18 @@ export class AdapterRunner {
     await this.finish(name, cp, bytes, false);
   }
 
-  /** One Kafka transaction: the chunk's raw records and the checkpoint that accounts for them. */
+  /**
+   * One Kafka transaction: the chunk's raw records and the checkpoint that accounts for them. Committed only when
+   * every partition of both is acknowledged (AcknowledgedSender: kafkajs may leave a partition out when a broker
+   * dies during the send, and a commit would then record a checkpoint for records never written).
+   */
   private async commitChunk(producer: Producer, messages: OutgoingMessage[], checkpoint: AdapterCheckpoint) {
     const txn = await producer.transaction();
     try {
-      await txn.sendBatch({
-        acks: -1,
-        topicMessages: [
-          ...(messages.length ? [{ topic: this.rawTopic, messages }] : []),
-          { topic: this.stateTopic, messages: [encodeAdapterCheckpointMessage(checkpoint)] },
-        ],
-      });
+      await this.sender.send(txn, [
+        { topic: this.rawTopic, messages },
+        { topic: this.stateTopic, messages: [encodeAdapterCheckpointMessage(checkpoint)] },
+      ]);
       await txn.commit();
     } catch (err) {
       await txn.abort().catch(() => undefined);

@@ -1,5 +1,6 @@
 export * from './message';
 export * from './kafka.factory';
+export * from './acknowledged-sender';
 export * from './event.producer';
 export * from './topic-admin';
 export * from './kafka-batch.server';

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Admin, ConfigResourceTypes, type Kafka } from 'kafkajs';
+import { AcknowledgedSender } from './acknowledged-sender';
 import { readTopicToEnd } from './topic-reader';
 
 /** One exported topic: its settings, and per partition the offsets it held when exported. */
@@ -167,6 +168,7 @@ export class TopicBackup {
       });
     });
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const sender = new AcknowledgedSender(this.kafka);
     await producer.connect();
     /** topic → partition → the original offsets, in order (index = new offset). */
     const originals = new Map<string, Map<number, bigint[]>>();
@@ -180,17 +182,19 @@ export class TopicBackup {
           if (!pending.length) return;
           const batch = pending;
           pending = [];
-          await producer.send({
-            topic: e.topic,
-            acks: -1,
-            messages: batch.map((l) => ({
-              partition: l.p,
-              key: unb64(l.k),
-              value: unb64(l.v),
-              headers: l.h,
-              timestamp: l.t,
-            })),
-          });
+          // Every partition acknowledged before the next flush: the offsets below are positions in this order.
+          await sender.send(producer, [
+            {
+              topic: e.topic,
+              messages: batch.map((l) => ({
+                partition: l.p,
+                key: unb64(l.k),
+                value: unb64(l.v),
+                headers: l.h,
+                timestamp: l.t,
+              })),
+            },
+          ]);
         };
         const text = fs.readFileSync(path.join(dir, e.file), 'utf8');
         for (const raw of text.split('\n')) {
@@ -207,6 +211,7 @@ export class TopicBackup {
       }
     } finally {
       await producer.disconnect();
+      await sender.close();
     }
     await withAdmin(this.kafka, async (admin) => {
       for (const [groupId, topics] of Object.entries(groups)) {
