@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '@ajx/audit';
 import type { RecordKind } from '@ajx/contracts';
-import { departmentScopeOf, DeptViewRepository, type ViewCursor, type ViewRow } from '@ajx/dept-store';
+import { departmentScopeOf, DeptViewRepository, type ViewCursor } from '@ajx/dept-store';
 import type { Principal } from '@ajx/identity';
 import { apiError } from '../http/api-error';
+import { deptRecordDto } from './dept-record.mapper';
 import {
   COLLECTION_FILTERS,
   type DeptPageDto,
@@ -35,26 +36,6 @@ function checkFilters(collection: string, kind: RecordKind, q: DeptQueryDto): vo
   if ((q.from !== undefined || q.to !== undefined) && f.period === null)
     throw refuse(`${collection} have no date to filter by from/to (accidents and claims have)`);
   if (q.from !== undefined && q.to !== undefined && q.from > q.to) throw refuse(`from ${q.from} is after to ${q.to}`);
-}
-
-function toDto(r: ViewRow): DeptRecordDto {
-  return {
-    kind: r.kind,
-    insurer: r.insurer,
-    subject: r.subject,
-    version: r.version,
-    eventId: r.eventId,
-    action: r.action,
-    uscc: r.uscc,
-    region: r.region,
-    sector: r.sector,
-    status: r.status ?? '',
-    level: r.level,
-    urgent: r.urgent,
-    businessTime: r.businessTime,
-    updatedAt: r.updatedAt.toISOString(),
-    data: r.data,
-  };
 }
 
 export function encodeViewCursor(c: ViewCursor): string {
@@ -112,7 +93,7 @@ export class DeptService {
       requestId,
     });
     const last = rows[rows.length - 1];
-    return { items: rows.map(toDto), next: rows.length === limit && last ? encodeViewCursor(last) : null };
+    return { items: rows.map(deptRecordDto), next: rows.length === limit && last ? encodeViewCursor(last) : null };
   }
 
   async get(
@@ -140,6 +121,6 @@ export class DeptService {
         insurers: rows.map((r) => r.insurer),
       });
     }
-    return toDto(rows[0]);
+    return deptRecordDto(rows[0]);
   }
 }

@@ -6,6 +6,7 @@ import { countyByCode, SECTOR_NAMES } from '@ajx/domain';
 import type { Principal } from '@ajx/identity';
 import { RegisterRepository } from '@ajx/interchange-store';
 import { SupervisionReadRepository } from '@ajx/supervision-store';
+import { deptRecordDto } from '../dept/dept-record.mapper';
 import type { DeptRecordDto } from '../dept/dto/dept.dto';
 import { apiError } from '../http/api-error';
 import type { EnterpriseProfileDto } from './dto/enterprise.dto';
@@ -22,26 +23,6 @@ const PROFILE_KINDS: readonly [RecordKind, keyof EnterpriseProfileDto][] = [
   ['accident', 'accidents'],
   ['claim', 'claims'],
 ];
-
-function recordDto(r: ViewRow): DeptRecordDto {
-  return {
-    kind: r.kind,
-    insurer: r.insurer,
-    subject: r.subject,
-    version: r.version,
-    eventId: r.eventId,
-    action: r.action,
-    uscc: r.uscc,
-    region: r.region,
-    sector: r.sector,
-    status: r.status ?? '',
-    level: r.level,
-    urgent: r.urgent,
-    businessTime: r.businessTime,
-    updatedAt: r.updatedAt.toISOString(),
-    data: r.data,
-  };
-}
 
 const nameOf = (row: ViewRow | undefined): string | null =>
   (row?.data as { enterprise?: { name?: unknown } } | undefined)?.enterprise?.name?.toString() ?? null;
@@ -112,7 +93,7 @@ export class EnterpriseProfileService {
       findings: findings.map(findingDto),
     };
     PROFILE_KINDS.forEach(([, field], i) => {
-      (profile[field] as DeptRecordDto[]) = records[i].map(recordDto);
+      (profile[field] as DeptRecordDto[]) = records[i].map(deptRecordDto);
     });
     return profile;
   }
