@@ -9,7 +9,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { SupervisorConfig } from '../../../apps/supervisor/src/supervisor.config';
 import { supervisorService } from '../../../apps/supervisor/src/supervisor.service-definition';
 import { seriousAxeViolations } from '../support/browser';
-import { getJson, TestHub, upload } from '../support/hub';
+import { getJson, putCountyRegister, TestHub, upload } from '../support/hub';
 import { pinganAccidentLine, pinganClaimLine, pinganPolicyLine } from '../support/records';
 
 /*
@@ -117,21 +117,7 @@ describe('web console in Chromium', () => {
     ])
       await users.add({ username, principalId, displayName, password: PASSWORD }, 'test');
 
-    const register = [e1, e2].map((uscc) =>
-      JSON.stringify({
-        uscc,
-        name: '登记企业',
-        regionCode: '370811',
-        sector: 'hazardous_chemicals',
-        employeeCount: 52,
-      }),
-    );
-    const reg = await fetch(`${hub.url()}/v1/dept/register`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${tokens['rc-emergency']}`, 'content-type': 'application/x-ndjson' },
-      body: `${register.join('\n')}\n`,
-    });
-    expect(reg.status).toBe(201);
+    expect(await putCountyRegister(hub.url(), tokens['rc-emergency'], [e1, e2])).toBe(201);
     const file = [
       pinganPolicyLine('控制台测试企业', 'PAAZ2025CON001', e1, '370811', 40, '2025-07-01', '2026-06-30'),
       pinganHazard(hazardNo, e1, 'MAJOR'),

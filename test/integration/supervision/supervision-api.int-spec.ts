@@ -2,7 +2,7 @@ import { Random, randomUscc } from '@ajx/simulation';
 import { type StartedService, startService, waitFor } from '@ajx/testing';
 import { SupervisorConfig } from '../../../apps/supervisor/src/supervisor.config';
 import { supervisorService } from '../../../apps/supervisor/src/supervisor.service-definition';
-import { getJson, TestHub, upload } from '../support/hub';
+import { getJson, putCountyRegister, TestHub, upload } from '../support/hub';
 import { pinganPolicyLine } from '../support/records';
 
 /*
@@ -92,21 +92,7 @@ describe('supervision API and feeds', () => {
     await waitFor(async () => (await findingsOf(tokens['rc-emergency'])).some((f) => f.rule === 'PARTIAL_HEADCOUNT'), {
       what: 'the policy evaluated',
     });
-    const register = [e1, e2].map((uscc) =>
-      JSON.stringify({
-        uscc,
-        name: '登记企业',
-        regionCode: '370811',
-        sector: 'hazardous_chemicals',
-        employeeCount: 52,
-      }),
-    );
-    const reg = await fetch(`${hub.url()}/v1/dept/register`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${tokens['rc-emergency']}`, 'content-type': 'application/x-ndjson' },
-      body: `${register.join('\n')}\n`,
-    });
-    expect(reg.status).toBe(201);
+    expect(await putCountyRegister(hub.url(), tokens['rc-emergency'], [e1, e2])).toBe(201);
     await waitFor(async () => (await findingsOf(tokens['rc-emergency'])).some((f) => f.rule === 'UNINSURED'), {
       what: 'findings of the county, UNINSURED included (the register evaluated)',
     });

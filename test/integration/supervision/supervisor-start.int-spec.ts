@@ -3,7 +3,7 @@ import { Random, randomUscc } from '@ajx/simulation';
 import { type StartedService, startService, waitFor } from '@ajx/testing';
 import { SupervisorConfig } from '../../../apps/supervisor/src/supervisor.config';
 import { supervisorService } from '../../../apps/supervisor/src/supervisor.service-definition';
-import { TestHub, upload } from '../support/hub';
+import { putCountyRegister, TestHub, upload } from '../support/hub';
 import { pinganPolicyLine } from '../support/records';
 
 /*
@@ -41,21 +41,7 @@ describe('supervisor start: the first evaluation waits for the canonical backlog
       department: { kind: 'emergency', level: 'county', regionCode: '370811' },
     });
     const pingan = await hub.principal({ id: 'PINGAN', type: 'insurer', name: '平安' });
-    const register = [insured, uninsured].map((uscc) =>
-      JSON.stringify({
-        uscc,
-        name: '登记企业',
-        regionCode: '370811',
-        sector: 'hazardous_chemicals',
-        employeeCount: 52,
-      }),
-    );
-    const reg = await fetch(`${hub.url()}/v1/dept/register`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${county}`, 'content-type': 'application/x-ndjson' },
-      body: `${register.join('\n')}\n`,
-    });
-    expect(reg.status).toBe(201);
+    expect(await putCountyRegister(hub.url(), county, [insured, uninsured])).toBe(201);
 
     // Policies of unregistered enterprises first, the registered one's last: all on the topic before the start.
     const lines = Array.from({ length: BACKLOG }, (_, i) =>

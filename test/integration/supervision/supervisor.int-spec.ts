@@ -4,7 +4,7 @@ import { readRegisterEntry, readSupervisionEvent, supervise, supervisionParamete
 import { type StartedService, startService, waitFor } from '@ajx/testing';
 import { SupervisorConfig } from '../../../apps/supervisor/src/supervisor.config';
 import { supervisorService } from '../../../apps/supervisor/src/supervisor.service-definition';
-import { TestHub, upload } from '../support/hub';
+import { putCountyRegister, TestHub, upload } from '../support/hub';
 
 /*
  * Issue 15: the supervision service on the real stack. Records go through the gateway and the normaliser; the
@@ -172,23 +172,7 @@ describe('supervision service', () => {
   });
 
   it('finds what the rules find over the data the hub holds, and keeps it in its own tables', async () => {
-    const register = [e1, e2, e3]
-      .map((uscc) =>
-        JSON.stringify({
-          uscc,
-          name: '登记企业',
-          regionCode: '370811',
-          sector: 'hazardous_chemicals',
-          employeeCount: 52,
-        }),
-      )
-      .join('\n');
-    const reg = await fetch(`${hub.url()}/v1/dept/register`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${county}`, 'content-type': 'application/x-ndjson' },
-      body: `${register}\n`,
-    });
-    expect(reg.status).toBe(201);
+    expect(await putCountyRegister(hub.url(), county, [e1, e2, e3])).toBe(201);
     const file = [
       pinganPolicy({
         policyNo: 'PAAZ2025SV0001',

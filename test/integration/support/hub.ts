@@ -245,6 +245,23 @@ export async function upload(
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
+/**
+ * Puts a county's register (NDJSON) with one line per USCC: each a 登记企业 of 370811, hazardous chemicals, 52 staff —
+ * the enterprise the supervision tests' policies cover. Answers the gateway's status.
+ */
+export async function putCountyRegister(url: string, token: string, usccs: readonly string[]): Promise<number> {
+  const lines = usccs.map((uscc) =>
+    JSON.stringify({ uscc, name: '登记企业', regionCode: '370811', sector: 'hazardous_chemicals', employeeCount: 52 }),
+  );
+  const res = await fetch(`${url}/v1/dept/register`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+    body: `${lines.join('\n')}\n`,
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
 export async function getJson(
   url: string,
   token: string | null,
