@@ -25,6 +25,8 @@ import { type BenchStack, startBenchStack } from './support/bench-stack';
  * written. Then, in the same run, the ceilings (limit.bench.ts: produce, consume, eachBatch → INSERT, eachBatch → COPY)
  * and the peer (support/kafka-connect-peer.ts: Kafka Connect with Debezium's JDBC sink) on the same records.
  *   --no-limit  skip the ceilings and the peer;  --no-peer  skip the peer only
+ * AJX_* settings in the environment reach every service of the hub (A/B runs of a setting, e.g.
+ *   AJX_KAFKA_FETCH_MIN_BYTES=65536 npm run bench:e2e -- --rate 1000 --duration 30).
  */
 
 interface Args {

@@ -151,7 +151,12 @@ export async function startBenchStack(opts: {
   fs.writeFileSync(keyFile, AuditSigner.generatePem().privateKeyPem);
   const webhookKeyFile = path.join(dir, 'webhook-keys');
   WebhookKeyFile.write(webhookKeyFile, [WebhookKeyring.generateKey()]);
-  const config = Object.assign(new CommonConfig(), {
+  // AJX_* settings in the bench's own environment reach every service (e.g. AJX_KAFKA_FETCH_MIN_BYTES=65536 for an
+  // A/B run); those below are the bench's.
+  const fromEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k, v]) => k.startsWith('AJX_') && !k.startsWith('AJX_BENCH_') && v),
+  );
+  const config = Object.assign(new CommonConfig(), fromEnv, {
     AJX_KAFKA_BROKERS: broker.brokers,
     AJX_DATABASE_URL: databaseUrl,
     AJX_REDIS_PREFIX: `ajx-bench-${opts.label}-${Date.now().toString(36)}`,

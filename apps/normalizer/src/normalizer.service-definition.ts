@@ -26,6 +26,8 @@ export const normalizerService: ServiceDefinition<NormalizerConfig> = {
       subscriptions: [{ pattern: RAW_PATTERN, topics: [rawTopicsPattern(config.AJX_TOPIC_PREFIX)] }],
       partitionsConsumedConcurrently: config.AJX_NORMALIZER_CONCURRENCY,
       sessionTimeoutMs: config.AJX_KAFKA_SESSION_TIMEOUT_MS,
+      fetchMinBytes: config.AJX_KAFKA_FETCH_MIN_BYTES,
+      fetchMaxWaitMs: config.AJX_KAFKA_FETCH_MAX_WAIT_MS,
       metrics: app.get(MetricsRegistry),
       maxMessagesPerCall: config.AJX_NORMALIZER_BATCH,
     }),

@@ -22,6 +22,8 @@ export const routerService: ServiceDefinition<RouterConfig> = {
       ],
       partitionsConsumedConcurrently: config.AJX_ROUTER_CONCURRENCY,
       sessionTimeoutMs: config.AJX_KAFKA_SESSION_TIMEOUT_MS,
+      fetchMinBytes: config.AJX_KAFKA_FETCH_MIN_BYTES,
+      fetchMaxWaitMs: config.AJX_KAFKA_FETCH_MAX_WAIT_MS,
       metrics: app.get(MetricsRegistry),
       maxMessagesPerCall: config.AJX_ROUTER_BATCH,
     }),

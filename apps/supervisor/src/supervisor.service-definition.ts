@@ -20,6 +20,8 @@ export const supervisorService: ServiceDefinition<SupervisorConfig> = {
       subscriptions: [{ pattern: CANONICAL_PATTERN, topics: [supervisorConsumer(config).topic] }],
       partitionsConsumedConcurrently: config.AJX_SUPERVISOR_CONCURRENCY,
       sessionTimeoutMs: config.AJX_KAFKA_SESSION_TIMEOUT_MS,
+      fetchMinBytes: config.AJX_KAFKA_FETCH_MIN_BYTES,
+      fetchMaxWaitMs: config.AJX_KAFKA_FETCH_MAX_WAIT_MS,
       metrics: app.get(MetricsRegistry),
       maxMessagesPerCall: config.AJX_SUPERVISOR_BATCH,
     }),

@@ -30,6 +30,17 @@ export class CommonConfig {
   AJX_KAFKA_SESSION_TIMEOUT_MS: number = 30000;
 
   /**
+   * Consumers' fetches: the broker answers once this many bytes are ready for the member, or after
+   * AJX_KAFKA_FETCH_MAX_WAIT_MS. 1 answers with whatever is there; more makes larger slices (fewer transactions per
+   * record) when traffic is moderate, at the price of up to the wait per hop when it is light.
+   */
+  @IntSetting(1, 16_777_216)
+  AJX_KAFKA_FETCH_MIN_BYTES: number = 1;
+
+  @IntSetting(10, 5000)
+  AJX_KAFKA_FETCH_MAX_WAIT_MS: number = 100;
+
+  /**
    * SASL mechanism of every Kafka client of the process (empty: the unauthenticated listener, local only). With it,
    * AJX_KAFKA_USERNAME and AJX_KAFKA_PASSWORD or AJX_KAFKA_PASSWORD_FILE are required.
    */

@@ -25,6 +25,9 @@ export interface KafkaBatchServerOptions {
   coalesceMs?: number;
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
+  /** Fetches: bytes the broker waits for, and how long at most (kafkajs minBytes, maxWaitTimeInMs). */
+  fetchMinBytes?: number;
+  fetchMaxWaitMs?: number;
   /** Where a new group starts; the hub's groups start at the beginning so nothing is skipped. */
   fromBeginning?: boolean;
   retry?: { initialMs: number; maxMs: number };
@@ -157,7 +160,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       sessionTimeout: o.sessionTimeoutMs ?? 30000,
       heartbeatInterval: Math.max(500, Math.floor((o.sessionTimeoutMs ?? 30000) / 10)),
       maxBytesPerPartition: o.maxBytesPerPartition ?? 1048576,
-      maxWaitTimeInMs: 100,
+      minBytes: o.fetchMinBytes ?? 1,
+      maxWaitTimeInMs: o.fetchMaxWaitMs ?? 100,
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
