@@ -25,6 +25,8 @@ import { type BenchStack, startBenchStack } from './support/bench-stack';
  * written. Then, in the same run, the ceilings (limit.bench.ts: produce, consume, eachBatch → INSERT, eachBatch → COPY)
  * and the peer (support/kafka-connect-peer.ts: Kafka Connect with Debezium's JDBC sink) on the same records.
  *   --no-limit  skip the ceilings and the peer;  --no-peer  skip the peer only
+ *   --supervisor  run the supervision service too (its own consumer group on the canonical topic, as deployed): its
+ *                 CPU and RSS are printed and counted, and the run waits for its lag as well
  * AJX_* settings in the environment reach every service of the hub (A/B runs of a setting, e.g.
  *   AJX_KAFKA_FETCH_MIN_BYTES=65536 npm run bench:e2e -- --rate 1000 --duration 30).
  */
@@ -42,6 +44,7 @@ interface Args {
   overlapProjections: boolean;
   brokers: number;
   instances: number[];
+  supervisor: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -58,6 +61,7 @@ function parseArgs(argv: string[]): Args {
     limit: !argv.includes('--no-limit'),
     peer: !argv.includes('--no-peer'),
     overlapProjections: argv.includes('--overlap-projections'),
+    supervisor: argv.includes('--supervisor'),
     heapMb: Number(get('heap-mb', '384')),
     semiMb: Number(get('semi-mb', '16')),
     brokers: Number(get('cluster', '1')),
@@ -145,12 +149,14 @@ async function groupLag(kafka: Kafka, groupId: string, topics: string[]): Promis
   }
 }
 
-async function waitUntilDrained(
-  stack: BenchStack,
-  expectedBatches: string[],
-  lagSeries: { t: number; normalizer: number; router: number }[],
-  t0: number,
-) {
+interface LagSample {
+  t: number;
+  normalizer: number;
+  router: number;
+  supervisor?: number;
+}
+
+async function waitUntilDrained(stack: BenchStack, expectedBatches: string[], lagSeries: LagSample[], t0: number) {
   const rawTopics = SUPPORTED_INSURERS.map((i) => `ajx.raw.v1.${i}`);
   for (;;) {
     const [{ open }] = await stack.db.query<{ open: number }[]>(
@@ -161,8 +167,11 @@ async function waitUntilDrained(
     );
     const normalizer = await groupLag(stack.kafka, 'ajx.normalizer', rawTopics);
     const router = await groupLag(stack.kafka, 'ajx.router', ['ajx.canonical.v1']);
-    lagSeries.push({ t: Math.round((Date.now() - t0) / 1000), normalizer, router });
-    if (open === 0 && normalizer === 0 && router === 0) return;
+    const supervisor = stack.supervisor
+      ? await groupLag(stack.kafka, 'ajx.supervisor', ['ajx.canonical.v1'])
+      : undefined;
+    lagSeries.push({ t: Math.round((Date.now() - t0) / 1000), normalizer, router, supervisor });
+    if (open === 0 && normalizer === 0 && router === 0 && !supervisor) return;
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
@@ -229,14 +238,16 @@ async function runOnce(args: Args, instances: number): Promise<number> {
     overlapProjections: args.overlapProjections,
     brokers: args.brokers,
     instances,
+    supervisor: args.supervisor,
   });
-  const pids = {
+  const pids: Record<string, number> = {
     gateway: stack.services.gateway.pid,
     normalizer: stack.services.normalizer.pid,
     router: stack.services.router.pid,
+    ...(stack.supervisor ? { supervisor: stack.supervisor.pid } : {}),
     kafka: stack.brokerPid,
   };
-  const lagSeries: { t: number; normalizer: number; router: number }[] = [];
+  const lagSeries: LagSample[] = [];
   let result = 0;
   try {
     const fixed = args.rate > 0;
@@ -271,6 +282,7 @@ async function runOnce(args: Args, instances: number): Promise<number> {
     }
     const uploadedAt = Date.now();
     await waitUntilDrained(stack, batches, lagSeries, t0);
+    const drainedAt = Date.now();
     const [{ last }] = await stack.db.query<{ last: Date }[]>(
       `SELECT max(at) AS last FROM dept_feed WHERE accepted_at >= $1`,
       [since],
@@ -330,6 +342,18 @@ async function runOnce(args: Args, instances: number): Promise<number> {
       `  by stage (p50/p99 ms): accept → batch published ${stage.published50}/${stage.published99}, accept → canonical stored ${stage.stored50}/${stage.stored99}\n`,
     );
     process.stdout.write(`  normaliser: ${slices.normalizer}; router: ${slices.router}\n`);
+    if (stack.supervisor) {
+      const [f] = await stack.db.query<{ findings: number; open: number; changes: number; enterprises: number }[]>(
+        `SELECT (SELECT count(*)::int FROM supervision_findings) AS findings,
+                (SELECT count(*)::int FROM supervision_findings WHERE state = 'open') AS open,
+                (SELECT count(*)::int FROM supervision_finding_history) AS changes,
+                (SELECT count(DISTINCT uscc)::int FROM supervision_versions) AS enterprises`,
+      );
+      process.stdout.write(
+        `  supervisor: ${await sliceStats(stack.supervisor.port)}; every consumer group caught up ${((drainedAt - t0) / 1000).toFixed(1)} s after the first upload\n` +
+          `  supervision: ${f.enterprises} enterprises, ${f.findings} findings (${f.open} open), ${f.changes} finding changes\n`,
+      );
+    }
     process.stdout.write('per process: CPU % of one core (CPU s) · peak RSS\n');
     for (const p of procs)
       process.stdout.write(
@@ -340,12 +364,14 @@ async function runOnce(args: Args, instances: number): Promise<number> {
     );
     const cpuTotal = procs.reduce((n, p) => n + p.cpuSeconds, 0) + pgCpu;
     process.stdout.write(`CPU per record: ${Math.round((cpuTotal / total) * 1e6)} µs over all the processes above\n`);
-    process.stdout.write('consumer lag over time (s: normaliser / router):\n  ');
+    process.stdout.write(
+      `consumer lag over time (s: normaliser / router${stack.supervisor ? ' / supervisor' : ''}):\n  `,
+    );
     const step = Math.max(1, Math.ceil(lagSeries.length / 20));
     process.stdout.write(
       lagSeries
         .filter((_, i) => i % step === 0 || i === lagSeries.length - 1)
-        .map((l) => `${l.t}:${l.normalizer}/${l.router}`)
+        .map((l) => `${l.t}:${l.normalizer}/${l.router}${l.supervisor === undefined ? '' : `/${l.supervisor}`}`)
         .join('  '),
     );
     process.stdout.write('\n');
@@ -353,6 +379,7 @@ async function runOnce(args: Args, instances: number): Promise<number> {
     if (args.limit) {
       log('ceilings: the same records through each stage alone, no logic');
       for (const s of [...Object.values(stack.services), ...stack.moreServices]) await s.kill();
+      await stack.supervisor?.kill();
       const records = await loadLimitRecords(stack.db);
       const ceilings: Ceiling[] = await runCeilings(stack.kafka, stack.db, stack.brokerPid, records);
       if (args.peer) {

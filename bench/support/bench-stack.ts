@@ -49,6 +49,8 @@ export interface BenchStack {
   services: Record<BenchService, ChildService & { port: number }>;
   /** Instances beyond the first of each service (`instances` > 1), same consumer groups; uploads go to the first. */
   moreServices: (ChildService & { name: BenchService; port: number })[];
+  /** The supervision service (`supervisor: true`): its own consumer group on the canonical topic, as deployed. */
+  supervisor: (ChildService & { port: number }) | null;
   stop(): Promise<void>;
 }
 
@@ -92,7 +94,8 @@ async function waitReady(url: string, timeoutMs = 120000): Promise<void> {
 
 /**
  * A hub of its own for a benchmark: a fresh Kafka broker and database, the three pipeline services as separate
- * processes (so CPU and memory are measured per service), a province's departments and one token per insurer.
+ * processes (so CPU and memory are measured per service) and, on request, the supervisor, a province's departments
+ * and one token per insurer.
  */
 export async function startBenchStack(opts: {
   province: string;
@@ -107,6 +110,8 @@ export async function startBenchStack(opts: {
   brokers?: number;
   /** Processes per service (the consumer groups spread the partitions over them). */
   instances?: number;
+  /** Run the supervision service too (one instance), so its CPU and memory under the load are measured. */
+  supervisor?: boolean;
 }): Promise<BenchStack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ajx-bench-${opts.label}-`));
   const clustered = (opts.brokers ?? 1) > 1;
@@ -210,8 +215,27 @@ export async function startBenchStack(opts: {
       );
     }
   }
+  // The supervisor with the deployment's settings and the default pack; the province has no register here, so it
+  // evaluates what the policies alone show (rates, territories, renewals, services) — the per-record work of its
+  // consumer, which is what a load measures.
+  const supervisorPort = 3406;
+  const supervisor = opts.supervisor
+    ? Object.assign(
+        spawnService('supervisor', config, {
+          env: { AJX_SUPERVISOR_PORT: String(supervisorPort) },
+          nodeArgs: [
+            ...(opts.heapMb ? serviceHeapArgs(opts.heapMb, opts.semiMb) : []),
+            ...(cpuProfiled.has('supervisor')
+              ? ['--cpu-prof', `--cpu-prof-dir=${os.tmpdir()}`, '--cpu-prof-name=supervisor.cpuprofile']
+              : []),
+          ],
+        }),
+        { port: supervisorPort },
+      )
+    : null;
+  const all = () => [...Object.values(services), ...moreServices, ...(supervisor ? [supervisor] : [])];
   const stop = async () => {
-    for (const s of [...Object.values(services), ...moreServices]) await s.kill();
+    for (const s of all()) await s.kill();
     await db.destroy();
     if (clustered) await localKafka.stopCluster(path.join(dir, 'kafka'), 20000);
     else await localKafka.stopBroker(path.join(dir, 'kafka'), 20000);
@@ -220,12 +244,15 @@ export async function startBenchStack(opts: {
   };
   try {
     await Promise.all(
-      [...BENCH_SERVICES.map((s) => ports[s]), ...moreServices.map((s) => s.port)].map((p) =>
-        waitReady(`http://127.0.0.1:${p}`),
-      ),
+      [
+        ...BENCH_SERVICES.map((s) => ports[s]),
+        ...moreServices.map((s) => s.port),
+        ...(supervisor ? [supervisorPort] : []),
+      ].map((p) => waitReady(`http://127.0.0.1:${p}`)),
     );
   } catch (err) {
     for (const s of BENCH_SERVICES) if (services[s].output()) log(`${s}: ${services[s].output().slice(-2000)}`);
+    if (supervisor?.output()) log(`supervisor: ${supervisor.output().slice(-2000)}`);
     await stop();
     throw err;
   }
@@ -259,6 +286,7 @@ export async function startBenchStack(opts: {
     departments: departments.length,
     services,
     moreServices,
+    supervisor,
     stop,
   };
 }
