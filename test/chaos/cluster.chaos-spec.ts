@@ -12,6 +12,7 @@ import { createKafka, readTopicToEnd, TopicAdmin } from '@ajx/messaging';
 import { dataSourceOptions, ensureDatabase, migrate } from '@ajx/persistence';
 import { Random } from '@ajx/simulation';
 import { freePort, waitFor } from '@ajx/testing';
+import { WebhookKeyFile, WebhookKeyring } from '@ajx/webhooks';
 import { AssignerProtocol } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ClusterChaosInfra } from './support/cluster-infra';
@@ -153,6 +154,8 @@ describe('cluster chaos: three brokers, two instances of every service, kill -9 
   async function startServices(): Promise<void> {
     const keyFile = path.join(infra.dir, 'audit-key.pem');
     fs.writeFileSync(keyFile, AuditSigner.generatePem().privateKeyPem);
+    const webhookKeyFile = path.join(infra.dir, 'webhook-keys');
+    WebhookKeyFile.write(webhookKeyFile, [WebhookKeyring.generateKey()]);
     const config = Object.assign(new CommonConfig(), {
       AJX_KAFKA_BROKERS: infra.kafka.brokers,
       AJX_KAFKA_SESSION_TIMEOUT_MS: 6000,
@@ -171,6 +174,7 @@ describe('cluster chaos: three brokers, two instances of every service, kill -9 
             AJX_GATEWAY_PORT: String(port),
             AJX_UPLOAD_DIR: path.join(infra.dir, 'uploads'),
             AJX_AUDIT_KEY_FILE: keyFile,
+            AJX_WEBHOOK_KEY_FILE: webhookKeyFile,
             AJX_RATE_LIMIT_PER_SECOND: '1000',
             AJX_RATE_LIMIT_BURST: '2000',
             AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
@@ -209,6 +213,7 @@ describe('cluster chaos: three brokers, two instances of every service, kill -9 
             AJX_NOTIFIER_PORT: String(port),
             AJX_ESCALATION_AFTER_MS: String(ESCALATION_AFTER_MS),
             AJX_NOTIFIER_POLL_MS: '250',
+            AJX_WEBHOOK_KEY_FILE: webhookKeyFile,
             AJX_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
             AJX_WEBHOOK_BACKOFF_BASE_MS: '200',
             AJX_WEBHOOK_BACKOFF_MAX_MS: '2000',

@@ -105,6 +105,10 @@ export class SupervisedService {
       } catch {
         // not up yet
       }
+      // A refused configuration does not heal by restarting: say so now, not after the whole timeout.
+      const output = this.current?.output() ?? '';
+      if (output.includes('invalid configuration'))
+        throw new Error(`${this.name} refuses its configuration:\n${output.slice(-3000)}`);
       if (Date.now() > deadline)
         throw new Error(`${this.name} not ready in time:\n${this.current?.output().slice(-3000) ?? ''}`);
       await new Promise((r) => setTimeout(r, 300));
