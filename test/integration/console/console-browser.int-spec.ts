@@ -244,9 +244,17 @@ describe('web console in Chromium', () => {
     await page.getByTestId('run-status').filter({ hasText: '已生成 1 份报表' }).waitFor({ timeout: 60_000 });
     const list = await getJson(`${hub.url()}/v1/dept/reports?kind=weekly&period=2026-W24`, tokens['rc-emergency']);
     expect(list.status).toBe(200);
-    const [report] = (list.body as { items: { reportId: string; region: string }[] }).items;
+    const [report] = (list.body as { items: { reportId: string; region: string; generatedAt: string }[] }).items;
     expect(report.region).toBe('370811');
     const row = page.locator(`[data-report="${report.reportId}"]`);
+    // Instants are shown as Beijing wall-clock time, not as the API's UTC ISO text.
+    const beijing = new Date(Date.parse(report.generatedAt) + 8 * 3600_000)
+      .toISOString()
+      .slice(0, 19)
+      .replace('T', ' ');
+    const rowText = await row.textContent();
+    expect(rowText).toContain(beijing);
+    expect(rowText).not.toContain(report.generatedAt);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       row.getByRole('link', { name: 'PDF' }).click(),
