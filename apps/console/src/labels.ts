@@ -24,6 +24,19 @@ export const KINDS: Record<string, string> = {
   accidents: '事故',
   claims: '理赔',
 };
+/** One feed entry's kind (singular, as the feed answers it). */
+export const ENTRY_KINDS: Record<string, string> = {
+  policy: '保单',
+  service: '事故预防服务',
+  hazard: '隐患',
+  accident: '事故',
+  claim: '理赔',
+  finding: '监管发现',
+  report: '报表',
+};
+export const SEVERITIES: Record<string, string> = { info: '提示', warning: '警告', violation: '违规' };
+export const entryKindName = (k: string) => ENTRY_KINDS[k] ?? k;
+export const severityName = (s: string) => SEVERITIES[s] ?? s;
 export const GRADES: Record<string, string> = {
   general: '一般',
   larger: '较大',

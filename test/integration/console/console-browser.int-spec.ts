@@ -220,6 +220,8 @@ describe('web console in Chromium', () => {
     await page.getByRole('link', { name: '监管发现', exact: true }).click();
     await page.getByRole('link', { name: '应保未保' }).first().waitFor();
     await check(page, 'dept-findings');
+    // Codes the API returns are shown by their Chinese names: severity, and (below) the feed's record kinds.
+    await expect(page.locator('.badge').first().textContent()).resolves.toMatch(/^(违规|警告|提示)$/);
     await page.getByRole('link', { name: '应保未保' }).first().click();
     await page.getByTestId('explanation').waitFor();
     await page.getByLabel('审核意见').fill('经核实，企业确未投保，已责令限期投保');
@@ -283,6 +285,10 @@ describe('web console in Chromium', () => {
     await page.getByRole('link', { name: '实时动态' }).click();
     await page.getByTestId('feed-status').filter({ hasText: '已连接' }).waitFor();
     await check(page, 'dept-feed');
+    await page.locator('tbody tr').first().waitFor();
+    const feedKinds = await page.locator('tbody tr td:nth-child(3)').allTextContents();
+    expect(feedKinds.length).toBeGreaterThan(0);
+    expect(feedKinds.filter((k) => /^[a-z_]+$/.test(k.trim()))).toEqual([]);
     for (const [link, name] of [
       ['应保企业名录', 'dept-register'],
       ['推送设置', 'dept-webhook'],
