@@ -35,6 +35,69 @@ export const ENTRY_KINDS: Record<string, string> = {
   report: '报表',
 };
 export const SEVERITIES: Record<string, string> = { info: '提示', warning: '警告', violation: '违规' };
+/** A record's status in a department's view (the router's: policies, services; the record's own: the rest). */
+const RECORD_STATUSES: Record<string, string> = {
+  active: '有效',
+  cancelled: '已退保',
+  valid: '有效',
+  revoked: '已撤销',
+  rectifying: '整改中',
+  rectified: '已整改',
+  closed: '已结案',
+  filed: '已报案',
+  assessed: '已定损',
+  agreed: '已达成协议',
+  paid: '已赔付',
+  rejected: '已拒赔',
+  withdrawn: '已撤案',
+  resolved: '已解决',
+};
+/** `open` means different things by kind: a hazard waits for rectification, an accident is being handled. */
+export function recordStatusName(status: string | null, kind?: string): string {
+  if (!status) return '—';
+  if (status === 'open')
+    return kind === 'hazard' || kind === 'hazards' ? '待整改' : kind === 'finding' ? '未解决' : '处理中';
+  return RECORD_STATUSES[status] ?? status;
+}
+/** What a version of a record did (its action). */
+export const ACTIONS: Record<string, string> = {
+  issued: '出单',
+  renewed: '续保',
+  endorsed: '批改',
+  cancelled: '退保',
+  recorded: '登记',
+  amended: '更正',
+  revoked: '撤销',
+  reported: '报告',
+  updated: '更新',
+  rectified: '整改完成',
+  closed: '结案',
+  filed: '报案',
+  assessed: '定损',
+  agreed: '达成赔付协议',
+  paid: '赔付',
+  rejected: '拒赔',
+  withdrawn: '撤案',
+};
+/** A finding's history entry. */
+export const FINDING_CHANGES: Record<string, string> = {
+  opened: '发现',
+  updated: '更新',
+  resolved: '已解决',
+  reopened: '再次发现',
+  confirmed: '确认',
+  dismissed: '驳回',
+};
+/** A webhook delivery's and a DLQ entry's state; a principal's type. */
+export const DELIVERY_STATES: Record<string, string> = { pending: '待推送', delivered: '已送达', dead: '已放弃' };
+export const DLQ_STATUSES: Record<string, string> = { open: '待处理', resolved: '已解决' };
+export const PRINCIPAL_TYPES: Record<string, string> = {
+  insurer: '保险机构',
+  department: '部门',
+  province: '省级平台',
+  operator: '运维',
+};
+export const levelName = (l: string | null) => (l ? (GRADES[l] ?? l) : '—');
 export const entryKindName = (k: string) => ENTRY_KINDS[k] ?? k;
 export const severityName = (s: string) => SEVERITIES[s] ?? s;
 export const GRADES: Record<string, string> = {

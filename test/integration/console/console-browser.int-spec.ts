@@ -277,6 +277,14 @@ describe('web console in Chromium', () => {
     await page.getByText('储罐区可燃气体报警器失效').waitFor();
     await check(page, 'dept-record-detail');
     await page.getByRole('link', { name: '业务记录' }).click();
+    await page.locator('tbody tr').first().waitFor();
+    // Status and level by their Chinese names (有效, 已退保 …), never the API's codes.
+    const statusAndLevel = [
+      ...(await page.locator('tbody tr td:nth-child(6)').allTextContents()),
+      ...(await page.locator('tbody tr td:nth-child(7)').allTextContents()),
+    ];
+    expect(statusAndLevel.length).toBeGreaterThan(0);
+    expect(statusAndLevel.filter((t) => /^[a-z_]+$/.test(t.trim()))).toEqual([]);
     await check(page, 'dept-records');
 
     await page.goto(`${hub.url()}/console/dept/enterprises/${e1}`);
