@@ -211,6 +211,10 @@ describe('web console in Chromium', () => {
     expect(await page.locator('[data-chart] canvas').count()).toBeGreaterThanOrEqual(4);
     await expect(page.getByTestId('registered').textContent()).resolves.toBe('2');
     await expect(page.getByTestId('uninsured').textContent()).resolves.toBe('1');
+    // The register's enterprises divide without remainder into the six tiles that follow 应保企业.
+    const tiles = ['insured', 'uninsured', 'lapsed', 'surrendered', 'risk-deposit', 'pending'];
+    const counts = await Promise.all(tiles.map(async (t) => Number(await page.getByTestId(t).textContent())));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(2);
     await page.getByTestId('waiting').filter({ hasText: '1' }).waitFor();
     await expect(page.getByTestId('accidents').textContent()).resolves.toBe('1');
     await expect(page.getByTestId('claims').textContent()).resolves.toBe('1');
