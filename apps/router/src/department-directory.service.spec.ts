@@ -57,4 +57,51 @@ describe('DepartmentDirectory', () => {
       `enqueue ${department.id}`,
     ]);
   });
+
+  it('ends the timer refresh under way before the database pool may close, and starts none after', async () => {
+    jest.useFakeTimers();
+    try {
+      const events: string[] = [];
+      let release: () => void = () => undefined;
+      let listed = 0;
+      const jobs = {
+        activeRulePack: () => Promise.resolve('default@2'),
+        lastJobId: () => Promise.resolve('7'),
+        enqueueForNewDepartments: (ids: string[]) => Promise.resolve(ids.length),
+      } as unknown as ProjectionJobsRepository;
+      const identity = {
+        // The first (bootstrap) read answers at once; the timer's read waits until released.
+        listPrincipals: () => {
+          listed++;
+          if (listed === 1) return Promise.resolve([department]);
+          events.push('timer refresh started');
+          return new Promise((resolve) => {
+            release = () => {
+              events.push('timer refresh ended');
+              resolve([department]);
+            };
+          });
+        },
+      } as unknown as IdentityRepository;
+      const config = Object.assign(new RouterConfig(), {
+        AJX_RULE_PACK: 'default@2',
+        AJX_ROUTER_DIRECTORY_REFRESH_MS: 1000,
+      });
+      const directory = new DepartmentDirectory(identity, jobs, config, {} as AuditLog);
+      await directory.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(events).toEqual(['timer refresh started']);
+
+      const shutdown = directory.beforeApplicationShutdown().then(() => events.push('shut down'));
+      await Promise.resolve();
+      expect(events).toEqual(['timer refresh started']);
+      release();
+      await shutdown;
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(events).toEqual(['timer refresh started', 'timer refresh ended', 'shut down']);
+      expect(listed).toBe(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

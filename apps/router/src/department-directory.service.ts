@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { type Department, EntitlementIndex, type RulePack, validateDepartment } from '@ajx/authz';
 import { type DirectoryGeneration, ProjectionJobsRepository } from '@ajx/dept-store';
 import { AuditLog } from '@ajx/audit';
@@ -10,13 +10,15 @@ import { RouterConfig } from './router.config';
  * first time is queued for re-projection of its history; a changed rule pack queues a full re-scope.
  */
 @Injectable()
-export class DepartmentDirectory implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DepartmentDirectory implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DepartmentDirectory.name);
   readonly pack: RulePack;
   private current: EntitlementIndex;
   private signature = '';
   private known: DirectoryGeneration = { lastJobId: '0', departmentIds: [] };
   private timer: NodeJS.Timeout | null = null;
+  /** The timer's refresh under way (awaited at shutdown, before the database pool closes). */
+  private refreshing: Promise<void> | null = null;
 
   constructor(
     private readonly identity: IdentityRepository,
@@ -57,14 +59,22 @@ export class DepartmentDirectory implements OnApplicationBootstrap, OnApplicatio
       this.logger.log(`rule pack ${spec} active${previous ? ` (was ${previous}; views are re-scoped)` : ''}`);
     }
     await this.refresh();
-    this.timer = setInterval(
-      () => void this.refresh().catch((e: Error) => this.logger.error(e.message)),
-      this.config.AJX_ROUTER_DIRECTORY_REFRESH_MS,
-    );
+    this.timer = setInterval(() => {
+      if (this.refreshing) return;
+      this.refreshing = this.refresh()
+        .catch((e: Error) => this.logger.error(e.message))
+        .finally(() => (this.refreshing = null));
+    }, this.config.AJX_ROUTER_DIRECTORY_REFRESH_MS);
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Before the pool closes (its own shutdown hook): no refresh is started any more and the one under way ends, so no
+   * query runs on a closed pool (in tests: a log line after the test file ended, which fails the Jest run).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.refreshing;
   }
 
   async refresh(): Promise<void> {
