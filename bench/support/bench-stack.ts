@@ -185,20 +185,21 @@ export async function startBenchStack(opts: {
   // AJX_BENCH_PROFILE=router (or any service) writes a V8 tick profile of that service to <tmp>/<service>.v8.log.
   const profiled = new Set((process.env.AJX_BENCH_PROFILE ?? '').split(',').filter(Boolean));
   const cpuProfiled = new Set((process.env.AJX_BENCH_CPU_PROFILE ?? '').split(',').filter(Boolean));
+  const nodeArgsOf = (name: string) => [
+    ...(opts.heapMb ? serviceHeapArgs(opts.heapMb, opts.semiMb) : []),
+    ...(profiled.has(name)
+      ? ['--prof', '--no-logfile-per-isolate', `--logfile=${path.join(os.tmpdir(), `${name}.v8.log`)}`]
+      : []),
+    // AJX_BENCH_CPU_PROFILE=router writes a sampling profile (self time per function) to <tmp>/<service>.cpuprofile.
+    ...(cpuProfiled.has(name)
+      ? ['--cpu-prof', `--cpu-prof-dir=${os.tmpdir()}`, `--cpu-prof-name=${name}.cpuprofile`]
+      : []),
+  ];
   const services = {} as BenchStack['services'];
-  for (const name of BENCH_SERVICES) {
-    const nodeArgs = [
-      ...(opts.heapMb ? serviceHeapArgs(opts.heapMb, opts.semiMb) : []),
-      ...(profiled.has(name)
-        ? ['--prof', '--no-logfile-per-isolate', `--logfile=${path.join(os.tmpdir(), `${name}.v8.log`)}`]
-        : []),
-      // AJX_BENCH_CPU_PROFILE=router writes a sampling profile (self time per function) to <tmp>/<service>.cpuprofile.
-      ...(cpuProfiled.has(name)
-        ? ['--cpu-prof', `--cpu-prof-dir=${os.tmpdir()}`, `--cpu-prof-name=${name}.cpuprofile`]
-        : []),
-    ];
-    services[name] = Object.assign(spawnService(name, config, { env: extra[name], nodeArgs }), { port: ports[name] });
-  }
+  for (const name of BENCH_SERVICES)
+    services[name] = Object.assign(spawnService(name, config, { env: extra[name], nodeArgs: nodeArgsOf(name) }), {
+      port: ports[name],
+    });
   const moreServices: BenchStack['moreServices'] = [];
   for (let i = 1; i < (opts.instances ?? 1); i++) {
     for (const name of BENCH_SERVICES) {
@@ -223,12 +224,7 @@ export async function startBenchStack(opts: {
     ? Object.assign(
         spawnService('supervisor', config, {
           env: { AJX_SUPERVISOR_PORT: String(supervisorPort) },
-          nodeArgs: [
-            ...(opts.heapMb ? serviceHeapArgs(opts.heapMb, opts.semiMb) : []),
-            ...(cpuProfiled.has('supervisor')
-              ? ['--cpu-prof', `--cpu-prof-dir=${os.tmpdir()}`, '--cpu-prof-name=supervisor.cpuprofile']
-              : []),
-          ],
+          nodeArgs: nodeArgsOf('supervisor'),
         }),
         { port: supervisorPort },
       )

@@ -50,13 +50,11 @@ const RECORD_STATUSES: Record<string, string> = {
   paid: '已赔付',
   rejected: '已拒赔',
   withdrawn: '已撤案',
-  resolved: '已解决',
 };
-/** `open` means different things by kind: a hazard waits for rectification, an accident is being handled. */
-export function recordStatusName(status: string | null, kind?: string): string {
+/** `open` means different things by collection: a hazard waits for rectification, an accident is being handled. */
+export function recordStatusName(status: string | null, collection: string): string {
   if (!status) return '—';
-  if (status === 'open')
-    return kind === 'hazard' || kind === 'hazards' ? '待整改' : kind === 'finding' ? '未解决' : '处理中';
+  if (status === 'open') return collection === 'hazards' ? '待整改' : '处理中';
   return RECORD_STATUSES[status] ?? status;
 }
 /** What a version of a record did (its action). */
@@ -97,7 +95,6 @@ export const PRINCIPAL_TYPES: Record<string, string> = {
   province: '省级平台',
   operator: '运维',
 };
-export const levelName = (l: string | null) => (l ? (GRADES[l] ?? l) : '—');
 export const entryKindName = (k: string) => ENTRY_KINDS[k] ?? k;
 export const severityName = (s: string) => SEVERITIES[s] ?? s;
 export const GRADES: Record<string, string> = {
@@ -106,6 +103,8 @@ export const GRADES: Record<string, string> = {
   major: '重大',
   especially_major: '特别重大',
 };
+/** A hazard's level or an accident's grade (一般, 较大, 重大, 特别重大). */
+export const levelName = (l: string | null) => (l ? (GRADES[l] ?? l) : '—');
 export const STATES: Record<string, string> = { open: '未解决', resolved: '已解决' };
 export const DECISIONS: Record<string, string> = { confirmed: '已确认', dismissed: '已驳回' };
 export const sectorName = (s: string) => SECTORS[s] ?? s;
