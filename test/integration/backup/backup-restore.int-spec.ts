@@ -4,12 +4,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { builtInRulePackBySpec, type Department } from '@ajx/authz';
+import { adapterBatchId } from '@ajx/contracts';
 import { dropDatabase } from '@ajx/persistence';
-import { testNamespace, testRuntime, waitFor } from '@ajx/testing';
+import { startService, type StartedService, testNamespace, testRuntime, waitFor } from '@ajx/testing';
 import type { DataSource } from 'typeorm';
+import { AdapterConfig } from '../../../apps/adapter/src/adapter.config';
+import { adapterService } from '../../../apps/adapter/src/adapter.service-definition';
+import { InterchangeConfig } from '../../../apps/interchange/src/interchange.config';
+import { interchangeService } from '../../../apps/interchange/src/interchange.service-definition';
 import { generateLoad, type LoadFile, uploadWithRetries } from '../../chaos/support/load';
 import { compare, type Check, ok, Oracle } from '../../chaos/support/oracle';
 import { getJson, TestHub } from '../support/hub';
+import { provinceEventIds, SimulatorHandle } from '../support/interchange';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const localKafka = require('../../../deploy/kafka/local-kafka.cjs') as {
@@ -19,13 +25,20 @@ const localKafka = require('../../../deploy/kafka/local-kafka.cjs') as {
 
 /**
  * `ajx backup` under load and `ajx restore` into a fresh database and a fresh broker (docs/operations.md, "Backup and
- * restore"). A hub takes generated files of every insurer while the backup runs; the restored hub — consumer offsets
- * translated, uploads still to publish put back — then gets what its insurers re-send (the uploads the backup did not
- * see) and converges to exactly what the chaos oracle expects: every version once in the canonical store, the latest
- * per record, each entitled department's view and feed (no entry duplicated or lost), every reject in the DLQ.
+ * restore"). A hub takes generated files of every insurer — three insurers through the gateway, one through its
+ * adapter (drop folder → Kafka transactions with checkpoints) — while the backup runs, and pushes its province's
+ * events to a provincial system (the simulator) in real time. The restored hub — consumer offsets translated, uploads
+ * still to publish put back, adapter checkpoints and the interchange watermark restored — then gets what its insurers
+ * re-send (the uploads the backup did not see; the adapter's whole processed folder dropped again) and converges to
+ * exactly what the chaos oracle expects: every version once in the canonical store, the latest per record, each
+ * entitled department's view and feed (no entry duplicated or lost), every reject in the DLQ; the adapter publishes
+ * again only what its restored checkpoints do not cover; the interchange resumes after its restored watermark and the
+ * province ends with every event of its region.
  */
 const ROOT = path.resolve(__dirname, '../../..');
 const RULE_PACK = 'jining@1';
+const ADAPTER_INSURER = 'CPIC';
+const PROVINCE_SECRET = 'zj-backup-shared-secret-0123456789abcdef';
 const seed = JSON.parse(fs.readFileSync(path.join(ROOT, 'deploy/demo/seed.json'), 'utf8')) as {
   insurers: { id: string; name: string }[];
   departments: Department[];
@@ -48,8 +61,52 @@ function ajx(args: string[], env: Record<string, string>): Promise<{ status: num
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
+/** The same deployment's interchange (one real-time endpoint for Zhejiang) and CPIC adapter, on either hub. */
+function interchangeConfig(hub: TestHub, provinceUrl: string): InterchangeConfig {
+  return hub.config(InterchangeConfig, {
+    AJX_INTERCHANGE_PORT: 0,
+    AJX_INTERCHANGE_SENDER: 'hub-backup',
+    AJX_INTERCHANGE_POLL_MS: 100,
+    AJX_INTERCHANGE_RETRY_BASE_MS: 20,
+    AJX_INTERCHANGE_RETRY_MAX_MS: 300,
+    AJX_INTERCHANGE_ENDPOINTS: JSON.stringify([
+      { id: 'zj-rt', url: provinceUrl, province: '33', principal: 'prov-zj', mode: 'realtime', keyId: 'zj-bk-2025', secret: PROVINCE_SECRET, batchSize: 50, timeoutMs: 10_000 }, // prettier-ignore
+    ]),
+  });
+}
+
+function adapterConfig(hub: TestHub, dropDir: string): AdapterConfig {
+  return hub.config(AdapterConfig, {
+    AJX_ADAPTER_INSURER: ADAPTER_INSURER,
+    AJX_ADAPTER_DROP_DIR: dropDir,
+    AJX_ADAPTER_PORT: 0,
+    AJX_ADAPTER_SETTLE_MS: 200,
+    AJX_ADAPTER_POLL_MS: 100,
+    // Small transactions, so a file can be part-published when the topics are exported.
+    AJX_ADAPTER_CHUNK_RECORDS: 40,
+  });
+}
+
+/** Drops a file the way a well-behaved sender does (written under a temporary name, then renamed). */
+function drop(dropDir: string, file: string): void {
+  fs.mkdirSync(path.join(dropDir, 'incoming'), { recursive: true });
+  const tmp = path.join(dropDir, 'incoming', `${path.basename(file)}.part`);
+  fs.copyFileSync(file, tmp);
+  fs.renameSync(tmp, path.join(dropDir, 'incoming', path.basename(file)));
+}
+
+interface Receipt {
+  batchId: string;
+  alreadyPublished: boolean;
+}
+const receiptOf = (dropDir: string, file: string) =>
+  JSON.parse(fs.readFileSync(path.join(dropDir, 'processed', `${path.basename(file)}.receipt.json`), 'utf8')) as Receipt; // prettier-ignore
+const processed = (dropDir: string, file: string) =>
+  fs.existsSync(path.join(dropDir, 'processed', `${path.basename(file)}.receipt.json`));
+
 describe('backup under load and restore into a fresh database and broker', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ajx-backup-test-'));
+  const dropDir = path.join(dir, 'drop-cpic');
   const ns = testNamespace('backup');
   const restoredUrl = (() => {
     const u = new URL(testRuntime().databaseUrl);
@@ -62,12 +119,16 @@ describe('backup under load and restore into a fresh database and broker', () =>
     gateway: { AJX_RULE_PACK: RULE_PACK },
     router: { AJX_RULE_PACK: RULE_PACK },
   };
+  const province = new SimulatorHandle(ns, 'backup');
   let files: LoadFile[];
   let restoredHub: TestHub | undefined;
+  const extras: StartedService[] = [];
   const uploadPaths: string[] = [];
 
   afterAll(async () => {
+    for (const s of extras.reverse()) await s.close().catch(() => undefined);
     await restoredHub?.stop();
+    await province.stop();
     await localKafka.stopBroker(path.join(dir, 'kafka2'), 10_000).catch(() => undefined);
     await dropDatabase(restoredUrl).catch(() => undefined);
     for (const p of uploadPaths) fs.rmSync(p, { force: true });
@@ -79,6 +140,7 @@ describe('backup under load and restore into a fresh database and broker', () =>
     for (const i of seed.insurers) tokens.set(i.id, await hub.principal({ id: i.id, type: 'insurer', name: i.name }));
     for (const d of seed.departments)
       await hub.principals.register({ id: d.id, type: 'department', name: d.name, department: { ...d } }, 'test');
+    await hub.principals.register({ id: 'prov-zj', type: 'province', name: '浙江省安责险信息系统', regionCode: '330000' }, 'test'); // prettier-ignore
     // The router projects the new departments' (empty) histories before the load (docs/reliability.md, known limits).
     await waitFor(
       async () =>
@@ -89,15 +151,29 @@ describe('backup under load and restore into a fresh database and broker', () =>
     return tokens;
   }
 
+  /** The interchange and adapter of a hub, closed with it (or in afterAll). */
+  async function startExtras(hub: TestHub): Promise<void> {
+    extras.push(await startService(interchangeService, interchangeConfig(hub, province.url)));
+    extras.push(await startService(adapterService, adapterConfig(hub, dropDir)));
+  }
+  async function closeExtras(): Promise<void> {
+    for (const s of extras.splice(0).reverse()) await s.close();
+  }
+
   it('restores a hub that agrees with the oracle once its insurers re-send what the backup did not see', async () => {
     files = await generateLoad({
       dir: path.join(dir, 'load'),
       seed: 'backup-restore-1',
       records: 2400,
-      perFile: 300,
+      perFile: 200,
       regionPrefixes: ['3708', '3301', '4401'],
     });
     const oracle = new Oracle(files, builtInRulePackBySpec(RULE_PACK), seed.departments);
+    const viaAdapter = files.filter((f) => f.insurer === ADAPTER_INSURER);
+    const viaGateway = files.filter((f) => f.insurer !== ADAPTER_INSURER);
+    expect(viaAdapter.length).toBe(3);
+    const zhejiang = files.flatMap((f) => f.accepted).filter((e) => e.region.startsWith('33'));
+    expect(zhejiang.length).toBeGreaterThan(200);
 
     // 1. The original hub under load; the backup starts once some files are in.
     const original = new TestHub('backupa', hubOptions);
@@ -105,9 +181,12 @@ describe('backup under load and restore into a fresh database and broker', () =>
     try {
       await original.start();
       const tokens = await registerAll(original);
+      // The provincial system, on a database that outlives both hubs.
+      await province.start({ databaseUrl: original.databaseUrl, province: '33', secrets: `zj-bk-2025:${PROVINCE_SECRET}` }); // prettier-ignore
+      await startExtras(original);
       const env = { AJX_DATABASE_URL: original.databaseUrl, AJX_KAFKA_BROKERS: testRuntime().brokers.join(','), AJX_TOPIC_PREFIX: ns.topicPrefix }; // prettier-ignore
       let uploaded = 0;
-      const queue = [...files];
+      const queue = [...viaGateway];
       const uploading = Promise.all(
         [0, 1].map(async () => {
           for (let f = queue.shift(); f; f = queue.shift()) {
@@ -116,17 +195,35 @@ describe('backup under load and restore into a fresh database and broker', () =>
           }
         }),
       );
-      await waitFor(() => uploaded >= 3, { timeoutMs: 120_000, what: 'three files uploaded' });
-      backup = await ajx(['backup', '--out', path.join(dir, 'backup')], env);
+      // The adapter's first file is wholly published before the backup, its second while it runs, its third after.
+      drop(dropDir, viaAdapter[0].file);
+      await waitFor(() => uploaded >= 3 && processed(dropDir, viaAdapter[0].file), { timeoutMs: 120_000, what: 'three uploads and the first adapter file' }); // prettier-ignore
+      // …and the province has acknowledged some of Zhejiang: the snapshot holds a watermark above zero.
+      const watermarkOf = async (hub: TestHub) => Number((await hub.db.query<{ w: string }[]>(`SELECT watermark AS w FROM interchange_endpoints WHERE endpoint_id = 'zj-rt'`))[0]?.w ?? 0); // prettier-ignore
+      await waitFor(async () => (await watermarkOf(original)) > 0, { timeoutMs: 60_000, intervalMs: 100, what: 'a first acknowledgement' }); // prettier-ignore
+      const backingUp = ajx(['backup', '--out', path.join(dir, 'backup')], env);
+      drop(dropDir, viaAdapter[1].file);
+      backup = await backingUp;
+      drop(dropDir, viaAdapter[2].file);
       await uploading;
-      for (const p of await original.db.query<{ upload_path: string }[]>(`SELECT upload_path FROM ingest_batches`))
+      await waitFor(() => viaAdapter.every((f) => processed(dropDir, f.file)), { timeoutMs: 120_000, what: 'the adapter files published' }); // prettier-ignore
+      // The original hub delivers all of Zhejiang before it is lost: the restored one sends again what came after
+      // its snapshot's watermark.
+      await waitFor(async () => (await province.stats()).distinctEvents === zhejiang.length, { timeoutMs: 180_000, intervalMs: 500, what: 'Zhejiang delivered by the original hub' }); // prettier-ignore
+      for (const p of await original.db.query<{ upload_path: string }[]>(
+        `SELECT upload_path FROM ingest_batches WHERE upload_path IS NOT NULL`,
+      ))
+        // prettier-ignore
         uploadPaths.push(p.upload_path);
     } finally {
+      await closeExtras();
       await original.stop();
     }
     expect([backup.status, backup.stderr]).toEqual([0, expect.stringContaining('topics exported')]);
     const summary = JSON.parse(backup.stdout) as { groups: string[]; topics: { topic: string; messages: number }[] };
     expect(summary.groups.sort()).toEqual([`${ns.topicPrefix}ajx.normalizer`, `${ns.topicPrefix}ajx.router`]);
+    expect(summary.topics.map((t) => t.topic)).toContain(`${ns.topicPrefix}ajx.adapter-state.v1.${ADAPTER_INSURER}`);
+    const deliveredBefore = await province.log();
 
     // 2. A fresh broker and a fresh database.
     const broker = await localKafka.startBroker({ dataDir: path.join(dir, 'kafka2'), heapMb: 384 });
@@ -140,20 +237,30 @@ describe('backup under load and restore into a fresh database and broker', () =>
     const again = await ajx(['restore', '--from', path.join(dir, 'backup')], { AJX_DATABASE_URL: restoredUrl, AJX_KAFKA_BROKERS: broker.brokers.join(','), AJX_TOPIC_PREFIX: ns.topicPrefix }); // prettier-ignore
     expect([again.status, again.stderr]).toEqual([1, expect.stringContaining('not empty')]);
 
-    // 3. The restored hub; the insurers re-send the files it does not know (accepted after the backup's snapshot).
+    // 3. The restored hub with the same interchange and adapter; the insurers re-send the files it does not know
+    // (accepted after the backup's snapshot), the adapter's operator drops its whole processed folder again.
     restoredHub = new TestHub('backupb', { ...hubOptions, brokers: broker.brokers, databaseUrl: restoredUrl });
     await restoredHub.start();
     const db: DataSource = restoredHub.db;
+    const [{ watermark }] = await db.query<{ watermark: string }[]>(`SELECT watermark FROM interchange_endpoints WHERE endpoint_id = 'zj-rt'`); // prettier-ignore
+    const restoredWatermark = Number(watermark);
+    expect(restoredWatermark).toBeGreaterThan(0);
+    for (const f of viaAdapter) {
+      fs.rmSync(path.join(dropDir, 'processed', `${path.basename(f.file)}.receipt.json`));
+      fs.renameSync(path.join(dropDir, 'processed', path.basename(f.file)), path.join(dropDir, 'incoming', path.basename(f.file))); // prettier-ignore
+    }
+    await startExtras(restoredHub);
     const counters = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM dept_counters WHERE last_seq < 1000000000`); // prettier-ignore
     expect(counters[0].n).toBe(0);
     const known = new Map(
-      (await db.query<{ batch_id: string; sha: string; insurer: string }[]>(`SELECT batch_id, encode(content_sha256, 'hex') AS sha, insurer FROM ingest_batches`)).map((r) => [`${r.insurer}|${r.sha}`, r.batch_id]), // prettier-ignore
+      (await db.query<{ batch_id: string; sha: string; insurer: string }[]>(`SELECT batch_id, encode(content_sha256, 'hex') AS sha, insurer FROM ingest_batches WHERE source = 'gateway'`)).map((r) => [`${r.insurer}|${r.sha}`, r.batch_id]), // prettier-ignore
     );
     const tokens = new Map<string, string>();
     for (const i of seed.insurers) tokens.set(i.id, (await restoredHub.credentials.issue(i.id, { validDays: 1 }, 'test')).token); // prettier-ignore
     const batchIds = new Map<string, string>();
     const resent: string[] = [];
-    for (const f of files) {
+    for (const f of viaAdapter) batchIds.set(f.file, adapterBatchId(ADAPTER_INSURER, sha256(f.file)));
+    for (const f of viaGateway) {
       const batch = known.get(`${f.insurer}|${sha256(f.file)}`);
       if (batch) batchIds.set(f.file, batch);
       else {
@@ -162,6 +269,14 @@ describe('backup under load and restore into a fresh database and broker', () =>
       }
     }
     expect(batchIds.size).toBe(files.length);
+    await waitFor(() => viaAdapter.every((f) => processed(dropDir, f.file)), { timeoutMs: 120_000, what: 'the adapter files handled again' }); // prettier-ignore
+    // The checkpoints came back with the backup: the file published before it is not published again; the one
+    // published after it is (its checkpoint was not exported), under the same batch id.
+    expect(viaAdapter.map((f) => receiptOf(dropDir, f.file))).toEqual([
+      { ...receiptOf(dropDir, viaAdapter[0].file), batchId: batchIds.get(viaAdapter[0].file), alreadyPublished: true },
+      expect.objectContaining({ batchId: batchIds.get(viaAdapter[1].file) }),
+      expect.objectContaining({ batchId: batchIds.get(viaAdapter[2].file), alreadyPublished: false }),
+    ]);
     // Every batch complete, every record routed.
     for (const f of files)
       await waitFor(async () => (await getJson(`${restoredHub!.url()}/v1/ingest/batches/${batchIds.get(f.file)}`, tokens.get(f.insurer)!)).body?.complete, { timeoutMs: 180_000, intervalMs: 500, what: `batch of ${path.basename(f.file)}` }); // prettier-ignore
@@ -201,5 +316,20 @@ describe('backup under load and restore into a fresh database and broker', () =>
     // Feeds go on above every sequence issued before the restore.
     const below = await rows<{ n: number }>(`SELECT count(*)::int AS n FROM dept_feed WHERE seq > (SELECT max(seq) FROM dept_feed WHERE seq < 1000000000) AND seq < 1000000000`); // prettier-ignore
     expect(below[0].n).toBe(0);
+
+    // 5. The interchange resumed after its restored watermark: it sends again exactly the province's events the
+    // snapshot holds above it and those the restored hub stored since, nothing at or below it; the province holds
+    // every event of its region, none of another, and none out of order.
+    const { ids, maxSeq } = await provinceEventIds(db, '33');
+    expect(new Set(ids)).toEqual(new Set(zhejiang.map((e) => e.eventId)));
+    await waitFor(async () => Number((await db.query<{ w: string }[]>(`SELECT watermark AS w FROM interchange_endpoints WHERE endpoint_id = 'zj-rt'`))[0].w) === maxSeq, { timeoutMs: 120_000, intervalMs: 300, what: 'the restored interchange at the head of Zhejiang' }); // prettier-ignore
+    const lastBefore = Math.max(0, ...deliveredBefore.map((r) => r.id));
+    const after = (await province.log()).filter((r) => r.id > lastBefore);
+    const aboveWatermark = (await rows<{ id: string }>(`SELECT event_id AS id FROM canonical_events WHERE substr(region, 1, 2) = '33' AND seq > ${restoredWatermark}`)).map((r) => r.id); // prettier-ignore
+    expect(aboveWatermark.length).toBeGreaterThan(0);
+    expect(after.filter((r) => r.seq <= restoredWatermark)).toEqual([]);
+    expect(new Set(after.map((r) => r.eventId))).toEqual(new Set(aboveWatermark));
+    const stats = await province.stats();
+    expect([stats.distinctEvents, stats.orderViolations]).toEqual([zhejiang.length, 0]);
   }, 900_000);
 });
