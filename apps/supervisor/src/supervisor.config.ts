@@ -1,13 +1,32 @@
-import { CommonConfig, IntSetting, IsPort, IsRulePackSpec } from '@ajx/config';
+import fs from 'node:fs';
+import { deploymentRulePack, type RulePack } from '@ajx/authz';
+import { CommonConfig, IntSetting, IsPort, IsRulePackFile, IsRulePackSpec } from '@ajx/config';
 import { IsNotEmpty, Matches, ValidateIf } from 'class-validator';
+
+const readText = (file: string) => fs.readFileSync(file, 'utf8');
+const rulePacks = new WeakMap<object, RulePack>();
 
 export class SupervisorConfig extends CommonConfig {
   @IsPort()
   AJX_SUPERVISOR_PORT: number = 3006;
 
-  /** The deployment's rule pack: its supervision section says which rules apply where (docs/supervision.md). */
+  /**
+   * The deployment's rule pack, as the gateway's and the router's (default@2, like theirs): its supervision section
+   * says which rules apply where and with which parameters (docs/supervision.md).
+   */
   @IsRulePackSpec()
-  AJX_RULE_PACK = 'default@1';
+  AJX_RULE_PACK = 'default@2';
+
+  /** A custom rule pack instead of the built-in AJX_RULE_PACK (the same file as the gateway's and the router's). */
+  @IsRulePackFile((file) => deploymentRulePack('default@2', file, readText))
+  AJX_RULE_PACK_FILE = '';
+
+  /** The deployment's rule pack (read once). */
+  rulePack(): RulePack {
+    let pack = rulePacks.get(this);
+    if (!pack) rulePacks.set(this, (pack = deploymentRulePack(this.AJX_RULE_PACK, this.AJX_RULE_PACK_FILE, readText)));
+    return pack;
+  }
 
   /** Partitions of the canonical topic handled at once. */
   @IntSetting(1, 64)

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { builtInRulePackBySpec } from '@ajx/authz';
 import { stableJson } from '@ajx/contracts';
 import { RegisterRepository } from '@ajx/interchange-store';
 import {
@@ -93,7 +92,7 @@ export class EnterpriseEvaluationService {
     private readonly figures: SupervisionFiguresRepository,
     private readonly register: RegisterRepository,
   ) {
-    this.params = supervisionParameters(builtInRulePackBySpec(config.AJX_RULE_PACK));
+    this.params = supervisionParameters(config.rulePack());
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { builtInRulePackBySpec, findKindRule, type RulePack } from '@ajx/authz';
+import { findKindRule, type RulePack } from '@ajx/authz';
 import { ReportAnnouncer } from '@ajx/dept-store';
 import { IdentityRepository, type Principal } from '@ajx/identity';
 import { RegisterRepository } from '@ajx/interchange-store';
@@ -73,7 +73,7 @@ export class ReportGenerationService {
     private readonly announcer: ReportAnnouncer,
     private readonly identity: IdentityRepository,
   ) {
-    this.pack = builtInRulePackBySpec(config.AJX_RULE_PACK);
+    this.pack = config.rulePack();
     this.params = supervisionParameters(this.pack);
   }
 
