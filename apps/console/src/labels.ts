@@ -105,6 +105,15 @@ export const GRADES: Record<string, string> = {
 };
 /** A hazard's level or an accident's grade (一般, 较大, 重大, 特别重大). */
 export const levelName = (l: string | null) => (l ? (GRADES[l] ?? l) : '—');
+/** The rules over accidents and claims (SUPERVISION.md, "Rules over accidents and claims"). */
+const ACCIDENT_CLAIM_RULES = new Set([
+  'ACCIDENT_REPORTED_LATE',
+  'GRADE_MISMATCH',
+  'CLAIM_DECISION_LATE',
+  'CLAIM_PAYMENT_LATE',
+  'ACCIDENT_FACTOR_UNDERSTATED',
+]);
+export const isAccidentOrClaimRule = (rule: string) => ACCIDENT_CLAIM_RULES.has(rule);
 export const STATES: Record<string, string> = { open: '未解决', resolved: '已解决' };
 export const DECISIONS: Record<string, string> = { confirmed: '已确认', dismissed: '已驳回' };
 export const sectorName = (s: string) => SECTORS[s] ?? s;

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import dns from 'node:dns';
 import fs from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -84,5 +86,73 @@ describe('webhook TLS', () => {
     });
     expect(checkWebhookUrl('https://dept.example.gov.cn/hook', production).ok).toBe(true);
     expect(checkWebhookUrl('http://dept.example.gov.cn/hook', config({}).webhookPolicy()).ok).toBe(true);
+  });
+});
+
+/**
+ * The address a delivery connects to is checked when it is made, not only when the URL was registered: a host name
+ * that resolves to a private or loopback address at delivery time (DNS rebinding) is refused before anything is
+ * sent, even if it resolved to a public address when the webhook was set up.
+ */
+describe('webhook delivery: the resolved address is checked at delivery', () => {
+  let server: http.Server;
+  let port: number;
+  const received: string[] = [];
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push(body);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await new Promise((r) => server.close(r));
+  });
+
+  /** The resolver answers `addresses` for every name (what a rebinding DNS server does at delivery time). */
+  const resolvingTo = (addresses: { address: string; family: number }[]) =>
+    jest
+      .spyOn(dns, 'lookup')
+      .mockImplementation(((_host: string, _o: unknown, cb: (...a: unknown[]) => void) =>
+        cb(null, addresses)) as unknown as typeof dns.lookup);
+  const send = (allowPrivateNetworks: boolean) =>
+    new WebhookSender().send({
+      url: `http://hooks.dept.example.gov.cn:${port}/hook`,
+      secret: 'x'.repeat(32),
+      deliveryId: '00000000-0000-4000-8000-000000000002',
+      body: '{"n":2}',
+      timeoutMs: 5000,
+      policy: { allowPrivateNetworks, allowedHosts: [] },
+    });
+
+  it('refuses a public host name that resolves to a loopback address, and sends nothing', async () => {
+    resolvingTo([{ address: '127.0.0.1', family: 4 }]);
+    const result = await send(false);
+    expect(result).toMatchObject({ ok: false, status: null });
+    expect(!result.ok && result.error).toMatch(/^refused: hooks\.dept\.example\.gov\.cn /);
+    expect(received).toEqual([]);
+  });
+
+  it('refuses a name one of whose addresses is private, whichever comes first', async () => {
+    resolvingTo([
+      { address: '203.0.113.7', family: 4 },
+      { address: '10.1.2.3', family: 4 },
+    ]);
+    const result = await send(false);
+    expect(!result.ok && result.error).toMatch(/^refused: hooks\.dept\.example\.gov\.cn /);
+    expect(received).toEqual([]);
+  });
+
+  it('connects to the checked address when private networks are allowed (the control)', async () => {
+    resolvingTo([{ address: '127.0.0.1', family: 4 }]);
+    expect(await send(true)).toEqual({ ok: true, status: 204 });
+    expect(received).toEqual(['{"n":2}']);
   });
 });

@@ -341,6 +341,17 @@ describe('web console in Chromium', () => {
     await page.getByTestId('rejects').getByText('INVALID_ENUM').waitFor();
     await check(page, 'insurer-batches');
     await page.getByRole('link', { name: '监管发现' }).click();
+    // Its accident and claim findings counted as such, the understated grade (事故等级, attributed to the insurer)
+    // among them.
+    const own = (await getJson(`${hub.url()}/v1/insurer/findings?state=open&limit=500`, tokens.pingan)).body as {
+      items: { rule: string }[];
+    };
+    const accidentOrClaim = own.items.filter((f) =>
+      ['GRADE_MISMATCH', 'CLAIM_DECISION_LATE', 'CLAIM_PAYMENT_LATE', 'ACCIDENT_FACTOR_UNDERSTATED'].includes(f.rule),
+    );
+    expect(accidentOrClaim.map((f) => f.rule)).toContain('GRADE_MISMATCH');
+    await page.getByText('GRADE_MISMATCH').first().waitFor();
+    await expect(page.getByTestId('accident-claim-count').textContent()).resolves.toBe(String(accidentOrClaim.length));
     await check(page, 'insurer-findings');
     await context.close();
   });

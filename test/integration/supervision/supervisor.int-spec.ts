@@ -4,6 +4,7 @@ import { readRegisterEntry, readSupervisionEvent, supervise, supervisionParamete
 import { type StartedService, startService, waitFor } from '@ajx/testing';
 import { SupervisorConfig } from '../../../apps/supervisor/src/supervisor.config';
 import { supervisorService } from '../../../apps/supervisor/src/supervisor.service-definition';
+import { SupervisionClock } from '../../../apps/supervisor/src/supervision-clock';
 import { putCountyRegister, TestHub, upload } from '../support/hub';
 
 /*
@@ -72,15 +73,16 @@ describe('supervision service', () => {
   let county: string;
   let supervisor: StartedService | null = null;
 
-  const supervisorConfig = (asOf: string) =>
+  const supervisorConfig = (asOf: string, overrides: Partial<SupervisorConfig> = {}) =>
     hub.config(SupervisorConfig, {
       AJX_RULE_PACK: PACK,
       AJX_SUPERVISION_AS_OF: asOf,
       AJX_SUPERVISION_REGISTER_POLL_MS: 300,
       AJX_SUPERVISION_PUBLISH_POLL_MS: 200,
+      ...overrides,
     });
-  const startSupervisor = async (asOf: string) => {
-    supervisor = await startService(supervisorService, supervisorConfig(asOf));
+  const startSupervisor = async (asOf: string, overrides: Partial<SupervisorConfig> = {}) => {
+    supervisor = await startService(supervisorService, supervisorConfig(asOf, overrides));
   };
   const stopSupervisor = async () => {
     await supervisor?.close();
@@ -310,5 +312,29 @@ describe('supervision service', () => {
     await waitFor(async () => (await runs()).includes(`start ${later}`), { what: `the start evaluation on ${later}` });
     expect(await openKeys()).toEqual([...(await libraryFindings(later))].sort());
     expect(addDays(later, 26)).toBe('2026-08-20');
+  });
+
+  it('the daily job (the BullMQ job scheduler, Asia/Shanghai) moves findings when the date changes, without a restart', async () => {
+    await stopSupervisor();
+    const later = '2026-07-25';
+    const after = '2026-08-21'; // the day after PAAZ2025SV0003 ended (2026-08-20): due no more, lapsed
+    // The scheduler fires every two seconds here instead of at 00:05; the date is injected into the running service.
+    await startSupervisor(later, { AJX_SUPERVISION_DAILY_CRON: '*/2 * * * * *' });
+    const clock = supervisor!.app.get(SupervisionClock);
+    const runs = async () =>
+      (
+        await hub.db.query<{ reason: string; as_of: string }[]>(
+          `SELECT reason, to_char(as_of, 'YYYY-MM-DD') AS as_of FROM supervision_runs WHERE finished_at IS NOT NULL ORDER BY run_id`,
+        )
+      ).map((r) => `${r.reason} ${r.as_of}`);
+    await waitFor(async () => (await runs()).includes(`daily ${later}`), { what: `a daily evaluation on ${later}` });
+    expect(await openKeys()).toEqual([...(await libraryFindings(later))].sort());
+    jest.spyOn(clock, 'today').mockReturnValue(after);
+    await waitFor(async () => (await runs()).includes(`daily ${after}`), { what: `a daily evaluation on ${after}` });
+    // The findings are written by the run's chunks before the run records its end.
+    const expected = await libraryFindings(after);
+    expect(expected).not.toEqual(await libraryFindings(later));
+    expect(expected).not.toContain('RENEWAL_DUE PINGAN/PAAZ2025SV0003');
+    expect(await openKeys()).toEqual([...expected].sort());
   });
 });
