@@ -237,6 +237,21 @@ describe('weekly report (七(二))', () => {
   });
 });
 
+describe('a past period (regenerated later): the rules stand on the period’s end, not on the day of generation', () => {
+  // Week 45 (11-02 to 11-08), generated on 12-07 with every record the hub holds then.
+  const ev = evaluatePeriod(data(), weekPeriod('2026-W45'));
+  const doc = weeklyReport(ev, '370811');
+
+  it('counts E4 insured (it lapsed only on 11-21) and E3 not yet in force (from 12-02)', () => {
+    expect([ev.end.asOf, ev.before.asOf]).toEqual(['2026-11-08', '2026-11-01']);
+    expect(table(doc, 'coverage').totals).toMatchObject({ registered: 4, insured: 3, lapsed: 0, pending: 1 });
+    const open = ev.end.findings.map((f) => `${f.rule} ${f.key}`);
+    // E4's policy ends within 30 days of the week's end: due for renewal then, not lapsed.
+    expect(open).toContain('RENEWAL_DUE PICC/P4');
+    expect(open.filter((k) => k.startsWith('LAPSED'))).toEqual([]);
+  });
+});
+
 describe('city bulletin (工作简报)', () => {
   const ev = evaluatePeriod(data(), weekPeriod('2026-W49'));
   it('rolls up every county of the city', () => {

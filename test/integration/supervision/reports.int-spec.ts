@@ -160,6 +160,22 @@ describe('reports filed upward', () => {
 
   let rcWeekly: Summary;
 
+  it('installs the two job schedulers in Asia/Shanghai, with the configured times; the defaults are Monday and the 1st at 08:00', async () => {
+    const schedulers = await queue.getJobSchedulers(0, -1, true);
+    expect(schedulers.map((s) => [s.name, s.pattern, s.tz]).sort()).toEqual(
+      [
+        [MONTHLY_SCORECARDS_JOB, '0 8 1 1 *', 'Asia/Shanghai'],
+        [WEEKLY_REPORTS_JOB, '0 8 1 1 *', 'Asia/Shanghai'],
+      ].sort(),
+    );
+    // The next run is 1 January 08:00 in Beijing (00:00 UTC), not in the machine's time zone.
+    const year = new Date().getUTCFullYear();
+    const next = Date.now() < Date.UTC(year, 0, 1) ? Date.UTC(year, 0, 1) : Date.UTC(year + 1, 0, 1);
+    expect(schedulers.map((s) => s.next)).toEqual([next, next]);
+    const defaults = new SupervisorConfig();
+    expect([defaults.AJX_REPORT_WEEKLY_CRON, defaults.AJX_REPORT_MONTHLY_CRON]).toEqual(['0 8 * * 1', '0 8 1 * *']);
+  });
+
   it('Monday’s job makes every county’s weekly report and the city bulletins, once', async () => {
     const result = await runJob(WEEKLY_REPORTS_JOB, 'monday-1');
     const weekly = result.reports.filter((r) => r.kind === 'weekly');
@@ -177,6 +193,10 @@ describe('reports filed upward', () => {
     const own = await list(tokens['rp-rc']);
     expect(own.map((r) => `${r.kind} ${r.scope} ${r.period} ${r.revision}`)).toEqual([`weekly 370811 ${WEEK.code} 1`]);
     rcWeekly = own[0];
+    // Stored with what it was computed from: every version the supervisor held, the rules on the week's last day.
+    const watermark = (own[0] as Summary & { watermark: Record<string, unknown> }).watermark;
+    const dayBefore = new Date(Date.parse(`${WEEK.from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    expect(watermark).toMatchObject({ versions: delivered.length, asOf: WEEK.to, before: dayBefore });
     const feed = await feedReports(tokens['rp-rc']);
     expect(feed.map((e) => `${e.entry} ${e.subject}`)).toEqual([`new ${rcWeekly.reportId}`]);
     expect(feed[0].data.downloads.pdf).toBe(`/v1/dept/reports/${rcWeekly.reportId}.pdf`);
