@@ -16,7 +16,8 @@ import { DataSource } from 'typeorm';
 import { freePort } from '@ajx/testing';
 import { ChaosInfra } from './support/infra';
 import { generateLoad, type LoadFile, uploadWithRetries } from './support/load';
-import { type Check, compare, contentDigestOf, ok, Oracle } from './support/oracle';
+import { contentChecks, webhookOracleChecks } from './support/hub-checks';
+import { type Check, compare, ok, Oracle } from './support/oracle';
 import { servicePidFile, SupervisedService } from './support/supervisor';
 import { WebhookReceiver } from './support/webhook-receiver';
 
@@ -530,46 +531,7 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
         ).map((r) => r.k),
       ),
     );
-    // Content: what each view row and feed entry holds, digested the way the oracle digests the generator's record
-    // masked per department (payloads are read page by page and kept as digests only).
-    const digestOf = new Map<string, string>();
-    for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
-      const page = await rows<{ id: string; data: unknown }>(
-        `SELECT payload_id AS id, data FROM dept_payloads WHERE payload_id > $1 ORDER BY payload_id LIMIT 5000`,
-        [after],
-      );
-      for (const p of page) digestOf.set(p.id, contentDigestOf(p.data));
-      if (page.length < 5000) break;
-      after = page[page.length - 1].id;
-    }
-    checks.push(
-      compare(
-        'department view contents (masked as the reference entitlement says)',
-        oracle.viewContents(),
-        (
-          await rows<{ k: string; p: string }>(
-            `SELECT department_id || '|' || kind || '|' || insurer || '|' || subject || '|' || event_id AS k,
-                    payload_id AS p FROM dept_views`,
-          )
-        ).map((r) => `${r.k}|${digestOf.get(r.p) ?? 'no payload'}`),
-      ),
-    );
-    checks.push(
-      compare(
-        'department feed contents (each entry masked as the reference entitlement says)',
-        [...oracle.feedContents(lateIds), ...oracle.lateFeedContents(lateFeed)],
-        [
-          ...(
-            await rows<{ k: string; p: string | null }>(
-              `SELECT department_id || '|' || event_id AS k, payload_id AS p FROM dept_feed
-               WHERE entry <> 'escalated' AND NOT (department_id = ANY($1::text[]))`,
-              [[...lateIds]],
-            )
-          ).map((r) => `${r.k}|${(r.p && digestOf.get(r.p)) ?? 'no payload'}`),
-          ...lateFeed.map((r) => `${r.d}|${r.e}|${(r.p && digestOf.get(r.p)) ?? 'no payload'}`),
-        ],
-      ),
-    );
+    checks.push(...(await contentChecks(db, oracle, { ids: lateIds, feed: lateFeed })));
     const simLog = await rows<{ id: string }>(`SELECT event_id AS id FROM province_sim.delivery_log`);
     checks.push(
       compare(
@@ -628,31 +590,7 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
         ),
       );
     }
-    // Webhooks against the oracle, not the hub's tables: each delivery id's entry is a version the department is
-    // entitled to (a delivery of another department's entry to this URL fails), each version once, and the
-    // escalations its tier must get.
-    for (const d of WEBHOOK_DEPARTMENTS) {
-      const delivered = [...receiver.received.get(d)!.byDelivery.values()];
-      checks.push(
-        compare(
-          `webhook ${d} against the oracle (each entitled version once, by delivery id)`,
-          oracle.versionsFor(d),
-          delivered
-            .filter((x) => x.entry !== 'escalated')
-            .map((x) => `${x.kind}|${x.insurer}|${x.subject}|${x.version}|${x.eventId}`),
-        ),
-      );
-      const escalated = delivered
-        .filter((x) => x.entry === 'escalated')
-        .map((x) => `${x.kind}|${x.insurer}|${x.subject}`);
-      checks.push(
-        compare(
-          `webhook ${d}: escalations (open urgent records once; rectified ones at most once)`,
-          esc.open.filter((e) => e.recipients.includes(d)).map((e) => e.key),
-          escalated.filter((k) => !rectifiedKeys.has(k) || !rectifiedAllowed.has(`${d}|${k}`)),
-        ),
-      );
-    }
+    checks.push(...webhookOracleChecks(receiver, oracle, WEBHOOK_DEPARTMENTS));
     const [{ dead }] = await rows<{ dead: number }>(
       `SELECT count(*)::int AS dead FROM webhook_deliveries WHERE state = 'dead'`,
     );

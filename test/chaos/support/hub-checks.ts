@@ -1,11 +1,104 @@
 import type { DataSource } from 'typeorm';
-import { type Check, compare, type Oracle } from './oracle';
+import { type Check, compare, contentDigestOf, type Oracle } from './oracle';
 import type { WebhookReceiver } from './webhook-receiver';
 
+/** A feed entry of a department created during the load (its feed is compared record by record). */
+export interface LateFeedEntry {
+  d: string;
+  e: string;
+  p: string | null;
+}
+
 /**
- * The exact comparison of the hub's state with the oracle — canonical store, department views and feeds, DLQ, the
- * province simulator's log, escalations, webhooks — as the single-node chaos suite makes it
- * (pipeline.chaos-spec.ts), plus the supervision findings: each (rule, key) opened once, whichever instance of the
+ * Content: what each view row and feed entry holds, digested the way the oracle digests the generator's record
+ * masked per department (payloads are read page by page and kept as digests only). Findings (kind `finding`) are
+ * left out: the record oracle knows nothing of them. `late`: departments created during the load, whose feeds hold
+ * every version from the one current at their creation (their entries are given, read in feed order).
+ */
+export async function contentChecks(
+  db: DataSource,
+  oracle: Oracle,
+  late: { ids: ReadonlySet<string>; feed: readonly LateFeedEntry[] } = { ids: new Set(), feed: [] },
+): Promise<Check[]> {
+  const rows = <T>(sql: string, params: unknown[] = []) => db.query<T[]>(sql, params);
+  const digestOf = new Map<string, string>();
+  for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
+    const page = await rows<{ id: string; data: unknown }>(
+      `SELECT payload_id AS id, data FROM dept_payloads WHERE payload_id > $1 ORDER BY payload_id LIMIT 5000`,
+      [after],
+    );
+    for (const p of page) digestOf.set(p.id, contentDigestOf(p.data));
+    if (page.length < 5000) break;
+    after = page[page.length - 1].id;
+  }
+  return [
+    compare(
+      'department view contents (masked as the reference entitlement says)',
+      oracle.viewContents(),
+      (
+        await rows<{ k: string; p: string }>(
+          `SELECT department_id || '|' || kind || '|' || insurer || '|' || subject || '|' || event_id AS k,
+                  payload_id AS p FROM dept_views WHERE kind <> 'finding'`,
+        )
+      ).map((r) => `${r.k}|${digestOf.get(r.p) ?? 'no payload'}`),
+    ),
+    compare(
+      'department feed contents (each entry masked as the reference entitlement says)',
+      [...oracle.feedContents(late.ids), ...oracle.lateFeedContents(late.feed)],
+      [
+        ...(
+          await rows<{ k: string; p: string | null }>(
+            `SELECT department_id || '|' || event_id AS k, payload_id AS p FROM dept_feed
+             WHERE entry <> 'escalated' AND kind <> 'finding' AND NOT (department_id = ANY($1::text[]))`,
+            [[...late.ids]],
+          )
+        ).map((r) => `${r.k}|${(r.p && digestOf.get(r.p)) ?? 'no payload'}`),
+        ...late.feed.map((r) => `${r.d}|${r.e}|${(r.p && digestOf.get(r.p)) ?? 'no payload'}`),
+      ],
+    ),
+  ];
+}
+
+/**
+ * Webhooks against the oracle, not the hub's tables: each delivery id's entry is a version the department is
+ * entitled to (a delivery of another department's entry to this URL fails), each version once, and the escalations
+ * its tier must get. Findings delivered to a department are left out (the record oracle knows nothing of them).
+ */
+export function webhookOracleChecks(
+  receiver: WebhookReceiver,
+  oracle: Oracle,
+  departments: readonly string[],
+): Check[] {
+  const esc = oracle.escalations();
+  const rectifiedKeys = new Set(esc.rectified.map((e) => e.key));
+  const rectifiedAllowed = new Set(esc.rectified.flatMap((e) => e.recipients.map((d) => `${d}|${e.key}`)));
+  return departments.flatMap((d) => {
+    const delivered = [...receiver.received.get(d)!.byDelivery.values()].filter((x) => x.kind !== 'finding');
+    const escalated = delivered
+      .filter((x) => x.entry === 'escalated')
+      .map((x) => `${x.kind}|${x.insurer}|${x.subject}`);
+    return [
+      compare(
+        `webhook ${d} against the oracle (each entitled version once, by delivery id)`,
+        oracle.versionsFor(d),
+        delivered
+          .filter((x) => x.entry !== 'escalated')
+          .map((x) => `${x.kind}|${x.insurer}|${x.subject}|${x.version}|${x.eventId}`),
+      ),
+      compare(
+        `webhook ${d}: escalations (open urgent records once; rectified ones at most once)`,
+        esc.open.filter((e) => e.recipients.includes(d)).map((e) => e.key),
+        escalated.filter((k) => !rectifiedKeys.has(k) || !rectifiedAllowed.has(`${d}|${k}`)),
+      ),
+    ];
+  });
+}
+
+/**
+ * The exact comparison of the hub's state with the oracle — canonical store, department views and feeds with their
+ * contents, DLQ, the province simulator's log, escalations, webhooks (against the hub's feeds and against the oracle)
+ * — as the single-node chaos suite makes it (pipeline.chaos-spec.ts, which shares the content and webhook checks),
+ * plus the supervision findings: each (rule, key) opened once, whichever instance of the
  * supervisor evaluated it. Findings reach department views and feeds too (kind `finding`, routed like records); the
  * record oracle knows nothing of them, so the view and feed comparisons leave them out.
  */
@@ -128,6 +221,9 @@ export async function hubChecks(o: {
       ),
     );
   }
+
+  checks.push(...(await contentChecks(db, oracle)));
+  checks.push(...webhookOracleChecks(receiver, oracle, o.webhookDepartments));
 
   // Supervision: two supervisors evaluate the same stream; a finding is opened once, never by both.
   const findings = await rows<{ id: string }>(`SELECT finding_id AS id FROM supervision_findings`);

@@ -327,9 +327,34 @@ describe('web console in Chromium', () => {
     await page.waitForURL(/\/console\/insurer\/upload$/);
     await check(page, 'insurer-upload');
     const body = `${[pinganHazard('PAYHCONSOLE002', e2, 'GENERAL'), pinganHazard('PAYHCONSOLE003', e2, 'SEVERE')].join('\n')}\n`;
-    await page
-      .getByLabel('选择文件')
-      .setInputFiles({ name: 'hazards.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(body) });
+    const file = path.join(hub.dir, 'hazards.ndjson');
+    fs.writeFileSync(file, body);
+    // The upload is interrupted (the page reloaded while its chunk is on its way), then the same file is chosen
+    // again: the page resumes the session it had opened (no second one), and a chunk lost on the network once is
+    // sent again after asking the gateway how much it holds.
+    let sessionsOpened = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/v1/ingest/PINGAN/uploads')) sessionsOpened++;
+    });
+    let mode: 'hold' | 'drop-once' | 'pass' = 'hold';
+    let putSeen = false;
+    let dropped = 0;
+    await page.route('**/v1/ingest/uploads/*', async (route) => {
+      if (route.request().method() !== 'PUT' || mode === 'pass') return route.continue();
+      putSeen = true;
+      if (mode === 'hold') return; // never answered: the reload cancels it
+      mode = 'pass';
+      dropped++;
+      return route.abort('connectionreset');
+    });
+    await page.getByLabel('选择文件').setInputFiles(file);
+    await waitFor(() => putSeen, { what: 'the first chunk on its way' });
+    await page.reload();
+    mode = 'drop-once';
+    await page.getByLabel('选择文件').setInputFiles(file);
+    await page.getByTestId('batch-link').waitFor();
+    expect([sessionsOpened, dropped]).toEqual([1, 1]);
+    await page.unroute('**/v1/ingest/uploads/*');
     await page.getByTestId('batch-link').click();
     await waitFor(
       async () => {
