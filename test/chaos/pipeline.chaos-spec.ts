@@ -16,7 +16,7 @@ import { DataSource } from 'typeorm';
 import { freePort } from '@ajx/testing';
 import { ChaosInfra } from './support/infra';
 import { generateLoad, type LoadFile, uploadWithRetries } from './support/load';
-import { contentChecks, webhookOracleChecks } from './support/hub-checks';
+import { contentChecks, supervisionChecks, webhookOracleChecks } from './support/hub-checks';
 import { type Check, compare, ok, Oracle } from './support/oracle';
 import { servicePidFile, SupervisedService } from './support/supervisor';
 import { WebhookReceiver } from './support/webhook-receiver';
@@ -71,7 +71,15 @@ const ESCALATION_AFTER_MS = 5000;
 /** Jining and Hangzhou (departments registered), Guangzhou (none: entitled to no one, not in any province log). */
 const REGIONS = ['3708', '3301', '4401'];
 const WEBHOOK_DEPARTMENTS = ['jn-rencheng-emergency', 'jn-coal', 'jn-zoucheng-coal', 'hz-shangcheng-construction'];
-const SERVICES = ['gateway', 'normalizer', 'router', 'interchange', 'notifier', 'province-simulator'] as const;
+const SERVICES = [
+  'gateway',
+  'normalizer',
+  'router',
+  'supervisor',
+  'interchange',
+  'notifier',
+  'province-simulator',
+] as const;
 type ServiceName = (typeof SERVICES)[number];
 
 jest.setTimeout(14 * 60_000);
@@ -179,6 +187,11 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
         AJX_ROUTER_PORT: String(ports.router),
         AJX_RULE_PACK: RULE_PACK,
         AJX_ROUTER_DIRECTORY_REFRESH_MS: '1000',
+      },
+      supervisor: {
+        AJX_SUPERVISOR_PORT: String(ports.supervisor),
+        AJX_RULE_PACK: RULE_PACK,
+        AJX_SUPERVISOR_CONCURRENCY: '2',
       },
       interchange: {
         AJX_INTERCHANGE_PORT: String(ports.interchange),
@@ -331,12 +344,15 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
     webhookFeed: number;
     openEscalations: number;
     incompleteBatches: number;
+    /** Record versions the supervisor holds: every accepted one, once. */
+    supervised: number;
   }
 
   async function counts(batchIds: string[]): Promise<Counts> {
     const [c] = await db.query<Omit<Counts, 'province' | 'webhooks'>[]>(
       `SELECT (SELECT count(*)::int FROM canonical_events) AS events,
-              (SELECT count(*)::int FROM dept_views) AS views,
+              (SELECT count(*)::int FROM dept_views WHERE kind <> 'finding') AS views,
+              (SELECT count(*)::int FROM supervision_versions) AS supervised,
               (SELECT count(*)::int FROM dept_feed) AS feed,
               (SELECT count(*)::int FROM dlq_entries) AS dlq,
               (SELECT count(*)::int FROM dept_feed WHERE department_id = ANY($2::text[])) AS "webhookFeed",
@@ -443,6 +459,7 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
         c.views === expectedTotals.views &&
         c.dlq === expectedTotals.dlq &&
         c.province === expectedTotals.province &&
+        c.supervised === expectedTotals.events &&
         c.webhooks === c.webhookFeed;
       if ((matches && Date.now() - stableSince > 6000) || Date.now() - stableSince > 45_000) break;
       if (Date.now() > deadline) break;
@@ -481,7 +498,8 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
         oracle.viewRows(),
         (
           await rows<{ k: string }>(
-            `SELECT department_id || '|' || kind || '|' || insurer || '|' || subject || '|' || event_id AS k FROM dept_views`,
+            `SELECT department_id || '|' || kind || '|' || insurer || '|' || subject || '|' || event_id AS k FROM dept_views
+             WHERE kind <> 'finding'`,
           )
         ).map((r) => r.k),
       ),
@@ -493,7 +511,7 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
         (
           await rows<{ k: string }>(
             `SELECT department_id || '|' || event_id AS k FROM dept_feed
-             WHERE entry <> 'escalated' AND NOT (department_id = ANY($1::text[]))`,
+             WHERE entry <> 'escalated' AND kind <> 'finding' AND NOT (department_id = ANY($1::text[]))`,
             [[...lateIds]],
           )
         ).map((r) => r.k),
@@ -510,7 +528,7 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
       p: string | null;
     }>(
       `SELECT department_id AS d, kind, insurer, subject, version, event_id AS e, entry, payload_id AS p FROM dept_feed
-       WHERE entry <> 'escalated' AND department_id = ANY($1::text[]) ORDER BY seq`,
+       WHERE entry <> 'escalated' AND kind <> 'finding' AND department_id = ANY($1::text[]) ORDER BY seq`,
       [[...lateIds]],
     );
     checks.push(
@@ -591,6 +609,7 @@ describe('chaos: kill -9 every service, restart Kafka, PostgreSQL and Redis unde
       );
     }
     checks.push(...webhookOracleChecks(receiver, oracle, WEBHOOK_DEPARTMENTS));
+    checks.push(...(await supervisionChecks(db, oracle)));
     const [{ dead }] = await rows<{ dead: number }>(
       `SELECT count(*)::int AS dead FROM webhook_deliveries WHERE state = 'dead'`,
     );

@@ -95,6 +95,34 @@ export function webhookOracleChecks(
 }
 
 /**
+ * The supervision service, killed and restarted (and, on a cluster, two instances evaluating the same stream): it
+ * holds every accepted version once, and each finding was opened once, never twice by two evaluations.
+ */
+export async function supervisionChecks(db: DataSource, oracle: Oracle): Promise<Check[]> {
+  const rows = <T>(sql: string) => db.query<T[]>(sql);
+  const findings = await rows<{ id: string }>(`SELECT finding_id AS id FROM supervision_findings`);
+  const opened = await rows<{ id: string }>(
+    `SELECT finding_id AS id FROM supervision_finding_history WHERE change = 'opened'`,
+  );
+  return [
+    compare(
+      'supervision versions (each accepted version once)',
+      oracle.events.map((e) => `${e.insurer}|${e.kind}|${e.subject}|${e.version}`),
+      (
+        await rows<{ k: string }>(
+          `SELECT insurer || '|' || kind || '|' || subject || '|' || version AS k FROM supervision_versions`,
+        )
+      ).map((r) => r.k),
+    ),
+    compare(
+      'supervision findings (each opened once)',
+      findings.map((f) => f.id),
+      opened.map((f) => f.id),
+    ),
+  ];
+}
+
+/**
  * The exact comparison of the hub's state with the oracle — canonical store, department views and feeds with their
  * contents, DLQ, the province simulator's log, escalations, webhooks (against the hub's feeds and against the oracle)
  * — as the single-node chaos suite makes it (pipeline.chaos-spec.ts, which shares the content and webhook checks),
@@ -225,17 +253,6 @@ export async function hubChecks(o: {
   checks.push(...(await contentChecks(db, oracle)));
   checks.push(...webhookOracleChecks(receiver, oracle, o.webhookDepartments));
 
-  // Supervision: two supervisors evaluate the same stream; a finding is opened once, never by both.
-  const findings = await rows<{ id: string }>(`SELECT finding_id AS id FROM supervision_findings`);
-  const opened = await rows<{ id: string }>(
-    `SELECT finding_id AS id FROM supervision_finding_history WHERE change = 'opened'`,
-  );
-  checks.push(
-    compare(
-      'supervision findings (each opened once)',
-      findings.map((f) => f.id),
-      opened.map((f) => f.id),
-    ),
-  );
+  checks.push(...(await supervisionChecks(db, oracle)));
   return checks;
 }
