@@ -63,6 +63,7 @@ describe('web console in Chromium', () => {
   const shotsDir = process.env.AJX_WRITE_SCREENSHOTS === '1' ? path.join(ROOT, 'docs/img/console') : '';
   let supervisor: StartedService;
   let browser: Browser;
+  let users: ConsoleUserService;
   const axeFindings: Record<string, string[]> = {};
 
   const signedIn = async (username: string): Promise<{ context: BrowserContext; page: Page }> => {
@@ -103,7 +104,7 @@ describe('web console in Chromium', () => {
       }));
     await dept('rc-emergency', '任城区应急管理局', '370811');
     await dept('hz-emergency', '杭州市上城区应急管理局', '330102');
-    const users = new ConsoleUserService(
+    users = new ConsoleUserService(
       new ConsoleUserRepository(hub.db),
       new IdentityRepository(hub.db),
       new AuditLog(new AuditRepository(hub.db)),
@@ -114,6 +115,7 @@ describe('web console in Chromium', () => {
       ['pingan-wang', 'PINGAN', '王工'],
       ['ops-zhao', 'console-ops', '赵工'],
       ['rc-locked', 'rc-emergency', '锁定测试'],
+      ['rc-revoked', 'rc-emergency', '停用测试'],
     ])
       await users.add({ username, principalId, displayName, password: PASSWORD }, 'test');
 
@@ -185,6 +187,35 @@ describe('web console in Chromium', () => {
     const res = await fetch(`${hub.url()}/v1/dept/findings`, { headers: { cookie: `ajx_session=${cookie.value}` } });
     expect(res.status).toBe(401);
     await context.close();
+  });
+
+  it('ends a live session at its next request when its user is disabled or its password reset (the CLI’s way)', async () => {
+    const signIn = async (password: string) => {
+      const res = await fetch(`${hub.url()}/v1/console/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'rc-revoked', password }),
+      });
+      expect(res.status).toBe(200);
+      return /ajx_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1];
+    };
+    const findingsWith = async (cookie: string) =>
+      (await fetch(`${hub.url()}/v1/dept/findings`, { headers: { cookie: `ajx_session=${cookie}` } })).status;
+    const first = await signIn(PASSWORD);
+    expect(await findingsWith(first)).toBe(200);
+    await users.setEnabled('rc-revoked', false, 'test');
+    expect(await findingsWith(first)).toBe(401);
+    await users.setEnabled('rc-revoked', true, 'test');
+    expect(await findingsWith(first)).toBe(401); // ended, not suspended
+    const second = await signIn(PASSWORD);
+    expect(await findingsWith(second)).toBe(200);
+    const { password } = await users.reset('rc-revoked', 'test');
+    expect(await findingsWith(second)).toBe(401);
+    expect(await findingsWith(await signIn(password))).toBe(200);
+    const refusals = await hub.db.query<{ reason: string }[]>(
+      `SELECT details->>'reason' AS reason FROM audit_entries WHERE action = 'auth.refused' AND details->>'user' = 'rc-revoked' ORDER BY id`,
+    );
+    expect(refusals.map((r) => r.reason)).toEqual(['session-revoked', 'session-revoked']);
   });
 
   it('locks an account after repeated wrong passwords and audits the sign-ins', async () => {
@@ -301,13 +332,29 @@ describe('web console in Chromium', () => {
     const feedKinds = await page.locator('tbody tr td:nth-child(3)').allTextContents();
     expect(feedKinds.length).toBeGreaterThan(0);
     expect(feedKinds.filter((k) => /^[a-z_]+$/.test(k.trim()))).toEqual([]);
-    for (const [link, name] of [
-      ['应保企业名录', 'dept-register'],
-      ['推送设置', 'dept-webhook'],
-    ]) {
-      await page.getByRole('link', { name: link }).click();
-      await check(page, name);
-    }
+    // Live: a hazard the insurer reports while the page is open appears in it (server-sent events), no reload.
+    expect(
+      (await upload(hub.url(), tokens.pingan, 'PINGAN', `${pinganHazard('PAYHCONSOLELIVE', e1, 'GENERAL')}\n`)).status,
+    ).toBe(202);
+    await page.locator('tbody tr').filter({ hasText: 'PAYHCONSOLELIVE' }).first().waitFor({ timeout: 60_000 });
+    // The register as CSV, the way a spreadsheet writes it: a quoted name holding a comma, and a headcount that is not
+    // a number on line 3. The per-line report names line 3 and its field; nothing is replaced.
+    await page.getByRole('link', { name: '应保企业名录' }).click();
+    const csvFile = path.join(hub.dir, 'register.csv');
+    fs.writeFileSync(
+      csvFile,
+      '\uFEFFuscc,name,regionCode,sector,employeeCount,alternative\r\n' +
+        `${e1},"控制台测试企业,一分厂",370811,hazardous_chemicals,40,\r\n` +
+        `${e2},控制台测试企业二,370811,non_coal_mining,四十,\r\n`,
+    );
+    await page.getByLabel('选择名录文件').setInputFiles(csvFile);
+    const reported = page.locator('table tbody tr');
+    await reported.first().waitFor();
+    expect(await reported.count()).toBe(1);
+    expect((await reported.first().locator('td').allTextContents()).slice(0, 2)).toEqual(['3', 'employeeCount']);
+    await check(page, 'dept-register');
+    await page.getByRole('link', { name: '推送设置' }).click();
+    await check(page, 'dept-webhook');
     await context.close();
   });
 
