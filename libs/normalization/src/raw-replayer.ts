@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rawTopicName } from '@ajx/contracts';
+import { RawHeaders, rawTopicName } from '@ajx/contracts';
 import { type ConsumedMessage, toConsumed } from '@ajx/messaging';
 import type { Kafka } from 'kafkajs';
 import type { NormalizationPipeline, PipelineSummary } from './normalization.pipeline';
@@ -104,7 +104,7 @@ export class RawReplayer {
               if (sel.from && ts < sel.from.getTime()) continue;
               if (sel.to && ts > sel.to.getTime()) continue;
               const c = toConsumed(batch.topic, batch.partition, m);
-              if (sel.batchId && c.headers['ajx-batch-id'] !== sel.batchId) continue;
+              if (sel.batchId && c.headers[RawHeaders.batchId] !== sel.batchId) continue;
               inRange.push(c);
             }
             for (let i = 0; i < inRange.length; i += SLICE) {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { PageLimit } from '../../http/page-limit';
 
 export const REPORT_KINDS = ['weekly', 'city-bulletin', 'monthly-scorecard'] as const;
 const PERIOD = /^(\d{4}-W\d{2}|\d{4}-\d{2})$/;
@@ -19,12 +19,7 @@ export class ReportQueryDto {
   @Matches(PERIOD, { message: 'period must be an ISO week YYYY-Www or a month YYYY-MM' })
   period?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageLimit()
   limit?: number;
 }
 
