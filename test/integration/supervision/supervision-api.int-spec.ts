@@ -126,6 +126,50 @@ describe('supervision API and feeds', () => {
     expect((await getJson(`${hub.url()}/v1/dept/findings?rule=NOPE`, tokens['rc-emergency'])).status).toBe(400);
   });
 
+  it('filters by state, region, sector, insurer, enterprise and time, and pages with a cursor, as the full list says', async () => {
+    type Listed = Finding & { regionCode: string; sector: string; openedAt: string; updatedAt?: string };
+    const token = tokens['jn-emergency'];
+    const all = (await findingsOf(token)) as Listed[];
+    expect(all.length).toBeGreaterThan(3);
+    const ids = (xs: readonly { id: string }[]) => xs.map((f) => f.id).sort();
+    const query = async (q: string) => {
+      const res = await getJson(`${hub.url()}/v1/dept/findings?limit=500&${q}`, token);
+      expect([q, res.status]).toEqual([q, 200]);
+      return res.body.items as Listed[];
+    };
+    const f = all.find((x) => x.insurer !== null)!;
+    for (const [q, want] of [
+      [`state=open`, all.filter((x) => x.state === 'open')],
+      [`region=${f.regionCode}`, all.filter((x) => x.regionCode.startsWith(f.regionCode))],
+      [`region=${f.regionCode.slice(0, 4)}`, all.filter((x) => x.regionCode.startsWith(f.regionCode.slice(0, 4)))],
+      [`region=330102`, []],
+      [`sector=${f.sector}`, all.filter((x) => x.sector === f.sector)],
+      [`insurer=${f.insurer}`, all.filter((x) => x.insurer === f.insurer)],
+      [`insurer=NOSUCH`, []],
+      [`uscc=${f.uscc}`, all.filter((x) => x.uscc === f.uscc)],
+      [`since=2099-01-01T00:00:00Z`, []],
+      [`since=2000-01-01T00:00:00Z`, all],
+    ] as const)
+      expect([q, ids(await query(q))]).toEqual([q, ids(want)]);
+    // Pages of two, each after the previous page's cursor: every finding once.
+    const paged: Listed[] = [];
+    let next: string | null = null;
+    do {
+      const page = (await getJson(`${hub.url()}/v1/dept/findings?limit=2${next ? `&after=${next}` : ''}`, token))
+        .body as {
+        items: Listed[];
+        next: string | null;
+      };
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      paged.push(...page.items);
+      next = page.next;
+    } while (next);
+    expect(ids(paged)).toEqual(ids(all));
+    expect(new Set(paged.map((x) => x.id)).size).toBe(paged.length);
+    for (const bad of ['region=37x', 'sector=gas', 'insurer=picc', 'since=yesterday', 'uscc=123'])
+      expect([bad, (await getJson(`${hub.url()}/v1/dept/findings?${bad}`, token)).status]).toEqual([bad, 400]);
+  });
+
   it('puts each finding in the feed of exactly the entitled departments, masked where commercial fields are', async () => {
     const county = await findingsOf(tokens['rc-emergency']);
     await waitFor(async () => (await feedFindings(tokens['rc-emergency'])).length >= county.length, {
