@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { builtInRulePackBySpec } from '@ajx/authz';
 import { Random, randomUscc } from '@ajx/simulation';
 import { readRegisterEntry, readSupervisionEvent, supervise, supervisionParameters } from '@ajx/supervision';
@@ -101,8 +104,8 @@ describe('supervision service', () => {
     hub.db.query<Row[]>(`SELECT rule, key, state, facts, version, uscc FROM supervision_findings ORDER BY rule, key`);
   const openKeys = async () => (await findings()).filter((f) => f.state === 'open').map((f) => `${f.rule} ${f.key}`);
 
-  /** What the pure library finds over the events the canonical store holds and the current register, on asOf. */
-  async function libraryFindings(asOf: string): Promise<string[]> {
+  /** The events the canonical store holds, as canonical CloudEvents with their acceptance time, and the register. */
+  async function heldData() {
     const events = await hub.db.query<
       {
         data: unknown;
@@ -122,40 +125,69 @@ describe('supervision service', () => {
       `SELECT event_id, insurer, kind, subject, version, type, uscc, region, sector, business_time, data, accepted_at
          FROM canonical_events ORDER BY seq`,
     );
-    const inputs = events.map((e) =>
-      readSupervisionEvent({
-        specversion: '1.0',
-        id: e.event_id,
-        source: `/insurers/${e.insurer}`,
-        type: e.type,
-        subject: e.subject,
-        time: e.business_time,
-        datacontenttype: 'application/json',
-        dataschema: `urn:ajx:${e.kind}:v1`,
-        insurer: e.insurer,
-        region: e.region,
-        sector: e.sector,
-        uscc: e.uscc,
-        sourceversion: e.version,
-        data: e.data,
-        ajxacceptedat: e.accepted_at.toISOString(),
-      }),
-    );
+    const cloudEvents = events.map((e) => ({
+      specversion: '1.0',
+      id: e.event_id,
+      source: `/insurers/${e.insurer}`,
+      type: e.type,
+      subject: e.subject,
+      time: e.business_time,
+      datacontenttype: 'application/json',
+      dataschema: `urn:ajx:${e.kind}:v1`,
+      insurer: e.insurer,
+      region: e.region,
+      sector: e.sector,
+      uscc: e.uscc,
+      sourceversion: e.version,
+      data: e.data,
+      ajxacceptedat: e.accepted_at.toISOString(),
+    }));
     const register = (
-      await hub.db.query<{ uscc: string; region: string; sector: string; employee_count: number | null }[]>(
-        `SELECT uscc, region, sector, employee_count FROM register_current`,
-      )
-    ).map((r) =>
-      readRegisterEntry({
-        uscc: r.uscc,
-        name: 'x',
-        regionCode: r.region,
-        sector: r.sector,
-        employeeCount: r.employee_count,
-      }),
-    );
+      await hub.db.query<
+        { uscc: string; region: string; sector: string; employee_count: number | null; alternative: string | null }[]
+      >(`SELECT uscc, region, sector, employee_count, alternative FROM register_current`)
+    ).map((r) => ({
+      uscc: r.uscc,
+      name: 'x',
+      regionCode: r.region,
+      sector: r.sector,
+      employeeCount: r.employee_count,
+      ...(r.alternative ? { alternative: r.alternative } : {}),
+    }));
+    return { cloudEvents, register };
+  }
+
+  /** What the pure library finds over the events the canonical store holds and the current register, on asOf. */
+  async function libraryFindings(asOf: string): Promise<string[]> {
+    const { cloudEvents, register } = await heldData();
     const params = supervisionParameters(builtInRulePackBySpec(PACK));
-    return supervise(params, inputs, register, asOf).findings.map((f) => `${f.rule} ${f.key}`);
+    return supervise(params, cloudEvents.map(readSupervisionEvent), register.map(readRegisterEntry), asOf).findings.map(
+      (f) => `${f.rule} ${f.key}`,
+    );
+  }
+
+  /** What the built `ajx supervise` writes on the same data: each finding with its facts. */
+  async function commandFindings(asOf: string): Promise<{ rule: string; key: string; facts: unknown }[]> {
+    const { cloudEvents, register } = await heldData();
+    const dir = fs.mkdtempSync(path.join(hub.dir, 'supervise-'));
+    const at = (name: string) => path.join(dir, name);
+    fs.writeFileSync(at('events.ndjson'), cloudEvents.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    fs.writeFileSync(at('register.ndjson'), register.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    execFileSync(
+      process.execPath,
+      [
+        path.resolve(__dirname, '../../../dist/apps/cli/src/main.js'),
+        ...['supervise', '--pack', PACK, '--as-of', asOf, '--events', at('events.ndjson')],
+        ...['--register', at('register.ndjson'), '--findings', at('findings.ndjson'), '--figures', at('figures.json')],
+      ],
+      { stdio: 'pipe', env: { ...process.env, AJX_LOG_LEVEL: 'warn' } },
+    );
+    return fs
+      .readFileSync(at('findings.ndjson'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { rule: string; key: string; facts: unknown })
+      .map(({ rule, key, facts }) => ({ rule, key, facts }));
   }
 
   beforeAll(async () => {
@@ -213,6 +245,14 @@ describe('supervision service', () => {
     await waitFor(async () => JSON.stringify(await openKeys()) === JSON.stringify([...expected].sort()) || undefined, {
       what: 'the service to find what the library finds',
     });
+    // The command on the same data (the events with the acceptance times the pipeline carries, the register): the
+    // same findings, fact by fact.
+    const open = (await findings())
+      .filter((f) => f.state === 'open')
+      .map(({ rule, key, facts }) => ({ rule, key, facts }));
+    const byKey = (a: { rule: string; key: string }, b: { rule: string; key: string }) =>
+      `${a.rule} ${a.key}` < `${b.rule} ${b.key}` ? -1 : 1;
+    expect(open.sort(byKey)).toEqual((await commandFindings(ASOF)).sort(byKey));
     const headcount = (await findings()).find((f) => f.rule === 'PARTIAL_HEADCOUNT')!;
     expect(headcount.facts).toEqual({ insured: 40, employees: 52, missing: 12 });
     // Every finding's history starts with its opening, once.
