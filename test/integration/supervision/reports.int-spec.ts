@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -352,6 +352,39 @@ describe('reports filed upward', () => {
     expect(bad.status).toBe(400);
     // Each regeneration is announced (updated) in the county's feed.
     expect((await feedReports(tokens['rp-rc'])).map((e) => e.entry)).toEqual(['new', 'updated', 'updated']);
+
+    // `ajx reports run` (the built command) with the county's own token: the same request, the download URLs printed.
+    // (Asynchronously: the gateway answering it runs in this process.)
+    const cli = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [
+          path.resolve(__dirname, '../../../dist/apps/cli/src/main.js'),
+          ...['reports', 'run', '--kind', 'weekly', '--week', WEEK.code, '--url', hub.url()],
+        ],
+        { env: { ...process.env, AJX_TOKEN: tokens['rp-rc'], AJX_LOG_LEVEL: 'warn' } },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('exit', (status) => resolve({ status, stdout, stderr }));
+    });
+    expect([cli.status, cli.stderr]).toEqual([
+      0,
+      `weekly 370811 ${WEEK.code}: replaced (report ${rcWeekly.reportId})\n`,
+    ]);
+    expect(cli.stdout.split('\n').filter(Boolean).sort()).toEqual(
+      ['csv', 'pdf', 'xlsx'].map((f) => `${hub.url()}/v1/dept/reports/${rcWeekly.reportId}.${f}`),
+    );
+    const pdf = await fetch(
+      cli.stdout.split('\n').find((l) => l.endsWith('.pdf'))!,
+      {
+        headers: { authorization: `Bearer ${tokens['rp-rc']}` },
+      },
+    );
+    expect([pdf.status, pdf.headers.get('content-type')]).toEqual([200, 'application/pdf']);
+    expect((await list(tokens['rp-rc']))[0].revision).toBe(4);
   }, 300_000);
 
   it('makes the monthly scorecards: the city reads every insurer’s, an insurer its own', async () => {
