@@ -120,6 +120,32 @@ describe('supervision of accidents and claims', () => {
     const other = (await getJson(`${hub.url()}/v1/dept/feed?limit=500`, tokens.other)).body.items as { kind: string }[];
     expect(other.filter((e) => e.kind === 'finding')).toEqual([]);
     expect((await getJson(`${hub.url()}/v1/dept/findings`, tokens.other)).body.items).toEqual([]);
+
+    // The enterprise profile lists its accidents, claims and their findings; another county gets 404.
+    const profile = await getJson(`${hub.url()}/v1/dept/enterprises/${e1}`, tokens.county);
+    expect(profile.status).toBe(200);
+    const p = profile.body as {
+      accidents: { subject: string; level: string | null }[];
+      claims: { subject: string }[];
+      findings: { rule: string; key: string }[];
+    };
+    expect(p.accidents.map((r) => `${r.subject} ${r.level}`)).toEqual(['PASG2026V2SUP01 general']);
+    expect(p.claims.map((r) => r.subject)).toEqual(['PAPA2026V2SUP01']);
+    expect(p.findings.map((f) => `${f.rule} ${f.key}`).sort()).toEqual(
+      [
+        'ACCIDENT_REPORTED_LATE PINGAN/PASG2026V2SUP01',
+        'CLAIM_PAYMENT_LATE PINGAN/PAPA2026V2SUP01',
+        'GRADE_MISMATCH PINGAN/PASG2026V2SUP01',
+      ].sort(),
+    );
+    expect((await getJson(`${hub.url()}/v1/dept/enterprises/${e1}`, tokens.other)).status).toBe(404);
+    // The insurer sees what is attributed to it (the grade, the payments), not the enterprise's late report.
+    const own = (await getJson(`${hub.url()}/v1/insurer/findings?limit=500`, tokens.pingan)).body.items as Finding[];
+    const ownKeys = own.map((f) => `${f.rule} ${f.key}`);
+    expect(ownKeys).toEqual(
+      expect.arrayContaining(['GRADE_MISMATCH PINGAN/PASG2026V2SUP01', 'CLAIM_PAYMENT_LATE PINGAN/PAPA2026V2SUP01']),
+    );
+    expect(ownKeys).not.toContain('ACCIDENT_REPORTED_LATE PINGAN/PASG2026V2SUP01');
   });
 
   it('resolves CLAIM_PAYMENT_LATE when paid within 10 days of agreement; paid late, it stays with its days', async () => {
