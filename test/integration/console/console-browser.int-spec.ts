@@ -263,6 +263,25 @@ describe('web console in Chromium', () => {
     await page.getByRole('button', { name: '确认', exact: true }).click();
     await page.getByTestId('review').filter({ hasText: '已确认' }).waitFor();
     await check(page, 'dept-finding-detail');
+    // Another finding dismissed with its reason; then the list filtered by rule shows exactly the API's answer.
+    const listed = (await getJson(`${hub.url()}/v1/dept/findings?state=open&limit=500`, tokens['rc-emergency'])).body
+      .items as { id: string; rule: string; review: unknown }[];
+    const other = listed.find((f) => f.rule !== 'UNINSURED' && f.review === null)!;
+    await page.goto(`${hub.url()}/console/dept/findings/${other.id}`);
+    await page.getByLabel('审核意见').fill('该企业已提交续保材料，属系统延迟');
+    await page.getByRole('button', { name: '驳回' }).click();
+    await page.getByTestId('review').filter({ hasText: '已驳回' }).waitFor();
+    const dismissed = await getJson(`${hub.url()}/v1/dept/findings/${other.id}`, tokens['rc-emergency']);
+    expect(dismissed.body.review).toMatchObject({ decision: 'dismissed', reason: '该企业已提交续保材料，属系统延迟' });
+    await page.getByRole('link', { name: '监管发现', exact: true }).click();
+    await page.getByLabel('规则').fill('UNINSURED');
+    await page.getByRole('button', { name: '查询' }).click();
+    const uninsured = (await getJson(`${hub.url()}/v1/dept/findings?state=open&rule=UNINSURED`, tokens['rc-emergency']))
+      .body.items as unknown[];
+    await waitFor(async () => (await page.locator('tbody tr').count()) === uninsured.length, {
+      what: 'the list filtered by rule',
+    });
+    expect(new Set(await page.locator('tbody tr td:first-child').allTextContents())).toEqual(new Set(['应保未保']));
 
     await page.getByRole('link', { name: '紧急事项' }).click();
     const card = page.locator(`[data-subject="${hazardNo}"]`);
@@ -355,6 +374,17 @@ describe('web console in Chromium', () => {
     await check(page, 'dept-register');
     await page.getByRole('link', { name: '推送设置' }).click();
     await check(page, 'dept-webhook');
+    // Webhook settings: saved (the secret never shown again), then deleted.
+    await page.getByLabel('推送地址').fill('http://127.0.0.1:9/ajx-hook');
+    await page.getByLabel('签名密钥').fill('console-webhook-secret-0123456789');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('status').filter({ hasText: '已保存推送地址' }).waitFor();
+    const hook = await getJson(`${hub.url()}/v1/dept/webhook`, tokens['rc-emergency']);
+    expect(hook.body.url).toBe('http://127.0.0.1:9/ajx-hook');
+    expect(JSON.stringify(hook.body)).not.toContain('console-webhook-secret');
+    await page.getByRole('button', { name: '删除' }).click();
+    await page.getByRole('status').filter({ hasText: '已删除推送设置' }).waitFor();
+    expect((await getJson(`${hub.url()}/v1/dept/webhook`, tokens['rc-emergency'])).status).toBe(404);
     await context.close();
   });
 
