@@ -207,23 +207,31 @@ export class CanonicalStoreRepository {
     afterSeq: number,
     limit: number,
     uptoSeq?: number | null,
+    kinds: readonly string[] | null = null,
   ): Promise<StoredCanonicalEvent[]> {
     const rows = await this.db.query<EventRow[]>(
       `SELECT ${EVENT_COLUMNS('e')} FROM canonical_events e
        WHERE substr(e.region, 1, 2) = $1 AND e.seq > $2 AND ($3::bigint IS NULL OR e.seq <= $3)
+         AND ($5::text[] IS NULL OR e.kind = ANY($5::text[]))
        ORDER BY substr(e.region, 1, 2), e.seq LIMIT $4`,
-      [province, afterSeq, uptoSeq ?? null, limit],
+      [province, afterSeq, uptoSeq ?? null, limit, kinds],
     );
     return rows.map(storedOf);
   }
 
   /** How many events of the province come after `afterSeq`, counted up to `cap` (index `canonical_events_province_seq`). */
-  async provinceCountAfter(province: string, afterSeq: number, cap: number): Promise<number> {
+  async provinceCountAfter(
+    province: string,
+    afterSeq: number,
+    cap: number,
+    kinds: readonly string[] | null = null,
+  ): Promise<number> {
     const [row] = await this.db.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM (
          SELECT 1 FROM canonical_events e WHERE substr(e.region, 1, 2) = $1 AND e.seq > $2
+           AND ($4::text[] IS NULL OR e.kind = ANY($4::text[]))
          ORDER BY substr(e.region, 1, 2), e.seq LIMIT $3) t`,
-      [province, afterSeq, cap],
+      [province, afterSeq, cap, kinds],
     );
     return row.n;
   }
@@ -235,12 +243,14 @@ export class CanonicalStoreRepository {
     afterSeq: number,
     uptoSeq: number,
     limit: number,
+    kinds: readonly string[] | null = null,
   ): Promise<StoredCanonicalEvent[]> {
     const rows = await this.db.query<EventRow[]>(
       `SELECT ${EVENT_COLUMNS('e')} FROM canonical_events e
        WHERE e.accepted_date = $2::date AND substr(e.region, 1, 2) = $1 AND e.seq > $3 AND e.seq <= $4
+         AND ($6::text[] IS NULL OR e.kind = ANY($6::text[]))
        ORDER BY e.accepted_date, e.seq LIMIT $5`,
-      [province, date, afterSeq, uptoSeq, limit],
+      [province, date, afterSeq, uptoSeq, limit, kinds],
     );
     return rows.map(storedOf);
   }
@@ -249,34 +259,41 @@ export class CanonicalStoreRepository {
    * The province's cells of a day: per insurer × kind the number of event ids and the digest of them (ids sorted
    * bytewise — collation "C" — joined with newlines, SHA-256). Event ids are unique in the store.
    */
-  async provinceDayCells(province: string, date: string): Promise<DayCell[]> {
+  async provinceDayCells(province: string, date: string, kinds: readonly string[] | null = null): Promise<DayCell[]> {
     return this.db.query<DayCell[]>(
       `SELECT insurer, kind, count(*)::int AS count,
               encode(sha256(convert_to(string_agg(event_id::text, E'\\n' ORDER BY event_id::text COLLATE "C"), 'UTF8')),
                      'hex') AS digest
        FROM canonical_events WHERE accepted_date = $2::date AND substr(region, 1, 2) = $1
+         AND ($3::text[] IS NULL OR kind = ANY($3::text[]))
        GROUP BY insurer, kind ORDER BY insurer COLLATE "C", kind COLLATE "C"`,
-      [province, date],
+      [province, date, kinds],
     );
   }
 
   /** The highest seq of the province's events of `date` (0 when there are none). */
-  async provinceDayLastSeq(province: string, date: string): Promise<number> {
+  async provinceDayLastSeq(province: string, date: string, kinds: readonly string[] | null = null): Promise<number> {
     const [row] = await this.db.query<{ last: string | null }[]>(
-      `SELECT max(seq) AS last FROM canonical_events WHERE accepted_date = $2::date AND substr(region, 1, 2) = $1`,
-      [province, date],
+      `SELECT max(seq) AS last FROM canonical_events WHERE accepted_date = $2::date AND substr(region, 1, 2) = $1
+         AND ($3::text[] IS NULL OR kind = ANY($3::text[]))`,
+      [province, date, kinds],
     );
     return Number(row?.last ?? 0);
   }
 
   /** Of the given dates, those on which the province has events. */
-  async provinceDatesWithEvents(province: string, dates: readonly string[]): Promise<string[]> {
+  async provinceDatesWithEvents(
+    province: string,
+    dates: readonly string[],
+    kinds: readonly string[] | null = null,
+  ): Promise<string[]> {
     if (dates.length === 0) return [];
     const rows = await this.db.query<{ date: string }[]>(
       `SELECT d::text AS date FROM unnest($2::date[]) AS d
-       WHERE EXISTS (SELECT 1 FROM canonical_events e WHERE e.accepted_date = d AND substr(e.region, 1, 2) = $1)
+       WHERE EXISTS (SELECT 1 FROM canonical_events e WHERE e.accepted_date = d AND substr(e.region, 1, 2) = $1
+                       AND ($3::text[] IS NULL OR e.kind = ANY($3::text[])))
        ORDER BY d`,
-      [province, dates],
+      [province, dates, kinds],
     );
     return rows.map((r) => r.date);
   }

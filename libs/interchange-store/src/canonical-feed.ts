@@ -1,5 +1,5 @@
 import { CanonicalStoreRepository, type StoredCanonicalEvent } from '@ajx/canonical-store';
-import { dataschemaOf, eventSourceOf, type CanonicalEvent } from '@ajx/contracts';
+import { dataschemaOf, eventSourceOf, type CanonicalEvent, type RecordKind } from '@ajx/contracts';
 import type { BatchEntry, ManifestCell } from '@ajx/interchange-protocol';
 import { Injectable } from '@nestjs/common';
 
@@ -38,14 +38,18 @@ export function entryOf(e: StoredCanonicalEvent): BatchEntry {
 export class CanonicalFeed {
   constructor(private readonly store: CanonicalStoreRepository) {}
 
-  /** Up to `limit` events of the province after `afterSeq` (and at most `uptoSeq`), in seq order. */
+  /**
+   * Up to `limit` events of the province after `afterSeq` (and at most `uptoSeq`), in seq order; `kinds`: only these
+   * record kinds (an endpoint that receives some kinds only), null for all.
+   */
   async entriesAfter(
     province: string,
     afterSeq: number,
     limit: number,
     uptoSeq?: number | null,
+    kinds: readonly RecordKind[] | null = null,
   ): Promise<BatchEntry[]> {
-    return (await this.store.provinceEventsAfter(province, afterSeq, limit, uptoSeq)).map(entryOf);
+    return (await this.store.provinceEventsAfter(province, afterSeq, limit, uptoSeq, kinds)).map(entryOf);
   }
 
   /** Up to `limit` events of the province accepted on `date`, after `afterSeq` and at most `uptoSeq`. */
@@ -55,22 +59,27 @@ export class CanonicalFeed {
     afterSeq: number,
     uptoSeq: number,
     limit: number,
+    kinds: readonly RecordKind[] | null = null,
   ): Promise<BatchEntry[]> {
-    return (await this.store.provinceDayEvents(province, date, afterSeq, uptoSeq, limit)).map(entryOf);
+    return (await this.store.provinceDayEvents(province, date, afterSeq, uptoSeq, limit, kinds)).map(entryOf);
   }
 
   /** The day's manifest cells (per insurer × kind: count and digest of the event ids). */
-  dayCells(province: string, date: string): Promise<ManifestCell[]> {
-    return this.store.provinceDayCells(province, date);
+  dayCells(province: string, date: string, kinds: readonly RecordKind[] | null = null): Promise<ManifestCell[]> {
+    return this.store.provinceDayCells(province, date, kinds);
   }
 
   /** The highest seq of the province's events of `date` (0 when there are none). */
-  dayLastSeq(province: string, date: string): Promise<number> {
-    return this.store.provinceDayLastSeq(province, date);
+  dayLastSeq(province: string, date: string, kinds: readonly RecordKind[] | null = null): Promise<number> {
+    return this.store.provinceDayLastSeq(province, date, kinds);
   }
 
   /** Of the given dates, those on which the province has events. */
-  datesWithEvents(province: string, dates: readonly string[]): Promise<string[]> {
-    return this.store.provinceDatesWithEvents(province, dates);
+  datesWithEvents(
+    province: string,
+    dates: readonly string[],
+    kinds: readonly RecordKind[] | null = null,
+  ): Promise<string[]> {
+    return this.store.provinceDatesWithEvents(province, dates, kinds);
   }
 }

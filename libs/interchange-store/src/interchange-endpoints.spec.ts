@@ -35,6 +35,7 @@ describe('AJX_INTERCHANGE_ENDPOINTS', () => {
         batchSize: 100,
         maxBatchBytes: 4 * 1024 * 1024,
         timeoutMs: 30_000,
+        kinds: null,
       },
     ]);
     const [scheduled, off] = parseInterchangeEndpoints(
@@ -47,6 +48,21 @@ describe('AJX_INTERCHANGE_ENDPOINTS', () => {
     expect(scheduled).toMatchObject({ cron: '0 2 * * *', batchSize: 1000, timeoutMs: 5000 });
     expect(off).toMatchObject({ url: null, mode: 'off', key: { keyId: 'zj-pull', secret: `${SECRET}-from-file` } });
     expect(endpointKeyring([scheduled, off]).get('zj-pull')?.secret).toBe(`${SECRET}-from-file`);
+  });
+
+  it('limits an endpoint to the record kinds its province takes (in the data standard’s order), or takes all', () => {
+    const [v1] = parseInterchangeEndpoints(JSON.stringify([{ ...base, kinds: ['hazard', 'policy', 'service'] }]));
+    expect(v1.kinds).toEqual(['policy', 'service', 'hazard']);
+    expect(parseInterchangeEndpoints(JSON.stringify([base]))[0].kinds).toBeNull();
+    expect(problems(JSON.stringify([{ ...base, kinds: [] }]))).toEqual([
+      'endpoint 0: kinds must be a non-empty list of policy, service, hazard, accident, claim',
+    ]);
+    expect(problems(JSON.stringify([{ ...base, kinds: ['policy', 'incident'] }]))).toEqual([
+      'endpoint 0: kinds must be a non-empty list of policy, service, hazard, accident, claim',
+    ]);
+    expect(problems(JSON.stringify([{ ...base, kinds: ['policy', 'policy'] }]))).toEqual([
+      'endpoint 0: kinds names a kind twice',
+    ]);
   });
 
   it('names every problem, and never a secret', () => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { RECORD_KINDS, type RecordKind } from '@ajx/contracts';
 import { Keyring, MIN_SECRET_LENGTH, type SigningKey } from '@ajx/interchange-protocol';
 import { ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
 
@@ -35,6 +36,12 @@ export interface InterchangeEndpoint {
   maxBatchBytes: number;
   /** How long to wait for an answer before the attempt counts as lost (and is retried). */
   timeoutMs: number;
+  /**
+   * The record kinds this province receives (pushes, re-sends, manifests, pulls signed with its key); null: every kind
+   * of the data standard. A provincial system still on data standard v1 takes `["policy", "service", "hazard"]`
+   * until it accepts accidents and claims (docs/compatibility.md).
+   */
+  kinds: readonly RecordKind[] | null;
 }
 
 /** A key accepted on the province's requests besides the endpoint's key, until a time (null: until removed). */
@@ -68,6 +75,7 @@ const KNOWN = new Set([
   'batchSize',
   'maxBatchBytes',
   'timeoutMs',
+  'kinds',
 ]);
 
 const DEFAULTS = { batchSize: 100, maxBatchBytes: 4 * 1024 * 1024, timeoutMs: 30_000 };
@@ -102,7 +110,8 @@ export function configuredEndpoints(config: { AJX_INTERCHANGE_ENDPOINTS: string 
 
 /**
  * Reads `AJX_INTERCHANGE_ENDPOINTS`: a JSON array of
- * `{id, url, province, principal, mode, cron?, keyId, secret | secretFile, batchSize?, maxBatchBytes?, timeoutMs?}`.
+ * `{id, url, province, principal, mode, cron?, keyId, secret | secretFile, batchSize?, maxBatchBytes?, timeoutMs?,
+ * kinds?}`.
  * Every problem is reported at once; no message contains a secret.
  */
 export function parseInterchangeEndpoints(
@@ -173,6 +182,15 @@ export function parseInterchangeEndpoints(
     if (!intIn(maxBatchBytes, 16 * 1024, 64 * 1024 * 1024)) at('maxBatchBytes must be an integer 16384–67108864');
     const timeoutMs = e.timeoutMs ?? DEFAULTS.timeoutMs;
     if (!intIn(timeoutMs, 100, 600_000)) at('timeoutMs must be an integer 100–600000');
+    let kinds: RecordKind[] | null = null;
+    if (e.kinds !== undefined) {
+      const known = (k: unknown): k is RecordKind => RECORD_KINDS.includes(k as RecordKind);
+      if (!Array.isArray(e.kinds) || e.kinds.length === 0 || !e.kinds.every(known))
+        at(`kinds must be a non-empty list of ${RECORD_KINDS.join(', ')}`);
+      else if (new Set(e.kinds).size !== e.kinds.length) at('kinds names a kind twice');
+      // In the data standard's order, so that equal lists compare equal.
+      else kinds = RECORD_KINDS.filter((k) => (e.kinds as unknown[]).includes(k));
+    }
     if (id && mode && province && principal && keyId && secret !== null && secret.length >= MIN_SECRET_LENGTH) {
       endpoints.push({
         id,
@@ -186,6 +204,7 @@ export function parseInterchangeEndpoints(
         batchSize: batchSize as number,
         maxBatchBytes: maxBatchBytes as number,
         timeoutMs: timeoutMs as number,
+        kinds,
       });
     }
   });

@@ -528,9 +528,14 @@ export class InterchangeStateRepository {
     });
   }
 
-  /** Events of the province after `afterSeq` not yet acknowledged, counted up to `cap`. */
-  pendingAfter(province: string, afterSeq: number, cap: number): Promise<number> {
-    return this.canonical.provinceCountAfter(province, afterSeq, cap);
+  /** Events of the province (of `kinds`; null: all) after `afterSeq` not yet acknowledged, counted up to `cap`. */
+  pendingAfter(
+    province: string,
+    afterSeq: number,
+    cap: number,
+    kinds: readonly string[] | null = null,
+  ): Promise<number> {
+    return this.canonical.provinceCountAfter(province, afterSeq, cap, kinds);
   }
 
   /** Records a province's pull through the gateway (its last pull is kept). */

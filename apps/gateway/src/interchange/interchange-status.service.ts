@@ -44,7 +44,7 @@ export class InterchangeStatusService {
       const o = byId.get(id) ?? null;
       const province = o?.province ?? conf!.province;
       const watermark = o?.watermark ?? 0;
-      const pending = await this.state.pendingAfter(province, watermark, PENDING_CAP);
+      const pending = await this.state.pendingAfter(province, watermark, PENDING_CAP, conf?.kinds ?? null);
       endpoints.push({
         id,
         province,

@@ -73,10 +73,11 @@ export class InterchangeController {
   @ApiOkResponse({ type: DailyManifestDto })
   manifest(
     @CurrentPrincipal() me: Principal,
+    @Signed() signed: SignedRequest | undefined,
     @Param('date') date: string,
     @RequestId() rid?: string,
   ): Promise<DailyManifestDto> {
-    return this.interchange.manifest(me, date, rid);
+    return this.interchange.manifest(me, date, signed?.endpoint ?? null, rid);
   }
 
   @Post('reconciliation/:date')

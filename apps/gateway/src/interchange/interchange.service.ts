@@ -65,7 +65,8 @@ export class InterchangeService {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PULL_LIMIT) {
       throw apiError(400, 'INVALID_QUERY', `limit must be an integer 1–${MAX_PULL_LIMIT}`);
     }
-    const rows = await this.feed.entriesAfter(province, afterSeq, limit + 1);
+    // Signed with an endpoint's key: only the kinds that endpoint receives (a province still on v1, say).
+    const rows = await this.feed.entriesAfter(province, afterSeq, limit + 1, null, via?.kinds ?? null);
     const entries = rows.slice(0, limit);
     const page = buildPullPage({
       sender: this.config.AJX_INTERCHANGE_SENDER,
@@ -101,14 +102,19 @@ export class InterchangeService {
   }
 
   /** The manifest of one day as the hub holds it now (a day not yet over may still grow). */
-  async manifest(principal: Principal, date: string, requestId?: string): Promise<DailyManifest> {
+  async manifest(
+    principal: Principal,
+    date: string,
+    via: InterchangeEndpoint | null,
+    requestId?: string,
+  ): Promise<DailyManifest> {
     const province = provinceOf(principal);
     if (!isIsoDate(date)) throw apiError(400, 'INVALID_QUERY', 'date must be a calendar date YYYY-MM-DD');
     const manifest = dailyManifestOf({
       date,
       sender: this.config.AJX_INTERCHANGE_SENDER,
       province,
-      cells: await this.feed.dayCells(province, date),
+      cells: await this.feed.dayCells(province, date, via?.kinds ?? null),
       auditAnchor: await this.sealer.head(),
     });
     await this.audit.record({

@@ -215,7 +215,13 @@ export class EndpointSender {
     if (realtime && st.scheduledTarget !== null) await state.clearScheduledTarget(this.endpoint.id, st.scheduledTarget);
     const target = realtime ? null : st.scheduledTarget;
     if (!realtime && target === null) return false;
-    const entries = await feed.entriesAfter(this.endpoint.province, st.watermark, this.batchCap, target);
+    const entries = await feed.entriesAfter(
+      this.endpoint.province,
+      st.watermark,
+      this.batchCap,
+      target,
+      this.endpoint.kinds,
+    );
     if (entries.length === 0) {
       if (target !== null) {
         await state.clearScheduledTarget(this.endpoint.id, target);
@@ -241,7 +247,14 @@ export class EndpointSender {
       r = { ...r, status: 'running', uptoSeq: r.uptoSeq ?? st.watermark };
       this.logger.log(`re-sending ${r.date} (attempt ${r.attempt}, asked by ${r.requestedBy}) up to seq ${r.uptoSeq}`);
     }
-    const entries = await feed.dayEntries(this.endpoint.province, r.date, r.progressSeq, r.uptoSeq!, this.batchCap);
+    const entries = await feed.dayEntries(
+      this.endpoint.province,
+      r.date,
+      r.progressSeq,
+      r.uptoSeq!,
+      this.batchCap,
+      this.endpoint.kinds,
+    );
     if (entries.length === 0) {
       await state.finishResend(r);
       this.logger.log(
@@ -440,10 +453,11 @@ export class EndpointSender {
     const c = this.manifestCheck;
     if (c.watermark === st.watermark && c.requestedAt === requestedAt && now - c.at < MANIFEST_RECHECK_MS) return false;
     this.manifestCheck = { watermark: st.watermark, requestedAt, at: now };
-    const { id, province } = this.endpoint;
+    const { id, province, kinds } = this.endpoint;
     const candidates = await feed.datesWithEvents(
       province,
       datesBefore(beijingDateOf(now), this.settings.manifestLookbackDays),
+      kinds,
     );
     const settled = await state.settledManifestDates(id, candidates);
     let waiting = 0;
@@ -451,7 +465,7 @@ export class EndpointSender {
     for (const date of candidates) {
       if (settled.has(date)) continue;
       if (this.stopping) throw new StoppedError();
-      if ((await feed.dayLastSeq(province, date)) > st.watermark || (await state.hasOpenResend(id, date))) {
+      if ((await feed.dayLastSeq(province, date, kinds)) > st.watermark || (await state.hasOpenResend(id, date))) {
         waiting++;
         continue;
       }
@@ -467,7 +481,7 @@ export class EndpointSender {
       date,
       sender: this.settings.sender,
       province: this.endpoint.province,
-      cells: await feed.dayCells(this.endpoint.province, date),
+      cells: await feed.dayCells(this.endpoint.province, date, this.endpoint.kinds),
       auditAnchor: await this.deps.anchors.head(),
     });
     const outcome = await this.deliver(
