@@ -15,8 +15,8 @@ export class RouterConfig extends CommonConfig {
 
   /**
    * A custom rule pack (JSON, `libs/authz/rule-packs/rule-pack.schema.json`) instead of the built-in AJX_RULE_PACK;
-   * validated at start-up (schema and semantic rules), every problem named. The router and the gateway must be given
-   * the same pack.
+   * validated at start-up (schema and semantic rules), every problem named. The gateway, the router and the
+   * supervisor must be given the same pack.
    */
   @IsRulePackFile((file) => deploymentRulePack('default@1', file, readText))
   AJX_RULE_PACK_FILE = '';
