@@ -47,7 +47,10 @@ export interface BenchStack {
   tokens: Record<string, string>;
   departments: number;
   services: Record<BenchService, ChildService & { port: number }>;
-  /** Instances beyond the first of each service (`instances` > 1), same consumer groups; uploads go to the first. */
+  /**
+   * Instances beyond the first of each service (`instances` > 1), same consumer groups; the bench uploads to every
+   * gateway in turn.
+   */
   moreServices: (ChildService & { name: BenchService; port: number })[];
   /** The supervision service (`supervisor: true`): its own consumer group on the canonical topic, as deployed. */
   supervisor: (ChildService & { port: number }) | null;
