@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { deploymentRulePack, type RulePack } from '@ajx/authz';
+import { configuredRulePack, deploymentRulePack, type RulePack } from '@ajx/authz';
 import { IntSetting, IsInterchangeSender, IsPort, IsRulePackFile, IsRulePackSpec } from '@ajx/config';
 import { pgConnectionFor, type PgConnection } from '@ajx/persistence';
 import { WebhookTargetsConfig } from '@ajx/webhooks';
@@ -7,7 +7,6 @@ import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, Validate } from 'class
 import { InterchangeEndpointsConstraint, configuredEndpoints, type InterchangeEndpoint } from '@ajx/interchange-store';
 
 const readText = (file: string) => fs.readFileSync(file, 'utf8');
-const rulePacks = new WeakMap<object, RulePack>();
 
 const PROXY_ITEM = String.raw`(?:loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(?:\/\d{1,3})?)`;
 const TRUST_PROXY = new RegExp(String.raw`^(?:|false|\d{1,2}|${PROXY_ITEM}(?:\s*,\s*${PROXY_ITEM})*)$`);
@@ -131,9 +130,7 @@ export class GatewayConfig extends WebhookTargetsConfig {
 
   /** The deployment's rule pack (read once). */
   rulePack(): RulePack {
-    let pack = rulePacks.get(this);
-    if (!pack) rulePacks.set(this, (pack = deploymentRulePack(this.AJX_RULE_PACK, this.AJX_RULE_PACK_FILE, readText)));
-    return pack;
+    return configuredRulePack(this, readText);
   }
 
   /** Department feed streams (SSE): how often a stream polls when no commit woke it. */

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import { deploymentRulePack, type RulePack } from '@ajx/authz';
+import { configuredRulePack, deploymentRulePack, type RulePack } from '@ajx/authz';
 import { CommonConfig, IntSetting, IsPort, IsRulePackFile, IsRulePackSpec } from '@ajx/config';
 
 const readText = (file: string) => fs.readFileSync(file, 'utf8');
-const rulePacks = new WeakMap<object, RulePack>();
 
 export class RouterConfig extends CommonConfig {
   @IsPort()
@@ -23,9 +22,7 @@ export class RouterConfig extends CommonConfig {
 
   /** The deployment's rule pack (read once). */
   rulePack(): RulePack {
-    let pack = rulePacks.get(this);
-    if (!pack) rulePacks.set(this, (pack = deploymentRulePack(this.AJX_RULE_PACK, this.AJX_RULE_PACK_FILE, readText)));
-    return pack;
+    return configuredRulePack(this, readText);
   }
 
   @IntSetting(1, 64)

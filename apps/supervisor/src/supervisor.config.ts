@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import { deploymentRulePack, type RulePack } from '@ajx/authz';
+import { configuredRulePack, deploymentRulePack, type RulePack } from '@ajx/authz';
 import { CommonConfig, IntSetting, IsPort, IsRulePackFile, IsRulePackSpec } from '@ajx/config';
 import { IsNotEmpty, Matches, ValidateIf } from 'class-validator';
 
 const readText = (file: string) => fs.readFileSync(file, 'utf8');
-const rulePacks = new WeakMap<object, RulePack>();
 
 export class SupervisorConfig extends CommonConfig {
   @IsPort()
@@ -23,9 +22,7 @@ export class SupervisorConfig extends CommonConfig {
 
   /** The deployment's rule pack (read once). */
   rulePack(): RulePack {
-    let pack = rulePacks.get(this);
-    if (!pack) rulePacks.set(this, (pack = deploymentRulePack(this.AJX_RULE_PACK, this.AJX_RULE_PACK_FILE, readText)));
-    return pack;
+    return configuredRulePack(this, readText);
   }
 
   /** Partitions of the canonical topic handled at once. */

@@ -63,3 +63,19 @@ export function deploymentRulePack(spec: string, file: string, readFile: (file: 
     throw new Error(`AJX_RULE_PACK_FILE ${file}: ${(err as Error).message}`);
   }
 }
+
+const configured = new WeakMap<object, RulePack>();
+
+/**
+ * A service configuration's rule pack (AJX_RULE_PACK, or the file AJX_RULE_PACK_FILE names), read once per
+ * configuration object: the gateway, the router and the supervisor take theirs this way.
+ */
+export function configuredRulePack(
+  config: { readonly AJX_RULE_PACK: string; readonly AJX_RULE_PACK_FILE: string },
+  readFile: (file: string) => string,
+): RulePack {
+  let pack = configured.get(config);
+  if (!pack)
+    configured.set(config, (pack = deploymentRulePack(config.AJX_RULE_PACK, config.AJX_RULE_PACK_FILE, readFile)));
+  return pack;
+}
