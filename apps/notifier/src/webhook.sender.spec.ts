@@ -11,6 +11,16 @@ import { checkWebhookUrl } from '@ajx/webhooks';
 import { NotifierConfig } from './notifier.config';
 import { WebhookSender } from './webhook.sender';
 
+/** A webhook receiver that keeps each request's body and answers 204. */
+const recording = (received: string[]) => (req: http.IncomingMessage, res: http.ServerResponse) => {
+  let body = '';
+  req.on('data', (c: Buffer) => (body += c.toString()));
+  req.on('end', () => {
+    received.push(body);
+    res.writeHead(204).end();
+  });
+};
+
 /**
  * Webhooks over TLS: https endpoints whose certificate comes from a department's private CA are trusted through
  * AJX_WEBHOOK_CA_FILE (certificate and host name still verified); in production mode only https URLs are taken.
@@ -33,14 +43,7 @@ describe('webhook TLS', () => {
       '-extfile', 'ext', '-out', 'hook.pem'); // prettier-ignore
     server = https.createServer(
       { key: fs.readFileSync(f('hook.key')), cert: fs.readFileSync(f('hook.pem')) },
-      (req, res) => {
-        let body = '';
-        req.on('data', (c: Buffer) => (body += c.toString()));
-        req.on('end', () => {
-          received.push(body);
-          res.writeHead(204).end();
-        });
-      },
+      recording(received),
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
@@ -100,14 +103,7 @@ describe('webhook delivery: the resolved address is checked at delivery', () => 
   const received: string[] = [];
 
   beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        received.push(body);
-        res.writeHead(204).end();
-      });
-    });
+    server = http.createServer(recording(received));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
   });

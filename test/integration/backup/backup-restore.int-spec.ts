@@ -61,6 +61,13 @@ function ajx(args: string[], env: Record<string, string>): Promise<{ status: num
   });
 }
 
+/** The Zhejiang endpoint's watermark in a hub's database (0 before its first acknowledgement). */
+const watermarkOf = async (db: DataSource) =>
+  Number(
+    (await db.query<{ w: string }[]>(`SELECT watermark AS w FROM interchange_endpoints WHERE endpoint_id = 'zj-rt'`))[0]
+      ?.w ?? 0,
+  );
+
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 /** The same deployment's interchange (one real-time endpoint for Zhejiang) and CPIC adapter, on either hub. */
@@ -212,8 +219,7 @@ describe('backup under load and restore into a fresh database and broker', () =>
       drop(dropDir, viaAdapter[0].file);
       await waitFor(() => uploaded >= 3 && processed(dropDir, viaAdapter[0].file), { timeoutMs: 120_000, what: 'three uploads and the first adapter file' }); // prettier-ignore
       // …and the province has acknowledged some of Zhejiang: the snapshot holds a watermark above zero.
-      const watermarkOf = async (hub: TestHub) => Number((await hub.db.query<{ w: string }[]>(`SELECT watermark AS w FROM interchange_endpoints WHERE endpoint_id = 'zj-rt'`))[0]?.w ?? 0); // prettier-ignore
-      await waitFor(async () => (await watermarkOf(original)) > 0, { timeoutMs: 60_000, intervalMs: 100, what: 'a first acknowledgement' }); // prettier-ignore
+      await waitFor(async () => (await watermarkOf(original.db)) > 0, { timeoutMs: 60_000, intervalMs: 100, what: 'a first acknowledgement' }); // prettier-ignore
       const backingUp = ajx(['backup', '--out', path.join(dir, 'backup')], env);
       drop(dropDir, viaAdapter[1].file);
       backup = await backingUp;
@@ -257,8 +263,7 @@ describe('backup under load and restore into a fresh database and broker', () =>
     restoredHub = new TestHub('backupb', { ...hubOptions, brokers: broker.brokers, databaseUrl: restoredUrl });
     await restoredHub.start();
     const db: DataSource = restoredHub.db;
-    const [{ watermark }] = await db.query<{ watermark: string }[]>(`SELECT watermark FROM interchange_endpoints WHERE endpoint_id = 'zj-rt'`); // prettier-ignore
-    const restoredWatermark = Number(watermark);
+    const restoredWatermark = await watermarkOf(db);
     expect(restoredWatermark).toBeGreaterThan(0);
     for (const f of viaAdapter) {
       fs.rmSync(path.join(dropDir, 'processed', `${path.basename(f.file)}.receipt.json`));
@@ -342,7 +347,7 @@ describe('backup under load and restore into a fresh database and broker', () =>
     // every event of its region, none of another, and none out of order.
     const { ids, maxSeq } = await provinceEventIds(db, '33');
     expect(new Set(ids)).toEqual(new Set(zhejiang.map((e) => e.eventId)));
-    await waitFor(async () => Number((await db.query<{ w: string }[]>(`SELECT watermark AS w FROM interchange_endpoints WHERE endpoint_id = 'zj-rt'`))[0].w) === maxSeq, { timeoutMs: 120_000, intervalMs: 300, what: 'the restored interchange at the head of Zhejiang' }); // prettier-ignore
+    await waitFor(async () => (await watermarkOf(db)) === maxSeq, { timeoutMs: 120_000, intervalMs: 300, what: 'the restored interchange at the head of Zhejiang' }); // prettier-ignore
     const lastBefore = Math.max(0, ...deliveredBefore.map((r) => r.id));
     const after = (await province.log()).filter((r) => r.id > lastBefore);
     const aboveWatermark = (await rows<{ id: string }>(`SELECT event_id AS id FROM canonical_events WHERE substr(region, 1, 2) = '33' AND seq > ${restoredWatermark}`)).map((r) => r.id); // prettier-ignore

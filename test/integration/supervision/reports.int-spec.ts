@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { buildProgram, runProgram } from '../../../apps/cli/src/program';
 import { SupervisorConfig } from '../../../apps/supervisor/src/supervisor.config';
 import { supervisorService } from '../../../apps/supervisor/src/supervisor.service-definition';
 import { TestHub } from '../support/hub';
+import { runCliAsync } from '../support/kafka-users';
 
 /*
  * Issue 16: reports filed upward on the real stack. A scenario's week of activity goes through the gateway, the
@@ -355,20 +356,9 @@ describe('reports filed upward', () => {
 
     // `ajx reports run` (the built command) with the county's own token: the same request, the download URLs printed.
     // (Asynchronously: the gateway answering it runs in this process.)
-    const cli = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [
-          path.resolve(__dirname, '../../../dist/apps/cli/src/main.js'),
-          ...['reports', 'run', '--kind', 'weekly', '--week', WEEK.code, '--url', hub.url()],
-        ],
-        { env: { ...process.env, AJX_TOKEN: tokens['rp-rc'], AJX_LOG_LEVEL: 'warn' } },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('exit', (status) => resolve({ status, stdout, stderr }));
+    const cli = await runCliAsync(['reports', 'run', '--kind', 'weekly', '--week', WEEK.code, '--url', hub.url()], {
+      AJX_TOKEN: tokens['rp-rc'],
+      AJX_LOG_LEVEL: 'warn',
     });
     expect([cli.status, cli.stderr]).toEqual([
       0,

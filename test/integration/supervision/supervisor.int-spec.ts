@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { builtInRulePackBySpec } from '@ajx/authz';
@@ -9,6 +8,7 @@ import { SupervisorConfig } from '../../../apps/supervisor/src/supervisor.config
 import { supervisorService } from '../../../apps/supervisor/src/supervisor.service-definition';
 import { SupervisionClock } from '../../../apps/supervisor/src/supervision-clock';
 import { putCountyRegister, TestHub, upload } from '../support/hub';
+import { runCli } from '../support/kafka-users';
 
 /*
  * Issue 15: the supervision service on the real stack. Records go through the gateway and the normaliser; the
@@ -102,6 +102,13 @@ describe('supervision service', () => {
   }
   const findings = async () =>
     hub.db.query<Row[]>(`SELECT rule, key, state, facts, version, uscc FROM supervision_findings ORDER BY rule, key`);
+  /** The finished evaluations, as `<reason> <asOf>` (the findings are written by a run's chunks before its end). */
+  const runs = async () =>
+    (
+      await hub.db.query<{ reason: string; as_of: string }[]>(
+        `SELECT reason, to_char(as_of, 'YYYY-MM-DD') AS as_of FROM supervision_runs WHERE finished_at IS NOT NULL ORDER BY run_id`,
+      )
+    ).map((r) => `${r.reason} ${r.as_of}`);
   const openKeys = async () => (await findings()).filter((f) => f.state === 'open').map((f) => `${f.rule} ${f.key}`);
 
   /** The events the canonical store holds, as canonical CloudEvents with their acceptance time, and the register. */
@@ -173,15 +180,14 @@ describe('supervision service', () => {
     const at = (name: string) => path.join(dir, name);
     fs.writeFileSync(at('events.ndjson'), cloudEvents.map((e) => JSON.stringify(e)).join('\n') + '\n');
     fs.writeFileSync(at('register.ndjson'), register.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    execFileSync(
-      process.execPath,
+    const run = runCli(
       [
-        path.resolve(__dirname, '../../../dist/apps/cli/src/main.js'),
         ...['supervise', '--pack', PACK, '--as-of', asOf, '--events', at('events.ndjson')],
         ...['--register', at('register.ndjson'), '--findings', at('findings.ndjson'), '--figures', at('figures.json')],
       ],
-      { stdio: 'pipe', env: { ...process.env, AJX_LOG_LEVEL: 'warn' } },
+      { AJX_LOG_LEVEL: 'warn' },
     );
+    if (run.status !== 0) throw new Error(`ajx supervise: ${run.status} ${run.stderr}`);
     return fs
       .readFileSync(at('findings.ndjson'), 'utf8')
       .split('\n')
@@ -343,12 +349,6 @@ describe('supervision service', () => {
       { what: 'RENEWAL_DUE of the policy ending 2026-08-20, on 2026-07-25' },
     );
     // The finding is written by the run's chunks before the run records its end.
-    const runs = async () =>
-      (
-        await hub.db.query<{ reason: string; as_of: string }[]>(
-          `SELECT reason, to_char(as_of, 'YYYY-MM-DD') AS as_of FROM supervision_runs WHERE finished_at IS NOT NULL ORDER BY run_id`,
-        )
-      ).map((r) => `${r.reason} ${r.as_of}`);
     await waitFor(async () => (await runs()).includes(`start ${later}`), { what: `the start evaluation on ${later}` });
     expect(await openKeys()).toEqual([...(await libraryFindings(later))].sort());
     expect(addDays(later, 26)).toBe('2026-08-20');
@@ -361,12 +361,6 @@ describe('supervision service', () => {
     // The scheduler fires every two seconds here instead of at 00:05; the date is injected into the running service.
     await startSupervisor(later, { AJX_SUPERVISION_DAILY_CRON: '*/2 * * * * *' });
     const clock = supervisor!.app.get(SupervisionClock);
-    const runs = async () =>
-      (
-        await hub.db.query<{ reason: string; as_of: string }[]>(
-          `SELECT reason, to_char(as_of, 'YYYY-MM-DD') AS as_of FROM supervision_runs WHERE finished_at IS NOT NULL ORDER BY run_id`,
-        )
-      ).map((r) => `${r.reason} ${r.as_of}`);
     await waitFor(async () => (await runs()).includes(`daily ${later}`), { what: `a daily evaluation on ${later}` });
     expect(await openKeys()).toEqual([...(await libraryFindings(later))].sort());
     jest.spyOn(clock, 'today').mockReturnValue(after);
