@@ -5,8 +5,9 @@
  * enterprises touched, what it does per consumed batch), and — the baseline in the same run — `ajx supervise` on the
  * same data written as files (reading and checking every line, evaluating, writing findings and figures). Then the
  * supervision service's own path on PostgreSQL (`support/supervisor-service.ts`) on the first
- * AJX_BENCH_SERVICE_ENTERPRISES enterprises of the same deployment: its start-up and daily full evaluations and
- * consumed batches, with every transaction, lock, finding-history row and figure row it writes. Each measurement runs
+ * AJX_BENCH_SERVICE_ENTERPRISES enterprises of the same deployment (default: all of them): its start-up and daily
+ * full evaluations and consumed batches, with every transaction, lock, finding-history row and figure row it writes,
+ * in a child with the deployment's heap budget (AJX_SERVICE_HEAP_MB, 384). Each measurement runs
  * in a fresh child process so its peak RSS is its own; times are medians.
  */
 import { fork } from 'node:child_process';
@@ -25,7 +26,9 @@ const FULL_RUNS = 5;
 const BATCH = 500;
 const BATCHES = 21;
 const CLI_RUNS = 3;
-const SERVICE_ENTERPRISES = Number(process.env.AJX_BENCH_SERVICE_ENTERPRISES ?? 20_000);
+const SERVICE_ENTERPRISES = Number(process.env.AJX_BENCH_SERVICE_ENTERPRISES ?? ENTERPRISES);
+/** The service child runs with the deployment's heap budget (the other children hold whole data sets). */
+const SERVICE_HEAP_MB = Number(process.env.AJX_SERVICE_HEAP_MB ?? 384);
 const SERVICE_DAILY_RUNS = 3;
 const SERVICE_BATCHES = 11;
 
@@ -206,7 +209,10 @@ async function cliChild(events: string, register: string, out: string): Promise<
 
 function measure<T>(args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const p = fork(__filename, ['--child', ...args], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const p = fork(__filename, ['--child', ...args], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      execArgv: args[0] === 'service' ? [`--max-old-space-size=${SERVICE_HEAP_MB}`] : [],
+    });
     p.once('message', (m) => resolve(m as T));
     p.once('exit', (code) => (code ? reject(new Error(`${args[0]} exited ${code}`)) : undefined));
   });
@@ -307,8 +313,9 @@ async function main(): Promise<void> {
       [
         `service on PostgreSQL: daily full evaluation (median of ${svc.dailyMs.length})`,
         `${(median(svc.dailyMs) / 1000).toFixed(1)} s`,
-        '',
-        `${perEnterprise(median(svc.dailyMs))}; max ${(Math.max(...svc.dailyMs) / 1000).toFixed(1)} s`,
+        `${(median(svc.dailyCpuMs.map((c) => c.service)) / 1000).toFixed(1)} s`,
+        `${perEnterprise(median(svc.dailyMs))}; max ${(Math.max(...svc.dailyMs) / 1000).toFixed(1)} s; ` +
+          `PostgreSQL CPU ${(median(svc.dailyCpuMs.map((c) => c.postgres)) / 1000).toFixed(1)} s`,
       ],
       [
         `service on PostgreSQL: consumed batch of ${BATCH} changed records (median of ${svc.batchMs.length})`,

@@ -49,9 +49,11 @@ const OWNERS: Record<string, readonly string[]> = {
   ],
   'libs/supervision-store': [
     'supervision_versions',
+    'supervision_moved_records',
     'supervision_findings',
     'supervision_finding_history',
     'supervision_figures',
+    'supervision_figure_digests',
     'supervision_coverage_snapshots',
     'supervision_targets',
     'supervision_runs',

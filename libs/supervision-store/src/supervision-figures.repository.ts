@@ -1,9 +1,22 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { jsonRows } from '@ajx/persistence';
 import { FIGURE_MEMBERS, KEY_SEPARATOR, type FigureContribution, type FigureMember } from '@ajx/supervision';
 import { DataSource } from 'typeorm';
 
 import type { Queryable } from './supervision-findings.repository';
+
+/**
+ * What an enterprise's rows are compared by: a hash of its rows in a fixed order (the order an evaluation produces
+ * them in does not matter).
+ */
+function contributionsDigest(rows: readonly StoredContribution[]): string {
+  const lines = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    lines[i] = `${r.member}\t${r.key}\t${r.county}\t${r.sector}\t${r.values.join(',')}`;
+  }
+  return createHash('sha256').update(lines.sort().join('\n')).digest('base64url');
+}
 
 /** Key columns are joined by `|` in the table (PostgreSQL text cannot hold the library's U+0000 separator). */
 const STORED_SEPARATOR = '|';
@@ -39,22 +52,50 @@ export class SupervisionFiguresRepository {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Replaces these enterprises' contributions, writing only the difference: rows no longer contributed are deleted,
-   * new or changed rows are upserted, unchanged rows are left alone (a daily re-evaluation changes few of them, and an
-   * untouched row costs no new tuple, no index entry and no WAL). One statement: the delete and the upsert see the
-   * same snapshot and never touch the same row.
+   * Replaces these enterprises' contributions. Each enterprise's rows have a digest (`supervision_figure_digests`):
+   * an enterprise whose digest did not change is not written at all — a daily re-evaluation changes the figures of
+   * few enterprises, and comparing a thousand digests costs less than sending PostgreSQL a thousand enterprises' rows
+   * to compare. For the others only the difference is written: rows no longer contributed are deleted, new or
+   * changed rows are upserted, unchanged rows are left alone (no new tuple, no index entry, no WAL). One statement:
+   * the delete, the upserts and the digests see the same snapshot. Rows are found by index probes (OFFSET 0 fences
+   * them) and deleted by tuple id — never a scan of the table per chunk of a full evaluation. The caller holds the
+   * enterprises' locks: nothing else writes their rows meanwhile.
    */
   async replace(tx: Queryable, usccs: readonly string[], rows: readonly (StoredContribution & { uscc: string })[]) {
     if (!usccs.length) return;
+    const byEnterprise = new Map<string, (StoredContribution & { uscc: string })[]>(usccs.map((u) => [u, []]));
+    for (const r of rows) {
+      const list = byEnterprise.get(r.uscc);
+      if (list) list.push(r);
+      else byEnterprise.set(r.uscc, [r]);
+    }
+    const digests = new Map([...byEnterprise].map(([uscc, list]) => [uscc, contributionsDigest(list)]));
+    const stored = await tx.query<{ uscc: string; digest: string }[]>(
+      `SELECT d.uscc, d.digest FROM (SELECT DISTINCT unnest($1::text[]) AS uscc) u
+        CROSS JOIN LATERAL (SELECT * FROM supervision_figure_digests d WHERE d.uscc = u.uscc OFFSET 0) d`,
+      [[...digests.keys()]],
+    );
+    const unchanged = new Set(stored.filter((d) => digests.get(d.uscc) === d.digest).map((d) => d.uscc));
+    const changed = [...digests.keys()].filter((u) => !unchanged.has(u));
+    if (!changed.length) return;
+    const incoming = changed.flatMap((u) => byEnterprise.get(u)!);
     await tx.query(
       `WITH incoming AS (
-         SELECT uscc, member, key, county, sector, ARRAY(SELECT jsonb_array_elements_text(vals))::bigint[] AS vals
-           FROM jsonb_to_recordset($2::jsonb)
-             AS r(uscc text, member text, key text, county text, sector text, vals jsonb)
+         SELECT uscc, member, key, county, sector, vals::bigint[] AS vals
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+             AS r(uscc, member, key, county, sector, vals)
        ), gone AS (
-         DELETE FROM supervision_figures f
-          WHERE f.uscc = ANY($1::text[])
-            AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.uscc = f.uscc AND i.member = f.member AND i.key = f.key)
+         DELETE FROM supervision_figures
+          WHERE ctid = ANY (ARRAY(
+                  SELECT h.ctid FROM (SELECT DISTINCT unnest($1::text[]) AS uscc) u
+                   CROSS JOIN LATERAL (
+                     SELECT ctid, uscc, member, key FROM supervision_figures h WHERE h.uscc = u.uscc OFFSET 0) h
+                   WHERE NOT EXISTS (
+                     SELECT 1 FROM incoming i WHERE i.uscc = h.uscc AND i.member = h.member AND i.key = h.key)))
+       ), digests AS (
+         INSERT INTO supervision_figure_digests (uscc, digest)
+         SELECT * FROM unnest($1::text[], $8::text[])
+         ON CONFLICT (uscc) DO UPDATE SET digest = EXCLUDED.digest
        )
        INSERT INTO supervision_figures AS f (uscc, member, key, county, sector, vals)
        SELECT uscc, member, key, county, sector, vals FROM incoming
@@ -62,17 +103,14 @@ export class SupervisionFiguresRepository {
          SET county = EXCLUDED.county, sector = EXCLUDED.sector, vals = EXCLUDED.vals
          WHERE (f.county, f.sector, f.vals) IS DISTINCT FROM (EXCLUDED.county, EXCLUDED.sector, EXCLUDED.vals)`,
       [
-        usccs,
-        jsonRows(
-          rows.map((r) => ({
-            uscc: r.uscc,
-            member: r.member,
-            key: storedKey(r.key),
-            county: r.county,
-            sector: r.sector,
-            vals: r.values,
-          })),
-        ),
+        changed,
+        incoming.map((r) => r.uscc),
+        incoming.map((r) => r.member),
+        incoming.map((r) => storedKey(r.key)),
+        incoming.map((r) => r.county),
+        incoming.map((r) => r.sector),
+        incoming.map((r) => `{${r.values.join(',')}}`),
+        changed.map((u) => digests.get(u)!),
       ],
     );
   }

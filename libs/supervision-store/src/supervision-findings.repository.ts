@@ -51,6 +51,26 @@ export interface FindingHistoryEntry {
   reason: string | null;
 }
 
+/** What an evaluation compares a finding with: the finding as last found, and its state. */
+export type FindingAsFound = Pick<
+  StoredFinding,
+  | 'findingId'
+  | 'rule'
+  | 'key'
+  | 'severity'
+  | 'insurer'
+  | 'uscc'
+  | 'regionCode'
+  | 'sector'
+  | 'facts'
+  | 'message'
+  | 'state'
+>;
+
+/** The columns of a `FindingAsFound` (timestamps and reviews are not parsed for every finding of a daily run). */
+const AS_FOUND_COLUMNS = `finding_id AS "findingId", rule, key, severity, insurer, uscc, region AS "regionCode", sector,
+  facts, message, state`;
+
 /** One change an evaluation makes: the finding as now found (for `resolved`: as it was last found). */
 export interface EvaluatedChange {
   findingId: string;
@@ -197,24 +217,27 @@ export class SupervisionFindingsRepository {
     return rows.map((r) => r.uscc);
   }
 
-  /** The stored findings with these ids (any state). */
-  async byIds(tx: Queryable, ids: readonly string[]): Promise<Map<string, StoredFinding>> {
+  /** The stored findings with these ids (any state), as an evaluation compares them. */
+  async byIds(tx: Queryable, ids: readonly string[]): Promise<Map<string, FindingAsFound>> {
     if (!ids.length) return new Map();
-    const rows = await tx.query<FindingDbRow[]>(
-      `SELECT * FROM supervision_findings WHERE finding_id = ANY($1::uuid[])`,
+    const rows = await tx.query<FindingAsFound[]>(
+      `SELECT ${AS_FOUND_COLUMNS} FROM supervision_findings WHERE finding_id = ANY($1::uuid[])`,
       [ids],
     );
-    return new Map(rows.map((r) => [r.finding_id, storedFindingOf(r)]));
+    return new Map(rows.map((r) => [r.findingId, r]));
   }
 
-  /** The open findings of these enterprises. */
-  async openOf(tx: Queryable, usccs: readonly string[]): Promise<StoredFinding[]> {
+  /** The open findings of these enterprises, as an evaluation compares them. */
+  async openOf(tx: Queryable, usccs: readonly string[]): Promise<FindingAsFound[]> {
     if (!usccs.length) return [];
-    const rows = await tx.query<FindingDbRow[]>(
-      `SELECT * FROM supervision_findings WHERE state = 'open' AND uscc = ANY($1::text[])`,
+    // Index probes per enterprise (OFFSET 0 fences them), never a scan of every finding per chunk of a full evaluation.
+    return tx.query<FindingAsFound[]>(
+      `SELECT f.* FROM (SELECT DISTINCT unnest($1::text[]) AS uscc) u
+        CROSS JOIN LATERAL (
+          SELECT ${AS_FOUND_COLUMNS} FROM supervision_findings f
+           WHERE f.uscc = u.uscc AND f.state = 'open' OFFSET 0) f`,
       [usccs],
     );
-    return rows.map(storedFindingOf);
   }
 
   /**
@@ -303,7 +326,13 @@ export class SupervisionFindingsRepository {
     if (!usccs.length) return;
     await tx.query(
       `UPDATE supervision_findings SET evaluated_on = $2::date
-        WHERE state = 'open' AND uscc = ANY($1::text[]) AND evaluated_on <> $2::date`,
+        WHERE finding_id = ANY (ARRAY(
+                SELECT o.finding_id FROM (SELECT DISTINCT unnest($1::text[]) AS uscc) u
+                 CROSS JOIN LATERAL (
+                   SELECT finding_id, evaluated_on FROM supervision_findings o
+                    WHERE o.uscc = u.uscc AND o.state = 'open' OFFSET 0) o
+                 WHERE o.evaluated_on <> $2::date))
+          AND state = 'open'`,
       [usccs, asOf],
     );
   }

@@ -25,18 +25,49 @@ interface VersionDbRow {
 
 type Queryable = Pick<EntityManager, 'query'> | Pick<DataSource, 'query'>;
 
+const recordKey = (v: { insurer: string; kind: string; subject: string }) =>
+  `${v.insurer}\u0000${v.kind}\u0000${v.subject}`;
+const versionKey = (v: { insurer: string; kind: string; subject: string; version: number }) =>
+  `${recordKey(v)}\u0000${v.version}`;
+
 /**
  * `supervision_versions`: every version of every record the rules read, the first received of each (a version received
- * again changes nothing — SUPERVISION.md, Inputs). The state of an enterprise is rebuilt from these rows whenever it is
- * evaluated, so the service holds nothing in memory between evaluations.
+ * again changes nothing — SUPERVISION.md, Inputs), and `supervision_moved_records`: the records whose versions name
+ * more than one enterprise, with each enterprise they name. The state of an enterprise is rebuilt from these rows
+ * whenever it is evaluated, so the service holds nothing in memory between evaluations.
  */
 @Injectable()
 export class SupervisionVersionsRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Inserts the versions not yet received; returns those that were new (the others were received before). */
-  async insertNew(tx: Queryable, versions: readonly StoredVersion[]): Promise<StoredVersion[]> {
-    if (!versions.length) return [];
+  /**
+   * Inserts the versions not yet received and returns those that were new (the others were received before) with
+   * every enterprise any version of their records names — the record's enterprise now and before: a new version that
+   * moves a record to another enterprise changes the evaluation of both. A record whose versions name more than one
+   * enterprise is kept in `supervision_moved_records` (what `versionsOf` finds it by from each of them).
+   *
+   * Call inside the transaction that evaluates: the records are locked first (transaction-scoped advisory locks, in a
+   * fixed order), so two versions of one record naming different enterprises — which travel on different partitions,
+   * the topic being keyed by enterprise — are never stored by two transactions that cannot see each other.
+   */
+  async insertNew(
+    tx: Queryable,
+    versions: readonly StoredVersion[],
+  ): Promise<{ fresh: StoredVersion[]; enterprises: string[] }> {
+    if (!versions.length) return { fresh: [], enterprises: [] };
+    const records = jsonRows(
+      [...new Map(versions.map((v) => [recordKey(v), v])).values()].map((v) => ({
+        insurer: v.insurer,
+        kind: v.kind,
+        subject: v.subject,
+      })),
+    );
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended('supervision-record:' || k, 0))
+         FROM (SELECT DISTINCT insurer || '/' || kind || '/' || subject AS k
+                 FROM jsonb_to_recordset($1::jsonb) AS r(insurer text, kind text, subject text) ORDER BY 1) s`,
+      [records],
+    );
     const rows = versions.map((v) => ({
       insurer: v.insurer,
       kind: v.kind,
@@ -56,52 +87,67 @@ export class SupervisionVersionsRepository {
        RETURNING insurer, kind, subject, version`,
       [jsonRows(rows)],
     );
-    const key = (v: { insurer: string; kind: string; subject: string; version: number }) =>
-      `${v.insurer}\u0000${v.kind}\u0000${v.subject}\u0000${v.version}`;
-    const fresh = new Set(inserted.map(key));
-    return versions.filter((v) => fresh.has(key(v)));
-  }
-
-  /**
-   * The enterprises (other than `usccs`) that held earlier versions of the given records: a new version that moves a
-   * record to another enterprise changes the evaluation of both.
-   */
-  async formerEnterprises(
-    tx: Queryable,
-    records: readonly { insurer: string; kind: string; subject: string }[],
-  ): Promise<string[]> {
-    if (!records.length) return [];
-    const rows = await tx.query<{ uscc: string }[]>(
-      `SELECT DISTINCT v.uscc
-         FROM supervision_versions v
-         JOIN jsonb_to_recordset($1::jsonb) AS r(insurer text, kind text, subject text)
-           ON v.insurer = r.insurer AND v.kind = r.kind AND v.subject = r.subject`,
-      [jsonRows(records)],
+    const fresh = new Set(inserted.map(versionKey));
+    const freshVersions = versions.filter((v) => fresh.has(versionKey(v)));
+    if (!freshVersions.length) return { fresh: [], enterprises: [] };
+    // Each record's versions by primary-key probes (OFFSET 0 keeps PostgreSQL from turning them into a scan of the
+    // whole table when its statistics are off); records naming several enterprises are remembered as moved.
+    const named = await tx.query<{ uscc: string }[]>(
+      `WITH r AS (
+         SELECT DISTINCT insurer, kind, subject
+           FROM jsonb_to_recordset($1::jsonb) AS r(insurer text, kind text, subject text)
+       ), e AS (
+         SELECT DISTINCT r.insurer, r.kind, r.subject, v.uscc
+           FROM r CROSS JOIN LATERAL (
+             SELECT uscc FROM supervision_versions v
+              WHERE v.insurer = r.insurer AND v.kind = r.kind AND v.subject = r.subject OFFSET 0) v
+       ), moved AS (
+         INSERT INTO supervision_moved_records (insurer, kind, subject, uscc)
+         SELECT insurer, kind, subject, uscc FROM e
+          WHERE (insurer, kind, subject) IN (SELECT insurer, kind, subject FROM e GROUP BY 1, 2, 3 HAVING count(*) > 1)
+         ON CONFLICT DO NOTHING
+       )
+       SELECT DISTINCT uscc FROM e`,
+      [
+        jsonRows(
+          [...new Map(freshVersions.map((v) => [recordKey(v), v])).values()].map((v) => ({
+            insurer: v.insurer,
+            kind: v.kind,
+            subject: v.subject,
+          })),
+        ),
+      ],
     );
-    return rows.map((r) => r.uscc);
+    return { fresh: freshVersions, enterprises: named.map((r) => r.uscc) };
   }
 
   /**
-   * Every version of every record that has (or had) a version in one of the enterprises: what their state is rebuilt
-   * from. A record whose latest version names another enterprise is placed there by the state itself.
+   * Every version of every record that has (or had) a version in one of the enterprises, as the rules read it: what
+   * their state is rebuilt from. A record whose latest version names another enterprise is placed there by the state
+   * itself. Looked up by index probes per enterprise (and per moved record), never by a scan of the table: a full
+   * evaluation reads every enterprise chunk by chunk, so a plan that scans the table per chunk would make it
+   * quadratic in the deployment.
    */
-  async versionsOf(tx: Queryable, usccs: readonly string[]): Promise<StoredVersion[]> {
+  async inputsOf(tx: Queryable, usccs: readonly string[]): Promise<SupervisionInput[]> {
     if (!usccs.length) return [];
-    const rows = await tx.query<VersionDbRow[]>(
-      `SELECT v.insurer, v.kind, v.subject, v.version, v.uscc, v.record, v.accepted_at
-         FROM supervision_versions v
-        WHERE (v.insurer, v.kind, v.subject) IN (
-                SELECT insurer, kind, subject FROM supervision_versions WHERE uscc = ANY($1::text[]))`,
+    // Only what the rules read: the record carries its insurer, subject, version and enterprise itself.
+    const rows = await tx.query<Pick<VersionDbRow, 'kind' | 'record' | 'accepted_at'>[]>(
+      `WITH u AS (SELECT DISTINCT unnest($1::text[]) AS uscc)
+       SELECT v.kind, v.record, v.accepted_at
+         FROM u CROSS JOIN LATERAL (
+           SELECT * FROM supervision_versions v WHERE v.uscc = u.uscc OFFSET 0) v
+       UNION ALL
+       SELECT w.kind, w.record, w.accepted_at
+         FROM (SELECT DISTINCT m.insurer, m.kind, m.subject
+                 FROM u CROSS JOIN LATERAL (
+                   SELECT insurer, kind, subject FROM supervision_moved_records m WHERE m.uscc = u.uscc OFFSET 0) m) r
+        CROSS JOIN LATERAL (
+           SELECT * FROM supervision_versions w
+            WHERE w.insurer = r.insurer AND w.kind = r.kind AND w.subject = r.subject OFFSET 0) w
+        WHERE w.uscc <> ALL($1::text[])`,
       [usccs],
     );
-    return rows.map((r) => ({
-      insurer: r.insurer,
-      kind: r.kind,
-      subject: r.subject,
-      version: r.version,
-      uscc: r.uscc,
-      input: { kind: r.kind, record: r.record, acceptedAt: r.accepted_at } as SupervisionInput,
-    }));
+    return rows.map((r) => ({ kind: r.kind, record: r.record, acceptedAt: r.accepted_at }) as SupervisionInput);
   }
 
   /** Every enterprise the service holds records of. */

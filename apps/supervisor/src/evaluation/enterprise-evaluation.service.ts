@@ -16,7 +16,7 @@ import {
 import {
   type EvaluatedChange,
   type StoredContribution,
-  type StoredFinding,
+  type FindingAsFound,
   type StoredVersion,
   SupervisionFiguresRepository,
   SupervisionFindingsRepository,
@@ -36,7 +36,7 @@ export interface EvaluationOutcome {
 const NOTHING: EvaluationOutcome = { enterprises: 0, opened: 0, updated: 0, resolved: 0 };
 
 /** Same finding as stored: facts, message, attribution and severity unchanged. */
-function unchanged(stored: StoredFinding, found: Finding): boolean {
+function unchanged(stored: FindingAsFound, found: Finding): boolean {
   return (
     stored.message === found.message &&
     stored.severity === found.severity &&
@@ -50,7 +50,7 @@ function unchanged(stored: StoredFinding, found: Finding): boolean {
 }
 
 /** The finding as it was last found (for a resolution). */
-function asFinding(s: StoredFinding): Finding {
+function asFinding(s: FindingAsFound): Finding {
   return {
     rule: s.rule,
     key: s.key,
@@ -102,20 +102,12 @@ export class EnterpriseEvaluationService {
   async receive(received: readonly StoredVersion[], asOf: string, actor: string): Promise<EvaluationOutcome> {
     if (!received.length) return NOTHING;
     return this.db.transaction(async (tx) => {
-      await this.lock(
-        tx,
-        received.map((v) => v.uscc),
-      );
-      const fresh = await this.versions.insertNew(tx, received);
+      // The records are locked by the store, then every enterprise their versions name at once: one ordered
+      // statement per lock class, and a full evaluation only ever takes enterprise locks — no lock-order deadlock.
+      const { fresh, enterprises } = await this.versions.insertNew(tx, received);
       if (!fresh.length) return NOTHING;
-      const touched = new Set(fresh.map((v) => v.uscc));
-      for (const u of await this.versions.formerEnterprises(tx, fresh)) {
-        if (!touched.has(u)) {
-          await this.lock(tx, [u]);
-          touched.add(u);
-        }
-      }
-      return this.evaluateIn(tx, [...touched], asOf, actor);
+      await this.lock(tx, enterprises);
+      return this.evaluateIn(tx, enterprises, asOf, actor);
     });
   }
 
@@ -144,11 +136,11 @@ export class EnterpriseEvaluationService {
     actor: string,
   ): Promise<EvaluationOutcome> {
     const [stored, entries] = await Promise.all([
-      this.versions.versionsOf(tx, usccs),
+      this.versions.inputsOf(tx, usccs),
       this.register.supervisionEntriesOf(usccs),
     ]);
     const state = new SupervisionState();
-    for (const v of stored) state.apply(v.input);
+    for (const v of stored) state.apply(v);
     for (const e of entries) {
       const entry: SupervisionRegisterEntry = {
         uscc: e.uscc,
@@ -191,8 +183,12 @@ export class EnterpriseEvaluationService {
       contributions.push(...rows.values());
     }
 
+    // What is stored of the findings found: mostly the open ones of these enterprises (read anyway, for resolutions);
+    // the rest — new, resolved before, or held under another enterprise — by id.
     const open = await this.findings.openOf(tx, usccs);
-    const known = await this.findings.byIds(tx, [...found.keys()]);
+    const known = new Map(open.map((f) => [f.findingId, f]));
+    const unread = [...found.keys()].filter((id) => !known.has(id));
+    for (const [id, f] of await this.findings.byIds(tx, unread)) known.set(id, f);
     const changes: EvaluatedChange[] = [];
     for (const [id, finding] of found) {
       const before = known.get(id);

@@ -22,6 +22,7 @@ import { UploadSessionPurge1795393900000 } from './1795393900000-upload-session-
 import { AdapterBatches1795393950000 } from './1795393950000-adapter-batches';
 import { InterchangePulls1795394000000 } from './1795394000000-interchange-pulls';
 import { LeanCanonicalIndexes1795394100000 } from './1795394100000-lean-canonical-indexes';
+import { SupervisionLookups1795394200000 } from './1795394200000-supervision-lookups';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   AdapterBatches1795393950000,
   InterchangePulls1795394000000,
   LeanCanonicalIndexes1795394100000,
+  SupervisionLookups1795394200000,
 ];
