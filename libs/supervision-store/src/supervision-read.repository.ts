@@ -61,6 +61,15 @@ export class SupervisionReadRepository {
     return this.inScope(scope, (tx) => coverageSnapshot(tx, asOf, scope.regionPrefix, scope.sectors));
   }
 
+  /**
+   * An insurer's own figure rows (premium, ledger, service coverage and claims whose key names it), summed over every
+   * county: row-level security shows an insurer nothing else.
+   */
+  insurerFigureSums(scope: ScopedRead): Promise<SummedRow[]> {
+    if (scope.kind !== 'insurer') throw new Error('an insurer reads its own figures');
+    return this.inScope(scope, (tx) => sumFigures(tx, '', '*'));
+  }
+
   /** Figure rows summed over the scope's enterprises. */
   figureSums(scope: ScopedRead): Promise<SummedRow[]> {
     if (scope.kind !== 'jurisdiction') throw new Error('figures are read for a jurisdiction');

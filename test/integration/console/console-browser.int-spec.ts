@@ -454,6 +454,10 @@ describe('web console in Chromium', () => {
     expect(accidentOrClaim.map((f) => f.rule)).toContain('GRADE_MISMATCH');
     await page.getByText('GRADE_MISMATCH').first().waitFor();
     await expect(page.getByTestId('accident-claim-count').textContent()).resolves.toBe(String(accidentOrClaim.length));
+    // Its own figures above them (issue 25): the policy and the claim of 370811, from /v1/insurer/figures.
+    const figures = page.getByTestId('insurer-figures');
+    await figures.getByRole('cell', { name: '370811' }).waitFor();
+    await expect(figures.getByTestId('claims-count').textContent()).resolves.toBe('1');
     await check(page, 'insurer-findings');
     await context.close();
   });

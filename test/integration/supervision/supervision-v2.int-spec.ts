@@ -148,6 +148,29 @@ describe('supervision of accidents and claims', () => {
     expect(ownKeys).not.toContain('ACCIDENT_REPORTED_LATE PINGAN/PASG2026V2SUP01');
   });
 
+  it("gives an insurer its own claims and premium figures (its console page), never another's", async () => {
+    const claimsAt = (body: { claims: { county: string; claims: number }[] }) =>
+      body.claims.find((c) => c.county === '370811');
+    const mine = await waitFor(
+      async () => {
+        const r = await getJson(`${hub.url()}/v1/insurer/figures`, tokens.pingan);
+        return r.status === 200 && (claimsAt(r.body as never)?.claims ?? 0) >= 2 ? r.body : undefined;
+      },
+      { what: "PINGAN's claims in its figures" },
+    );
+    expect(mine).toMatchObject({ insurer: 'PINGAN', pack: expect.any(String), asOf: expect.any(String) });
+    expect(claimsAt(mine as never)).toMatchObject({ insurer: 'PINGAN', county: '370811', claims: 2, paid: 0 });
+    const rows = mine as Record<'claims' | 'premium' | 'ledger' | 'serviceCoverage', { insurer: string }[]>;
+    for (const member of ['claims', 'premium', 'ledger', 'serviceCoverage'] as const)
+      expect(rows[member].filter((r) => r.insurer !== 'PINGAN')).toEqual([]);
+    // Another insurer sees none of PINGAN's rows; a department reads its jurisdiction's figures elsewhere.
+    tokens.picc = await hub.principal({ id: 'PICC', type: 'insurer', name: '人保' });
+    const theirs = (await getJson(`${hub.url()}/v1/insurer/figures`, tokens.picc)).body as typeof rows;
+    expect(theirs.claims.filter((r) => r.insurer === 'PINGAN')).toEqual([]);
+    expect(theirs.premium.filter((r) => r.insurer === 'PINGAN')).toEqual([]);
+    expect((await getJson(`${hub.url()}/v1/insurer/figures`, tokens.county)).status).toBe(403);
+  });
+
   it('resolves CLAIM_PAYMENT_LATE when paid within 10 days of agreement; paid late, it stays with its days', async () => {
     const later = [
       pinganClaimLine('PAPA2026V2SUP01', e1, 2, 'PAID', '2026-06-18T09:00:00+08:00'), // 8 days: on time

@@ -8,7 +8,7 @@ import {
   SupervisionReadRepository,
   SupervisionRunsRepository,
 } from '@ajx/supervision-store';
-import type { FiguresDto } from './dto/figures.dto';
+import type { FiguresDto, InsurerFiguresDto } from './dto/figures.dto';
 import { SupervisionScopes } from './supervision-scope.service';
 
 const DAY_MS = 86_400_000;
@@ -60,6 +60,29 @@ export class FiguresService {
       ...figures,
       scope: principal.id,
       coverageWeekBefore: figuresOf(before, daysBefore(asOf, 7), this.scopes).coverage,
+    };
+  }
+
+  /** An insurer's own figures: premium, ledger, service coverage and claims (row-level security by insurer). */
+  async insurerFigures(principal: Principal, requestId?: string): Promise<InsurerFiguresDto> {
+    const scope = this.scopes.ofInsurer(principal);
+    const asOf = await figuresDate(this.runs);
+    const f = figuresOf(await this.reads.insurerFigureSums(scope), asOf, this.scopes);
+    await this.audit.record({
+      actor: principal.id,
+      action: 'supervision.figures.read',
+      target: principal.id,
+      outcome: 'ok',
+      requestId,
+    });
+    return {
+      asOf: f.asOf,
+      pack: f.pack,
+      insurer: principal.id,
+      ledger: f.ledger,
+      serviceCoverage: f.serviceCoverage,
+      premium: f.premium,
+      claims: f.claims,
     };
   }
 }

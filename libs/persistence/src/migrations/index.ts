@@ -23,6 +23,7 @@ import { AdapterBatches1795393950000 } from './1795393950000-adapter-batches';
 import { InterchangePulls1795394000000 } from './1795394000000-interchange-pulls';
 import { LeanCanonicalIndexes1795394100000 } from './1795394100000-lean-canonical-indexes';
 import { SupervisionLookups1795394200000 } from './1795394200000-supervision-lookups';
+import { InsurerFigures1795394300000 } from './1795394300000-insurer-figures';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   InterchangePulls1795394000000,
   LeanCanonicalIndexes1795394100000,
   SupervisionLookups1795394200000,
+  InsurerFigures1795394300000,
 ];

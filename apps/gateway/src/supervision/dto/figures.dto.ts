@@ -27,3 +27,31 @@ export class FiguresDto {
   @ApiProperty({ type: 'array', items: { type: 'object' } }) accidents!: object[];
   @ApiProperty({ type: 'array', items: { type: 'object' } }) claims!: object[];
 }
+
+/** An insurer's own figures (the rows whose key names it), over every county of the rule pack's territory. */
+export class InsurerFiguresDto {
+  @ApiProperty({ description: 'the Beijing date the figures are evaluated on' }) asOf!: string;
+  @ApiProperty({ example: 'jining@1' }) pack!: string;
+  @ApiProperty({ example: 'PINGAN', description: 'the calling insurer' }) insurer!: string;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'insurer, county, quarter: premiumFen, requiredFen, reportedFen, spendFen, balanceFen',
+  })
+  ledger!: object[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'insurer, county: ended, endedComplete, inForce, inForceTraining, inForceRiskAssessment',
+  })
+  serviceCoverage!: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'county, insurer: policies, premiumFen' })
+  premium!: object[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description:
+      'insurer, county: claims, paid, rejected, withdrawn, open, paidFen, decisionLate, paymentLate (时限: 七(四))',
+  })
+  claims!: object[];
+}
