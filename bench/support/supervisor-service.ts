@@ -17,6 +17,7 @@ import {
   SupervisionFindingsRepository,
   SupervisionRunsRepository,
   SupervisionVersionsRepository,
+  storedVersionOf,
 } from '@ajx/supervision-store';
 import { DataSource } from 'typeorm';
 import { EnterpriseEvaluationService } from '../../apps/supervisor/src/evaluation/enterprise-evaluation.service';
@@ -58,17 +59,6 @@ const PG_URL = process.env.AJX_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.
 const ms = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
 const nextDay = (d: string, n: number) =>
   new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-
-function storedVersion(input: SupervisionInput): StoredVersion {
-  return {
-    insurer: input.record.insurer,
-    kind: input.kind,
-    subject: subjectOf(input),
-    version: input.record.version,
-    uscc: input.record.enterprise.uscc,
-    input,
-  };
-}
 
 export async function measureService(o: ServiceOptions): Promise<ServiceResult> {
   const url = new URL(PG_URL);
@@ -113,7 +103,7 @@ export async function measureService(o: ServiceOptions): Promise<ServiceResult> 
       const d = enterpriseData(i);
       for (const e of d.events) {
         const input = readSupervisionEvent(e);
-        pending.push(storedVersion(input));
+        pending.push(storedVersionOf(input));
         // Batches change records of 2,000 enterprises spread over the deployment: the rest need not stay in this
         // process's memory (the service's collector would pay for the bench's heap).
         if (i % sampleEvery) continue;
@@ -176,7 +166,7 @@ export async function measureService(o: ServiceOptions): Promise<ServiceResult> 
       for (let k = 0; k < o.batch; k++) {
         const at = Math.floor(r() * records.length);
         records[at] = o.changed(records[at], b);
-        batch.push(storedVersion(records[at]));
+        batch.push(storedVersionOf(records[at]));
       }
       started = process.hrtime.bigint();
       const outcome = await evaluation.receive(batch, asOf, 'bench');

@@ -115,6 +115,15 @@ export class SupervisionFiguresRepository {
     );
   }
 
+  /**
+   * Forgets every digest, so the next evaluation of each enterprise writes its rows as a difference again: run when
+   * a supervisor starts, since a supervisor of the previous release (a rolling upgrade, a rollback) rewrote figure
+   * rows without their digests.
+   */
+  async forgetDigests(): Promise<void> {
+    await this.db.query(`DELETE FROM supervision_figure_digests`);
+  }
+
   /** Keeps the coverage figures of every county and sector as of a date (a full evaluation just covered them all). */
   async snapshotCoverage(asOf: string): Promise<void> {
     await this.db.transaction(async (tx) => {

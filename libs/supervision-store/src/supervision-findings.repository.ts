@@ -220,8 +220,11 @@ export class SupervisionFindingsRepository {
   /** The stored findings with these ids (any state), as an evaluation compares them. */
   async byIds(tx: Queryable, ids: readonly string[]): Promise<Map<string, FindingAsFound>> {
     if (!ids.length) return new Map();
+    // Probes by primary key: a start-up run looks up thousands per chunk in a table that grew from empty.
     const rows = await tx.query<FindingAsFound[]>(
-      `SELECT ${AS_FOUND_COLUMNS} FROM supervision_findings WHERE finding_id = ANY($1::uuid[])`,
+      `SELECT f.* FROM (SELECT DISTINCT unnest($1::uuid[]) AS id) i
+        CROSS JOIN LATERAL (
+          SELECT ${AS_FOUND_COLUMNS} FROM supervision_findings f WHERE f.finding_id = i.id OFFSET 0) f`,
       [ids],
     );
     return new Map(rows.map((r) => [r.findingId, r]));

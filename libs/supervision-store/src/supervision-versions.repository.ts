@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { jsonRows, returningRows } from '@ajx/persistence';
-import type { SupervisedKind, SupervisionInput } from '@ajx/supervision';
+import { subjectOf, type SupervisedKind, type SupervisionInput } from '@ajx/supervision';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /** A version of a record as the supervision service keeps it: what the rules read of it, and when it was accepted. */
@@ -11,6 +11,18 @@ export interface StoredVersion {
   version: number;
   uscc: string;
   input: SupervisionInput;
+}
+
+/** A version as stored, from the rules' input (its record names the insurer, subject, version and enterprise). */
+export function storedVersionOf(input: SupervisionInput): StoredVersion {
+  return {
+    insurer: input.record.insurer,
+    kind: input.kind,
+    subject: subjectOf(input),
+    version: input.record.version,
+    uscc: input.record.enterprise.uscc,
+    input,
+  };
 }
 
 interface VersionDbRow {
@@ -44,10 +56,10 @@ export class SupervisionVersionsRepository {
    * Inserts the versions not yet received and returns those that were new (the others were received before) with
    * every enterprise any version of their records names — the record's enterprise now and before: a new version that
    * moves a record to another enterprise changes the evaluation of both. A record whose versions name more than one
-   * enterprise is kept in `supervision_moved_records` (what `versionsOf` finds it by from each of them).
+   * enterprise is kept in `supervision_moved_records` (what `inputsOf` finds it by from each of them).
    *
-   * Call inside the transaction that evaluates: the records are locked first (transaction-scoped advisory locks, in a
-   * fixed order), so two versions of one record naming different enterprises — which travel on different partitions,
+   * Call inside the transaction that evaluates (outside one, the locks end with each statement: a lone loader only):
+   * the records are locked first (transaction-scoped advisory locks, in a fixed order), so two versions of one record naming different enterprises — which travel on different partitions,
    * the topic being keyed by enterprise — are never stored by two transactions that cannot see each other.
    */
   async insertNew(
@@ -148,6 +160,27 @@ export class SupervisionVersionsRepository {
       [usccs],
     );
     return rows.map((r) => ({ kind: r.kind, record: r.record, acceptedAt: r.accepted_at }) as SupervisionInput);
+  }
+
+  /**
+   * Lists every record whose versions name more than one enterprise that is not listed yet — a repair, run before
+   * each full evaluation: versions stored by a supervisor of the previous release (during a rolling upgrade or after
+   * a rollback) did not list their moves. One pass over the versions; returns how many entries were added.
+   */
+  async listMovedRecords(): Promise<number> {
+    const rows = await returningRows<{ uscc: string }>(
+      this.db,
+      `INSERT INTO supervision_moved_records (insurer, kind, subject, uscc)
+       SELECT DISTINCT v.insurer, v.kind, v.subject, v.uscc
+         FROM supervision_versions v
+         JOIN (SELECT insurer, kind, subject FROM supervision_versions
+                GROUP BY 1, 2, 3 HAVING min(uscc) <> max(uscc)) m
+           ON m.insurer = v.insurer AND m.kind = v.kind AND m.subject = v.subject
+       ON CONFLICT DO NOTHING
+       RETURNING uscc`,
+      [],
+    );
+    return rows.length;
   }
 
   /** Every enterprise the service holds records of. */

@@ -4,12 +4,11 @@
  * different enterprises travel on different partitions (the topic is keyed by enterprise) and may be received by two
  * transactions at once: the second waits for the first (a lock per record), so neither misses the other. */
 import { RegisterRepository } from '@ajx/interchange-store';
-import { subjectOf, type SupervisionInput } from '@ajx/supervision';
 import {
-  type StoredVersion,
   SupervisionFiguresRepository,
   SupervisionFindingsRepository,
   SupervisionVersionsRepository,
+  storedVersionOf,
 } from '@ajx/supervision-store';
 import { createTestDatabase, testDataSource, waitFor } from '@ajx/testing';
 import type { DataSource } from 'typeorm';
@@ -19,23 +18,12 @@ import { OTHER_USCC, USCC, input, policy } from '../../../libs/supervision/src/t
 
 const AS_OF = '2024-06-30';
 
-function stored(i: SupervisionInput): StoredVersion {
-  return {
-    insurer: i.record.insurer,
-    kind: i.kind,
-    subject: subjectOf(i),
-    version: i.record.version,
-    uscc: i.record.enterprise.uscc,
-    input: i,
-  };
-}
-
 /** A policy covering 30 of 52 employees (全员参保: a finding on the policy's enterprise), version 1 at A. */
 const atA = (policyNo: string) =>
-  stored(input(policy({ policyNo, coverage: { insuredHeadcount: 30 } }), '2024-01-02T09:00:00.000Z'));
+  storedVersionOf(input(policy({ policyNo, coverage: { insuredHeadcount: 30 } }), '2024-01-02T09:00:00.000Z'));
 /** Version 2 of the same policy, its USCC corrected to B. */
 const atB = (policyNo: string) =>
-  stored(
+  storedVersionOf(
     input(
       policy({ policyNo, version: 2, enterprise: { uscc: OTHER_USCC }, coverage: { insuredHeadcount: 30 } }),
       '2024-02-02T09:00:00.000Z',
@@ -103,7 +91,9 @@ describe('supervision: records that move to another enterprise', () => {
       await waitFor(
         async () => {
           const [r] = await db.query<{ n: number }[]>(
-            `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+            `SELECT count(*)::int AS n FROM pg_locks
+              WHERE locktype = 'advisory' AND NOT granted
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
           );
           return r.n > 0;
         },
@@ -111,6 +101,7 @@ describe('supervision: records that move to another enterprise', () => {
       );
       await first.commitTransaction();
     } finally {
+      if (first.isTransactionActive) await first.rollbackTransaction();
       await first.release();
     }
     await second;
@@ -120,5 +111,24 @@ describe('supervision: records that move to another enterprise', () => {
     );
     expect(moves.map((m) => m.uscc)).toEqual([USCC, OTHER_USCC].sort());
     expect(new Set(await openAbout(no))).toEqual(new Set([OTHER_USCC]));
+  });
+
+  it('lists the moves a supervisor of the previous release stored without listing them, before a full run', async () => {
+    const no = 'PICCAZ2024000103';
+    await evaluation.receive([atA(no)], AS_OF, 'test');
+    // The previous release stored version 2 (at B) and evaluated B, but listed nothing.
+    const v2 = atB(no);
+    await db.query(
+      `INSERT INTO supervision_versions (insurer, kind, subject, version, uscc, record, accepted_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [v2.insurer, v2.kind, v2.subject, v2.version, v2.uscc, v2.input.record, v2.input.acceptedAt],
+    );
+    expect(await versions.listMovedRecords()).toBe(2);
+    expect(await versions.listMovedRecords()).toBe(0);
+    // Chunks holding one enterprise each: the record is found at B from either.
+    await evaluation.evaluate([USCC], AS_OF, 'test');
+    expect(await openAbout(no)).toEqual([]);
+    await evaluation.evaluate([OTHER_USCC], AS_OF, 'test');
+    expect(await openAbout(no)).toEqual([OTHER_USCC]);
   });
 });

@@ -1,6 +1,7 @@
 /* The figure rows of an evaluation are written as a difference: an enterprise evaluated again with the same
  * contributions leaves its rows untouched (no new tuple), a changed row is updated, a row no longer contributed is
- * deleted, and other enterprises' rows are never touched. */
+ * deleted, and other enterprises' rows are never touched. An enterprise whose rows hash as before is not written at
+ * all, until the digests are forgotten (a supervisor's start). */
 import { KEY_SEPARATOR } from '@ajx/supervision';
 import { SupervisionFiguresRepository } from '@ajx/supervision-store';
 import { createTestDatabase, testDataSource } from '@ajx/testing';
@@ -59,5 +60,37 @@ describe('supervision figures: written as a difference', () => {
 
     await figures.replace(db, [A], []);
     expect([...(await tuples()).keys()]).toEqual([bKey]);
+  });
+
+  it('skips an enterprise whose rows hash as before; forgotten digests (a start) make it write its difference', async () => {
+    const C = '91370811MA0000003X';
+    const k1 = ['370811', 'hazardous_chemicals'].join(KEY_SEPARATOR);
+    const valsOf = async () =>
+      (
+        await db.query<{ vals: string[] }[]>(`SELECT vals::text[] AS vals FROM supervision_figures WHERE uscc = $1`, [
+          C,
+        ])
+      ).map((r) => r.vals.map(Number));
+    const digest = async () =>
+      (
+        await db.query<{ ctid: string; digest: string }[]>(
+          `SELECT ctid::text AS ctid, digest FROM supervision_figure_digests WHERE uscc = $1`,
+          [C],
+        )
+      )[0];
+    await figures.replace(db, [C], [row(C, k1, [2, 0, 0])]);
+    const first = await digest();
+    expect(first.digest).toMatch(/^[\w-]{43}$/);
+
+    // A writer that does not keep digests (a supervisor of the previous release) changed the row meanwhile.
+    await db.query(`UPDATE supervision_figures SET vals = '{9,9,9}' WHERE uscc = $1`, [C]);
+    await figures.replace(db, [C], [row(C, k1, [2, 0, 0])]);
+    expect(await valsOf()).toEqual([[9, 9, 9]]); // same contributions, same digest: nothing was written
+    expect(await digest()).toEqual(first);
+
+    await figures.forgetDigests();
+    await figures.replace(db, [C], [row(C, k1, [2, 0, 0])]);
+    expect(await valsOf()).toEqual([[2, 0, 0]]);
+    expect((await digest()).digest).toBe(first.digest);
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { RegisterRepository } from '@ajx/interchange-store';
 import {
   type RunReason,
@@ -20,7 +20,7 @@ import { EnterpriseEvaluationService, type EvaluationOutcome } from './enterpris
  * meanwhile and memory stays bounded; AJX_SUPERVISION_FULL_CONCURRENCY chunks at a time. Recorded in `supervision_runs`.
  */
 @Injectable()
-export class FullEvaluationService {
+export class FullEvaluationService implements OnApplicationBootstrap {
   private readonly logger = new Logger(FullEvaluationService.name);
 
   constructor(
@@ -36,12 +36,24 @@ export class FullEvaluationService {
     private readonly metrics: SupervisorMetrics,
   ) {}
 
+  /**
+   * Forgets the figure digests when the service starts: a supervisor of the previous release (a rolling upgrade, a
+   * rollback) rewrote figure rows without them, so the next evaluation of each enterprise writes its difference.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.figures.forgetDigests();
+  }
+
   async run(reason: RunReason, requestedBy: string): Promise<EvaluationOutcome> {
     const asOf = this.clock.today();
     const registerVersion = await this.register.latestVersion();
     const runId = await this.runs.start(reason, asOf, requestedBy, registerVersion);
     const started = Date.now();
     try {
+      // Moves stored by a supervisor of the previous release were not listed; without them a chunk would rebuild a
+      // moved record at its former enterprise.
+      const listed = await this.versions.listMovedRecords();
+      if (listed) this.logger.warn(`${listed} moved-record entries were not listed yet (stored by an older release)`);
       const [held, registered, open] = await Promise.all([
         this.versions.enterprises(),
         this.register.currentUsccs(),

@@ -28,7 +28,7 @@ export class FiguresDto {
   @ApiProperty({ type: 'array', items: { type: 'object' } }) claims!: object[];
 }
 
-/** An insurer's own figures (the rows whose key names it), over every county of the rule pack's territory. */
+/** An insurer's own figures (the rows whose key names it), in every county it has rows in. */
 export class InsurerFiguresDto {
   @ApiProperty({ description: 'the Beijing date the figures are evaluated on' }) asOf!: string;
   @ApiProperty({ example: 'jining@1' }) pack!: string;
