@@ -22,10 +22,20 @@ function setUp(concurrency: number, evaluate: (chunk: readonly string[]) => Prom
   });
   const finished: unknown[] = [];
   const snapshots: string[] = [];
+  /** What happened, in order: the repair of moved records must come before any chunk. */
+  const steps: string[] = [];
   const service = new FullEvaluationService(
     config,
-    { evaluate } as unknown as EnterpriseEvaluationService,
-    { enterprises: () => Promise.resolve(usccs.slice(0, 60)) } as unknown as SupervisionVersionsRepository,
+    {
+      evaluate: (chunk: readonly string[]) => (steps.push('chunk'), evaluate(chunk)),
+    } as unknown as EnterpriseEvaluationService,
+    {
+      enterprises: () => Promise.resolve(usccs.slice(0, 60)),
+      listMovedRecords: () => {
+        steps.push('list moves');
+        return Promise.resolve(0);
+      },
+    } as unknown as SupervisionVersionsRepository,
     {
       enterprisesWithOpenFindings: () => Promise.resolve(['U090', 'U094']),
     } as unknown as SupervisionFindingsRepository,
@@ -44,7 +54,7 @@ function setUp(concurrency: number, evaluate: (chunk: readonly string[]) => Prom
     { kick: () => undefined } as unknown as FindingsPublisher,
     new SupervisorMetrics(new MetricsRegistry()),
   );
-  return { service, finished, snapshots };
+  return { service, finished, snapshots, steps };
 }
 
 describe('FullEvaluationService', () => {
@@ -52,7 +62,7 @@ describe('FullEvaluationService', () => {
     const seen: string[] = [];
     let inFlight = 0;
     let maxInFlight = 0;
-    const { service, finished, snapshots } = setUp(3, async (chunk) => {
+    const { service, finished, snapshots, steps } = setUp(3, async (chunk) => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       await new Promise((r) => setTimeout(r, 5));
@@ -67,6 +77,9 @@ describe('FullEvaluationService', () => {
     expect(total).toEqual({ enterprises: expected.length, opened: 10, updated: 0, resolved: 0 });
     expect(finished).toEqual([total]);
     expect(snapshots).toEqual(['2026-12-07']);
+    // Moves a supervisor of the previous release stored unlisted are listed first (docs/adr/0012).
+    expect(steps[0]).toBe('list moves');
+    expect(steps.filter((s) => s === 'list moves')).toHaveLength(1);
   });
 
   it('stops taking chunks after a failure, records the run as failed and takes no coverage snapshot', async () => {
