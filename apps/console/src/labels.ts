@@ -123,3 +123,6 @@ export function beijingTime(iso: string | null): string {
   if (!iso) return '—';
   return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
 }
+
+/** An amount in fen (分) as yuan (元), grouped the Chinese way. */
+export const yuan = (fen: number) => (fen / 100).toLocaleString('zh-CN', { maximumFractionDigits: 2 });

@@ -42,6 +42,20 @@ const recordKey = (v: { insurer: string; kind: string; subject: string }) =>
 const versionKey = (v: { insurer: string; kind: string; subject: string; version: number }) =>
   `${recordKey(v)}\u0000${v.version}`;
 
+/** The distinct records of these versions, as a JSON parameter for `jsonb_to_recordset`. */
+const recordsParameter = (versions: readonly StoredVersion[]) =>
+  jsonRows(
+    [...new Map(versions.map((v) => [recordKey(v), v])).values()].map((v) => ({
+      insurer: v.insurer,
+      kind: v.kind,
+      subject: v.subject,
+    })),
+  );
+
+/** A stored row as the rules read it: the record carries its insurer, subject, version and enterprise itself. */
+const inputOf = (r: Pick<VersionDbRow, 'kind' | 'record' | 'accepted_at'>) =>
+  ({ kind: r.kind, record: r.record, acceptedAt: r.accepted_at }) as SupervisionInput;
+
 /**
  * `supervision_versions`: every version of every record the rules read, the first received of each (a version received
  * again changes nothing — SUPERVISION.md, Inputs), and `supervision_moved_records`: the records whose versions name
@@ -59,26 +73,20 @@ export class SupervisionVersionsRepository {
    * enterprise is kept in `supervision_moved_records` (what `inputsOf` finds it by from each of them).
    *
    * Call inside the transaction that evaluates (outside one, the locks end with each statement: a lone loader only):
-   * the records are locked first (transaction-scoped advisory locks, in a fixed order), so two versions of one record naming different enterprises — which travel on different partitions,
-   * the topic being keyed by enterprise — are never stored by two transactions that cannot see each other.
+   * the records are locked first (transaction-scoped advisory locks, in a fixed order), so two versions of one record
+   * naming different enterprises — which travel on different partitions, the topic being keyed by enterprise — are
+   * never stored by two transactions that cannot see each other.
    */
   async insertNew(
     tx: Queryable,
     versions: readonly StoredVersion[],
   ): Promise<{ fresh: StoredVersion[]; enterprises: string[] }> {
     if (!versions.length) return { fresh: [], enterprises: [] };
-    const records = jsonRows(
-      [...new Map(versions.map((v) => [recordKey(v), v])).values()].map((v) => ({
-        insurer: v.insurer,
-        kind: v.kind,
-        subject: v.subject,
-      })),
-    );
     await tx.query(
       `SELECT pg_advisory_xact_lock(hashtextextended('supervision-record:' || k, 0))
          FROM (SELECT DISTINCT insurer || '/' || kind || '/' || subject AS k
                  FROM jsonb_to_recordset($1::jsonb) AS r(insurer text, kind text, subject text) ORDER BY 1) s`,
-      [records],
+      [recordsParameter(versions)],
     );
     const rows = versions.map((v) => ({
       insurer: v.insurer,
@@ -120,15 +128,7 @@ export class SupervisionVersionsRepository {
          ON CONFLICT DO NOTHING
        )
        SELECT DISTINCT uscc FROM e`,
-      [
-        jsonRows(
-          [...new Map(freshVersions.map((v) => [recordKey(v), v])).values()].map((v) => ({
-            insurer: v.insurer,
-            kind: v.kind,
-            subject: v.subject,
-          })),
-        ),
-      ],
+      [recordsParameter(freshVersions)],
     );
     return { fresh: freshVersions, enterprises: named.map((r) => r.uscc) };
   }
@@ -142,7 +142,6 @@ export class SupervisionVersionsRepository {
    */
   async inputsOf(tx: Queryable, usccs: readonly string[]): Promise<SupervisionInput[]> {
     if (!usccs.length) return [];
-    // Only what the rules read: the record carries its insurer, subject, version and enterprise itself.
     const rows = await tx.query<Pick<VersionDbRow, 'kind' | 'record' | 'accepted_at'>[]>(
       `WITH u AS (SELECT DISTINCT unnest($1::text[]) AS uscc)
        SELECT v.kind, v.record, v.accepted_at
@@ -159,7 +158,7 @@ export class SupervisionVersionsRepository {
         WHERE w.uscc <> ALL($1::text[])`,
       [usccs],
     );
-    return rows.map((r) => ({ kind: r.kind, record: r.record, acceptedAt: r.accepted_at }) as SupervisionInput);
+    return rows.map(inputOf);
   }
 
   /**
@@ -207,7 +206,7 @@ export class SupervisionVersionsRepository {
       }
     }
     return {
-      inputs: rows.map((r) => ({ kind: r.kind, record: r.record, acceptedAt: r.accepted_at }) as SupervisionInput),
+      inputs: rows.map(inputOf),
       versions: rows.length,
       latestAcceptedAt: latest,
     };
