@@ -1,7 +1,16 @@
 import type { SupervisionRuleId } from '@ajx/authz';
 import type { ServiceItem } from '@ajx/contracts';
 import { gradeRank, requiredGrade } from './accident.rules';
-import { beijingDayOf, dayNumber, instantOf, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, quarterOf } from './calendar';
+import {
+  beijingDayOf,
+  dayNumber,
+  instantOf,
+  isoDateOf,
+  MS_PER_DAY,
+  MS_PER_HOUR,
+  MS_PER_MINUTE,
+  quarterOf,
+} from './calendar';
 import { compareCodePoints } from './code-point';
 import { KEY_SEPARATOR, type FigureContribution, type FigureMember } from './figures';
 import { findingMessage, type MessageContext } from './finding-messages';
@@ -15,6 +24,14 @@ export interface EnterpriseEvaluation {
   readonly uscc: string;
   readonly findings: readonly Finding[];
   readonly contributions: readonly FigureContribution[];
+  /**
+   * The first day after asOf on which this evaluation may come out otherwise with the same records and pack: a date
+   * the rules compare asOf with (a start, an end, a deadline, the end of the lookback window), or the next day when a
+   * finding counts days (RENEWAL_DUE, LAPSED, HAZARD_OVERDUE, a pending late claim). null: never. It does not depend
+   * on the register entry (a register change is evaluated when it comes), so the daily run of the service
+   * re-evaluates only the enterprises whose day has come.
+   */
+  readonly revisitOn: IsoDate | null;
 }
 
 /** A policy's latest version with its dates as day numbers. */
@@ -55,7 +72,7 @@ export function evaluateEnterprise(
   asOf: IsoDate,
   params: SupervisionParameters,
 ): EnterpriseEvaluation {
-  if (!records) return { uscc: '', findings: EMPTY, contributions: [] };
+  if (!records) return { uscc: '', findings: EMPTY, contributions: [], revisitOn: null };
   return new EnterpriseEvaluator(records, dayNumber(asOf), params).run();
 }
 
@@ -65,6 +82,7 @@ class EnterpriseEvaluator {
   private readonly reg: SupervisionRegisterEntry | null;
   private readonly riskDeposit: boolean;
   private readonly lookbackStart: number;
+  private revisit = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly e: EnterpriseRecords,
@@ -89,7 +107,24 @@ class EnterpriseEvaluator {
     this.accidents();
     this.claims();
     this.ledgerOfServices();
-    return { uscc: this.e.uscc, findings: this.findings, contributions: this.contributions };
+    // The day a service ends in the future makes it count for the in-force policies' training and risk figures.
+    for (const days of services.values()) for (const d of days) this.changesOn(d);
+    return {
+      uscc: this.e.uscc,
+      findings: this.findings,
+      contributions: this.contributions,
+      revisitOn: this.revisit === Number.POSITIVE_INFINITY ? null : isoDateOf(this.revisit),
+    };
+  }
+
+  /** The evaluation may come out otherwise from `day` on (a date the rules compare asOf with). */
+  private changesOn(day: number): void {
+    if (day > this.asOf && day < this.revisit) this.revisit = day;
+  }
+
+  /** Facts count days up to asOf: the evaluation comes out otherwise tomorrow. */
+  private daily(): void {
+    this.changesOn(this.asOf + 1);
   }
 
   // ── inputs ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -173,8 +208,18 @@ class EnterpriseEvaluator {
       const employees = this.employees(p);
       const insured = p.coverage.insuredHeadcount;
       const at = { key: v.key, insurer: p.insurer, uscc: p.enterprise.uscc, regionCode: region, sector };
+      // in force from the start to the end or the cancellation; recent until the lookback window passes its end
+      this.changesOn(v.start);
+      this.changesOn(v.end + 1);
+      if (v.cancelled !== null) this.changesOn(v.cancelled);
+      this.changesOn(v.end + 1 + params.lookbackDays);
 
       if (inForce) {
+        // Not gated by the register (risk deposit): the day to revisit depends on the records and the pack only.
+        if (this.applies('RENEWAL_DUE', region) && !this.hasSuccessor(v, policies)) {
+          if (v.end - this.asOf <= params.renewalNoticeDays) this.daily();
+          else this.changesOn(v.end - params.renewalNoticeDays);
+        }
         if (
           !this.riskDeposit &&
           this.applies('RENEWAL_DUE', region) &&
@@ -341,6 +386,9 @@ class EnterpriseEvaluator {
       );
       state = 'uninsured';
     }
+    // LAPSED counts days (whatever the register says: the day to revisit does not depend on it)
+    if (latestInForce === null && latest !== null && !(latest.cancelled !== null && latest.cancelled < latest.end))
+      this.daily();
     if (!this.riskDeposit && latestInForce === null && latest !== null) {
       const p = latest.p;
       const at = { key: uscc, insurer: null, uscc, regionCode: p.enterprise.regionCode, sector: p.enterprise.sector };
@@ -391,6 +439,8 @@ class EnterpriseEvaluator {
       let overdue = 0;
       if (h.status !== 'rectified' && h.rectifyBy !== null && this.applies('HAZARD_OVERDUE', region)) {
         const by = dayNumber(h.rectifyBy);
+        if (by < this.asOf) this.daily();
+        else this.changesOn(by + 1);
         if (by < this.asOf) {
           this.add(
             'HAZARD_OVERDUE',
@@ -529,7 +579,10 @@ class EnterpriseEvaluator {
       return ms > limitDays * MS_PER_DAY ? Math.floor(ms / MS_PER_DAY) : null;
     }
     if (!pending) return null;
-    const days = this.asOf - beijingDayOf(from);
+    const since = beijingDayOf(from);
+    const days = this.asOf - since;
+    if (days > limitDays) this.daily();
+    else this.changesOn(since + limitDays + 1);
     return days > limitDays ? days : null;
   }
 

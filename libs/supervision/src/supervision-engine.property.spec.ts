@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { isoDateOf, dayNumber } from './calendar';
+import { evaluateEnterprise } from './enterprise.evaluator';
 import { SupervisionEngine, supervise } from './supervision-engine';
-import { subjectOf } from './supervision-state';
+import { SupervisionState, subjectOf } from './supervision-state';
 import {
   accident,
   claim,
@@ -328,6 +329,46 @@ describe('supervision properties', () => {
         );
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('an enterprise evaluates the same on every day before its revisitOn, whatever its register entry says', () => {
+    fc.assert(
+      fc.property(
+        deployment,
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 3 }),
+        (d, at) => {
+          const params = d.jiningPack ? jining() : zhejiang();
+          const state = new SupervisionState();
+          for (const i of d.inputs) state.apply(i);
+          const bare = new SupervisionState();
+          for (const i of d.inputs) bare.apply(i);
+          state.replaceRegister(d.register);
+          const asOf = dayNumber(d.asOf);
+          for (const uscc of state.usccs()) {
+            const first = evaluateEnterprise(state.enterprise(uscc), d.asOf, params);
+            const outcome = (e: typeof first) =>
+              JSON.stringify([
+                [...e.findings].sort((a, b) => (a.rule + a.key < b.rule + b.key ? -1 : 1)),
+                [...e.contributions].sort((a, b) => (a.member + a.key < b.member + b.key ? -1 : 1)),
+              ]);
+            // the day to revisit comes from the records and the pack: a register change needs no other day
+            expect(evaluateEnterprise(bare.enterprise(uscc), d.asOf, params).revisitOn).toBe(first.revisitOn);
+            const until = first.revisitOn === null ? asOf + 1200 : dayNumber(first.revisitOn);
+            expect(until).toBeGreaterThan(asOf);
+            // the day before the revisit, and days in between
+            const days = new Set([until - 1, ...at.map((x) => asOf + 1 + Math.floor(x * (until - asOf - 1)))]);
+            for (const day of days) {
+              if (day <= asOf || day >= until) continue;
+              expect([
+                isoDateOf(day),
+                outcome(evaluateEnterprise(state.enterprise(uscc), isoDateOf(day), params)),
+              ]).toEqual([isoDateOf(day), outcome(first)]);
+            }
+          }
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });
