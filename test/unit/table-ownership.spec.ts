@@ -57,6 +57,8 @@ const OWNERS: Record<string, readonly string[]> = {
     'supervision_coverage_snapshots',
     'supervision_targets',
     'supervision_runs',
+    'supervision_revisits',
+    'supervision_revisit_marks',
   ],
   'libs/report-store': ['reports'],
   // The simulator stands for another organisation's system: its own schema, migrations and repository.

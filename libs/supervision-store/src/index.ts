@@ -4,6 +4,7 @@ export * from './supervision-findings.repository';
 export * from './supervision-figures.repository';
 export * from './supervision-targets.repository';
 export * from './supervision-runs.repository';
+export * from './supervision-revisits.repository';
 export * from './supervision-store.module';
 export * from './supervision-jobs';
 export * from './supervision-read.repository';

@@ -33,11 +33,24 @@ export interface StoredFinding {
   state: FindingState;
   openedAt: Date;
   resolvedAt: Date | null;
-  /** The Beijing date of the evaluation that last confirmed the finding's state. */
+  /**
+   * The Beijing date of the evaluation that last wrote the finding (a change, or a consumed batch that found it so);
+   * what the API shows is `foundOn` (the runs since count too).
+   */
   evaluatedOn: string;
   review: FindingReview | null;
   version: number;
   updatedAt: Date;
+}
+
+/**
+ * The Beijing date a finding was last found so: the date of its row, or — for an open finding — the date of the last
+ * evaluation run that finished, when later. A finished run found every open finding so on its date: a daily run does
+ * not write the enterprises it did not evaluate (they come out the same on that date — ADR 0013), nor do the chunks
+ * of a run rewrite every unchanged finding.
+ */
+export function foundOn(f: Pick<StoredFinding, 'state' | 'evaluatedOn'>, lastRunOn: string | null): string {
+  return f.state === 'open' && lastRunOn !== null && lastRunOn > f.evaluatedOn ? lastRunOn : f.evaluatedOn;
 }
 
 export interface FindingHistoryEntry {

@@ -5,9 +5,13 @@ import { DataSource } from 'typeorm';
 /** Why a full evaluation ran. */
 export type RunReason = 'start' | 'daily' | 'register' | 'operator';
 
+/** What a run evaluates: every enterprise, or those whose day has come (the daily run — ADR 0013). */
+export type RunScope = 'all' | 'due';
+
 export interface SupervisionRun {
   runId: number;
   reason: RunReason;
+  scope: RunScope;
   asOf: string;
   requestedBy: string;
   startedAt: Date;
@@ -23,6 +27,7 @@ export interface SupervisionRun {
 interface RunDbRow {
   run_id: string;
   reason: RunReason;
+  scope: RunScope;
   as_of: string | Date;
   requested_by: string;
   started_at: Date;
@@ -38,6 +43,7 @@ interface RunDbRow {
 const runOf = (r: RunDbRow): SupervisionRun => ({
   runId: Number(r.run_id),
   reason: r.reason,
+  scope: r.scope,
   asOf: typeof r.as_of === 'string' ? r.as_of : r.as_of.toISOString().slice(0, 10),
   requestedBy: r.requested_by,
   startedAt: r.started_at,
@@ -56,12 +62,18 @@ export class SupervisionRunsRepository {
   constructor(private readonly db: DataSource) {}
 
   /** Records a run starting, with the register version it evaluates against. */
-  async start(reason: RunReason, asOf: string, requestedBy: string, registerVersion: number | null): Promise<number> {
+  async start(
+    reason: RunReason,
+    scope: RunScope,
+    asOf: string,
+    requestedBy: string,
+    registerVersion: number | null,
+  ): Promise<number> {
     const [r] = await returningRows<{ run_id: string }>(
       this.db,
-      `INSERT INTO supervision_runs (reason, as_of, requested_by, register_version) VALUES ($1, $2, $3, $4)
+      `INSERT INTO supervision_runs (reason, scope, as_of, requested_by, register_version) VALUES ($1, $2, $3, $4, $5)
        RETURNING run_id`,
-      [reason, asOf, requestedBy, registerVersion],
+      [reason, scope, asOf, requestedBy, registerVersion],
     );
     return Number(r.run_id);
   }

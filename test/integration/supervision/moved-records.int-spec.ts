@@ -7,6 +7,7 @@ import { RegisterRepository } from '@ajx/interchange-store';
 import {
   SupervisionFiguresRepository,
   SupervisionFindingsRepository,
+  SupervisionRevisitsRepository,
   SupervisionVersionsRepository,
   storedVersionOf,
 } from '@ajx/supervision-store';
@@ -46,6 +47,7 @@ describe('supervision: records that move to another enterprise', () => {
       new SupervisionFindingsRepository(db),
       new SupervisionFiguresRepository(db),
       new RegisterRepository(db),
+      new SupervisionRevisitsRepository(db),
     );
   });
   afterAll(() => db?.destroy());

@@ -5,7 +5,7 @@ import { departmentScopeOf, DeptViewRepository, type ViewRow } from '@ajx/dept-s
 import { countyByCode, SECTOR_NAMES } from '@ajx/domain';
 import type { Principal } from '@ajx/identity';
 import { RegisterRepository } from '@ajx/interchange-store';
-import { SupervisionReadRepository } from '@ajx/supervision-store';
+import { SupervisionReadRepository, SupervisionRunsRepository } from '@ajx/supervision-store';
 import { deptRecordDto } from '../dept/dept-record.mapper';
 import type { DeptRecordDto } from '../dept/dto/dept.dto';
 import { apiError } from '../http/api-error';
@@ -39,6 +39,7 @@ export class EnterpriseProfileService {
     private readonly views: DeptViewRepository,
     private readonly register: RegisterRepository,
     private readonly reads: SupervisionReadRepository,
+    private readonly runs: SupervisionRunsRepository,
     private readonly audit: AuditLog,
   ) {}
 
@@ -46,7 +47,8 @@ export class EnterpriseProfileService {
     const scope = this.scopes.ofDepartment(principal);
     if (scope.kind !== 'jurisdiction') throw apiError(403, 'FORBIDDEN', 'profiles are for departments');
     const deptScope = departmentScopeOf(principal);
-    const [entries, findings, ...records] = await Promise.all([
+    const [lastRunOn, entries, findings, ...records] = await Promise.all([
+      this.runs.lastCompleted().then((r) => r?.asOf ?? null),
       this.register.entries({
         scopePrefix: scope.regionPrefix,
         scopeSectors: scope.sectors === '*' ? null : (scope.sectors as never),
@@ -90,7 +92,7 @@ export class EnterpriseProfileService {
       hazards: [],
       accidents: [],
       claims: [],
-      findings: findings.map(findingDto),
+      findings: findings.map((f) => findingDto(f, lastRunOn)),
     };
     PROFILE_KINDS.forEach(([, field], i) => {
       (profile[field] as DeptRecordDto[]) = records[i].map(deptRecordDto);

@@ -3,17 +3,20 @@ import { AuditLog } from '@ajx/audit';
 import type { Principal } from '@ajx/identity';
 import { RULE_TITLES } from '@ajx/supervision';
 import {
+  foundOn,
   type FindingReviewDecision,
   type ScopedRead,
   type StoredFinding,
   SupervisionFindingsRepository,
   SupervisionReadRepository,
+  SupervisionRunsRepository,
 } from '@ajx/supervision-store';
 import { apiError } from '../http/api-error';
 import type { FindingDetailDto, FindingDto, FindingPageDto, FindingQueryDto } from './dto/finding.dto';
 import { SupervisionScopes } from './supervision-scope.service';
 
-export function findingDto(f: StoredFinding): FindingDto {
+/** A finding as the API shows it; `lastRunOn`: the date of the last finished evaluation run (see `foundOn`). */
+export function findingDto(f: StoredFinding, lastRunOn: string | null): FindingDto {
   return {
     id: f.findingId,
     rule: f.rule,
@@ -29,7 +32,7 @@ export function findingDto(f: StoredFinding): FindingDto {
     message: f.message,
     openedAt: f.openedAt.toISOString(),
     resolvedAt: f.resolvedAt?.toISOString() ?? null,
-    evaluatedOn: f.evaluatedOn,
+    evaluatedOn: foundOn(f, lastRunOn),
     review: f.review
       ? { decision: f.review.decision, reason: f.review.reason, by: f.review.by, at: f.review.at.toISOString() }
       : null,
@@ -67,8 +70,14 @@ export class FindingsService {
     private readonly scopes: SupervisionScopes,
     private readonly reads: SupervisionReadRepository,
     private readonly findings: SupervisionFindingsRepository,
+    private readonly runs: SupervisionRunsRepository,
     private readonly audit: AuditLog,
   ) {}
+
+  /** The date of the last finished evaluation run (null before the first). */
+  async lastRunOn(): Promise<string | null> {
+    return (await this.runs.lastCompleted())?.asOf ?? null;
+  }
 
   async page(principal: Principal, q: FindingQueryDto, requestId?: string): Promise<FindingPageDto> {
     const scope = principal.type === 'insurer' ? this.scopes.ofInsurer(principal) : this.scopes.ofDepartment(principal);
@@ -93,7 +102,11 @@ export class FindingsService {
       requestId,
     });
     const last = rows[rows.length - 1];
-    return { items: rows.map(findingDto), next: rows.length === limit && last ? encodeCursor(last) : null };
+    const lastRunOn = await this.lastRunOn();
+    return {
+      items: rows.map((f) => findingDto(f, lastRunOn)),
+      next: rows.length === limit && last ? encodeCursor(last) : null,
+    };
   }
 
   async detail(principal: Principal, id: string, requestId?: string): Promise<FindingDetailDto> {
@@ -101,7 +114,7 @@ export class FindingsService {
     const f = await this.visible(principal, scope, id, 'supervision.finding.read', requestId);
     const history = await this.reads.history(scope, id);
     return {
-      ...findingDto(f),
+      ...findingDto(f, await this.lastRunOn()),
       history: history.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
     };
   }
@@ -127,7 +140,7 @@ export class FindingsService {
       details: { rule: reviewed.rule, key: reviewed.key, reason: reason.trim(), version: reviewed.version },
       requestId,
     });
-    return findingDto(reviewed);
+    return findingDto(reviewed, await this.lastRunOn());
   }
 
   /** The finding if the scope may see it; 404 exactly like a finding that does not exist otherwise (audited). */

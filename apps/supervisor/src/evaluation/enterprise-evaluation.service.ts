@@ -17,9 +17,11 @@ import {
   type EvaluatedChange,
   type StoredContribution,
   type FindingAsFound,
+  type Revisit,
   type StoredVersion,
   SupervisionFiguresRepository,
   SupervisionFindingsRepository,
+  SupervisionRevisitsRepository,
   SupervisionVersionsRepository,
 } from '@ajx/supervision-store';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -91,6 +93,7 @@ export class EnterpriseEvaluationService {
     private readonly findings: SupervisionFindingsRepository,
     private readonly figures: SupervisionFiguresRepository,
     private readonly register: RegisterRepository,
+    private readonly revisits: SupervisionRevisitsRepository,
   ) {
     this.params = supervisionParameters(config.rulePack());
   }
@@ -104,19 +107,24 @@ export class EnterpriseEvaluationService {
     return this.db.transaction(async (tx) => {
       // The records are locked by the store, then every enterprise their versions name at once: one ordered
       // statement per lock class, and a full evaluation only ever takes enterprise locks — no lock-order deadlock.
+      // Every enterprise the stored versions name is evaluated here, its revisit day written: no mark is left.
+      await this.revisits.writtenInTransaction(tx);
       const { fresh, enterprises } = await this.versions.insertNew(tx, received);
       if (!fresh.length) return NOTHING;
       await this.lock(tx, enterprises);
-      return this.evaluateIn(tx, enterprises, asOf, actor);
+      return this.evaluateIn(tx, enterprises, asOf, actor, true);
     });
   }
 
-  /** Evaluates these enterprises on `asOf` in one transaction (a chunk of a full evaluation). */
+  /**
+   * Evaluates these enterprises on `asOf` in one transaction (a chunk of a run). Unchanged findings keep their row:
+   * the run, once finished, counts as having found them so (`foundOn`), without rewriting every open finding a day.
+   */
   async evaluate(usccs: readonly string[], asOf: string, actor: string): Promise<EvaluationOutcome> {
     if (!usccs.length) return NOTHING;
     return this.db.transaction(async (tx) => {
       await this.lock(tx, usccs);
-      return this.evaluateIn(tx, usccs, asOf, actor);
+      return this.evaluateIn(tx, usccs, asOf, actor, false);
     });
   }
 
@@ -134,6 +142,7 @@ export class EnterpriseEvaluationService {
     usccs: readonly string[],
     asOf: string,
     actor: string,
+    stampUnchanged: boolean,
   ): Promise<EvaluationOutcome> {
     const [stored, entries] = await Promise.all([
       this.versions.inputsOf(tx, usccs),
@@ -154,9 +163,11 @@ export class EnterpriseEvaluationService {
 
     const found = new Map<string, Finding>();
     const contributions: (StoredContribution & { uscc: string })[] = [];
+    const revisits: Revisit[] = [];
     for (const uscc of usccs) {
       const records = state.enterprise(uscc);
       const evaluation = evaluateEnterprise(records, asOf, this.params);
+      revisits.push({ uscc, revisitOn: evaluation.revisitOn });
       for (const f of evaluation.findings) found.set(findingId(f.rule, f.key), f);
       const enterpriseSector = sectorOf(records);
       // An enterprise may contribute to one row several times (one per policy): one stored row per (member, key).
@@ -201,8 +212,9 @@ export class EnterpriseEvaluationService {
         changes.push({ findingId: before.findingId, change: 'resolved', finding: asFinding(before) });
 
     await this.findings.applyEvaluation(tx, changes, asOf, new Date(), actor);
-    await this.findings.markEvaluated(tx, usccs, asOf);
+    if (stampUnchanged) await this.findings.markEvaluated(tx, usccs, asOf);
     await this.figures.replace(tx, usccs, contributions);
+    await this.revisits.record(tx, revisits);
     const count = (c: EvaluatedChange['change']) => changes.filter((x) => x.change === c).length;
     return {
       enterprises: usccs.length,

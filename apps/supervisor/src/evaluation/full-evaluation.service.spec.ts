@@ -3,6 +3,7 @@ import type { RegisterRepository } from '@ajx/interchange-store';
 import type {
   SupervisionFiguresRepository,
   SupervisionFindingsRepository,
+  SupervisionRevisitsRepository,
   SupervisionRunsRepository,
   SupervisionVersionsRepository,
 } from '@ajx/supervision-store';
@@ -15,7 +16,11 @@ import { FullEvaluationService } from './full-evaluation.service';
 
 const usccs = Array.from({ length: 95 }, (_, i) => `U${String(i).padStart(3, '0')}`);
 
-function setUp(concurrency: number, evaluate: (chunk: readonly string[]) => Promise<EvaluationOutcome>) {
+function setUp(
+  concurrency: number,
+  evaluate: (chunk: readonly string[]) => Promise<EvaluationOutcome>,
+  revisit: { due?: string[]; marked?: string[] } = {},
+) {
   const config = Object.assign(new SupervisorConfig(), {
     AJX_SUPERVISION_CHUNK: 10,
     AJX_SUPERVISION_FULL_CONCURRENCY: concurrency,
@@ -24,6 +29,9 @@ function setUp(concurrency: number, evaluate: (chunk: readonly string[]) => Prom
   const snapshots: string[] = [];
   /** What happened, in order: the repair of moved records must come before any chunk. */
   const steps: string[] = [];
+  const started: string[] = [];
+  const forgotten: string[][] = [];
+  let today = '2026-12-07';
   const service = new FullEvaluationService(
     config,
     {
@@ -44,17 +52,24 @@ function setUp(concurrency: number, evaluate: (chunk: readonly string[]) => Prom
       currentUsccs: () => Promise.resolve(usccs.slice(40, 90)),
     } as unknown as RegisterRepository,
     {
-      start: () => Promise.resolve(1),
+      start: (_reason: string, scope: string) => (started.push(scope), Promise.resolve(1)),
       finish: (_id: number, o: unknown) => Promise.resolve(void finished.push(o)),
     } as unknown as SupervisionRunsRepository,
     {
       snapshotCoverage: (d: string) => Promise.resolve(void snapshots.push(d)),
     } as unknown as SupervisionFiguresRepository,
-    { today: () => '2026-12-07' } as SupervisionClock,
+    {
+      marks: () =>
+        Promise.resolve({ markIds: (revisit.marked ?? []).map((_, i) => String(i + 1)), usccs: revisit.marked ?? [] }),
+      dueBy: () => Promise.resolve(revisit.due ?? []),
+      forgetMarks: (ids: string[]) => Promise.resolve(void forgotten.push(ids)),
+    } as unknown as SupervisionRevisitsRepository,
+    { today: () => today } as SupervisionClock,
     { kick: () => undefined } as unknown as FindingsPublisher,
     new SupervisorMetrics(new MetricsRegistry()),
   );
-  return { service, finished, snapshots, steps };
+  const setToday = (d: string) => (today = d);
+  return { service, finished, snapshots, steps, started, forgotten, setToday };
 }
 
 describe('FullEvaluationService', () => {
@@ -94,5 +109,41 @@ describe('FullEvaluationService', () => {
     expect(calls).toBeLessThanOrEqual(3);
     expect(finished).toEqual([{ error: 'deadlock detected' }]);
     expect(snapshots).toEqual([]);
+  });
+
+  it('evaluates every enterprise on its first run; the next daily runs only those due or marked (ADR 0013)', async () => {
+    const seen: string[][] = [];
+    const { service, steps, started, forgotten, setToday } = setUp(
+      2,
+      (chunk) => (
+        seen.push([...chunk]),
+        Promise.resolve({ enterprises: chunk.length, opened: 0, updated: 0, resolved: 0 })
+      ),
+      { due: ['U007', 'U003'], marked: ['U003', 'U099'] },
+    );
+    // The first run of a process evaluates everything, even a daily one: the revisit days are not its own yet.
+    await service.run('daily', 'test');
+    expect(started).toEqual(['all']);
+    expect(seen.flat()).toHaveLength(92);
+    steps.length = 0;
+    seen.length = 0;
+
+    setToday('2026-12-08');
+    const total = await service.run('daily', 'test');
+    expect(started).toEqual(['all', 'due']);
+    expect(seen.flat().sort()).toEqual(['U003', 'U007', 'U099']);
+    expect(total.enterprises).toBe(3);
+    // moves are listed first because marks came from an older release
+    expect(steps).toEqual(['list moves', 'chunk']);
+    expect(forgotten).toEqual([
+      ['1', '2'],
+      ['1', '2'],
+    ]);
+
+    // an operator's run and a clock set back evaluate everything again
+    await service.run('operator', 'test');
+    setToday('2026-12-01');
+    await service.run('daily', 'test');
+    expect(started).toEqual(['all', 'due', 'all', 'all']);
   });
 });

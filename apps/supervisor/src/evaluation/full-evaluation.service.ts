@@ -2,8 +2,10 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { RegisterRepository } from '@ajx/interchange-store';
 import {
   type RunReason,
+  type RunScope,
   SupervisionFiguresRepository,
   SupervisionFindingsRepository,
+  SupervisionRevisitsRepository,
   SupervisionRunsRepository,
   SupervisionVersionsRepository,
 } from '@ajx/supervision-store';
@@ -14,14 +16,23 @@ import { SupervisorMetrics } from '../supervisor.metrics';
 import { EnterpriseEvaluationService, type EvaluationOutcome } from './enterprise-evaluation.service';
 
 /**
- * Evaluates every enterprise on today's date: those the service holds records of, those in the register and those
- * with open findings (an enterprise that left the register resolves its findings). Runs in chunks of
- * AJX_SUPERVISION_CHUNK enterprises, each its own transaction under the enterprises' locks, so live batches go on
- * meanwhile and memory stays bounded; AJX_SUPERVISION_FULL_CONCURRENCY chunks at a time. Recorded in `supervision_runs`.
+ * Evaluates enterprises on today's date. A run of scope `all` (at start, on a register change, on an operator's
+ * request) takes every enterprise: those the service holds records of, those in the register and those with open
+ * findings (an enterprise that left the register resolves its findings). The daily run takes scope `due` once this
+ * process has evaluated everything (ADR 0013): the enterprises whose revisit day has come and those marked as stored
+ * by something that did not evaluate them; every other enterprise comes out the same as at its last evaluation (the
+ * run having finished, its open findings count as found on its date — `foundOn`). Runs in chunks of AJX_SUPERVISION_CHUNK enterprises, each its
+ * own transaction under the enterprises' locks, so live batches go on meanwhile and memory stays bounded;
+ * AJX_SUPERVISION_FULL_CONCURRENCY chunks at a time. Recorded in `supervision_runs`.
  */
 @Injectable()
 export class FullEvaluationService implements OnApplicationBootstrap {
   private readonly logger = new Logger(FullEvaluationService.name);
+  /**
+   * The asOf of this process's last successful run once one of scope `all` succeeded. The revisit days are only
+   * trusted from then on: they were written by this release under this rule pack (the pack is read at start).
+   */
+  private evaluatedThrough: string | null = null;
 
   constructor(
     private readonly config: SupervisorConfig,
@@ -31,6 +42,7 @@ export class FullEvaluationService implements OnApplicationBootstrap {
     private readonly register: RegisterRepository,
     private readonly runs: SupervisionRunsRepository,
     private readonly figures: SupervisionFiguresRepository,
+    private readonly revisits: SupervisionRevisitsRepository,
     private readonly clock: SupervisionClock,
     private readonly publisher: FindingsPublisher,
     private readonly metrics: SupervisorMetrics,
@@ -46,20 +58,30 @@ export class FullEvaluationService implements OnApplicationBootstrap {
 
   async run(reason: RunReason, requestedBy: string): Promise<EvaluationOutcome> {
     const asOf = this.clock.today();
+    // A day earlier than the last run's (a clock set back) is not what the revisit days were computed towards.
+    const scope: RunScope =
+      reason === 'daily' && this.evaluatedThrough !== null && asOf >= this.evaluatedThrough ? 'due' : 'all';
     const registerVersion = await this.register.latestVersion();
-    const runId = await this.runs.start(reason, asOf, requestedBy, registerVersion);
+    const runId = await this.runs.start(reason, scope, asOf, requestedBy, registerVersion);
     const started = Date.now();
     try {
+      const marks = await this.revisits.marks();
       // Moves stored by a supervisor of the previous release were not listed; without them a chunk would rebuild a
-      // moved record at its former enterprise.
-      const listed = await this.versions.listMovedRecords();
-      if (listed) this.logger.warn(`${listed} moved-record entries were not listed yet (stored by an older release)`);
-      const [held, registered, open] = await Promise.all([
-        this.versions.enterprises(),
-        this.register.currentUsccs(),
-        this.findings.enterprisesWithOpenFindings(),
-      ]);
-      const all = [...new Set([...held, ...registered, ...open])].sort();
+      // moved record at its former enterprise. Whatever it stored left marks, so a run of due enterprises lists
+      // them only then.
+      if (scope === 'all' || marks.usccs.length) {
+        const listed = await this.versions.listMovedRecords();
+        if (listed) this.logger.warn(`${listed} moved-record entries were not listed yet (stored by an older release)`);
+      }
+      let candidates: string[][];
+      if (scope === 'all')
+        candidates = await Promise.all([
+          this.versions.enterprises(),
+          this.register.currentUsccs(),
+          this.findings.enterprisesWithOpenFindings(),
+        ]);
+      else candidates = [await this.revisits.dueBy(asOf), marks.usccs];
+      const all = [...new Set(candidates.flat())].sort();
       const total: EvaluationOutcome = { enterprises: 0, opened: 0, updated: 0, resolved: 0 };
       const size = this.config.AJX_SUPERVISION_CHUNK;
       const chunks: string[][] = [];
@@ -91,14 +113,16 @@ export class FullEvaluationService implements OnApplicationBootstrap {
       const settled = await Promise.allSettled(Array.from({ length: workers }, worker));
       const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failure) throw failure.reason;
+      await this.revisits.forgetMarks(marks.markIds);
       await this.figures.snapshotCoverage(asOf);
       await this.runs.finish(runId, total);
+      if (scope === 'all' || this.evaluatedThrough !== null) this.evaluatedThrough = asOf;
       this.metrics.fullRuns.inc({ reason, outcome: 'ok' });
       this.metrics.changes.inc({ change: 'opened' }, total.opened);
       this.metrics.changes.inc({ change: 'updated' }, total.updated);
       this.metrics.changes.inc({ change: 'resolved' }, total.resolved);
       this.logger.log(
-        `full evaluation (${reason}) on ${asOf}: ${total.enterprises} enterprises in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+        `${scope === 'all' ? 'full' : 'due'} evaluation (${reason}) on ${asOf}: ${total.enterprises} enterprises in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
           `${total.opened} opened, ${total.updated} updated, ${total.resolved} resolved`,
       );
       return total;

@@ -24,6 +24,7 @@ import { InterchangePulls1795394000000 } from './1795394000000-interchange-pulls
 import { LeanCanonicalIndexes1795394100000 } from './1795394100000-lean-canonical-indexes';
 import { SupervisionLookups1795394200000 } from './1795394200000-supervision-lookups';
 import { InsurerFigures1795394300000 } from './1795394300000-insurer-figures';
+import { SupervisionRevisits1795394400000 } from './1795394400000-supervision-revisits';
 
 /** Every migration, in order. Listed explicitly so tools and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   LeanCanonicalIndexes1795394100000,
   SupervisionLookups1795394200000,
   InsurerFigures1795394300000,
+  SupervisionRevisits1795394400000,
 ];
