@@ -189,6 +189,25 @@ describe('supervision: the daily run evaluates the enterprises whose day has com
     );
     expect(revisit).toEqual({ on: plus(today, 1) });
 
+    // The previous release moves that policy to another enterprise: both are marked (the one it left lapses).
+    const elsewhere = usccOf(1002);
+    await versions.insertNew(db, [
+      storedVersionOf(input({ ...lapsing, version: 2, enterprise: { ...lapsing.enterprise, uscc: elsewhere } })),
+    ]);
+    const marked = await db.query<{ uscc: string }[]>(
+      `SELECT DISTINCT uscc FROM supervision_revisit_marks ORDER BY uscc`,
+    );
+    expect(marked.map((m) => m.uscc)).toEqual([uscc, elsewhere].sort());
+    today = plus(today, 1);
+    await full.run('daily', 'test');
+    const moved = await db.query<{ uscc: string; rule: string }[]>(
+      `SELECT uscc, rule FROM supervision_findings
+        WHERE uscc = ANY ($1) AND rule IN ('RENEWAL_DUE', 'UNINSURED') AND state = 'open' ORDER BY uscc`,
+      [[uscc, elsewhere]],
+    );
+    expect(moved).toEqual([{ uscc: elsewhere, rule: 'RENEWAL_DUE' }]);
+    expect(await marks()).toBe(0);
+
     // The supervisor's own batch writes the revisit day itself.
     const other = usccOf(1001);
     const renewalLater = policy({

@@ -58,6 +58,7 @@ export class SupervisionAdminService implements OnApplicationShutdown {
     return (await this.runs.latest(50)).map((r) => ({
       runId: r.runId,
       reason: r.reason,
+      scope: r.scope,
       asOf: r.asOf,
       requestedBy: r.requestedBy,
       startedAt: r.startedAt.toISOString(),

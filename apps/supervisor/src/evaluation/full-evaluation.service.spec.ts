@@ -32,6 +32,7 @@ function setUp(
   const started: string[] = [];
   const forgotten: string[][] = [];
   let today = '2026-12-07';
+  let registerVersion = 3;
   const service = new FullEvaluationService(
     config,
     {
@@ -48,7 +49,7 @@ function setUp(
       enterprisesWithOpenFindings: () => Promise.resolve(['U090', 'U094']),
     } as unknown as SupervisionFindingsRepository,
     {
-      latestVersion: () => Promise.resolve(3),
+      latestVersion: () => Promise.resolve(registerVersion),
       currentUsccs: () => Promise.resolve(usccs.slice(40, 90)),
     } as unknown as RegisterRepository,
     {
@@ -69,7 +70,8 @@ function setUp(
     new SupervisorMetrics(new MetricsRegistry()),
   );
   const setToday = (d: string) => (today = d);
-  return { service, finished, snapshots, steps, started, forgotten, setToday };
+  const setRegister = (v: number) => (registerVersion = v);
+  return { service, finished, snapshots, steps, started, forgotten, setToday, setRegister };
 }
 
 describe('FullEvaluationService', () => {
@@ -145,5 +147,32 @@ describe('FullEvaluationService', () => {
     setToday('2026-12-01');
     await service.run('daily', 'test');
     expect(started).toEqual(['all', 'due', 'all', 'all']);
+  });
+
+  it('evaluates every enterprise when the register changed since, or after a run of every enterprise failed', async () => {
+    let fail = false;
+    const { service, started, setToday, setRegister } = setUp(1, (chunk) =>
+      fail
+        ? Promise.reject(new Error('connection lost'))
+        : Promise.resolve({ enterprises: chunk.length, opened: 0, updated: 0, resolved: 0 }),
+    );
+    await service.run('start', 'test');
+    setToday('2026-12-08');
+    await service.run('daily', 'test');
+    expect(started).toEqual(['all', 'due']);
+    // a register version its watcher has not seen yet
+    setRegister(4);
+    setToday('2026-12-09');
+    await service.run('daily', 'test');
+    expect(started).toEqual(['all', 'due', 'all']);
+    // an operator's run of every enterprise fails: the next daily run makes it up
+    fail = true;
+    await expect(service.run('operator', 'test')).rejects.toThrow('connection lost');
+    fail = false;
+    setToday('2026-12-10');
+    await service.run('daily', 'test');
+    setToday('2026-12-11');
+    await service.run('daily', 'test');
+    expect(started).toEqual(['all', 'due', 'all', 'all', 'all', 'due']);
   });
 });

@@ -33,6 +33,8 @@ export class FullEvaluationService implements OnApplicationBootstrap {
    * trusted from then on: they were written by this release under this rule pack (the pack is read at start).
    */
   private evaluatedThrough: string | null = null;
+  /** The register version that run evaluated against (a newer one needs every enterprise again). */
+  private evaluatedRegister: number | null = null;
 
   constructor(
     private readonly config: SupervisorConfig,
@@ -58,10 +60,16 @@ export class FullEvaluationService implements OnApplicationBootstrap {
 
   async run(reason: RunReason, requestedBy: string): Promise<EvaluationOutcome> {
     const asOf = this.clock.today();
-    // A day earlier than the last run's (a clock set back) is not what the revisit days were computed towards.
-    const scope: RunScope =
-      reason === 'daily' && this.evaluatedThrough !== null && asOf >= this.evaluatedThrough ? 'due' : 'all';
     const registerVersion = await this.register.latestVersion();
+    // A day earlier than the last run's (a clock set back) is not what the revisit days were computed towards; a
+    // register changed since (its watcher may not have seen it yet) changes who must be insured.
+    const scope: RunScope =
+      reason === 'daily' &&
+      this.evaluatedThrough !== null &&
+      asOf >= this.evaluatedThrough &&
+      registerVersion === this.evaluatedRegister
+        ? 'due'
+        : 'all';
     const runId = await this.runs.start(reason, scope, asOf, requestedBy, registerVersion);
     const started = Date.now();
     try {
@@ -117,6 +125,7 @@ export class FullEvaluationService implements OnApplicationBootstrap {
       await this.figures.snapshotCoverage(asOf);
       await this.runs.finish(runId, total);
       if (scope === 'all' || this.evaluatedThrough !== null) this.evaluatedThrough = asOf;
+      if (scope === 'all') this.evaluatedRegister = registerVersion;
       this.metrics.fullRuns.inc({ reason, outcome: 'ok' });
       this.metrics.changes.inc({ change: 'opened' }, total.opened);
       this.metrics.changes.inc({ change: 'updated' }, total.updated);
@@ -127,6 +136,9 @@ export class FullEvaluationService implements OnApplicationBootstrap {
       );
       return total;
     } catch (err) {
+      // A run of every enterprise that failed (a register change, a new pack's first run) is made up by the next
+      // daily run: it evaluates every enterprise again.
+      if (scope === 'all') this.evaluatedThrough = null;
       await this.runs.finish(runId, { error: err instanceof Error ? err.message : String(err) });
       this.metrics.fullRuns.inc({ reason, outcome: 'error' });
       throw err;

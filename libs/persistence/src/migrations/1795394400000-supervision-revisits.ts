@@ -8,7 +8,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   day while a finding counts days). No row: no day ever will. Written with each evaluation, in its transaction.
  * - `supervision_revisit_marks`: enterprises that received versions no evaluation of this release accounted for —
  *   a supervisor of the previous release during a rolling upgrade stores versions and evaluates them without writing
- *   revisits. A statement trigger on `supervision_versions` appends them (an append-only log: no row lock for
+ *   revisits. A statement trigger on `supervision_versions` appends them (every enterprise the records of the
+ *   inserted versions name, the one a moved record left included) (an append-only log: no row lock for
  *   concurrent batches to wait on); the supervisor's own batches say so in their transaction
  *   (`ajx.supervision_revisits`), evaluate what they stored and write the revisits themselves. The next run
  *   evaluates the marked enterprises and deletes the marks it read.
@@ -35,7 +36,14 @@ export class SupervisionRevisits1795394400000 implements MigrationInterface {
         IF coalesce(current_setting('ajx.supervision_revisits', true), '') = 'written' THEN
           RETURN NULL;
         END IF;
-        INSERT INTO supervision_revisit_marks (uscc) SELECT DISTINCT uscc FROM inserted;
+        -- every enterprise the inserted versions' records name, now or before: a version that moves a record
+        -- changes the evaluation of the enterprise it leaves too (probes by primary key, fenced by OFFSET 0)
+        INSERT INTO supervision_revisit_marks (uscc)
+        SELECT DISTINCT v.uscc
+          FROM (SELECT DISTINCT insurer, kind, subject FROM inserted) r
+         CROSS JOIN LATERAL (
+           SELECT uscc FROM supervision_versions v
+            WHERE v.insurer = r.insurer AND v.kind = r.kind AND v.subject = r.subject OFFSET 0) v;
         RETURN NULL;
       END
       $$`);

@@ -17,6 +17,11 @@ export class EvaluationRequestedDto {
 export class SupervisionRunDto {
   @ApiProperty() runId!: number;
   @ApiProperty({ enum: ['start', 'daily', 'register', 'operator'] }) reason!: string;
+  @ApiProperty({
+    enum: ['all', 'due'],
+    description: 'every enterprise, or (the daily run) those whose day to be evaluated again has come',
+  })
+  scope!: string;
   @ApiProperty() asOf!: string;
   @ApiProperty() requestedBy!: string;
   @ApiProperty() startedAt!: string;
