@@ -1,17 +1,22 @@
 import {
   beijingDayOf,
+  compareCodePoints,
   type ConfirmedFinding,
   dayNumber,
+  type EnterpriseRecords,
+  evaluateEnterprise,
+  FigureTotals,
   type Figures,
   type Finding,
+  inJurisdiction,
   type LadderPosition,
-  supervise,
   type SupervisedKind,
+  type SupervisedPolicy,
   type SupervisedRecordOfKind,
   type SupervisionInput,
   type SupervisionParameters,
   type SupervisionRegisterEntry,
-  subjectOf,
+  SupervisionState,
   violationLadder,
 } from '@ajx/supervision';
 import { dayBefore, type ReportPeriodSpec } from './report-period';
@@ -38,14 +43,22 @@ export interface ReportData {
   generatedAt: string;
 }
 
+/** What a report reads of a finding: which rule, about what, attributed to whom and where (not its facts). */
+export type ReportFinding = Pick<Finding, 'rule' | 'key' | 'insurer' | 'uscc' | 'regionCode' | 'sector'>;
+
 /** The rules' results on one date. */
 export interface DateEvaluation {
   asOf: string;
-  findings: Finding[];
+  findings: ReportFinding[];
   figures: Figures;
 }
 
-/** The latest version of every record, by kind. */
+/**
+ * The latest version of the records the reports read, by kind: the policies of enterprises with a policy starting in
+ * the period (new or renewed, with their predecessors) and every policy in force on its last day (targets); services
+ * ended and hazards discovered in the period; every accident and claim. Everything else is in the figures and
+ * findings, so a report of a province does not hold every record.
+ */
 export type LatestRecords = { [K in SupervisedKind]: SupervisedRecordOfKind[K][] };
 
 /**
@@ -64,33 +77,105 @@ export interface PeriodEvaluation {
   generatedAt: string;
 }
 
-export function latestRecords(inputs: readonly SupervisionInput[]): LatestRecords {
-  const latest = new Map<string, SupervisionInput>();
-  for (const input of inputs) {
-    const r = input.record as { insurer: string; version: number };
-    const id = `${input.kind}\u0000${r.insurer}\u0000${subjectOf(input)}`;
-    const held = latest.get(id);
-    if (!held || (held.record as { version: number }).version < r.version) latest.set(id, input);
+/**
+ * Evaluates a period enterprise by enterprise: `add` takes the versions of some enterprises (with every other version
+ * of their records — a record that moved between enterprises belongs to the enterprise of its latest version) and
+ * their register entries, evaluates them on the period's last day and on the day before it began, and keeps their
+ * figure contributions, what reports read of their findings and the records the reports read. Memory is bounded by
+ * one chunk of versions plus what the reports keep, not by the versions held; the result does not depend on how
+ * the enterprises are divided into chunks.
+ */
+export class PeriodEvaluator {
+  private readonly endOn: string;
+  private readonly beforeOn: string;
+  private readonly totals = { end: new FigureTotals(), before: new FigureTotals() };
+  private readonly found = { end: [] as ReportFinding[], before: [] as ReportFinding[] };
+  private readonly records: LatestRecords = { policy: [], service: [], hazard: [], accident: [], claim: [] };
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly params: SupervisionParameters,
+    readonly period: ReportPeriodSpec,
+  ) {
+    this.endOn = period.to;
+    this.beforeOn = dayBefore(period.from);
   }
-  const out: LatestRecords = { policy: [], service: [], hazard: [], accident: [], claim: [] };
-  for (const input of latest.values()) (out[input.kind] as unknown[]).push(input.record);
-  return out;
+
+  /** Evaluates these enterprises (each once in a period: a second time is an error). */
+  add(usccs: Iterable<string>, inputs: Iterable<SupervisionInput>, register: Iterable<SupervisionRegisterEntry>): void {
+    const state = new SupervisionState();
+    for (const input of inputs) state.apply(input);
+    for (const entry of register) state.putRegisterEntry(entry);
+    for (const uscc of usccs) {
+      if (this.seen.has(uscc)) throw new Error(`enterprise ${uscc} evaluated twice in one period`);
+      this.seen.add(uscc);
+      const records = state.enterprise(uscc);
+      if (!records) continue;
+      for (const [when, asOf] of [
+        ['end', this.endOn],
+        ['before', this.beforeOn],
+      ] as const) {
+        const evaluation = evaluateEnterprise(records, asOf, this.params);
+        this.totals[when].apply(evaluation.contributions);
+        for (const f of evaluation.findings) this.found[when].push(reportFinding(f));
+      }
+      this.keepRecords(records);
+    }
+  }
+
+  private keepRecords(e: EnterpriseRecords): void {
+    const policies = [...e.policy.values()].map((r) => r.latest);
+    const startsInPeriod = policies.some((p) => !isVoid(p) && inPeriod(this.period, p.coverage.start));
+    for (const p of policies) if (startsInPeriod || inForceOn(p, this.endOn)) this.records.policy.push(p);
+    for (const { latest } of e.service.values())
+      if (inPeriod(this.period, latest.endedAt)) this.records.service.push(latest);
+    for (const { latest } of e.hazard.values())
+      if (inPeriod(this.period, latest.discoveredAt)) this.records.hazard.push(latest);
+    for (const { latest } of e.accident.values()) this.records.accident.push(latest);
+    for (const { latest } of e.claim.values()) this.records.claim.push(latest);
+  }
+
+  /** The period evaluated, with the year's targets, the violation ladder and when it is generated. */
+  finish(data: Pick<ReportData, 'targets' | 'confirmed' | 'generatedAt'>): PeriodEvaluation {
+    const year = Number(this.period.to.slice(0, 4));
+    const applies = (county: string) => inJurisdiction(this.params, county);
+    const at = (when: 'end' | 'before', asOf: string): DateEvaluation => ({
+      asOf,
+      findings: this.found[when].sort((a, b) => compareCodePoints(a.rule, b.rule) || compareCodePoints(a.key, b.key)),
+      figures: this.totals[when].figures(asOf, this.params.pack, applies),
+    });
+    return {
+      period: this.period,
+      params: this.params,
+      end: at('end', this.endOn),
+      before: at('before', this.beforeOn),
+      records: this.records,
+      targets: data.targets ?? [],
+      ladder: violationLadder(data.confirmed ?? []).filter((p) => p.year === year),
+      generatedAt: data.generatedAt,
+    };
+  }
 }
 
-/** Evaluates the rules on the period's last day and on the day before it began, with the same inputs. */
+function reportFinding(f: Finding): ReportFinding {
+  return { rule: f.rule, key: f.key, insurer: f.insurer, uscc: f.uscc, regionCode: f.regionCode, sector: f.sector };
+}
+
+const isVoid = (p: SupervisedPolicy) => p.cancelledOn !== null && p.cancelledOn <= p.coverage.start;
+
+function inForceOn(p: SupervisedPolicy, day: string): boolean {
+  if (isVoid(p) || p.coverage.start > day || p.coverage.end < day) return false;
+  return !(p.cancelledOn !== null && p.cancelledOn <= day);
+}
+
+/** Evaluates a period over everything at once (tests, small deployments): one chunk of `PeriodEvaluator`. */
 export function evaluatePeriod(data: ReportData, period: ReportPeriodSpec): PeriodEvaluation {
-  const at = (asOf: string): DateEvaluation => ({ asOf, ...supervise(data.params, data.inputs, data.register, asOf) });
-  const year = Number(period.to.slice(0, 4));
-  return {
-    period,
-    params: data.params,
-    end: at(period.to),
-    before: at(dayBefore(period.from)),
-    records: latestRecords(data.inputs),
-    targets: data.targets ?? [],
-    ladder: violationLadder(data.confirmed ?? []).filter((p) => p.year === year),
-    generatedAt: data.generatedAt,
-  };
+  const state = new SupervisionState();
+  for (const input of data.inputs) state.apply(input);
+  const evaluator = new PeriodEvaluator(data.params, period);
+  const usccs = new Set([...state.usccs(), ...data.register.map((e) => e.uscc)]);
+  evaluator.add(usccs, data.inputs, data.register);
+  return evaluator.finish(data);
 }
 
 /** Whether a Beijing datetime or date falls in the period. */

@@ -1,6 +1,6 @@
 import { renderReport, type ReportDocument, type ReportTable, validateReportDocument } from '@ajx/report-rendering';
 import type { Sector } from '@ajx/contracts';
-import type { SupervisionInput } from '@ajx/supervision';
+import { SupervisionState, subjectOf, type SupervisionInput } from '@ajx/supervision';
 import {
   accident,
   claim,
@@ -10,7 +10,7 @@ import {
   registered,
   service,
 } from '../../supervision/src/testing/supervision.fixture';
-import { evaluatePeriod, type ReportData } from './period-evaluation';
+import { evaluatePeriod, PeriodEvaluator, type ReportData } from './period-evaluation';
 import { cityBulletin, coverageChange, monthlyScorecard, reportScopes, weeklyReport } from './report-builders';
 import { monthPeriod, weekPeriod } from './report-period';
 
@@ -303,5 +303,48 @@ describe('monthly scorecard (七(三))', () => {
   it('renders every format', async () => {
     for (const format of ['csv', 'xlsx'] as const)
       expect((await renderReport(doc, format)).length).toBeGreaterThan(100);
+  });
+});
+
+describe('a period evaluated enterprise by enterprise (the service reads a province chunk by chunk)', () => {
+  const recordId = (i: SupervisionInput) => `${i.kind}/${i.record.insurer}/${subjectOf(i)}`;
+  /** What the service reads for some enterprises: every version of every record with a version at one of them. */
+  const versionsOf = (usccs: ReadonlySet<string>) => {
+    const touching = new Set(records.filter((i) => usccs.has(i.record.enterprise.uscc)).map(recordId));
+    return records.filter((i) => touching.has(recordId(i)));
+  };
+
+  it.each([1, 2, 3])('builds the same reports from chunks of %i enterprises as from everything at once', (size) => {
+    for (const period of [weekPeriod('2026-W49'), monthPeriod('2026-11')]) {
+      const whole = evaluatePeriod(data(), period);
+      const state = new SupervisionState();
+      for (const i of records) state.apply(i);
+      const all = [...new Set([...state.usccs(), ...register.map((e) => e.uscc)])].sort();
+      const chunked = new PeriodEvaluator(jining(), period);
+      for (let at = 0; at < all.length; at += size) {
+        const chunk = new Set(all.slice(at, at + size));
+        chunked.add(
+          chunk,
+          versionsOf(chunk),
+          register.filter((e) => chunk.has(e.uscc)),
+        );
+      }
+      const ev = chunked.finish(data());
+      const sorted = (xs: readonly unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
+      for (const kind of ['policy', 'service', 'hazard', 'accident', 'claim'] as const)
+        expect(sorted(ev.records[kind])).toEqual(sorted(whole.records[kind]));
+      expect(JSON.stringify([ev.end, ev.before])).toBe(JSON.stringify([whole.end, whole.before]));
+      expect(JSON.stringify(weeklyReport(ev, '370811'))).toBe(JSON.stringify(weeklyReport(whole, '370811')));
+      expect(JSON.stringify(cityBulletin(ev, '370800'))).toBe(JSON.stringify(cityBulletin(whole, '370800')));
+      expect(JSON.stringify(monthlyScorecard(ev, '370800', 'PICC'))).toBe(
+        JSON.stringify(monthlyScorecard(whole, '370800', 'PICC')),
+      );
+    }
+  });
+
+  it('refuses an enterprise given twice', () => {
+    const evaluator = new PeriodEvaluator(jining(), weekPeriod('2026-W49'));
+    evaluator.add([E(1)], versionsOf(new Set([E(1)])), []);
+    expect(() => evaluator.add([E(1)], [], [])).toThrow(`enterprise ${E(1)} evaluated twice in one period`);
   });
 });

@@ -5,14 +5,13 @@ import {
   compareCodePoints,
   coverageRate,
   dayNumber,
-  type Finding,
   LADDER_RULES,
   MARKET_EXIT_RULE,
   RULE_TITLES,
   type SupervisedPolicy,
 } from '@ajx/supervision';
 import type { SupervisionRuleId } from '@ajx/authz';
-import { inPeriod, type PeriodEvaluation } from './period-evaluation';
+import { inPeriod, type PeriodEvaluation, type ReportFinding } from './period-evaluation';
 import {
   cityName,
   cityOf,
@@ -161,8 +160,8 @@ export function newAndRenewed(ev: PeriodEvaluation, region: Region, insurer?: st
 }
 
 /** Findings of the period: open at its end, opened in it (open at the end, not before) and resolved in it. */
-export function findingCounts(ev: PeriodEvaluation, keep: (f: Finding) => boolean) {
-  const id = (f: Finding) => `${f.rule}\u0000${f.key}`;
+export function findingCounts(ev: PeriodEvaluation, keep: (f: ReportFinding) => boolean) {
+  const id = (f: ReportFinding) => `${f.rule}\u0000${f.key}`;
   const end = ev.end.findings.filter(keep);
   const before = ev.before.findings.filter(keep);
   const endIds = new Set(end.map(id));
@@ -557,7 +556,7 @@ function claimsSection(ev: PeriodEvaluation, region: Region, insurer?: string): 
   };
 }
 
-function findingsSection(ev: PeriodEvaluation, keep: (f: Finding) => boolean): ReportSection {
+function findingsSection(ev: PeriodEvaluation, keep: (f: ReportFinding) => boolean): ReportSection {
   const counts = findingCounts(ev, keep).map((c) => ({
     rule: RULE_TITLES[c.rule],
     code: c.rule,
@@ -798,7 +797,7 @@ const base = (ev: PeriodEvaluation) => ({
 /** 周报 (七(二)): a county-level jurisdiction's previous Monday–Sunday. */
 export function weeklyReport(ev: PeriodEvaluation, county: string): ReportDocument {
   const region = countyRegion(county);
-  const keep = (f: Finding) => within(region, f.regionCode);
+  const keep = (f: ReportFinding) => within(region, f.regionCode);
   return {
     kind: 'weekly',
     title: '安全生产责任保险工作周报',
@@ -849,7 +848,7 @@ export function cityBulletin(ev: PeriodEvaluation, city: string): ReportDocument
 /** 月度讲评 (七(三) 联席会议): one insurer's month in a city. */
 export function monthlyScorecard(ev: PeriodEvaluation, city: string, insurer: string): ReportDocument {
   const region = cityRegion(city);
-  const keep = (f: Finding) => within(region, f.regionCode) && f.insurer === insurer;
+  const keep = (f: ReportFinding) => within(region, f.regionCode) && f.insurer === insurer;
   const s = activitySummary(ev, region, insurer);
   return {
     kind: 'monthly-scorecard',

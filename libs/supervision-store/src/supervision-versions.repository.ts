@@ -183,33 +183,24 @@ export class SupervisionVersionsRepository {
   }
 
   /** Every enterprise the service holds records of. */
-  async enterprises(): Promise<string[]> {
-    const rows = await this.db.query<{ uscc: string }[]>(`SELECT DISTINCT uscc FROM supervision_versions`);
+  async enterprises(q: Queryable = this.db): Promise<string[]> {
+    const rows = await q.query<{ uscc: string }[]>(`SELECT DISTINCT uscc FROM supervision_versions`);
     return rows.map((r) => r.uscc);
   }
 
   /**
-   * Every version held, as the rules read them (reports evaluate a past date over everything held), with the
-   * watermark of what was read: how many versions and the latest acceptance among them — in one snapshot.
+   * The watermark of what a reader of every enterprise reads (reports): how many versions are held and the latest
+   * acceptance among them. Read in the reader's transaction, it describes the same snapshot as its other reads.
    */
-  async everything(): Promise<{ inputs: SupervisionInput[]; versions: number; latestAcceptedAt: string | null }> {
-    const rows = await this.db.query<Pick<VersionDbRow, 'kind' | 'record' | 'accepted_at'>[]>(
-      `SELECT kind, record, accepted_at FROM supervision_versions ORDER BY received_at, insurer, kind, subject, version`,
+  async watermark(q: Queryable = this.db): Promise<{ versions: number; latestAcceptedAt: string | null }> {
+    // accepted_at is RFC 3339 text with any offset: the latest instant, not the greatest string.
+    const [r] = await q.query<{ n: string; latest: string | null }[]>(
+      `SELECT count(*)::text AS n,
+              (SELECT accepted_at FROM supervision_versions WHERE accepted_at IS NOT NULL
+                ORDER BY accepted_at::timestamptz DESC LIMIT 1) AS latest
+         FROM supervision_versions`,
     );
-    let latest: string | null = null;
-    let latestMs = -Infinity;
-    for (const r of rows) {
-      const ms = r.accepted_at === null ? NaN : Date.parse(r.accepted_at);
-      if (ms > latestMs) {
-        latestMs = ms;
-        latest = r.accepted_at;
-      }
-    }
-    return {
-      inputs: rows.map(inputOf),
-      versions: rows.length,
-      latestAcceptedAt: latest,
-    };
+    return { versions: Number(r.n), latestAcceptedAt: r.latest };
   }
 
   /** Versions held (a figure for metrics and runs). */

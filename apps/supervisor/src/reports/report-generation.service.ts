@@ -6,10 +6,10 @@ import { RegisterRepository } from '@ajx/interchange-store';
 import {
   cityBulletin,
   cityOf,
-  evaluatePeriod,
   monthlyScorecard,
   monthPeriod,
   type PeriodEvaluation,
+  PeriodEvaluator,
   type ReportPeriodSpec,
   reportScopes,
   weeklyReport,
@@ -51,16 +51,19 @@ function beijingNow(): string {
 }
 
 /**
- * Generates reports (docs/reports.md): reads everything the rules read (the versions held, the register, the year's
- * targets, confirmed findings), evaluates the period's last day and the day before it began with the supervision
- * library (report-content), and keeps each report with its watermark — announcing a new or regenerated report in
- * the feeds of the departments it is for, in the same transaction.
+ * Generates reports (docs/reports.md): reads what the rules read (the versions held and the register, enterprise by
+ * enterprise, AJX_SUPERVISION_CHUNK at a time, in one snapshot; the year's targets, confirmed findings), evaluates
+ * the period's last day and the day before it began with the supervision library (report-content), and keeps each
+ * report with its watermark — announcing a new or regenerated report in the feeds of the departments it is for, in
+ * the same transaction. Memory holds one chunk's versions and what the reports keep, not every version of the
+ * province.
  */
 @Injectable()
 export class ReportGenerationService {
   private readonly logger = new Logger(ReportGenerationService.name);
   private readonly pack: RulePack;
   private readonly params: SupervisionParameters;
+  private readonly chunk: number;
 
   constructor(
     config: SupervisorConfig,
@@ -75,6 +78,7 @@ export class ReportGenerationService {
   ) {
     this.pack = config.rulePack();
     this.params = supervisionParameters(this.pack);
+    this.chunk = config.AJX_SUPERVISION_CHUNK;
   }
 
   static periodOf(kind: RunReportJob['kind'], code: string): ReportPeriodSpec {
@@ -83,45 +87,59 @@ export class ReportGenerationService {
 
   async generate(req: ReportRequest): Promise<ReportJobResult> {
     const started = Date.now();
-    const [held, registerVersion, usccs] = await Promise.all([
-      this.versions.everything(),
-      this.register.latestVersion(),
-      this.register.currentUsccs(),
-    ]);
     const year = Number(req.period.to.slice(0, 4));
-    const [entries, targets, confirmed] = await Promise.all([
-      this.register.supervisionEntriesOf(usccs),
+    const [targets, confirmed] = await Promise.all([
       this.targets.ofYear(year, ''),
       this.findings.confirmed([...LADDER_RULES, MARKET_EXIT_RULE], year, ''),
     ]);
-    const ev = evaluatePeriod(
-      {
-        params: this.params,
-        inputs: held.inputs,
-        register: entries.map((e) => ({
-          uscc: e.uscc,
-          regionCode: e.regionCode,
-          sector: e.sector,
-          employeeCount: e.employeeCount,
-          alternative: e.alternative === 'risk_deposit' ? 'risk_deposit' : null,
-        })),
-        targets: targets.map((t) => ({
-          city: t.city,
-          scope: t.scope,
-          scopeId: t.scopeId,
-          insured: t.insured,
-          premiumFen: t.premiumFen,
-        })),
-        confirmed: confirmed.map((f) => ({
-          rule: f.rule,
-          key: f.key,
-          insurer: f.insurer,
-          confirmedAt: f.review!.at.toISOString(),
-        })),
-        generatedAt: beijingNow(),
-      },
-      req.period,
-    );
+    // One snapshot for every chunk and the watermark: a batch stored meanwhile is in all of them or in none.
+    const read = await this.db.transaction('REPEATABLE READ', async (tx) => {
+      await tx.query('SET TRANSACTION READ ONLY');
+      const [held, registerVersion, withVersions, registered] = await Promise.all([
+        this.versions.watermark(tx),
+        this.register.latestVersion(tx),
+        this.versions.enterprises(tx),
+        this.register.currentUsccs(tx),
+      ]);
+      const evaluator = new PeriodEvaluator(this.params, req.period);
+      const all = [...new Set([...withVersions, ...registered])].sort();
+      for (let i = 0; i < all.length; i += this.chunk) {
+        const usccs = all.slice(i, i + this.chunk);
+        const [inputs, entries] = await Promise.all([
+          this.versions.inputsOf(tx, usccs),
+          this.register.supervisionEntriesOf(usccs, tx),
+        ]);
+        evaluator.add(
+          usccs,
+          inputs,
+          entries.map((e) => ({
+            uscc: e.uscc,
+            regionCode: e.regionCode,
+            sector: e.sector,
+            employeeCount: e.employeeCount,
+            alternative: e.alternative === 'risk_deposit' ? 'risk_deposit' : null,
+          })),
+        );
+      }
+      return { held, registerVersion, evaluator };
+    });
+    const { held, registerVersion } = read;
+    const ev = read.evaluator.finish({
+      targets: targets.map((t) => ({
+        city: t.city,
+        scope: t.scope,
+        scopeId: t.scopeId,
+        insured: t.insured,
+        premiumFen: t.premiumFen,
+      })),
+      confirmed: confirmed.map((f) => ({
+        rule: f.rule,
+        key: f.key,
+        insurer: f.insurer,
+        confirmedAt: f.review!.at.toISOString(),
+      })),
+      generatedAt: beijingNow(),
+    });
     const watermark = {
       versions: held.versions,
       latestAcceptedAt: held.latestAcceptedAt,

@@ -1,7 +1,10 @@
 import type { Sector } from '@ajx/contracts';
 import { returningRows } from '@ajx/persistence';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+
+/** The pool, or a transaction's manager (a reader that needs one snapshot across several reads). */
+type Reader = Pick<DataSource, 'query'> | Pick<EntityManager, 'query'>;
 import type { RegisterAlternative, RegisterEntry, RegisterScope } from './register-entry';
 
 export type RegisterSource = 'province' | 'department';
@@ -269,9 +272,9 @@ export class RegisterRepository {
    * The current entries of these enterprises as the supervision rules read them (SUPERVISION.md, Register): region,
    * sector, employees and the chosen alternative to insurance (`risk_deposit`), if any.
    */
-  async supervisionEntriesOf(usccs: readonly string[]): Promise<SupervisionRegisterRow[]> {
+  async supervisionEntriesOf(usccs: readonly string[], q: Reader = this.db): Promise<SupervisionRegisterRow[]> {
     if (!usccs.length) return [];
-    return this.db.query<SupervisionRegisterRow[]>(
+    return q.query<SupervisionRegisterRow[]>(
       // Probes by primary key (OFFSET 0 fences them): with a thousand enterprises PostgreSQL would otherwise scan the
       // whole register for each chunk of a full evaluation.
       `SELECT r.uscc, r.region AS "regionCode", r.sector, r.employee_count AS "employeeCount", r.alternative
@@ -282,14 +285,14 @@ export class RegisterRepository {
   }
 
   /** Every enterprise of the current register. */
-  async currentUsccs(): Promise<string[]> {
-    const rows = await this.db.query<{ uscc: string }[]>(`SELECT uscc FROM register_current`);
+  async currentUsccs(q: Reader = this.db): Promise<string[]> {
+    const rows = await q.query<{ uscc: string }[]>(`SELECT uscc FROM register_current`);
     return rows.map((r) => r.uscc);
   }
 
   /** The newest committed version (null: no register yet) — a change of it means the register changed. */
-  async latestVersion(): Promise<number | null> {
-    const [r] = await this.db.query<{ v: number | null }[]>(`SELECT max(version) AS v FROM register_submissions`);
+  async latestVersion(q: Reader = this.db): Promise<number | null> {
+    const [r] = await q.query<{ v: number | null }[]>(`SELECT max(version) AS v FROM register_submissions`);
     return r.v === null ? null : Number(r.v);
   }
 
