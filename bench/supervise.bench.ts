@@ -31,6 +31,8 @@ const SERVICE_ENTERPRISES = Number(process.env.AJX_BENCH_SERVICE_ENTERPRISES ?? 
 const SERVICE_HEAP_MB = Number(process.env.AJX_SERVICE_HEAP_MB ?? 384);
 const SERVICE_DAILY_RUNS = 3;
 const SERVICE_COMPLETE_RUNS = 2;
+/** The week of AS_OF: its county reports are generated over the whole deployment. */
+const REPORT_WEEK = '2024-W26';
 const SERVICE_BATCHES = 11;
 
 interface LibraryResult {
@@ -183,6 +185,7 @@ async function serviceChild(): Promise<void> {
     asOf: AS_OF,
     dailyRuns: SERVICE_DAILY_RUNS,
     completeRuns: SERVICE_COMPLETE_RUNS,
+    reportWeek: REPORT_WEEK,
     batch: BATCH,
     batches: SERVICE_BATCHES,
     changed,
@@ -325,6 +328,12 @@ async function main(): Promise<void> {
         `${(median(svc.completeCpuMs.map((c) => c.service)) / 1000).toFixed(1)} s`,
         `${perEnterprise(median(svc.completeMs))}; max ${(Math.max(...svc.completeMs) / 1000).toFixed(1)} s; ` +
           `PostgreSQL CPU ${(median(svc.completeCpuMs.map((c) => c.postgres)) / 1000).toFixed(1)} s`,
+      ],
+      [
+        `service on PostgreSQL: the weekly county reports of ${REPORT_WEEK} (every enterprise, in chunks)`,
+        `${(svc.weeklyReportsMs / 1000).toFixed(1)} s`,
+        '',
+        `${svc.weeklyReports} reports; evaluated on the week's end and the day before it began`,
       ],
       [
         `service on PostgreSQL: consumed batch of ${BATCH} changed records (median of ${svc.batchMs.length})`,

@@ -7,6 +7,8 @@
  * measured by `bench:e2e`). The database is dropped at the end.
  */
 import { createHash } from 'node:crypto';
+import { ReportAnnouncer } from '@ajx/dept-store';
+import { IdentityRepository } from '@ajx/identity';
 import { RegisterRepository, type RegisterEntry } from '@ajx/interchange-store';
 import { MetricsRegistry } from '@ajx/observability';
 import { dataSourceOptions, dropDatabase, ensureDatabase, migrate } from '@ajx/persistence';
@@ -17,12 +19,15 @@ import {
   SupervisionFindingsRepository,
   SupervisionRunsRepository,
   SupervisionRevisitsRepository,
+  SupervisionTargetsRepository,
   SupervisionVersionsRepository,
   storedVersionOf,
 } from '@ajx/supervision-store';
+import { ReportsRepository } from '@ajx/report-store';
 import { DataSource } from 'typeorm';
 import { EnterpriseEvaluationService } from '../../apps/supervisor/src/evaluation/enterprise-evaluation.service';
 import { FullEvaluationService } from '../../apps/supervisor/src/evaluation/full-evaluation.service';
+import { ReportGenerationService } from '../../apps/supervisor/src/reports/report-generation.service';
 import type { FindingsPublisher } from '../../apps/supervisor/src/findings.publisher';
 import type { SupervisionClock } from '../../apps/supervisor/src/supervision-clock';
 import { SupervisorConfig } from '../../apps/supervisor/src/supervisor.config';
@@ -45,6 +50,9 @@ export interface ServiceResult {
   completeCpuMs: { service: number; postgres: number }[];
   batchMs: number[];
   batchTouched: number;
+  /** The week's county reports of the whole deployment (ReportGenerationService: read, evaluate twice, build, store). */
+  weeklyReportsMs: number;
+  weeklyReports: number;
   openFindings: number;
   figureRows: number;
   maxRssMb: number;
@@ -58,6 +66,8 @@ export interface ServiceOptions {
   completeRuns: number;
   batch: number;
   batches: number;
+  /** The week whose county reports are generated (ISO week code). */
+  reportWeek: string;
   /** A new version of a record, as a consumed batch carries it. */
   changed(base: SupervisionInput, batch: number): SupervisionInput;
 }
@@ -188,6 +198,26 @@ export async function measureService(o: ServiceOptions): Promise<ServiceResult> 
       batchMs.push(ms(started));
       touched += outcome.enterprises;
     }
+    // Every county's weekly report of a week (七(二)), as the Monday job generates them.
+    const reports = new ReportGenerationService(
+      config,
+      db,
+      versions,
+      register,
+      new SupervisionTargetsRepository(db),
+      findings,
+      new ReportsRepository(db),
+      new ReportAnnouncer(),
+      new IdentityRepository(db),
+    );
+    started = process.hrtime.bigint();
+    const generated = await reports.generate({
+      kind: 'weekly',
+      period: ReportGenerationService.periodOf('weekly', o.reportWeek),
+      mode: 'replace',
+      requestedBy: 'bench',
+    });
+    const weeklyReportsMs = ms(started);
     const [{ open }] = await db.query<{ open: string }[]>(
       `SELECT count(*) AS open FROM supervision_findings WHERE state = 'open'`,
     );
@@ -204,6 +234,8 @@ export async function measureService(o: ServiceOptions): Promise<ServiceResult> 
       completeCpuMs,
       batchMs,
       batchTouched: Math.round(touched / Math.max(1, o.batches)),
+      weeklyReportsMs,
+      weeklyReports: generated.reports.length,
       openFindings: Number(open),
       figureRows: Number(rows),
       maxRssMb: process.resourceUsage().maxRSS / 1024,
