@@ -55,7 +55,7 @@ export interface DateEvaluation {
 
 /**
  * The latest version of the records the reports read, by kind: the policies of enterprises with a policy starting in
- * the period (new or renewed, with their predecessors) and every policy in force on its last day (targets); services
+ * the period (new or renewed, with their predecessors); services
  * ended and hazards discovered in the period; every accident and claim. Everything else is in the figures and
  * findings, so a report of a province does not hold every record.
  */
@@ -126,7 +126,7 @@ export class PeriodEvaluator {
   private keepRecords(e: EnterpriseRecords): void {
     const policies = [...e.policy.values()].map((r) => r.latest);
     const startsInPeriod = policies.some((p) => !isVoid(p) && inPeriod(this.period, p.coverage.start));
-    for (const p of policies) if (startsInPeriod || inForceOn(p, this.endOn)) this.records.policy.push(p);
+    if (startsInPeriod) for (const p of policies) this.records.policy.push(p);
     for (const { latest } of e.service.values())
       if (inPeriod(this.period, latest.endedAt)) this.records.service.push(latest);
     for (const { latest } of e.hazard.values())
@@ -162,11 +162,6 @@ function reportFinding(f: Finding): ReportFinding {
 }
 
 const isVoid = (p: SupervisedPolicy) => p.cancelledOn !== null && p.cancelledOn <= p.coverage.start;
-
-function inForceOn(p: SupervisedPolicy, day: string): boolean {
-  if (isVoid(p) || p.coverage.start > day || p.coverage.end < day) return false;
-  return !(p.cancelledOn !== null && p.cancelledOn <= day);
-}
 
 /** Evaluates a period over everything at once (tests, small deployments): one chunk of `PeriodEvaluator`. */
 export function evaluatePeriod(data: ReportData, period: ReportPeriodSpec): PeriodEvaluation {

@@ -294,6 +294,17 @@ describe('monthly scorecard (七(三))', () => {
     expect(table(doc, 'accidents').rows[0]).toMatchObject({ county: '任城区', occurred: 0, accidents: 1 });
   });
 
+  it('shows the insurer’s target progress: its policies in force on the month’s last day and their premium', () => {
+    const withTarget = evaluatePeriod(
+      data({ targets: [{ city: '370800', scope: 'insurer', scopeId: 'PICC', insured: 6, premiumFen: 6_000_000 }] }),
+      monthPeriod('2026-11'),
+    );
+    // P1, P2a and P6 (as above): 3 of 6 policies, 3,000,000 of 6,000,000 fen.
+    expect(table(monthlyScorecard(withTarget, '370800', 'PICC'), 'targets').rows).toEqual([
+      expect.objectContaining({ targetInsured: 6, insured: 3, targetPremiumFen: 6_000_000, premiumFen: 3_000_000 }),
+    ]);
+  });
+
   it('places the insurer on the violation ladder of the year (two confirmed: 警告)', () => {
     expect(table(doc, 'ladder').rows).toEqual([{ year: '2026', violations: 2, feeUnderAccrued: 0, stage: '警告' }]);
     expect(table(doc, 'ladder', 1).rows.map((r) => r.key)).toEqual(['PICC/P8', 'PICC/P9']);

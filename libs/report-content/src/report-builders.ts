@@ -611,21 +611,19 @@ function targetsSection(
   const prefix = city.slice(0, 4);
   const rows = targets.map((t) => {
     const county = t.scope === 'county' ? t.scopeId : null;
+    const premiumRows = ev.end.figures.premium.filter((r) =>
+      county !== null ? r.county === county : r.insurer === t.scopeId && r.county.startsWith(prefix),
+    );
+    // A county's target counts insured enterprises; an insurer's, its policies in force on the last day (the
+    // premium figure counts exactly those, by the county of the policy's enterprise).
     const insured =
       county !== null
         ? sum(
             ev.end.figures.coverage.filter((r) => r.county === county),
             (r) => r.insured + r.unregisteredInsured,
           )
-        : ev.records.policy.filter(
-            (p) => p.insurer === t.scopeId && p.enterprise.regionCode.startsWith(prefix) && inForce(p, ev.period.to),
-          ).length;
-    const premium = sum(
-      ev.end.figures.premium.filter((r) =>
-        county !== null ? r.county === county : r.insurer === t.scopeId && r.county.startsWith(prefix),
-      ),
-      (r) => r.premiumFen,
-    );
+        : sum(premiumRows, (r) => r.policies);
+    const premium = sum(premiumRows, (r) => r.premiumFen);
     return {
       scope: county !== null ? countyName(county) : insurerTitle(t.scopeId),
       targetInsured: t.insured,
@@ -657,12 +655,6 @@ function targetsSection(
       },
     ],
   };
-}
-
-function inForce(p: SupervisedPolicy, day: string): boolean {
-  if (p.cancelledOn !== null && p.cancelledOn <= p.coverage.start) return false;
-  if (p.coverage.start > day || p.coverage.end < day) return false;
-  return !(p.cancelledOn !== null && p.cancelledOn <= day);
 }
 
 function ledgerSection(ev: PeriodEvaluation, region: Region, insurer: string): ReportSection {
