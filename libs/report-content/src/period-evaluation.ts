@@ -44,7 +44,7 @@ export interface ReportData {
 }
 
 /** What a report reads of a finding: which rule, about what, attributed to whom and where (not its facts). */
-export type ReportFinding = Pick<Finding, 'rule' | 'key' | 'insurer' | 'uscc' | 'regionCode' | 'sector'>;
+export type ReportFinding = Pick<Finding, 'rule' | 'key' | 'insurer' | 'regionCode'>;
 
 /** The rules' results on one date. */
 export interface DateEvaluation {
@@ -92,6 +92,8 @@ export class PeriodEvaluator {
   private readonly found = { end: [] as ReportFinding[], before: [] as ReportFinding[] };
   private readonly records: LatestRecords = { policy: [], service: [], hazard: [], accident: [], claim: [] };
   private readonly seen = new Set<string>();
+  /** One copy of each county code and insurer code among the findings kept (hundreds of thousands of them). */
+  private readonly codes = new Map<string, string>();
 
   constructor(
     private readonly params: SupervisionParameters,
@@ -117,10 +119,23 @@ export class PeriodEvaluator {
       ] as const) {
         const evaluation = evaluateEnterprise(records, asOf, this.params);
         this.totals[when].apply(evaluation.contributions);
-        for (const f of evaluation.findings) this.found[when].push(reportFinding(f));
+        for (const f of evaluation.findings)
+          this.found[when].push({
+            rule: f.rule,
+            key: f.key,
+            insurer: f.insurer === null ? null : this.code(f.insurer),
+            regionCode: this.code(f.regionCode),
+          });
       }
       this.keepRecords(records);
     }
+  }
+
+  private code(value: string): string {
+    const known = this.codes.get(value);
+    if (known !== undefined) return known;
+    this.codes.set(value, value);
+    return value;
   }
 
   private keepRecords(e: EnterpriseRecords): void {
@@ -155,10 +170,6 @@ export class PeriodEvaluator {
       generatedAt: data.generatedAt,
     };
   }
-}
-
-function reportFinding(f: Finding): ReportFinding {
-  return { rule: f.rule, key: f.key, insurer: f.insurer, uscc: f.uscc, regionCode: f.regionCode, sector: f.sector };
 }
 
 const isVoid = (p: SupervisedPolicy) => p.cancelledOn !== null && p.cancelledOn <= p.coverage.start;

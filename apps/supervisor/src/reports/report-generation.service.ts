@@ -95,20 +95,17 @@ export class ReportGenerationService {
     // One snapshot for every chunk and the watermark: a batch stored meanwhile is in all of them or in none.
     const read = await this.db.transaction('REPEATABLE READ', async (tx) => {
       await tx.query('SET TRANSACTION READ ONLY');
-      const [held, registerVersion, withVersions, registered] = await Promise.all([
-        this.versions.watermark(tx),
-        this.register.latestVersion(tx),
-        this.versions.enterprises(tx),
-        this.register.currentUsccs(tx),
-      ]);
+      // One connection: one query at a time.
+      const held = await this.versions.watermark(tx);
+      const registerVersion = await this.register.latestVersion(tx);
+      const withVersions = await this.versions.enterprises(tx);
+      const registered = await this.register.currentUsccs(tx);
       const evaluator = new PeriodEvaluator(this.params, req.period);
       const all = [...new Set([...withVersions, ...registered])].sort();
       for (let i = 0; i < all.length; i += this.chunk) {
         const usccs = all.slice(i, i + this.chunk);
-        const [inputs, entries] = await Promise.all([
-          this.versions.inputsOf(tx, usccs),
-          this.register.supervisionEntriesOf(usccs, tx),
-        ]);
+        const inputs = await this.versions.inputsOf(tx, usccs);
+        const entries = await this.register.supervisionEntriesOf(usccs, tx);
         evaluator.add(
           usccs,
           inputs,
