@@ -9,29 +9,16 @@
 import { createHash } from 'node:crypto';
 import { ReportAnnouncer } from '@ajx/dept-store';
 import { IdentityRepository } from '@ajx/identity';
-import { RegisterRepository, type RegisterEntry } from '@ajx/interchange-store';
-import { MetricsRegistry } from '@ajx/observability';
+import type { RegisterEntry } from '@ajx/interchange-store';
 import { dataSourceOptions, dropDatabase, ensureDatabase, migrate } from '@ajx/persistence';
-import { readSupervisionEvent, subjectOf, type SupervisionInput } from '@ajx/supervision';
-import {
-  type StoredVersion,
-  SupervisionFiguresRepository,
-  SupervisionFindingsRepository,
-  SupervisionRunsRepository,
-  SupervisionRevisitsRepository,
-  SupervisionTargetsRepository,
-  SupervisionVersionsRepository,
-  storedVersionOf,
-} from '@ajx/supervision-store';
 import { ReportsRepository } from '@ajx/report-store';
+import { readSupervisionEvent, subjectOf, type SupervisionInput } from '@ajx/supervision';
+import { type StoredVersion, SupervisionTargetsRepository, storedVersionOf } from '@ajx/supervision-store';
 import { DataSource } from 'typeorm';
-import { EnterpriseEvaluationService } from '../../apps/supervisor/src/evaluation/enterprise-evaluation.service';
-import { FullEvaluationService } from '../../apps/supervisor/src/evaluation/full-evaluation.service';
+import { standaloneEvaluation } from '../../apps/supervisor/src/evaluation/standalone-evaluation';
 import { ReportGenerationService } from '../../apps/supervisor/src/reports/report-generation.service';
-import type { FindingsPublisher } from '../../apps/supervisor/src/findings.publisher';
 import type { SupervisionClock } from '../../apps/supervisor/src/supervision-clock';
 import { SupervisorConfig } from '../../apps/supervisor/src/supervisor.config';
-import { SupervisorMetrics } from '../../apps/supervisor/src/supervisor.metrics';
 import { cpuOfPostgres } from './proc-stats';
 import { enterpriseData, rng } from './supervision-data';
 
@@ -86,30 +73,10 @@ export async function measureService(o: ServiceOptions): Promise<ServiceResult> 
   await db.initialize();
   try {
     const config = Object.assign(new SupervisorConfig(), { AJX_RULE_PACK: o.pack, AJX_SUPERVISION_AS_OF: o.asOf });
-    const versions = new SupervisionVersionsRepository(db);
-    const findings = new SupervisionFindingsRepository(db);
-    const figures = new SupervisionFiguresRepository(db);
-    const register = new RegisterRepository(db);
-    const runs = new SupervisionRunsRepository(db);
-    const revisits = new SupervisionRevisitsRepository(db);
-    const evaluation = new EnterpriseEvaluationService(config, db, versions, findings, figures, register, revisits);
     let asOf = o.asOf;
     const clock = { today: () => asOf } as SupervisionClock;
-    // Publishing to Kafka is not part of the evaluation's cost: the publisher is only told that something changed.
-    const publisher = { kick: () => undefined } as unknown as FindingsPublisher;
-    const full = new FullEvaluationService(
-      config,
-      evaluation,
-      versions,
-      findings,
-      register,
-      runs,
-      figures,
-      revisits,
-      clock,
-      publisher,
-      new SupervisorMetrics(new MetricsRegistry()),
-    );
+    // Publishing to Kafka is not part of the evaluation's cost: nothing is published (the outbox keeps the findings).
+    const { versions, findings, register, evaluation, full } = standaloneEvaluation(db, config, clock);
 
     // Load: every version and the register, as the consumer and a register upload would have stored them.
     let started = process.hrtime.bigint();

@@ -1,25 +1,19 @@
 /* The daily run evaluates only the enterprises whose revisit day has come (ADR 0013), on PostgreSQL: after it, a run
  * of every enterprise on the same day finds nothing to change; versions stored by something that did not evaluate them (a supervisor of the previous
  * release) leave marks that the next run evaluates; the supervisor's own batches leave none. */
-import { RegisterRepository } from '@ajx/interchange-store';
-import { MetricsRegistry } from '@ajx/observability';
 import { dayNumber, isoDateOf, type SupervisionInput } from '@ajx/supervision';
 import {
-  SupervisionFiguresRepository,
-  SupervisionFindingsRepository,
-  SupervisionRevisitsRepository,
-  SupervisionRunsRepository,
-  SupervisionVersionsRepository,
+  type SupervisionRunsRepository,
+  type SupervisionVersionsRepository,
   storedVersionOf,
 } from '@ajx/supervision-store';
 import { createTestDatabase, testDataSource } from '@ajx/testing';
 import type { DataSource } from 'typeorm';
-import { EnterpriseEvaluationService } from '../../../apps/supervisor/src/evaluation/enterprise-evaluation.service';
-import { FullEvaluationService } from '../../../apps/supervisor/src/evaluation/full-evaluation.service';
-import type { FindingsPublisher } from '../../../apps/supervisor/src/findings.publisher';
+import type { EnterpriseEvaluationService } from '../../../apps/supervisor/src/evaluation/enterprise-evaluation.service';
+import type { FullEvaluationService } from '../../../apps/supervisor/src/evaluation/full-evaluation.service';
+import { standaloneEvaluation } from '../../../apps/supervisor/src/evaluation/standalone-evaluation';
 import type { SupervisionClock } from '../../../apps/supervisor/src/supervision-clock';
 import { SupervisorConfig } from '../../../apps/supervisor/src/supervisor.config';
-import { SupervisorMetrics } from '../../../apps/supervisor/src/supervisor.metrics';
 import { claim, hazard, input, policy, service } from '../../../libs/supervision/src/testing/supervision.fixture';
 
 const START = '2024-06-30';
@@ -95,27 +89,9 @@ describe('supervision: the daily run evaluates the enterprises whose day has com
   beforeAll(async () => {
     db = await testDataSource(await createTestDatabase());
     const config = Object.assign(new SupervisorConfig(), { AJX_RULE_PACK: 'jining@1', AJX_SUPERVISION_CHUNK: 50 });
-    versions = new SupervisionVersionsRepository(db);
-    const findings = new SupervisionFindingsRepository(db);
-    const figures = new SupervisionFiguresRepository(db);
-    const register = new RegisterRepository(db);
-    const revisits = new SupervisionRevisitsRepository(db);
-    runs = new SupervisionRunsRepository(db);
-    evaluation = new EnterpriseEvaluationService(config, db, versions, findings, figures, register, revisits);
-    full = new FullEvaluationService(
-      config,
-      evaluation,
-      versions,
-      findings,
-      register,
-      runs,
-      figures,
-      revisits,
-      { today: () => today } as SupervisionClock,
-      // Publishing is the outbox's business (other tests): here only that something changed.
-      { kick: () => undefined } as unknown as FindingsPublisher,
-      new SupervisorMetrics(new MetricsRegistry()),
-    );
+    ({ versions, runs, evaluation, full } = standaloneEvaluation(db, config, {
+      today: () => today,
+    } as SupervisionClock));
   });
   afterAll(() => db?.destroy());
 

@@ -126,7 +126,9 @@ describe('FullEvaluationService', () => {
     // The first run of a process evaluates everything, even a daily one: the revisit days are not its own yet.
     await service.run('daily', 'test');
     expect(started).toEqual(['all']);
-    expect(seen.flat()).toHaveLength(92);
+    // every enterprise held, registered or with an open finding (92), and the marked ones (U099)
+    expect(seen.flat()).toHaveLength(93);
+    expect(seen[0]).toEqual(['U003', 'U099']); // the marked ones first, in a chunk of their own
     steps.length = 0;
     seen.length = 0;
 
@@ -135,8 +137,10 @@ describe('FullEvaluationService', () => {
     expect(started).toEqual(['all', 'due']);
     expect(seen.flat().sort()).toEqual(['U003', 'U007', 'U099']);
     expect(total.enterprises).toBe(3);
-    // moves are listed first because marks came from an older release
-    expect(steps).toEqual(['list moves', 'chunk']);
+    // moves are listed first because marks came from an older release; the marked enterprises have a chunk of their
+    // own, before the others
+    expect(steps).toEqual(['list moves', 'chunk', 'chunk']);
+    expect(seen).toEqual([['U003', 'U099'], ['U007']]);
     expect(forgotten).toEqual([
       ['1', '2'],
       ['1', '2'],

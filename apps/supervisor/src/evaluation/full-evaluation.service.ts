@@ -89,38 +89,51 @@ export class FullEvaluationService implements OnApplicationBootstrap {
           this.findings.enterprisesWithOpenFindings(),
         ]);
       else candidates = [await this.revisits.dueBy(asOf), marks.usccs];
-      const all = [...new Set(candidates.flat())].sort();
       const total: EvaluationOutcome = { enterprises: 0, opened: 0, updated: 0, resolved: 0 };
       const size = this.config.AJX_SUPERVISION_CHUNK;
-      const chunks: string[][] = [];
-      for (let i = 0; i < all.length; i += size) chunks.push(all.slice(i, i + size));
-      // A few chunks at once: while one waits on PostgreSQL another evaluates. Chunks hold disjoint enterprises, so
-      // their locks never meet; the first failure stops the workers from taking more chunks and fails the run.
-      let next = 0;
-      let failed = false;
-      const worker = async () => {
-        while (!failed && next < chunks.length) {
-          const usccs = chunks[next++];
-          const stop = this.metrics.evaluationSeconds.startTimer({ kind: 'full' });
-          try {
-            const o = await this.evaluation.evaluate(usccs, asOf, `system:supervisor:${reason}`);
-            total.enterprises += o.enterprises;
-            total.opened += o.opened;
-            total.updated += o.updated;
-            total.resolved += o.resolved;
-            if (o.opened + o.updated + o.resolved > 0) this.publisher.kick();
-          } catch (err) {
-            failed = true;
-            throw err;
-          } finally {
-            stop();
-          }
-        }
+      const chunksOf = (usccs: readonly string[]) => {
+        const out: string[][] = [];
+        for (let i = 0; i < usccs.length; i += size) out.push(usccs.slice(i, i + size));
+        return out;
       };
-      const workers = Math.min(this.config.AJX_SUPERVISION_FULL_CONCURRENCY, chunks.length);
-      const settled = await Promise.allSettled(Array.from({ length: workers }, worker));
-      const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (failure) throw failure.reason;
+      // The marked enterprises first, one chunk at a time: a record moved by something that did not evaluate the
+      // move has its finding under the enterprise it left, and the chunks holding the two enterprises must not
+      // decide about that finding at once (one resolving it, the other moving it). Every enterprise a marked record
+      // names is marked (the trigger), so no other chunk holds one of them.
+      const marked = new Set(marks.usccs);
+      const first = [...marked].sort();
+      const rest = [...new Set(candidates.flat())].filter((u) => !marked.has(u)).sort();
+      // Then a few chunks at once: while one waits on PostgreSQL another evaluates. Chunks hold disjoint enterprises,
+      // so their locks never meet; the first failure stops the workers from taking more chunks and fails the run.
+      const evaluateChunks = async (chunks: readonly string[][], concurrency: number) => {
+        let next = 0;
+        let failed = false;
+        const worker = async () => {
+          while (!failed && next < chunks.length) {
+            const usccs = chunks[next++];
+            const stop = this.metrics.evaluationSeconds.startTimer({ kind: 'full' });
+            try {
+              const o = await this.evaluation.evaluate(usccs, asOf, `system:supervisor:${reason}`);
+              total.enterprises += o.enterprises;
+              total.opened += o.opened;
+              total.updated += o.updated;
+              total.resolved += o.resolved;
+              if (o.opened + o.updated + o.resolved > 0) this.publisher.kick();
+            } catch (err) {
+              failed = true;
+              throw err;
+            } finally {
+              stop();
+            }
+          }
+        };
+        const workers = Math.min(concurrency, chunks.length);
+        const settled = await Promise.allSettled(Array.from({ length: workers }, worker));
+        const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+        if (failure) throw failure.reason;
+      };
+      await evaluateChunks(chunksOf(first), 1);
+      await evaluateChunks(chunksOf(rest), this.config.AJX_SUPERVISION_FULL_CONCURRENCY);
       await this.revisits.forgetMarks(marks.markIds);
       await this.figures.snapshotCoverage(asOf);
       await this.runs.finish(runId, total);
