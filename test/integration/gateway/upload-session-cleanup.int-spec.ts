@@ -58,15 +58,18 @@ describe('expired upload sessions give their bytes back', () => {
     await hub.db.query(`UPDATE upload_sessions SET expires_at = now() - interval '1 minute' WHERE upload_id = $1`, [
       expired,
     ]);
-    await waitFor(() => (fs.existsSync(file(expired)) ? undefined : true), {
-      what: "the expired session's bytes to be removed",
+    // The bytes go first, then the row is marked purged as its transaction commits: wait for both.
+    const purged = async () =>
+      (
+        await hub.db.query<{ purged: boolean }[]>(
+          `SELECT purged_at IS NOT NULL AS purged FROM upload_sessions WHERE upload_id = $1`,
+          [expired],
+        )
+      )[0].purged;
+    await waitFor(async () => (!fs.existsSync(file(expired)) && (await purged()) ? true : undefined), {
+      what: "the expired session's bytes to be removed and the session marked purged",
       timeoutMs: 15000,
     });
-    const [row] = await hub.db.query<{ purged: boolean }[]>(
-      `SELECT purged_at IS NOT NULL AS purged FROM upload_sessions WHERE upload_id = $1`,
-      [expired],
-    );
-    expect(row.purged).toBe(true);
     expect(fs.readFileSync(file(live), 'utf8').slice(0, 5)).toBe('12345');
     expect((await api('GET', `/v1/ingest/uploads/${live}`)).body).toMatchObject({ received: 5 });
     const late = await api('PUT', `/v1/ingest/uploads/${expired}`, Buffer.from('67890'), {
