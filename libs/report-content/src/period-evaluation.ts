@@ -172,14 +172,14 @@ export class PeriodEvaluator {
   }
 }
 
-const isVoid = (p: SupervisedPolicy) => p.cancelledOn !== null && p.cancelledOn <= p.coverage.start;
+/** Void: cancelled on or before its start (SUPERVISION.md). */
+export const isVoid = (p: SupervisedPolicy) => p.cancelledOn !== null && p.cancelledOn <= p.coverage.start;
 
 /** Evaluates a period over everything at once (tests, small deployments): one chunk of `PeriodEvaluator`. */
 export function evaluatePeriod(data: ReportData, period: ReportPeriodSpec): PeriodEvaluation {
-  const state = new SupervisionState();
-  for (const input of data.inputs) state.apply(input);
   const evaluator = new PeriodEvaluator(data.params, period);
-  const usccs = new Set([...state.usccs(), ...data.register.map((e) => e.uscc)]);
+  // Every enterprise a version or the register names (one without records of its own evaluates to nothing).
+  const usccs = new Set([...data.inputs.map((i) => i.record.enterprise.uscc), ...data.register.map((e) => e.uscc)]);
   evaluator.add(usccs, data.inputs, data.register);
   return evaluator.finish(data);
 }

@@ -11,7 +11,7 @@ import {
   type SupervisedPolicy,
 } from '@ajx/supervision';
 import type { SupervisionRuleId } from '@ajx/authz';
-import { inPeriod, type PeriodEvaluation, type ReportFinding } from './period-evaluation';
+import { inPeriod, isVoid, type PeriodEvaluation, type ReportFinding } from './period-evaluation';
 import {
   cityName,
   cityOf,
@@ -137,7 +137,7 @@ function totalCoverage(lines: readonly CoverageLine[]): CoverageLine {
 
 /** New policies (no predecessor) and renewals (a predecessor: SUPERVISION.md "Successor") starting in the period. */
 export function newAndRenewed(ev: PeriodEvaluation, region: Region, insurer?: string) {
-  const nonVoid = ev.records.policy.filter((p) => !(p.cancelledOn !== null && p.cancelledOn <= p.coverage.start));
+  const nonVoid = ev.records.policy.filter((p) => !isVoid(p));
   const byUscc = new Map<string, SupervisedPolicy[]>();
   for (const p of nonVoid) {
     const list = byUscc.get(p.enterprise.uscc);
