@@ -43,13 +43,25 @@ export interface ReportData {
   generatedAt: string;
 }
 
-/** What a report reads of a finding: which rule, about what, attributed to whom and where (not its facts). */
-export type ReportFinding = Pick<Finding, 'rule' | 'key' | 'insurer' | 'regionCode'>;
+/** Where a finding stood on a date: the county and the insurer it was attributed to. */
+export type FindingPlace = Pick<Finding, 'insurer' | 'regionCode'>;
 
-/** The rules' results on one date. */
+/**
+ * Findings of one rule counted by where they stood on the period's last day (`end`) and on the day before it began
+ * (`before`; `null`: not found that day). A finding's county or insurer can differ between the two days, so a report
+ * of a county counts it as opened there and one of the city as neither opened nor resolved — what reports read of
+ * findings, without holding each of the province's findings.
+ */
+export interface FindingTally {
+  rule: Finding['rule'];
+  end: FindingPlace | null;
+  before: FindingPlace | null;
+  count: number;
+}
+
+/** The rules' figures on one date. */
 export interface DateEvaluation {
   asOf: string;
-  findings: ReportFinding[];
   figures: Figures;
 }
 
@@ -71,6 +83,10 @@ export interface PeriodEvaluation {
   params: SupervisionParameters;
   end: DateEvaluation;
   before: DateEvaluation;
+  /** The findings of both dates, counted (ordered by rule and places). */
+  findings: FindingTally[];
+  /** Keys of the `ACCIDENT_REPORTED_LATE` findings on the period's last day (`insurer/accidentId`). */
+  lateAccidents: ReadonlySet<string>;
   records: LatestRecords;
   targets: readonly (ReportTarget & { city: string })[];
   ladder: LadderPosition[];
@@ -89,11 +105,10 @@ export class PeriodEvaluator {
   private readonly endOn: string;
   private readonly beforeOn: string;
   private readonly totals = { end: new FigureTotals(), before: new FigureTotals() };
-  private readonly found = { end: [] as ReportFinding[], before: [] as ReportFinding[] };
+  private readonly tallies = new Map<string, FindingTally>();
+  private readonly lateAccidents = new Set<string>();
   private readonly records: LatestRecords = { policy: [], service: [], hazard: [], accident: [], claim: [] };
   private readonly seen = new Set<string>();
-  /** One copy of each county code and insurer code among the findings kept (hundreds of thousands of them). */
-  private readonly codes = new Map<string, string>();
 
   constructor(
     private readonly params: SupervisionParameters,
@@ -113,29 +128,29 @@ export class PeriodEvaluator {
       this.seen.add(uscc);
       const records = state.enterprise(uscc);
       if (!records) continue;
-      for (const [when, asOf] of [
-        ['end', this.endOn],
-        ['before', this.beforeOn],
-      ] as const) {
-        const evaluation = evaluateEnterprise(records, asOf, this.params);
-        this.totals[when].apply(evaluation.contributions);
-        for (const f of evaluation.findings)
-          this.found[when].push({
-            rule: f.rule,
-            key: f.key,
-            insurer: f.insurer === null ? null : this.code(f.insurer),
-            regionCode: this.code(f.regionCode),
-          });
+      const end = evaluateEnterprise(records, this.endOn, this.params);
+      const before = evaluateEnterprise(records, this.beforeOn, this.params);
+      this.totals.end.apply(end.contributions);
+      this.totals.before.apply(before.contributions);
+      // A finding is the same on both days when its rule and key are: both evaluations are of the same records.
+      const earlier = new Map<string, Finding>();
+      for (const f of before.findings) earlier.set(`${f.rule}\u0000${f.key}`, f);
+      for (const f of end.findings) {
+        const id = `${f.rule}\u0000${f.key}`;
+        this.tally(f.rule, f, earlier.get(id) ?? null);
+        earlier.delete(id);
+        if (f.rule === 'ACCIDENT_REPORTED_LATE') this.lateAccidents.add(f.key);
       }
+      for (const f of earlier.values()) this.tally(f.rule, null, f);
       this.keepRecords(records);
     }
   }
 
-  private code(value: string): string {
-    const known = this.codes.get(value);
-    if (known !== undefined) return known;
-    this.codes.set(value, value);
-    return value;
+  private tally(rule: Finding['rule'], end: FindingPlace | null, before: FindingPlace | null): void {
+    const id = [rule, placeId(end), placeId(before)].join('\u0001');
+    const known = this.tallies.get(id);
+    if (known) known.count++;
+    else this.tallies.set(id, { rule, end: placeOf(end), before: placeOf(before), count: 1 });
   }
 
   private keepRecords(e: EnterpriseRecords): void {
@@ -156,7 +171,6 @@ export class PeriodEvaluator {
     const applies = (county: string) => inJurisdiction(this.params, county);
     const at = (when: 'end' | 'before', asOf: string): DateEvaluation => ({
       asOf,
-      findings: this.found[when].sort((a, b) => compareCodePoints(a.rule, b.rule) || compareCodePoints(a.key, b.key)),
       figures: this.totals[when].figures(asOf, this.params.pack, applies),
     });
     return {
@@ -164,6 +178,8 @@ export class PeriodEvaluator {
       params: this.params,
       end: at('end', this.endOn),
       before: at('before', this.beforeOn),
+      findings: [...this.tallies.entries()].sort(([a], [b]) => compareCodePoints(a, b)).map(([, t]) => t),
+      lateAccidents: this.lateAccidents,
       records: this.records,
       targets: data.targets ?? [],
       ladder: violationLadder(data.confirmed ?? []).filter((p) => p.year === year),
@@ -171,6 +187,10 @@ export class PeriodEvaluator {
     };
   }
 }
+
+const placeId = (p: FindingPlace | null) => (p === null ? '-' : `${p.regionCode}\u0000${p.insurer ?? ''}`);
+const placeOf = (p: FindingPlace | null): FindingPlace | null =>
+  p === null ? null : { regionCode: p.regionCode, insurer: p.insurer };
 
 /** Void: cancelled on or before its start (SUPERVISION.md). */
 export const isVoid = (p: SupervisedPolicy) => p.cancelledOn !== null && p.cancelledOn <= p.coverage.start;

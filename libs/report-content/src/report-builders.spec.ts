@@ -1,6 +1,6 @@
 import { renderReport, type ReportDocument, type ReportTable, validateReportDocument } from '@ajx/report-rendering';
 import type { Sector } from '@ajx/contracts';
-import { SupervisionState, subjectOf, type SupervisionInput } from '@ajx/supervision';
+import { type Finding, supervise, SupervisionState, subjectOf, type SupervisionInput } from '@ajx/supervision';
 import {
   accident,
   claim,
@@ -10,8 +10,21 @@ import {
   registered,
   service,
 } from '../../supervision/src/testing/supervision.fixture';
-import { evaluatePeriod, PeriodEvaluator, type ReportData } from './period-evaluation';
-import { cityBulletin, coverageChange, monthlyScorecard, reportScopes, weeklyReport } from './report-builders';
+import {
+  evaluatePeriod,
+  type FindingPlace,
+  type PeriodEvaluation,
+  PeriodEvaluator,
+  type ReportData,
+} from './period-evaluation';
+import {
+  cityBulletin,
+  coverageChange,
+  findingCounts,
+  monthlyScorecard,
+  reportScopes,
+  weeklyReport,
+} from './report-builders';
 import { monthPeriod, weekPeriod } from './report-period';
 
 /*
@@ -245,10 +258,15 @@ describe('a past period (regenerated later): the rules stand on the period’s e
   it('counts E4 insured (it lapsed only on 11-21) and E3 not yet in force (from 12-02)', () => {
     expect([ev.end.asOf, ev.before.asOf]).toEqual(['2026-11-08', '2026-11-01']);
     expect(table(doc, 'coverage').totals).toMatchObject({ registered: 4, insured: 3, lapsed: 0, pending: 1 });
-    const open = ev.end.findings.map((f) => `${f.rule} ${f.key}`);
+    const open = supervise(jining(), records, register, ev.end.asOf).findings.map((f) => `${f.rule} ${f.key}`);
     // E4's policy ends within 30 days of the week's end: due for renewal then, not lapsed.
     expect(open).toContain('RENEWAL_DUE PICC/P4');
     expect(open.filter((k) => k.startsWith('LAPSED'))).toEqual([]);
+    const counted = findingCounts(ev, () => true);
+    expect(counted.find((c) => c.rule === 'RENEWAL_DUE')?.open).toBe(
+      open.filter((k) => k.startsWith('RENEWAL_DUE')).length,
+    );
+    expect(counted.find((c) => c.rule === 'LAPSED')?.open ?? 0).toBe(0);
   });
 });
 
@@ -344,13 +362,72 @@ describe('a period evaluated enterprise by enterprise (the service reads a provi
       const sorted = (xs: readonly unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
       for (const kind of ['policy', 'service', 'hazard', 'accident', 'claim'] as const)
         expect(sorted(ev.records[kind])).toEqual(sorted(whole.records[kind]));
-      expect(JSON.stringify([ev.end, ev.before])).toBe(JSON.stringify([whole.end, whole.before]));
+      expect(JSON.stringify([ev.end, ev.before, ev.findings, [...ev.lateAccidents].sort()])).toBe(
+        JSON.stringify([whole.end, whole.before, whole.findings, [...whole.lateAccidents].sort()]),
+      );
       expect(JSON.stringify(weeklyReport(ev, '370811'))).toBe(JSON.stringify(weeklyReport(whole, '370811')));
       expect(JSON.stringify(cityBulletin(ev, '370800'))).toBe(JSON.stringify(cityBulletin(whole, '370800')));
       expect(JSON.stringify(monthlyScorecard(ev, '370800', 'PICC'))).toBe(
         JSON.stringify(monthlyScorecard(whole, '370800', 'PICC')),
       );
     }
+  });
+
+  it.each([weekPeriod('2026-W49'), monthPeriod('2026-11'), weekPeriod('2026-W45')])(
+    'counts findings per scope as the findings of both dates would ($code)',
+    (period) => {
+      const ev = evaluatePeriod(data(), period);
+      // Every finding of both dates, compared by rule and key: what the counts stand for.
+      const end = supervise(jining(), records, register, ev.end.asOf).findings;
+      const before = supervise(jining(), records, register, ev.before.asOf).findings;
+      expect(end.length + before.length).toBeGreaterThan(0);
+      const id = (f: Finding) => `${f.rule} ${f.key}`;
+      const scopes: ((p: FindingPlace) => boolean)[] = [
+        () => true,
+        (p) => p.regionCode === '370811',
+        (p) => p.regionCode === '370812',
+        (p) => p.regionCode.startsWith('3708'),
+        (p) => p.insurer === 'PICC',
+        (p) => p.regionCode.startsWith('3708') && p.insurer === 'CPIC',
+      ];
+      for (const keep of scopes) {
+        const e = end.filter(keep);
+        const b = before.filter(keep);
+        const rules = [...new Set([...e, ...b].map((f) => f.rule))].sort();
+        const expected = rules.map((rule) => ({
+          rule,
+          open: e.filter((f) => f.rule === rule).length,
+          opened: e.filter((f) => f.rule === rule && !b.some((g) => id(g) === id(f))).length,
+          resolved: b.filter((f) => f.rule === rule && !e.some((g) => id(g) === id(f))).length,
+        }));
+        expect(findingCounts(ev, keep)).toEqual(expected);
+      }
+    },
+  );
+
+  it('counts a finding that moved to another county as resolved in the old, opened in the new, neither in the city', () => {
+    const ev = evaluatePeriod(data(), weekPeriod('2026-W49'));
+    const moved: PeriodEvaluation = {
+      ...ev,
+      findings: [
+        {
+          rule: 'LAPSED',
+          end: { regionCode: '370812', insurer: 'PICC' },
+          before: { regionCode: '370811', insurer: 'PICC' },
+          count: 2,
+        },
+      ],
+    };
+    expect(findingCounts(moved, (p) => p.regionCode === '370811')).toEqual([
+      { rule: 'LAPSED', open: 0, opened: 0, resolved: 2 },
+    ]);
+    expect(findingCounts(moved, (p) => p.regionCode === '370812')).toEqual([
+      { rule: 'LAPSED', open: 2, opened: 2, resolved: 0 },
+    ]);
+    expect(findingCounts(moved, (p) => p.regionCode.startsWith('3708'))).toEqual([
+      { rule: 'LAPSED', open: 2, opened: 0, resolved: 0 },
+    ]);
+    expect(findingCounts(moved, (p) => p.insurer === 'CPIC')).toEqual([]);
   });
 
   it('refuses an enterprise given twice', () => {

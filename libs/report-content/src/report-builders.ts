@@ -11,7 +11,7 @@ import {
   type SupervisedPolicy,
 } from '@ajx/supervision';
 import type { SupervisionRuleId } from '@ajx/authz';
-import { inPeriod, isVoid, type PeriodEvaluation, type ReportFinding } from './period-evaluation';
+import { type FindingPlace, type FindingTally, inPeriod, isVoid, type PeriodEvaluation } from './period-evaluation';
 import {
   cityName,
   cityOf,
@@ -159,20 +159,24 @@ export function newAndRenewed(ev: PeriodEvaluation, region: Region, insurer?: st
   });
 }
 
-/** Findings of the period: open at its end, opened in it (open at the end, not before) and resolved in it. */
-export function findingCounts(ev: PeriodEvaluation, keep: (f: ReportFinding) => boolean) {
-  const id = (f: ReportFinding) => `${f.rule}\u0000${f.key}`;
-  const end = ev.end.findings.filter(keep);
-  const before = ev.before.findings.filter(keep);
-  const endIds = new Set(end.map(id));
-  const beforeIds = new Set(before.map(id));
-  const rules = [...new Set([...end, ...before].map((f) => f.rule))].sort(compareCodePoints);
-  return rules.map((rule) => ({
-    rule,
-    open: end.filter((f) => f.rule === rule).length,
-    opened: end.filter((f) => f.rule === rule && !beforeIds.has(id(f))).length,
-    resolved: before.filter((f) => f.rule === rule && !endIds.has(id(f))).length,
-  }));
+/**
+ * Findings of the period where `keep` holds: open at its end, opened in it (kept at the end, not the day before it
+ * began) and resolved in it (kept the day before, not at the end) — a finding that moved out of a report's scope is
+ * resolved there, one that moved in is opened there.
+ */
+export function findingCounts(ev: PeriodEvaluation, keep: (place: FindingPlace) => boolean) {
+  const counts = new Map<string, { rule: FindingTally['rule']; open: number; opened: number; resolved: number }>();
+  for (const t of ev.findings) {
+    const atEnd = t.end !== null && keep(t.end);
+    const atBefore = t.before !== null && keep(t.before);
+    if (!atEnd && !atBefore) continue;
+    const c = counts.get(t.rule) ?? { rule: t.rule, open: 0, opened: 0, resolved: 0 };
+    counts.set(t.rule, c);
+    if (atEnd) c.open += t.count;
+    if (atEnd && !atBefore) c.opened += t.count;
+    if (atBefore && !atEnd) c.resolved += t.count;
+  }
+  return [...counts.values()].sort((a, b) => compareCodePoints(a.rule, b.rule));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -456,7 +460,6 @@ function accidentsSection(ev: PeriodEvaluation, region: Region, insurer?: string
       .filter((r) => within(region, r.county))
       .map((r) => ({ ...r, occurred: occurred(r.county, r.grade) }));
   } else {
-    const late = new Set(ev.end.findings.filter((f) => f.rule === 'ACCIDENT_REPORTED_LATE').map((f) => f.key));
     const own = ev.records.accident.filter((a) => a.insurer === insurer && within(region, a.enterprise.regionCode));
     lines = groupBy(own, (a) => `${a.enterprise.regionCode}\u0000${a.grade}`).map(([k, list]) => {
       const [county, grade] = k.split('\u0000');
@@ -469,7 +472,7 @@ function accidentsSection(ev: PeriodEvaluation, region: Region, insurer?: string
         seriousInjuries: sum(list, (a) => a.seriousInjuries),
         minorInjuries: sum(list, (a) => a.minorInjuries),
         directLossFen: sum(list, (a) => a.directLossFen ?? 0),
-        reportedLate: list.filter((a) => late.has(`${a.insurer}/${a.accidentId}`)).length,
+        reportedLate: list.filter((a) => ev.lateAccidents.has(`${a.insurer}/${a.accidentId}`)).length,
       };
     });
   }
@@ -556,7 +559,7 @@ function claimsSection(ev: PeriodEvaluation, region: Region, insurer?: string): 
   };
 }
 
-function findingsSection(ev: PeriodEvaluation, keep: (f: ReportFinding) => boolean): ReportSection {
+function findingsSection(ev: PeriodEvaluation, keep: (place: FindingPlace) => boolean): ReportSection {
   const counts = findingCounts(ev, keep).map((c) => ({
     rule: RULE_TITLES[c.rule],
     code: c.rule,
@@ -789,7 +792,7 @@ const base = (ev: PeriodEvaluation) => ({
 /** 周报 (七(二)): a county-level jurisdiction's previous Monday–Sunday. */
 export function weeklyReport(ev: PeriodEvaluation, county: string): ReportDocument {
   const region = countyRegion(county);
-  const keep = (f: ReportFinding) => within(region, f.regionCode);
+  const keep = (f: FindingPlace) => within(region, f.regionCode);
   return {
     kind: 'weekly',
     title: '安全生产责任保险工作周报',
@@ -840,7 +843,7 @@ export function cityBulletin(ev: PeriodEvaluation, city: string): ReportDocument
 /** 月度讲评 (七(三) 联席会议): one insurer's month in a city. */
 export function monthlyScorecard(ev: PeriodEvaluation, city: string, insurer: string): ReportDocument {
   const region = cityRegion(city);
-  const keep = (f: ReportFinding) => within(region, f.regionCode) && f.insurer === insurer;
+  const keep = (f: FindingPlace) => within(region, f.regionCode) && f.insurer === insurer;
   const s = activitySummary(ev, region, insurer);
   return {
     kind: 'monthly-scorecard',
