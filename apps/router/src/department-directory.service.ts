@@ -19,6 +19,7 @@ export class DepartmentDirectory implements OnApplicationBootstrap, BeforeApplic
   private timer: NodeJS.Timeout | null = null;
   /** The timer's refresh under way (awaited at shutdown, before the database pool closes). */
   private refreshing: Promise<void> | null = null;
+  private read = false;
 
   constructor(
     private readonly identity: IdentityRepository,
@@ -32,6 +33,15 @@ export class DepartmentDirectory implements OnApplicationBootstrap, BeforeApplic
 
   get index(): EntitlementIndex {
     return this.current;
+  }
+
+  /**
+   * Whether the departments were read once. Until then the index knows none: a re-projection must not run (it would
+   * take its department for one that no longer exists and finish with nothing projected, or withdraw every record in
+   * a re-scope). Nest runs a module's bootstrap hooks together, so the re-projection's worker can start first.
+   */
+  get loaded(): boolean {
+    return this.read;
   }
 
   /**
@@ -59,6 +69,7 @@ export class DepartmentDirectory implements OnApplicationBootstrap, BeforeApplic
       this.logger.log(`rule pack ${spec} active${previous ? ` (was ${previous}; views are re-scoped)` : ''}`);
     }
     await this.refresh();
+    this.read = true;
     this.timer = setInterval(() => {
       if (this.refreshing) return;
       this.refreshing = this.refresh()

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { CanonicalStoreRepository, type StoredCanonicalEvent } from '@ajx/canonical-store';
 import {
@@ -10,6 +11,7 @@ import {
   RoutingMovedError,
   StoreBehindRoutingError,
 } from '@ajx/dept-store';
+import { RECORD_KINDS } from '@ajx/contracts';
 import { PollingService } from '@ajx/platform';
 import { findingMessageOf, SupervisionFindingsRepository } from '@ajx/supervision-store';
 import { DepartmentDirectory } from './department-directory.service';
@@ -26,6 +28,14 @@ export const RETRY_MS = 5_000;
 const FINDINGS_PHASE = 'finding:';
 /** Times a page's records routed live meanwhile are planned again before the page is left for a later run. */
 const HAND_OVER_ROUNDS = 5;
+/** How long a job waits in place for records routed live ahead of the store (its write follows within milliseconds). */
+const STORE_WAIT_MS = 2_000;
+/**
+ * How long a job waits in all (retried every RETRY_MS) before it goes on without records routed live that the store
+ * still does not hold: a normaliser that never stores what it published is a fault of its own (logged), and must not
+ * keep a department from the rest of its history.
+ */
+export const STORE_BEHIND_LIMIT_MS = 10 * 60_000;
 
 /** A page planned for the hand-over: what to project, and what live routing had routed of every record of it. */
 interface PageAsRouted {
@@ -80,6 +90,8 @@ function routableOfStored(r: StoredCanonicalEvent): RoutableEvent {
 @Injectable()
 export class ReprojectionService extends PollingService {
   private readonly logger = new Logger(ReprojectionService.name);
+  /** Since when each job has found records routed live ahead of the store (this process's view). */
+  private readonly behindSince = new Map<string, number>();
 
   constructor(
     private readonly jobs: ProjectionJobsRepository,
@@ -93,6 +105,8 @@ export class ReprojectionService extends PollingService {
 
   /** Runs queued jobs until none is left. */
   async drain(stopped: () => boolean = () => false): Promise<void> {
+    // Not before the departments were read: the timer drains again (DepartmentDirectory.loaded).
+    if (!this.directory.loaded) return;
     for (;;) {
       if (stopped()) return;
       const job = await this.jobs.lease(LEASE_MS);
@@ -117,6 +131,7 @@ export class ReprojectionService extends PollingService {
     if (job.departmentId && !grant) return true; // no longer a valid department: nothing to project
     let cursor = job.cursor;
     let projected = 0;
+    if (cursor === null) await this.awaitStoreCaughtUp(job, grant?.records ?? RECORD_KINDS);
     if (!cursor?.startsWith(FINDINGS_PHASE)) {
       projected += await this.runRecords(job, stopped);
       if (stopped()) return false;
@@ -147,6 +162,41 @@ export class ReprojectionService extends PollingService {
       `re-projection ${job.id} (${job.reason}${job.departmentId ? ` for ${job.departmentId}` : ''}): ${projected} changes`,
     );
     return true;
+  }
+
+  /**
+   * Before a job's first page: the store must hold every record live routing routed before the job was queued
+   * (routed without the department — live routing writes only with a directory that knows every job queued so far, so
+   * every such routing committed before the job did, before this check). Records routed ahead of the store are waited
+   * for: found on no page, they would be missing from the department for good ({@link
+   * DeptProjectionWriter.routedAheadOfStore}). Those routed since the job was queued are waited for too, harmlessly.
+   */
+  private async awaitStoreCaughtUp(job: ProjectionJob, kinds: readonly string[]): Promise<void> {
+    const canonicalKinds = kinds.filter((k) => (RECORD_KINDS as readonly string[]).includes(k));
+    let ahead = await this.writer.routedAheadOfStore(canonicalKinds);
+    const until = Date.now() + STORE_WAIT_MS;
+    while (ahead.length && Date.now() < until) {
+      await sleep(100);
+      const stored = await this.canonical.existing(ahead.map((a) => a.eventId));
+      ahead = ahead.filter((a) => !stored.has(a.eventId));
+    }
+    if (!ahead.length) {
+      this.behindSince.delete(job.id);
+      return;
+    }
+    const since = this.behindSince.get(job.id) ?? Date.now();
+    this.behindSince.set(job.id, since);
+    const first = `${ahead[0].kind} ${ahead[0].insurer}/${ahead[0].subject} v${ahead[0].version}`;
+    if (Date.now() - since < STORE_BEHIND_LIMIT_MS)
+      throw new StoreBehindRoutingError(
+        `${ahead.length} record(s) routed live are not in the canonical store yet (${first}, …); the job waits for them`,
+      );
+    this.behindSince.delete(job.id);
+    this.logger.error(
+      `re-projection ${job.id}: going on without ${ahead.length} record(s) routed live that the canonical store has ` +
+        `not held for ${Math.round((Date.now() - since) / 60_000)} min (${first}, …): the normaliser did not store ` +
+        `what it published`,
+    );
   }
 
   /**

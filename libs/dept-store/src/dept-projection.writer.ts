@@ -186,6 +186,35 @@ export class DeptProjectionWriter {
   }
 
   /**
+   * Records live routing routed at a version whose event the canonical store does not hold yet, of these kinds (at
+   * most `limit`). The normaliser publishes before it stores (the store write follows the broker's acknowledgement), so
+   * a record can be routed live a moment before the store has it — or much longer with the normaliser stopped between
+   * the two. A department's re-projection starting then would find it on no page, and live routing, having routed it,
+   * never routes that version again: the job waits for them first (docs/reliability.md, "A department created during
+   * the load"). Reads the canonical store's event ids, read-only: one anti-join in PostgreSQL instead of every routed
+   * record through the application.
+   */
+  async routedAheadOfStore(kinds: readonly string[], limit = 10_000): Promise<(RecordKey & RoutedVersion)[]> {
+    if (!kinds.length) return [];
+    const rows = await this.db.query<
+      { kind: ViewKind; insurer: string; subject: string; version: number; event_id: string }[]
+    >(
+      `SELECT r.kind, r.insurer, r.subject, r.version, r.event_id FROM route_records r
+       WHERE r.kind = ANY($1::text[])
+         AND NOT EXISTS (SELECT 1 FROM canonical_events e WHERE e.event_id = r.event_id)
+       LIMIT $2`,
+      [kinds, limit],
+    );
+    return rows.map((r) => ({
+      kind: r.kind,
+      insurer: r.insurer,
+      subject: r.subject,
+      version: r.version,
+      eventId: r.event_id,
+    }));
+  }
+
+  /**
    * Which departments hold which version of each record now. Every lookup by a slice's records is an index probe per
    * record: `CROSS JOIN LATERAL (… OFFSET 0)` — the `OFFSET 0` keeps the planner from flattening the subquery into a
    * join, which on a table whose statistics are missing or stale it planned as a sort-merge or hash join over a

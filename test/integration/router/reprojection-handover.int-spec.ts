@@ -36,6 +36,11 @@ describe('re-projection hands over to live routing exactly', () => {
     writer = new DeptProjectionWriter(hub.db);
   });
   afterAll(() => hub.stop());
+  // The first tests route HO… records by hand, with events no store holds: a later department's job would wait for
+  // them (a record routed live ahead of the store, see below).
+  afterEach(async () => {
+    await hub.db.query(`DELETE FROM route_records WHERE kind = 'hazard' AND subject ~ '^HO[0-9]+$'`);
+  });
 
   const eventId = (subject: string, version: number) =>
     `00000000-0000-5000-8000-${(subject.replace(/\D/g, '') + String(version)).padStart(12, '0')}`;
@@ -243,6 +248,59 @@ describe('re-projection hands over to live routing exactly', () => {
     );
     expect(await feedOf(department, 'HOR1')).toEqual(['1:new', '2:updated', '3:updated']);
     expect(await feedOf(department, 'HOR2')).toEqual(['1:new', '2:updated', '3:updated']);
+  });
+
+  it('a department whose job starts while a record routed live is not in the store yet waits for it', async () => {
+    // The normaliser publishes, then writes the store; stopped in between (killed, or its broker away), a record is
+    // routed live — to the departments that exist — long before the store has it. A department created meanwhile
+    // found it on no page of its re-projection, and live routing never routes that version again: it lacked the record
+    // for good (a chaos run: two departments created during a broker outage missed one insurer's file).
+    const producer = new EventProducer(hub.kafka, hub.ns.topicPrefix);
+    await producer.connect();
+    const region = '330108';
+    const department = 'ho-330108-emergency';
+    const event = eventFor('hazard', 'HOS1', region, 'construction', 1);
+    const job = async () =>
+      (
+        await hub.db.query<{ status: string; error: string | null }[]>(
+          `SELECT status, error FROM projection_jobs WHERE department_id = $1`,
+          [department],
+        )
+      )[0];
+    try {
+      await publishCanonical(producer, [event]);
+      await waitFor(
+        async () =>
+          (
+            await hub.db.query<{ n: number }[]>(
+              `SELECT count(*)::int AS n FROM route_records WHERE kind = 'hazard' AND subject = 'HOS1'`,
+            )
+          )[0].n === 1 || undefined,
+        { what: 'HOS1 routed live' },
+      );
+      await hub.principal({
+        id: department,
+        type: 'department',
+        name: '滨江区应急管理局',
+        department: { kind: 'emergency', level: 'county', regionCode: region },
+      });
+      const waiting = await waitFor(async () => ((await job())?.error ? await job() : undefined), {
+        what: 'the job waiting for the store',
+        timeoutMs: 30_000,
+      });
+      expect(waiting.status).not.toBe('done');
+      expect(waiting.error).toContain('not in the canonical store yet (hazard PICC/HOS1 v1');
+      expect(await feedOf(department, 'HOS1')).toEqual([]);
+      // The normaliser's store write lands.
+      await storeCanonical(hub.db, [event]);
+    } finally {
+      await producer.disconnect();
+    }
+    await waitFor(async () => (await job())?.status === 'done' || undefined, {
+      what: 'the department’s re-projection',
+      timeoutMs: 30_000,
+    });
+    expect(await feedOf(department, 'HOS1')).toEqual(['1:new']);
   });
 
   it('a department created later gets the findings changed before it existed', async () => {

@@ -27,7 +27,7 @@ describe('re-projection after a failed run', () => {
       }
     })(hub.db);
     // A full re-scope (no department) over an empty store does not consult the entitlement index.
-    const directory = { index: {} } as unknown as DepartmentDirectory;
+    const directory = { index: {}, loaded: true } as unknown as DepartmentDirectory;
     const service = new ReprojectionService(
       jobs,
       canonical,

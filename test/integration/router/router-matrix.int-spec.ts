@@ -217,7 +217,10 @@ describe('router: authorized fan-out into department views', () => {
 
   it('withdraws a record from departments that lose it when a newer version moves it', async () => {
     const e1 = eventFor('hazard', 'MOVE-1', MATRIX_REGIONS.hangzhouShangcheng, 'construction');
+    const e2 = eventFor('hazard', 'MOVE-1', MATRIX_REGIONS.hangzhouXihu, 'construction', 2);
+    // As the normaliser does: published, then stored (a department created later waits for what the store lacks).
     await publishCanonical(producer, [e1]);
+    await storeCanonical(hub.db, [e1]);
     const cityConstruction = matrixDepartmentId('construction', '330100');
     const countyConstruction = matrixDepartmentId('construction', '330102');
     const holders = async () =>
@@ -228,7 +231,8 @@ describe('router: authorized fan-out into department views', () => {
       ).map((r) => r.department_id);
     await waitFor(async () => (await holders()).includes(countyConstruction) || undefined, { what: 'MOVE-1 routed' });
     // Version 2: the enterprise is now in Xihu (same city, no county departments there).
-    await publishCanonical(producer, [eventFor('hazard', 'MOVE-1', MATRIX_REGIONS.hangzhouXihu, 'construction', 2)]);
+    await publishCanonical(producer, [e2]);
+    await storeCanonical(hub.db, [e2]);
     await waitFor(async () => !(await holders()).includes(countyConstruction) || undefined, {
       what: 'MOVE-1 withdrawn',
     });
