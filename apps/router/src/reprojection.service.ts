@@ -6,6 +6,7 @@ import {
   type PlannedHandOver,
   ProjectionJobsRepository,
   type ProjectionJob,
+  type RecordKey,
   recordKeyOf,
   type RoutedVersion,
   RoutingMovedError,
@@ -30,6 +31,8 @@ const FINDINGS_PHASE = 'finding:';
 const HAND_OVER_ROUNDS = 5;
 /** How long a job waits in place for records routed live ahead of the store (its write follows within milliseconds). */
 const STORE_WAIT_MS = 2_000;
+/** Records of `route_records` read at a time to find those routed ahead of the store. */
+const ROUTED_PAGE = 5_000;
 /**
  * How long a job waits in all (retried every RETRY_MS) before it goes on without records routed live that the store
  * still does not hold: a normaliser that never stores what it published is a fault of its own (logged), and must not
@@ -92,6 +95,8 @@ export class ReprojectionService extends PollingService {
   private readonly logger = new Logger(ReprojectionService.name);
   /** Since when each job has found records routed live ahead of the store (this process's view). */
   private readonly behindSince = new Map<string, number>();
+  /** Jobs queued before a check found the store holding every record routed live (this process's view). */
+  private readonly storeCaughtUpFor = new Set<string>();
 
   constructor(
     private readonly jobs: ProjectionJobsRepository,
@@ -131,7 +136,7 @@ export class ReprojectionService extends PollingService {
     if (job.departmentId && !grant) return true; // no longer a valid department: nothing to project
     let cursor = job.cursor;
     let projected = 0;
-    if (cursor === null) await this.awaitStoreCaughtUp(job, grant?.records ?? RECORD_KINDS);
+    if (cursor === null) await this.awaitStoreCaughtUp(job);
     if (!cursor?.startsWith(FINDINGS_PHASE)) {
       projected += await this.runRecords(job, stopped);
       if (stopped()) return false;
@@ -165,15 +170,19 @@ export class ReprojectionService extends PollingService {
   }
 
   /**
-   * Before a job's first page: the store must hold every record live routing routed before the job was queued
-   * (routed without the department — live routing writes only with a directory that knows every job queued so far, so
-   * every such routing committed before the job did, before this check). Records routed ahead of the store are waited
-   * for: found on no page, they would be missing from the department for good ({@link
-   * DeptProjectionWriter.routedAheadOfStore}). Those routed since the job was queued are waited for too, harmlessly.
+   * Before a job's first page: the store must hold every record live routing routed before the job was queued. Live
+   * routing writes only with a directory that knows every job queued so far, so every routing without the department
+   * committed before its job did, before this check; a record the store does not hold at all yet is on no page, and
+   * live routing never routes that version again — the department would lack it for good. The normaliser publishes
+   * before it stores, so such records are waited for (a moment, or as long as a normaliser stopped between the two
+   * takes). Those routed since the job was queued are waited for too, harmlessly. One check covers every job queued
+   * before it started.
    */
-  private async awaitStoreCaughtUp(job: ProjectionJob, kinds: readonly string[]): Promise<void> {
-    const canonicalKinds = kinds.filter((k) => (RECORD_KINDS as readonly string[]).includes(k));
-    let ahead = await this.writer.routedAheadOfStore(canonicalKinds);
+  private async awaitStoreCaughtUp(job: ProjectionJob): Promise<void> {
+    if (this.storeCaughtUpFor.has(job.id)) return;
+    // Read before the check: every job visible now was queued before it started.
+    const covered = await this.jobs.openJobIds();
+    let ahead = await this.routedAheadOfStore(RECORD_KINDS);
     const until = Date.now() + STORE_WAIT_MS;
     while (ahead.length && Date.now() < until) {
       await sleep(100);
@@ -182,6 +191,7 @@ export class ReprojectionService extends PollingService {
     }
     if (!ahead.length) {
       this.behindSince.delete(job.id);
+      for (const id of [...covered, job.id]) this.storeCaughtUpFor.add(id);
       return;
     }
     const since = this.behindSince.get(job.id) ?? Date.now();
@@ -197,6 +207,20 @@ export class ReprojectionService extends PollingService {
         `not held for ${Math.round((Date.now() - since) / 60_000)} min (${first}, …): the normaliser did not store ` +
         `what it published`,
     );
+  }
+
+  /** Records live routing routed at a version whose event the canonical store does not hold (at most 10,000). */
+  private async routedAheadOfStore(kinds: readonly string[]): Promise<(RecordKey & RoutedVersion)[]> {
+    const ahead: (RecordKey & RoutedVersion)[] = [];
+    let after: RecordKey | null = null;
+    for (;;) {
+      const page = await this.writer.routedPage(kinds, after, ROUTED_PAGE);
+      if (!page.length) return ahead;
+      const stored = await this.canonical.existing(page.map((r) => r.eventId));
+      for (const r of page) if (!stored.has(r.eventId) && ahead.length < 10_000) ahead.push(r);
+      if (page.length < ROUTED_PAGE) return ahead;
+      after = page[page.length - 1];
+    }
   }
 
   /**

@@ -186,24 +186,23 @@ export class DeptProjectionWriter {
   }
 
   /**
-   * Records live routing routed at a version whose event the canonical store does not hold yet, of these kinds (at
-   * most `limit`). The normaliser publishes before it stores (the store write follows the broker's acknowledgement), so
-   * a record can be routed live a moment before the store has it — or much longer with the normaliser stopped between
-   * the two. A department's re-projection starting then would find it on no page, and live routing, having routed it,
-   * never routes that version again: the job waits for them first (docs/reliability.md, "A department created during
-   * the load"). Reads the canonical store's event ids, read-only: one anti-join in PostgreSQL instead of every routed
-   * record through the application.
+   * What live routing has routed of these kinds, page by page in key order from `after` (the last key of the previous
+   * page; `null` for the first). A re-projection reads it to wait for records routed ahead of the canonical store
+   * (`ReprojectionService`).
    */
-  async routedAheadOfStore(kinds: readonly string[], limit = 10_000): Promise<(RecordKey & RoutedVersion)[]> {
+  async routedPage(
+    kinds: readonly string[],
+    after: RecordKey | null,
+    limit: number,
+  ): Promise<(RecordKey & RoutedVersion)[]> {
     if (!kinds.length) return [];
     const rows = await this.db.query<
       { kind: ViewKind; insurer: string; subject: string; version: number; event_id: string }[]
     >(
-      `SELECT r.kind, r.insurer, r.subject, r.version, r.event_id FROM route_records r
-       WHERE r.kind = ANY($1::text[])
-         AND NOT EXISTS (SELECT 1 FROM canonical_events e WHERE e.event_id = r.event_id)
-       LIMIT $2`,
-      [kinds, limit],
+      `SELECT kind, insurer, subject, version, event_id FROM route_records
+       WHERE kind = ANY($1::text[]) AND ($2::text IS NULL OR (kind, insurer, subject) > ($2, $3, $4))
+       ORDER BY kind, insurer, subject LIMIT $5`,
+      [kinds, after?.kind ?? null, after?.insurer ?? null, after?.subject ?? null, limit],
     );
     return rows.map((r) => ({
       kind: r.kind,

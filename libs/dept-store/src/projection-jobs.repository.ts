@@ -33,6 +33,14 @@ export class ProjectionJobsRepository {
     return r.id;
   }
 
+  /** The jobs queued and not done (committed, so visible: what a check started now comes after). */
+  async openJobIds(): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(
+      `SELECT id::text AS id FROM projection_jobs WHERE status IN ('pending', 'running')`,
+    );
+    return rows.map((r) => r.id);
+  }
+
   async enqueueFullRescope(reason: string): Promise<void> {
     await this.db.query(`INSERT INTO projection_jobs (department_id, reason) VALUES (NULL, $1)`, [reason]);
   }
