@@ -33,6 +33,8 @@ const HAND_OVER_ROUNDS = 5;
 const STORE_WAIT_MS = 2_000;
 /** Records of `route_records` read at a time to find those routed ahead of the store. */
 const ROUTED_PAGE = 5_000;
+/** Records routed ahead of the store a check waits for at once (more are looked for once these are stored). */
+const AHEAD_LIMIT = 10_000;
 /**
  * How long a job waits in all (retried every RETRY_MS) before it goes on without records routed live that the store
  * still does not hold: a normaliser that never stores what it published is a fault of its own (logged), and must not
@@ -97,6 +99,10 @@ export class ReprojectionService extends PollingService {
   private readonly behindSince = new Map<string, number>();
   /** Jobs queued before a check found the store holding every record routed live (this process's view). */
   private readonly storeCaughtUpFor = new Set<string>();
+  /** Events a job went on without after STORE_BEHIND_LIMIT_MS: later jobs do not wait for them again. */
+  private readonly givenUp = new Set<string>();
+  /** Jobs that said they wait for the store (said once). */
+  private readonly waiting = new Set<string>();
 
   constructor(
     private readonly jobs: ProjectionJobsRepository,
@@ -120,10 +126,17 @@ export class ReprojectionService extends PollingService {
         // Stopped half-way, the job stays leased and is taken up again from its cursor when the lease ends.
         if (!(await this.run(job, stopped))) return;
         await this.jobs.finish(job.id);
+        this.waiting.delete(job.id);
       } catch (err) {
         const message = (err as Error).message;
-        this.logger.warn(`re-projection ${job.id} failed (${message}); taken up again in ${RETRY_MS} ms`);
         await this.jobs.retryLater(job.id, message, RETRY_MS);
+        // Waiting for the store is not a failure: said once per job (its `error` column says what it waits for).
+        if (err instanceof StoreBehindRoutingError) {
+          if (!this.waiting.has(job.id)) this.logger.warn(`re-projection ${job.id} waits: ${message}`);
+          this.waiting.add(job.id);
+          return;
+        }
+        this.logger.warn(`re-projection ${job.id} failed (${message}); taken up again in ${RETRY_MS} ms`);
         throw err;
       }
     }
@@ -131,12 +144,15 @@ export class ReprojectionService extends PollingService {
 
   /** Projects the job from its cursor; false if stopped before the end. */
   private async run(job: ProjectionJob, stopped: () => boolean): Promise<boolean> {
+    // Queued after this router's directory was read (by another router, or before its refresh): read it again first.
+    if (job.departmentId && BigInt(job.id) > BigInt(this.directory.generation.lastJobId))
+      await this.directory.refresh();
     const index = this.directory.index;
     const grant = job.departmentId ? index.grant(job.departmentId) : undefined;
     if (job.departmentId && !grant) return true; // no longer a valid department: nothing to project
     let cursor = job.cursor;
     let projected = 0;
-    if (cursor === null) await this.awaitStoreCaughtUp(job);
+    if (cursor === null && !(await this.awaitStoreCaughtUp(job, stopped))) return false;
     if (!cursor?.startsWith(FINDINGS_PHASE)) {
       projected += await this.runRecords(job, stopped);
       if (stopped()) return false;
@@ -170,56 +186,90 @@ export class ReprojectionService extends PollingService {
   }
 
   /**
-   * Before a job's first page: the store must hold every record live routing routed before the job was queued. Live
-   * routing writes only with a directory that knows every job queued so far, so every routing without the department
-   * committed before its job did, before this check; a record the store does not hold at all yet is on no page, and
-   * live routing never routes that version again — the department would lack it for good. The normaliser publishes
-   * before it stores, so such records are waited for (a moment, or as long as a normaliser stopped between the two
-   * takes). Those routed since the job was queued are waited for too, harmlessly. One check covers every job queued
-   * before it started.
+   * Before a job's first page: the store must hold every record live routing routed without the job's department.
+   * Live routing checks the directory inside its transaction, with its transaction id taken: a routing that checked
+   * before the job was queued either committed before this check started or was in progress then — so the check
+   * first waits for the transactions in progress, then reads `route_records`. A record routed live that the store does
+   * not hold at all yet is on no page, and live routing never routes that version again: the department would lack it
+   * for good. The normaliser publishes before it stores, so such records are waited for (a moment, or as long as a
+   * normaliser stopped between the two takes; records routed since the job was queued are waited for too,
+   * harmlessly). One check covers every job visible when it started. False if stopped.
    */
-  private async awaitStoreCaughtUp(job: ProjectionJob): Promise<void> {
-    if (this.storeCaughtUpFor.has(job.id)) return;
+  private async awaitStoreCaughtUp(job: ProjectionJob, stopped: () => boolean): Promise<boolean> {
+    if (this.storeCaughtUpFor.has(job.id)) return true;
     // Read before the check: every job visible now was queued before it started.
     const covered = await this.jobs.openJobIds();
-    let ahead = await this.routedAheadOfStore(RECORD_KINDS);
-    const until = Date.now() + STORE_WAIT_MS;
-    while (ahead.length && Date.now() < until) {
-      await sleep(100);
-      const stored = await this.canonical.existing(ahead.map((a) => a.eventId));
-      ahead = ahead.filter((a) => !stored.has(a.eventId));
+    const deadline = Date.now() + STORE_WAIT_MS;
+    const inProgress = await this.writer.transactionsInProgress();
+    while (!(await this.writer.transactionsEnded(inProgress))) {
+      if (stopped()) return false;
+      if (Date.now() > deadline) return this.stillBehind(job, 'transactions in progress when the job started');
+      await sleep(50);
     }
-    if (!ahead.length) {
-      this.behindSince.delete(job.id);
-      for (const id of [...covered, job.id]) this.storeCaughtUpFor.add(id);
-      return;
+    for (;;) {
+      const scan = await this.routedAheadOfStore(job, stopped);
+      if (scan === null) return false;
+      let ahead = scan.ahead;
+      while (ahead.length && Date.now() < deadline) {
+        if (stopped()) return false;
+        await sleep(100);
+        const stored = await this.canonical.storedEventIds(ahead.map((a) => a.eventId));
+        ahead = ahead.filter((a) => !stored.has(a.eventId));
+      }
+      if (ahead.length) {
+        const first = `${ahead[0].kind} ${ahead[0].insurer}/${ahead[0].subject} v${ahead[0].version}`;
+        const what = `${scan.truncated ? 'more than ' : ''}${ahead.length} record(s) routed live are not in the canonical store yet (${first}, …)`;
+        if (this.stillBehind(job, what)) for (const a of ahead) this.givenUp.add(a.eventId);
+        return true;
+      }
+      // Every record found is stored now; a scan that stopped at its limit looks again for the rest.
+      if (!scan.truncated) break;
     }
-    const since = this.behindSince.get(job.id) ?? Date.now();
-    this.behindSince.set(job.id, since);
-    const first = `${ahead[0].kind} ${ahead[0].insurer}/${ahead[0].subject} v${ahead[0].version}`;
-    if (Date.now() - since < STORE_BEHIND_LIMIT_MS)
-      throw new StoreBehindRoutingError(
-        `${ahead.length} record(s) routed live are not in the canonical store yet (${first}, …); the job waits for them`,
-      );
     this.behindSince.delete(job.id);
-    this.logger.error(
-      `re-projection ${job.id}: going on without ${ahead.length} record(s) routed live that the canonical store has ` +
-        `not held for ${Math.round((Date.now() - since) / 60_000)} min (${first}, …): the normaliser did not store ` +
-        `what it published`,
-    );
+    for (const id of [...covered, job.id]) this.storeCaughtUpFor.add(id);
+    return true;
   }
 
-  /** Records live routing routed at a version whose event the canonical store does not hold (at most 10,000). */
-  private async routedAheadOfStore(kinds: readonly string[]): Promise<(RecordKey & RoutedVersion)[]> {
+  /**
+   * The job waits (StoreBehindRoutingError: taken up again in RETRY_MS) until STORE_BEHIND_LIMIT_MS have passed since
+   * it first did; then it goes on without what it waited for (true), logged as the fault it is.
+   */
+  private stillBehind(job: ProjectionJob, what: string): true {
+    const since = this.behindSince.get(job.id) ?? Date.now();
+    this.behindSince.set(job.id, since);
+    if (Date.now() - since < STORE_BEHIND_LIMIT_MS)
+      throw new StoreBehindRoutingError(`${what}; the job waits for them`);
+    this.behindSince.delete(job.id);
+    this.logger.error(
+      `re-projection ${job.id}: going on without what it waited for ${Math.round((Date.now() - since) / 60_000)} min: ` +
+        `${what} — the department lacks them until their next version`,
+    );
+    return true;
+  }
+
+  /**
+   * Records live routing routed at a version whose event the canonical store does not hold (at most
+   * AHEAD_LIMIT; `truncated` when there may be more), except those a job already went on without. Null if stopped.
+   */
+  private async routedAheadOfStore(
+    job: ProjectionJob,
+    stopped: () => boolean,
+  ): Promise<{ ahead: (RecordKey & RoutedVersion)[]; truncated: boolean } | null> {
     const ahead: (RecordKey & RoutedVersion)[] = [];
     let after: RecordKey | null = null;
-    for (;;) {
-      const page = await this.writer.routedPage(kinds, after, ROUTED_PAGE);
-      if (!page.length) return ahead;
-      const stored = await this.canonical.existing(page.map((r) => r.eventId));
-      for (const r of page) if (!stored.has(r.eventId) && ahead.length < 10_000) ahead.push(r);
-      if (page.length < ROUTED_PAGE) return ahead;
+    for (let pages = 1; ; pages++) {
+      if (stopped()) return null;
+      const page = await this.writer.routedPage(RECORD_KINDS, after, ROUTED_PAGE);
+      const stored = await this.canonical.storedEventIds(page.map((r) => r.eventId));
+      for (const r of page) {
+        if (stored.has(r.eventId) || this.givenUp.has(r.eventId)) continue;
+        if (ahead.length === AHEAD_LIMIT) return { ahead, truncated: true };
+        ahead.push(r);
+      }
+      if (page.length < ROUTED_PAGE) return { ahead, truncated: false };
       after = page[page.length - 1];
+      // A province's routed records take a while: the job keeps its lease.
+      if (pages % 20 === 0) await this.jobs.extendLease(job.id, LEASE_MS);
     }
   }
 

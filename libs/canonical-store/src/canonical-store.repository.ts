@@ -75,6 +75,20 @@ export class CanonicalStoreRepository {
     return out;
   }
 
+  /**
+   * Which of these events the store holds: an index probe per id (`CROSS JOIN LATERAL (… OFFSET 0)`, ADR 0011), so a
+   * page of thousands is never planned as a scan of the store on stale statistics.
+   */
+  async storedEventIds(eventIds: readonly string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const rows = await this.db.query<{ event_id: string }[]>(
+      `SELECT e.event_id FROM unnest($1::uuid[]) AS k(event_id)
+       CROSS JOIN LATERAL (SELECT event_id FROM canonical_events e WHERE e.event_id = k.event_id OFFSET 0) e`,
+      [eventIds],
+    );
+    return new Set(rows.map((r) => r.event_id));
+  }
+
   async write(w: StoreWrite): Promise<void> {
     if (!w.inserts.length && !w.corrections.length && !w.outcomes.length && !w.dlq.length) return;
     await this.db.transaction(async (tx) => {

@@ -186,6 +186,27 @@ export class DeptProjectionWriter {
   }
 
   /**
+   * The transactions in progress now that have an id (every live routing has one from its directory check on): what
+   * a re-projection starting now waits for ({@link transactionsEnded}).
+   */
+  async transactionsInProgress(): Promise<string[]> {
+    const rows = await this.db.query<{ xid: string }[]>(
+      `SELECT x::text AS xid FROM pg_snapshot_xip(pg_current_snapshot()) AS x`,
+    );
+    return rows.map((r) => r.xid);
+  }
+
+  /** Whether every one of these transactions has ended (committed or rolled back). */
+  async transactionsEnded(xids: readonly string[]): Promise<boolean> {
+    if (!xids.length) return true;
+    const [r] = await this.db.query<{ open: number }[]>(
+      `SELECT count(*)::int AS open FROM unnest($1::xid8[]) AS x WHERE pg_xact_status(x) = 'in progress'`,
+      [xids],
+    );
+    return r.open === 0;
+  }
+
+  /**
    * What live routing has routed of these kinds, page by page in key order from `after` (the last key of the previous
    * page; `null` for the first). A re-projection reads it to wait for records routed ahead of the canonical store
    * (`ReprojectionService`).
@@ -325,13 +346,18 @@ export class DeptProjectionWriter {
 
   /** Live routing: a department queued for re-projection since the directory was read must be routed to as well. */
   private async checkDirectory(tx: EntityManager, d: DirectoryGeneration): Promise<void> {
-    const rows = await tx.query<{ department_id: string }[]>(
-      `SELECT department_id FROM projection_jobs
-       WHERE id > $1::bigint AND department_id IS NOT NULL AND NOT (department_id = ANY($2::text[])) LIMIT 1`,
+    // The transaction takes its id before it checks: a re-projection that starts after a job was queued waits for
+    // every transaction then in progress (`transactionsInProgress`), so for every routing that checked the directory
+    // before the job — it may commit after the job, without the job's department.
+    const [row] = await tx.query<{ department_id: string | null }[]>(
+      `SELECT pg_current_xact_id() IS NOT NULL AS xid,
+              (SELECT department_id FROM projection_jobs
+               WHERE id > $1::bigint AND department_id IS NOT NULL AND NOT (department_id = ANY($2::text[]))
+               LIMIT 1) AS department_id`,
       [d.lastJobId, d.departmentIds],
     );
-    if (rows.length) {
-      throw new StaleDirectoryError(`department ${rows[0].department_id} was added since the directory was read`);
+    if (row.department_id !== null) {
+      throw new StaleDirectoryError(`department ${row.department_id} was added since the directory was read`);
     }
   }
 

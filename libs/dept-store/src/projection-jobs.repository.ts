@@ -33,6 +33,14 @@ export class ProjectionJobsRepository {
     return r.id;
   }
 
+  /** Keeps a running job's lease (work before its first cursor). */
+  async extendLease(id: string, leaseMs: number): Promise<void> {
+    await this.db.query(
+      `UPDATE projection_jobs SET lease_until = now() + $2 * interval '1 millisecond' WHERE id = $1`,
+      [id, leaseMs],
+    );
+  }
+
   /** The jobs queued and not done (committed, so visible: what a check started now comes after). */
   async openJobIds(): Promise<string[]> {
     const rows = await this.db.query<{ id: string }[]>(

@@ -303,6 +303,57 @@ describe('re-projection hands over to live routing exactly', () => {
     expect(await feedOf(department, 'HOS1')).toEqual(['1:new']);
   });
 
+  it('a department whose job starts while a routing that missed it is still committing waits for that routing', async () => {
+    // Live routing checked the directory before the department's job was queued and commits after the job started:
+    // the record it routes without the department is not in route_records when the job looks, nor in the store.
+    const region = '330109';
+    const department = 'ho-330109-emergency';
+    const event = eventFor('hazard', 'HOT1', region, 'construction', 1);
+    const job = async () =>
+      (
+        await hub.db.query<{ status: string; error: string | null }[]>(
+          `SELECT status, error FROM projection_jobs WHERE department_id = $1`,
+          [department],
+        )
+      )[0];
+    const routing = hub.db.createQueryRunner();
+    await routing.connect();
+    try {
+      await routing.startTransaction();
+      // As DeptProjectionWriter.apply does for live routing: its transaction id taken as it checks the directory.
+      await routing.query(`SELECT pg_current_xact_id()`);
+      await hub.principal({
+        id: department,
+        type: 'department',
+        name: '萧山区应急管理局',
+        department: { kind: 'emergency', level: 'county', regionCode: region },
+      });
+      const waiting = await waitFor(async () => ((await job())?.error ? await job() : undefined), {
+        what: 'the job waiting for the routing in progress',
+        timeoutMs: 30_000,
+      });
+      expect(waiting.error).toContain('transactions in progress when the job started');
+      await routing.query(
+        `INSERT INTO route_records (kind, insurer, subject, version, event_id) VALUES ($1, $2, $3, 1, $4)`,
+        ['hazard', 'PICC', 'HOT1', event.id],
+      );
+      await routing.commitTransaction();
+    } finally {
+      if (routing.isTransactionActive) await routing.rollbackTransaction();
+      await routing.release();
+    }
+    await waitFor(async () => ((await job())?.error?.includes('hazard PICC/HOT1 v1') ? true : undefined), {
+      what: 'the job waiting for HOT1 in the store',
+      timeoutMs: 30_000,
+    });
+    await storeCanonical(hub.db, [event]);
+    await waitFor(async () => (await job())?.status === 'done' || undefined, {
+      what: 'the department’s re-projection',
+      timeoutMs: 30_000,
+    });
+    expect(await feedOf(department, 'HOT1')).toEqual(['1:new']);
+  });
+
   it('a department created later gets the findings changed before it existed', async () => {
     const findingId = randomUUID();
     await hub.db.query(
