@@ -132,11 +132,18 @@ export class PeriodEvaluator {
       const before = evaluateEnterprise(records, this.beforeOn, this.params);
       this.totals.end.apply(end.contributions);
       this.totals.before.apply(before.contributions);
-      // A finding is the same on both days when its rule and key are: both evaluations are of the same records.
+      // A finding is identified by its rule and key (SUPERVISION.md), the same on both days: both evaluations are of
+      // the same records. Counted once per day, as the service stores it.
       const earlier = new Map<string, Finding>();
-      for (const f of before.findings) earlier.set(`${f.rule}\u0000${f.key}`, f);
+      for (const f of before.findings) {
+        const id = `${f.rule}\u0000${f.key}`;
+        if (!earlier.has(id)) earlier.set(id, f);
+      }
+      const atEnd = new Set<string>();
       for (const f of end.findings) {
         const id = `${f.rule}\u0000${f.key}`;
+        if (atEnd.has(id)) continue;
+        atEnd.add(id);
         this.tally(f.rule, f, earlier.get(id) ?? null);
         earlier.delete(id);
         if (f.rule === 'ACCIDENT_REPORTED_LATE') this.lateAccidents.add(f.key);
