@@ -85,6 +85,14 @@ describe('re-projection hands over to live routing exactly', () => {
       )
     ).map((r) => (subject ? `${r.version}:${r.entry}` : `${r.subject}:${r.version}:${r.entry}`));
 
+  const jobOf = async (departmentId: string) =>
+    (
+      await hub.db.query<{ status: string; error: string | null }[]>(
+        `SELECT status, error FROM projection_jobs WHERE department_id = $1`,
+        [departmentId],
+      )
+    )[0] as { status: string; error: string | null } | undefined;
+
   it('writes nothing of a page live routing routed since it was planned: those records are planned again', async () => {
     // The re-projection read route_records at v1 and planned `new` v1; live routing then routed v2 to the department.
     await writer.apply([change('HO1', 1, 'ho-a', 'new')], [routed('HO1', 1)]);
@@ -260,13 +268,7 @@ describe('re-projection hands over to live routing exactly', () => {
     const region = '330108';
     const department = 'ho-330108-emergency';
     const event = eventFor('hazard', 'HOS1', region, 'construction', 1);
-    const job = async () =>
-      (
-        await hub.db.query<{ status: string; error: string | null }[]>(
-          `SELECT status, error FROM projection_jobs WHERE department_id = $1`,
-          [department],
-        )
-      )[0];
+    const job = () => jobOf(department);
     try {
       await publishCanonical(producer, [event]);
       await waitFor(
@@ -309,13 +311,7 @@ describe('re-projection hands over to live routing exactly', () => {
     const region = '330109';
     const department = 'ho-330109-emergency';
     const event = eventFor('hazard', 'HOT1', region, 'construction', 1);
-    const job = async () =>
-      (
-        await hub.db.query<{ status: string; error: string | null }[]>(
-          `SELECT status, error FROM projection_jobs WHERE department_id = $1`,
-          [department],
-        )
-      )[0];
+    const job = () => jobOf(department);
     const routing = hub.db.createQueryRunner();
     await routing.connect();
     try {
