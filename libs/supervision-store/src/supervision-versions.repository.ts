@@ -182,6 +182,12 @@ export class SupervisionVersionsRepository {
     return rows.length;
   }
 
+  /** The enterprises named by records whose versions name more than one (moves are rare: the list is short). */
+  async movedEnterprises(): Promise<string[]> {
+    const rows = await this.db.query<{ uscc: string }[]>(`SELECT DISTINCT uscc FROM supervision_moved_records`);
+    return rows.map((r) => r.uscc);
+  }
+
   /** Every enterprise the service holds records of. */
   async enterprises(q: Queryable = this.db): Promise<string[]> {
     const rows = await q.query<{ uscc: string }[]>(`SELECT DISTINCT uscc FROM supervision_versions`);

@@ -96,13 +96,15 @@ export class FullEvaluationService implements OnApplicationBootstrap {
         for (let i = 0; i < usccs.length; i += size) out.push(usccs.slice(i, i + size));
         return out;
       };
-      // The marked enterprises first, one chunk at a time: a record moved by something that did not evaluate the
-      // move has its finding under the enterprise it left, and the chunks holding the two enterprises must not
-      // decide about that finding at once (one resolving it, the other moving it). Every enterprise a marked record
-      // names is marked (the trigger), so no other chunk holds one of them.
-      const marked = new Set(marks.usccs);
-      const first = [...marked].sort();
-      const rest = [...new Set(candidates.flat())].filter((u) => !marked.has(u)).sort();
+      // The marked enterprises that moved records name first, one chunk at a time: a record moved by something that
+      // did not evaluate the move has its finding under the enterprise it left, and the chunks holding the two
+      // enterprises must not decide about that finding at once (one resolving it, the other moving it). Every
+      // enterprise a marked record names is marked (the trigger) and every move is listed by now, so these chunks
+      // hold all of them; the other marked enterprises share no record with another and go with the rest.
+      const moved = marks.usccs.length ? new Set(await this.versions.movedEnterprises()) : new Set<string>();
+      const first = [...new Set(marks.usccs)].filter((u) => moved.has(u)).sort();
+      const alone = new Set(first);
+      const rest = [...new Set([...candidates.flat(), ...marks.usccs])].filter((u) => !alone.has(u)).sort();
       // Then a few chunks at once: while one waits on PostgreSQL another evaluates. Chunks hold disjoint enterprises,
       // so their locks never meet; the first failure stops the workers from taking more chunks and fails the run.
       const evaluateChunks = async (chunks: readonly string[][], concurrency: number) => {
