@@ -93,6 +93,19 @@ describe('re-projection hands over to live routing exactly', () => {
       )
     )[0] as { status: string; error: string | null } | undefined;
 
+  /** A county emergency management office registered now (its re-projection job is queued). */
+  const emergencyOffice = (id: string, name: string, regionCode: string) =>
+    hub.principal({ id, type: 'department', name, department: { kind: 'emergency', level: 'county', regionCode } });
+  /** The department's job once it has said what it waits for. */
+  const jobWaiting = (departmentId: string, what: string) =>
+    waitFor(
+      async () => {
+        const job = await jobOf(departmentId);
+        return job?.error ? job : undefined;
+      },
+      { what, timeoutMs: 30_000 },
+    );
+
   it('writes nothing of a page live routing routed since it was planned: those records are planned again', async () => {
     // The re-projection read route_records at v1 and planned `new` v1; live routing then routed v2 to the department.
     await writer.apply([change('HO1', 1, 'ho-a', 'new')], [routed('HO1', 1)]);
@@ -280,16 +293,8 @@ describe('re-projection hands over to live routing exactly', () => {
           )[0].n === 1 || undefined,
         { what: 'HOS1 routed live' },
       );
-      await hub.principal({
-        id: department,
-        type: 'department',
-        name: '滨江区应急管理局',
-        department: { kind: 'emergency', level: 'county', regionCode: region },
-      });
-      const waiting = await waitFor(async () => ((await job())?.error ? await job() : undefined), {
-        what: 'the job waiting for the store',
-        timeoutMs: 30_000,
-      });
+      await emergencyOffice(department, '滨江区应急管理局', region);
+      const waiting = await jobWaiting(department, 'the job waiting for the store');
       expect(waiting.status).not.toBe('done');
       expect(waiting.error).toContain('not in the canonical store yet (hazard PICC/HOS1 v1');
       expect(await feedOf(department, 'HOS1')).toEqual([]);
@@ -318,16 +323,8 @@ describe('re-projection hands over to live routing exactly', () => {
       await routing.startTransaction();
       // As DeptProjectionWriter.apply does for live routing: its transaction id taken as it checks the directory.
       await routing.query(`SELECT pg_current_xact_id()`);
-      await hub.principal({
-        id: department,
-        type: 'department',
-        name: '萧山区应急管理局',
-        department: { kind: 'emergency', level: 'county', regionCode: region },
-      });
-      const waiting = await waitFor(async () => ((await job())?.error ? await job() : undefined), {
-        what: 'the job waiting for the routing in progress',
-        timeoutMs: 30_000,
-      });
+      await emergencyOffice(department, '萧山区应急管理局', region);
+      const waiting = await jobWaiting(department, 'the job waiting for the routing in progress');
       expect(waiting.error).toContain('transactions in progress when the job started');
       await routing.query(
         `INSERT INTO route_records (kind, insurer, subject, version, event_id) VALUES ($1, $2, $3, 1, $4)`,
