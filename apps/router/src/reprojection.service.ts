@@ -203,7 +203,10 @@ export class ReprojectionService extends PollingService {
     const inProgress = await this.writer.transactionsInProgress();
     while (!(await this.writer.transactionsEnded(inProgress))) {
       if (stopped()) return false;
-      if (Date.now() > deadline) return this.stillBehind(job, 'transactions in progress when the job started');
+      if (Date.now() > deadline) {
+        this.stillBehind(job, 'transactions in progress when the job started');
+        return true;
+      }
       await sleep(50);
     }
     for (;;) {
@@ -219,7 +222,8 @@ export class ReprojectionService extends PollingService {
       if (ahead.length) {
         const first = `${ahead[0].kind} ${ahead[0].insurer}/${ahead[0].subject} v${ahead[0].version}`;
         const what = `${scan.truncated ? 'more than ' : ''}${ahead.length} record(s) routed live are not in the canonical store yet (${first}, …)`;
-        if (this.stillBehind(job, what)) for (const a of ahead) this.givenUp.add(a.eventId);
+        this.stillBehind(job, what);
+        for (const a of ahead) this.givenUp.add(a.eventId);
         return true;
       }
       // Every record found is stored now; a scan that stopped at its limit looks again for the rest.
@@ -231,10 +235,11 @@ export class ReprojectionService extends PollingService {
   }
 
   /**
-   * The job waits (StoreBehindRoutingError: taken up again in RETRY_MS) until STORE_BEHIND_LIMIT_MS have passed since
-   * it first did; then it goes on without what it waited for (true), logged as the fault it is.
+   * Throws StoreBehindRoutingError (the job is taken up again in RETRY_MS) until STORE_BEHIND_LIMIT_MS have passed
+   * since the job first waited; then returns, logged as the fault it is, and the job goes on without what it waited
+   * for.
    */
-  private stillBehind(job: ProjectionJob, what: string): true {
+  private stillBehind(job: ProjectionJob, what: string): void {
     const since = this.behindSince.get(job.id) ?? Date.now();
     this.behindSince.set(job.id, since);
     if (Date.now() - since < STORE_BEHIND_LIMIT_MS)
@@ -244,7 +249,6 @@ export class ReprojectionService extends PollingService {
       `re-projection ${job.id}: going on without what it waited for ${Math.round((Date.now() - since) / 60_000)} min: ` +
         `${what} — the department lacks them until their next version`,
     );
-    return true;
   }
 
   /**
